@@ -1,0 +1,55 @@
+#pragma once
+// Binary elementwise ops over broadcast operands (a stride of 0 broadcasts), the comparisons
+// that produce int32 masks, where(), and the gradients of the ops whose gradient depends on
+// the operands. add and sub need no kernel for their gradient: it is g and ±g.
+#include <cstdint>
+
+#include "runtime/strided.h"
+
+namespace tg {
+
+// name, forward value of (a, b), dL/da and dL/db given upstream g.
+#define TG_BINARY_OPS(X)                                                                         \
+  X(add, a + b, g, g)                                                                            \
+  X(sub, a - b, g, -g)                                                                           \
+  X(mul, a * b, g * b, g * a)                                                                    \
+  X(div, a / b, g / b, -g * a / (b * b))                                                         \
+  X(maximum, (a != a || a > b) ? a : b, a > b ? g : a == b ? g / T(2) : T(0),                   \
+    b > a ? g : a == b ? g / T(2) : T(0))                                                        \
+  X(minimum, (a != a || a < b) ? a : b, a < b ? g : a == b ? g / T(2) : T(0),                   \
+    b < a ? g : a == b ? g / T(2) : T(0))
+
+#define TG_COMPARE_OPS(X) \
+  X(eq, a == b) X(ne, a != b) X(gt, a > b) X(ge, a >= b) X(lt, a < b) X(le, a <= b)
+
+enum class BinaryOp : int {
+#define TG_ENUM(name, fwd, da, db) name,
+  TG_BINARY_OPS(TG_ENUM)
+#undef TG_ENUM
+  count
+};
+
+enum class CompareOp : int {
+#define TG_ENUM(name, expr) name,
+  TG_COMPARE_OPS(TG_ENUM)
+#undef TG_ENUM
+  count
+};
+
+extern const char* const kBinaryOpNames[];
+extern const char* const kCompareOpNames[];
+
+// Operands: L[0] = a, L[1] = b, L[2] = out.
+template <class T>
+void binary(BinaryOp op, const Shape& s, const Layout* L, const T* a, const T* b, T* out);
+template <class T>
+void compare(CompareOp op, const Shape& s, const Layout* L, const T* a, const T* b, int32_t* out);
+// Operands: L[0] = a, L[1] = b, L[2] = g, L[3] = ga, L[4] = gb, all over the broadcast shape.
+template <class T>
+void binary_backward(BinaryOp op, const Shape& s, const Layout* L, const T* a, const T* b, const T* g, T* ga,
+                     T* gb);
+// Operands: L[0] = cond, L[1] = a, L[2] = b, L[3] = out: out = cond != 0 ? a : b.
+template <class T>
+void where(const Shape& s, const Layout* L, const int32_t* cond, const T* a, const T* b, T* out);
+
+}  // namespace tg

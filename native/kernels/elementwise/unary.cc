@@ -1,0 +1,81 @@
+#include "kernels/elementwise/unary.h"
+
+#include <stdexcept>
+
+namespace tg {
+
+const char* const kUnaryOpNames[] = {
+#define TG_NAME(name, fwd, bwd) #name,
+    TG_UNARY_OPS(TG_NAME)
+#undef TG_NAME
+};
+
+namespace {
+
+template <class T, class F>
+void map1(const Shape& s, const Layout* L, const T* xp, T* op, F f) {
+  for_each_run<2>(s, L, [&](int64_t n, const int64_t* o, const int64_t* is) {
+    const T* x = xp + o[0];
+    T* out = op + o[1];
+    if (is[0] == 1 && is[1] == 1) {
+      for (int64_t i = 0; i < n; ++i) out[i] = f(x[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) out[i * is[1]] = f(x[i * is[0]]);
+    }
+  });
+}
+
+template <class T, class F>
+void map3(const Shape& s, const Layout* L, const T* xp, const T* yp, const T* gp, T* op, F f) {
+  for_each_run<4>(s, L, [&](int64_t n, const int64_t* o, const int64_t* is) {
+    const T *x = xp + o[0], *y = yp + o[1], *g = gp + o[2];
+    T* out = op + o[3];
+    if (is[0] == 1 && is[1] == 1 && is[2] == 1 && is[3] == 1) {
+      for (int64_t i = 0; i < n; ++i) out[i] = f(x[i], y[i], g[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) out[i * is[3]] = f(x[i * is[0]], y[i * is[1]], g[i * is[2]]);
+    }
+  });
+}
+
+}  // namespace
+
+template <class T>
+void unary(UnaryOp op, const Shape& s, const Layout* L, const T* x, T* out, double da, double db) {
+  const T a = T(da), b = T(db);
+  (void)b;
+  switch (op) {
+#define TG_CASE(name, fwd, bwd) \
+  case UnaryOp::name:           \
+    return map1(s, L, x, out, [a, b](T x) -> T { return fwd; });
+    TG_UNARY_OPS(TG_CASE)
+#undef TG_CASE
+    case UnaryOp::count: break;
+  }
+  throw std::invalid_argument("unary: unknown op");
+}
+
+template <class T>
+void unary_backward(UnaryOp op, const Shape& s, const Layout* L, const T* x, const T* y, const T* g, T* out,
+                    double da, double db) {
+  const T a = T(da), b = T(db);
+  switch (op) {
+#define TG_CASE(name, fwd, bwd) \
+  case UnaryOp::name:           \
+    return map3(s, L, x, y, g, out, [a, b](T x, T y, T g) -> T { return bwd; });
+    TG_UNARY_OPS(TG_CASE)
+#undef TG_CASE
+    case UnaryOp::count: break;
+  }
+  throw std::invalid_argument("unary backward: unknown op");
+}
+
+template void unary<float>(UnaryOp, const Shape&, const Layout*, const float*, float*, double, double);
+template void unary<double>(UnaryOp, const Shape&, const Layout*, const double*, double*, double, double);
+template void unary<int32_t>(UnaryOp, const Shape&, const Layout*, const int32_t*, int32_t*, double, double);
+template void unary_backward<float>(UnaryOp, const Shape&, const Layout*, const float*, const float*, const float*,
+                                    float*, double, double);
+template void unary_backward<double>(UnaryOp, const Shape&, const Layout*, const double*, const double*,
+                                     const double*, double*, double, double);
+
+}  // namespace tg

@@ -1,0 +1,53 @@
+#pragma once
+// Unary elementwise ops and their derivatives, as one table: the forward value of x
+// (with scalar parameters a, b) and the gradient given x, the forward output y and the
+// upstream gradient g.
+#include <cmath>
+
+#include "runtime/strided.h"
+
+namespace tg {
+
+constexpr double kInvSqrt2 = 0.70710678118654752440;
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+
+#define TG_UNARY_OPS(X)                                                                        \
+  X(neg, -x, -g)                                                                               \
+  X(exp, std::exp(x), g * y)                                                                   \
+  X(log, std::log(x), g / x)                                                                   \
+  X(sqrt, std::sqrt(x), g / (T(2) * y))                                                        \
+  X(abs, x < 0 ? -x : x, x > 0 ? g : x < 0 ? -g : T(0))                                        \
+  X(sign, T((x > 0) - (x < 0)), T(0))                                                          \
+  X(sigmoid, T(1) / (T(1) + std::exp(-x)), g * y * (T(1) - y))                                 \
+  X(tanh, std::tanh(x), g * (T(1) - y * y))                                                    \
+  X(relu, x > 0 ? x : T(0), x > 0 ? g : T(0))                                                  \
+  X(leakyRelu, x > 0 ? x : a * x, x > 0 ? g : a * g)                                           \
+  X(elu, x > 0 ? x : a * std::expm1(x), x > 0 ? g : g * (y + a))                               \
+  X(gelu, T(0.5) * x * (T(1) + std::erf(x * T(kInvSqrt2))),                                    \
+    g * (T(0.5) * (T(1) + std::erf(x * T(kInvSqrt2))) + x * std::exp(T(-0.5) * x * x) * T(kInvSqrt2Pi))) \
+  X(clamp, x < a ? a : x > b ? b : x, (x >= a && x <= b) ? g : T(0))                           \
+  X(pow, std::pow(x, a), a == 0 ? T(0) : g * a * std::pow(x, a - T(1)))                        \
+  X(addScalar, x + a, g)                                                                       \
+  X(mulScalar, x * a, g * a)                                                                   \
+  X(rsubScalar, a - x, -g)                                                                     \
+  X(rdivScalar, a / x, -g * a / (x * x))
+
+enum class UnaryOp : int {
+#define TG_ENUM(name, fwd, bwd) name,
+  TG_UNARY_OPS(TG_ENUM)
+#undef TG_ENUM
+  count
+};
+
+extern const char* const kUnaryOpNames[];
+
+// Operands: L[0] = x, L[1] = out.
+template <class T>
+void unary(UnaryOp op, const Shape& s, const Layout* L, const T* x, T* out, double a, double b);
+
+// Operands: L[0] = x, L[1] = y (forward output), L[2] = g, L[3] = out (dL/dx).
+template <class T>
+void unary_backward(UnaryOp op, const Shape& s, const Layout* L, const T* x, const T* y, const T* g, T* out,
+                    double a, double b);
+
+}  // namespace tg

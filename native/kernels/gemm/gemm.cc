@@ -1,0 +1,175 @@
+// Goto/BLIS GEMM: five loops around a micro-kernel.
+//   jc: nc columns of C     -> pack a kc×nc block of op(B) (L3)
+//   pc: kc slice of K       -> (B packed per jc, pc)
+//   ic: mc rows of C        -> pack an mc×kc block of op(A) (L2)
+//   jr: kc×NR B panel       -> reused by every A panel of the block (L1/L2)
+//   ir: MR×kc A panel (L1)  -> micro-kernel updates one MR×NR tile of C
+// Threads split C into column (or row) stripes aligned to NR (MR) and each runs the five loops on its stripe
+// with its own packing buffers. K is never split, so every C element is summed in the same order for any
+// thread count: results are bit-identical across thread counts.
+#include "kernels/gemm/gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+
+#include "kernels/gemm/blocking.h"
+#include "kernels/gemm/ukernel.h"
+#include "runtime/threadpool.h"
+
+namespace tg {
+namespace gemm {
+namespace {
+
+// Below this many multiply-adds packing costs more than it saves (~100 ns); such GEMMs run as a direct loop.
+constexpr int64_t kDirectMacs = 6 * 6 * 6;
+// Each thread's stripe should carry at least this many multiply-adds (a few microseconds of work).
+constexpr int64_t kMinMacsPerThread = 64 * 64 * 64;
+
+template <typename T>
+struct Problem {
+  bool ta, tb;
+  int64_t m, n, k;
+  T alpha;
+  const T* a;
+  int64_t lda;
+  const T* b;
+  int64_t ldb;
+  T beta;
+  T* c;
+  int64_t ldc;
+
+  // Address of op(A)(i, p) and op(B)(p, j) in their storage.
+  const T* a_at(int64_t i, int64_t p) const { return ta ? a + p * lda + i : a + i * lda + p; }
+  const T* b_at(int64_t p, int64_t j) const { return tb ? b + j * ldb + p : b + p * ldb + j; }
+
+  // The sub-problem computing C rows [i0, i0+rows) and columns [j0, j0+cols).
+  Problem block(int64_t i0, int64_t rows, int64_t j0, int64_t cols) const {
+    Problem s = *this;
+    s.m = rows;
+    s.n = cols;
+    s.a = a_at(i0, 0);
+    s.b = b_at(0, j0);
+    s.c = c + i0 * ldc + j0;
+    return s;
+  }
+};
+
+// A 64-byte-aligned scratch array owned by the calling thread, grown on demand and reused across calls.
+template <typename T, int Slot>
+T* scratch(int64_t count) {
+  struct Buffer {
+    T* data = nullptr;
+    int64_t cap = 0;
+    ~Buffer() { std::free(data); }
+  };
+  thread_local Buffer buf;
+  if (count > buf.cap) {
+    std::free(buf.data);
+    const size_t bytes = (static_cast<size_t>(count) * sizeof(T) + 63) / 64 * 64;
+    buf.data = static_cast<T*>(std::aligned_alloc(64, bytes));
+    if (buf.data == nullptr) throw std::bad_alloc();
+    buf.cap = count;
+  }
+  return buf.data;
+}
+
+template <typename T>
+void scale_c(const Problem<T>& p) {
+  for (int64_t i = 0; i < p.m; ++i) {
+    T* ci = p.c + i * p.ldc;
+    for (int64_t j = 0; j < p.n; ++j) ci[j] = p.beta == T(0) ? T(0) : p.beta * ci[j];
+  }
+}
+
+template <typename T>
+void direct(const Problem<T>& p) {
+  for (int64_t i = 0; i < p.m; ++i) {
+    T* ci = p.c + i * p.ldc;
+    for (int64_t j = 0; j < p.n; ++j) {
+      T sum = 0;
+      for (int64_t k = 0; k < p.k; ++k) sum += *p.a_at(i, k) * *p.b_at(k, j);
+      ci[j] = p.beta == T(0) ? p.alpha * sum : p.alpha * sum + p.beta * ci[j];
+    }
+  }
+}
+
+int64_t round_up(int64_t v, int64_t multiple) { return (v + multiple - 1) / multiple * multiple; }
+
+// The five loops on one thread's stripe of C.
+template <typename T>
+void run_blocked(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
+  const int64_t nc = std::min(bl.nc, round_up(p.n, uk.nr));
+  const int64_t mc = std::min(bl.mc, round_up(p.m, uk.mr));
+  const int64_t kc = std::min(bl.kc, p.k);
+  T* bpack = scratch<T, 0>(nc * kc);
+  T* apack = scratch<T, 1>(mc * kc);
+  for (int64_t jc = 0; jc < p.n; jc += nc) {
+    const int64_t nb = std::min(nc, p.n - jc);
+    for (int64_t pc = 0; pc < p.k; pc += kc) {
+      const int64_t kb = std::min(kc, p.k - pc);
+      const T beta = pc == 0 ? p.beta : T(1);
+      uk.pack(!p.tb, p.b_at(pc, jc), p.ldb, nb, kb, uk.nr, bpack);
+      for (int64_t ic = 0; ic < p.m; ic += mc) {
+        const int64_t mb = std::min(mc, p.m - ic);
+        uk.pack(p.ta, p.a_at(ic, pc), p.lda, mb, kb, uk.mr, apack);
+        for (int64_t jr = 0; jr < nb; jr += uk.nr) {
+          for (int64_t ir = 0; ir < mb; ir += uk.mr) {
+            uk.fn(kb, apack + ir * kb, bpack + jr * kb, p.c + (ic + ir) * p.ldc + jc + jr, p.ldc,
+                  std::min<int64_t>(uk.mr, mb - ir), std::min<int64_t>(uk.nr, nb - jr), p.alpha, beta);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Splits C into stripes along the dimension with more tiles and runs the stripes on the thread pool.
+template <typename T>
+void run_parallel(const Problem<T>& p) {
+  const Ukernel<T> uk = select_ukernel<T>();
+  const Blocking bl = choose_blocking(uk.mr, uk.nr, sizeof(T));
+  const int64_t col_panels = (p.n + uk.nr - 1) / uk.nr;
+  const int64_t row_panels = (p.m + uk.mr - 1) / uk.mr;
+  const bool split_cols = col_panels * uk.nr >= row_panels * uk.mr || row_panels < num_threads();
+  if (split_cols) {
+    const int64_t grain = std::max<int64_t>(1, kMinMacsPerThread / (p.m * p.k * uk.nr));
+    parallel_for(col_panels, grain, [&](int64_t b, int64_t e) {
+      const int64_t j0 = b * uk.nr;
+      run_blocked(p.block(0, p.m, j0, std::min(e * uk.nr, p.n) - j0), uk, bl);
+    });
+  } else {
+    const int64_t grain = std::max<int64_t>(1, kMinMacsPerThread / (p.n * p.k * uk.mr));
+    parallel_for(row_panels, grain, [&](int64_t b, int64_t e) {
+      const int64_t i0 = b * uk.mr;
+      run_blocked(p.block(i0, std::min(e * uk.mr, p.m) - i0, 0, p.n), uk, bl);
+    });
+  }
+}
+
+template <typename T>
+void gemm(const Problem<T>& p) {
+  if (p.m <= 0 || p.n <= 0) return;
+  if (p.k <= 0 || p.alpha == T(0)) {
+    scale_c(p);
+  } else if (p.m * p.n * p.k <= kDirectMacs) {
+    direct(p);
+  } else {
+    run_parallel(p);
+  }
+}
+
+}  // namespace
+}  // namespace gemm
+
+void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+           const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  gemm::gemm<float>({transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc});
+}
+
+void dgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double alpha, const double* A, int64_t lda,
+           const double* B, int64_t ldb, double beta, double* C, int64_t ldc) {
+  gemm::gemm<double>({transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc});
+}
+
+}  // namespace tg

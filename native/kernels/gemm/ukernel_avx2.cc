@@ -1,0 +1,117 @@
+// AVX2+FMA micro-kernels: 6×16 fp32 and 6×8 fp64 tiles (12 ymm accumulators, 2 B vectors, 1 broadcast).
+// Every function that touches ymm registers carries the target attribute itself and lives in this file's
+// anonymous namespace, so no AVX2 code can leak into baseline code through a shared inline symbol.
+#include "kernels/gemm/ukernel.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+
+#define TG_AVX2 __attribute__((target("avx2,fma"), always_inline)) inline
+
+namespace tg {
+namespace gemm {
+namespace {
+
+struct F32 {
+  using T = float;
+  using V = __m256;
+  static constexpr int kLanes = 8;
+  TG_AVX2 static V zero() { return _mm256_setzero_ps(); }
+  TG_AVX2 static V set1(T x) { return _mm256_set1_ps(x); }
+  TG_AVX2 static V load(const T* p) { return _mm256_load_ps(p); }
+  TG_AVX2 static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  TG_AVX2 static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  TG_AVX2 static V loadu(const T* p) { return _mm256_loadu_ps(p); }
+  TG_AVX2 static void storeu(T* p, V v) { _mm256_storeu_ps(p, v); }
+  // Lanes [0, left) set; left may be <= 0 or >= kLanes.
+  TG_AVX2 static __m256i mask(int64_t left) {
+    const int l = left < 0 ? 0 : left > kLanes ? kLanes : static_cast<int>(left);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(l), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  }
+  TG_AVX2 static V maskload(const T* p, __m256i m) { return _mm256_maskload_ps(p, m); }
+  TG_AVX2 static void maskstore(T* p, __m256i m, V v) { _mm256_maskstore_ps(p, m, v); }
+};
+
+struct F64 {
+  using T = double;
+  using V = __m256d;
+  static constexpr int kLanes = 4;
+  TG_AVX2 static V zero() { return _mm256_setzero_pd(); }
+  TG_AVX2 static V set1(T x) { return _mm256_set1_pd(x); }
+  TG_AVX2 static V load(const T* p) { return _mm256_load_pd(p); }
+  TG_AVX2 static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
+  TG_AVX2 static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
+  TG_AVX2 static V loadu(const T* p) { return _mm256_loadu_pd(p); }
+  TG_AVX2 static void storeu(T* p, V v) { _mm256_storeu_pd(p, v); }
+  TG_AVX2 static __m256i mask(int64_t left) {
+    const long long l = left < 0 ? 0 : left > kLanes ? kLanes : left;
+    return _mm256_cmpgt_epi64(_mm256_set1_epi64x(l), _mm256_setr_epi64x(0, 1, 2, 3));
+  }
+  TG_AVX2 static V maskload(const T* p, __m256i m) { return _mm256_maskload_pd(p, m); }
+  TG_AVX2 static void maskstore(T* p, __m256i m, V v) { _mm256_maskstore_pd(p, m, v); }
+};
+
+// Full-width rows use plain loads/stores (masked moves are slow on some AMD cores); edge columns use masks.
+template <typename S, int NV>
+TG_AVX2 void update_row(typename S::T* ci, const typename S::V* acc, int64_t n, typename S::V va,
+                        typename S::V vb, bool read_c) {
+  using V = typename S::V;
+  constexpr int L = S::kLanes;
+  for (int v = 0; v < NV; ++v) {
+    V r = S::mul(va, acc[v]);
+    if (n >= (v + 1) * L) {
+      if (read_c) r = S::fma(vb, S::loadu(ci + v * L), r);
+      S::storeu(ci + v * L, r);
+    } else {
+      const __m256i m = S::mask(n - v * L);
+      if (read_c) r = S::fma(vb, S::maskload(ci + v * L, m), r);
+      S::maskstore(ci + v * L, m, r);
+    }
+  }
+}
+
+template <typename S, int MR, int NV>
+__attribute__((target("avx2,fma"))) void kernel(int64_t kc, const typename S::T* a, const typename S::T* b,
+                                                typename S::T* c, int64_t ldc, int64_t m, int64_t n,
+                                                typename S::T alpha, typename S::T beta) {
+  using V = typename S::V;
+  constexpr int L = S::kLanes;
+  V acc[MR][NV];
+  for (int i = 0; i < MR; ++i) {
+    for (int v = 0; v < NV; ++v) acc[i][v] = S::zero();
+  }
+  for (int64_t i = 0; i < m; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+#pragma GCC unroll 4
+  for (int64_t k = 0; k < kc; ++k) {
+    V bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * L);
+    for (int i = 0; i < MR; ++i) {
+      const V ai = S::set1(a[i]);
+      for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
+    }
+    a += MR;
+    b += NV * L;
+  }
+  const V va = S::set1(alpha);
+  const V vb = S::set1(beta);
+  for (int i = 0; i < MR && i < m; ++i) update_row<S, NV>(c + i * ldc, acc[i], n, va, vb, beta != 0);
+}
+
+}  // namespace
+
+Ukernel<float> ukernel_f32_avx2() { return {6, 16, kernel<F32, 6, 2>, pack_generic<float>}; }
+Ukernel<double> ukernel_f64_avx2() { return {6, 8, kernel<F64, 6, 2>, pack_generic<double>}; }
+
+}  // namespace gemm
+}  // namespace tg
+
+#else
+
+namespace tg {
+namespace gemm {
+Ukernel<float> ukernel_f32_avx2() { return ukernel_f32_generic(); }
+Ukernel<double> ukernel_f64_avx2() { return ukernel_f64_generic(); }
+}  // namespace gemm
+}  // namespace tg
+
+#endif

@@ -1,0 +1,111 @@
+// AVX-512 micro-kernels: 12×32 fp32 and 12×16 fp64 tiles (24 zmm accumulators, 2 B vectors, 1 broadcast).
+// Every function that touches zmm registers carries the target attribute itself and lives in this file's
+// anonymous namespace, so no AVX-512 code can leak into baseline code through a shared inline symbol.
+#include "kernels/gemm/ukernel.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+
+#define TG_AVX512 __attribute__((target("avx512f,avx512vl,fma"), always_inline)) inline
+
+namespace tg {
+namespace gemm {
+namespace {
+
+struct F32 {
+  using T = float;
+  using V = __m512;
+  using Mask = __mmask16;
+  static constexpr int kLanes = 16;
+  TG_AVX512 static V zero() { return _mm512_setzero_ps(); }
+  TG_AVX512 static V set1(T x) { return _mm512_set1_ps(x); }
+  TG_AVX512 static V load(const T* p) { return _mm512_load_ps(p); }
+  TG_AVX512 static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  TG_AVX512 static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
+  TG_AVX512 static V load_c(Mask m, const T* p) { return _mm512_maskz_loadu_ps(m, p); }
+  TG_AVX512 static void store_c(T* p, Mask m, V v) { _mm512_mask_storeu_ps(p, m, v); }
+};
+
+struct F64 {
+  using T = double;
+  using V = __m512d;
+  using Mask = __mmask8;
+  static constexpr int kLanes = 8;
+  TG_AVX512 static V zero() { return _mm512_setzero_pd(); }
+  TG_AVX512 static V set1(T x) { return _mm512_set1_pd(x); }
+  TG_AVX512 static V load(const T* p) { return _mm512_load_pd(p); }
+  TG_AVX512 static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
+  TG_AVX512 static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
+  TG_AVX512 static V load_c(Mask m, const T* p) { return _mm512_maskz_loadu_pd(m, p); }
+  TG_AVX512 static void store_c(T* p, Mask m, V v) { _mm512_mask_storeu_pd(p, m, v); }
+};
+
+// Lanes [0, n) of a vector starting at column `first`, for the masked edge columns of a tile.
+template <typename S>
+typename S::Mask column_mask(int64_t n, int first) {
+  const int64_t left = n - first;
+  if (left <= 0) return 0;
+  if (left >= S::kLanes) return static_cast<typename S::Mask>(~0u);
+  return static_cast<typename S::Mask>((1u << left) - 1);
+}
+
+template <typename S, int MR, int NV>
+__attribute__((target("avx512f,avx512vl,fma"))) void kernel(int64_t kc, const typename S::T* a,
+                                                           const typename S::T* b, typename S::T* c, int64_t ldc,
+                                                           int64_t m, int64_t n, typename S::T alpha,
+                                                           typename S::T beta) {
+  using V = typename S::V;
+  constexpr int L = S::kLanes;
+  V acc[MR][NV];
+  for (int i = 0; i < MR; ++i) {
+    for (int v = 0; v < NV; ++v) acc[i][v] = S::zero();
+  }
+  // The C tile is needed only after the k loop: start its (possibly DRAM) loads now, every line of every row.
+  for (int64_t i = 0; i < m; ++i) {
+    for (int v = 0; v < NV * L; v += 64 / static_cast<int>(sizeof(*c))) {
+      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + v), _MM_HINT_T1);
+    }
+  }
+#pragma GCC unroll 4
+  for (int64_t k = 0; k < kc; ++k) {
+    V bv[NV];
+    for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * L);
+    for (int i = 0; i < MR; ++i) {
+      const V ai = S::set1(a[i]);
+      for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
+    }
+    a += MR;
+    b += NV * L;
+  }
+  typename S::Mask mask[NV];
+  for (int v = 0; v < NV; ++v) mask[v] = column_mask<S>(n, v * L);
+  const V va = S::set1(alpha);
+  const V vb = S::set1(beta);
+  for (int i = 0; i < MR && i < m; ++i) {
+    typename S::T* ci = c + i * ldc;
+    for (int v = 0; v < NV; ++v) {
+      V r = S::mul(va, acc[i][v]);
+      if (beta != 0) r = S::fma(vb, S::load_c(mask[v], ci + v * L), r);
+      S::store_c(ci + v * L, mask[v], r);
+    }
+  }
+}
+
+}  // namespace
+
+Ukernel<float> ukernel_f32_avx512() { return {12, 32, kernel<F32, 12, 2>, pack_f32_avx512}; }
+Ukernel<double> ukernel_f64_avx512() { return {12, 16, kernel<F64, 12, 2>, pack_generic<double>}; }
+
+}  // namespace gemm
+}  // namespace tg
+
+#else
+
+namespace tg {
+namespace gemm {
+Ukernel<float> ukernel_f32_avx512() { return ukernel_f32_generic(); }
+Ukernel<double> ukernel_f64_avx512() { return ukernel_f64_generic(); }
+}  // namespace gemm
+}  // namespace tg
+
+#endif

@@ -1,0 +1,59 @@
+#include "kernels/loss/cross_entropy.h"
+
+#include <cmath>
+
+#include "runtime/threadpool.h"
+
+namespace tg {
+
+template <class T>
+void cross_entropy(const CrossEntropyArgs& a, const T* x, const int32_t* t, T* loss, T* probs) {
+  parallel_for(a.N, 64, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const T* row = x + r * a.C;
+      T m = row[0], mean = 0;
+      for (int64_t c = 1; c < a.C; ++c) m = row[c] > m ? row[c] : m;
+      T s = 0;
+      for (int64_t c = 0; c < a.C; ++c) {
+        s += std::exp(row[c] - m);
+        mean += row[c];
+      }
+      const T lse = m + std::log(s);
+      if (probs)
+        for (int64_t c = 0; c < a.C; ++c) probs[r * a.C + c] = std::exp(row[c] - lse);
+      if (t[r] == a.ignore) {
+        loss[r] = 0;
+        continue;
+      }
+      const T eps = T(a.smoothing);
+      loss[r] = (T(1) - eps) * (lse - row[t[r]]) + eps * (lse - mean / T(a.C));
+    }
+  });
+}
+
+template <class T>
+void cross_entropy_backward(const CrossEntropyArgs& a, const T* probs, const int32_t* t, const T* grow, T* gx) {
+  const T eps = T(a.smoothing), off = eps / T(a.C);
+  parallel_for(a.N, 64, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      T* out = gx + r * a.C;
+      const T* p = probs + r * a.C;
+      if (t[r] == a.ignore) {
+        for (int64_t c = 0; c < a.C; ++c) out[c] = 0;
+        continue;
+      }
+      const T g = grow[r];
+      for (int64_t c = 0; c < a.C; ++c) out[c] = g * (p[c] - off);
+      out[t[r]] -= g * (T(1) - eps);
+    }
+  });
+}
+
+template void cross_entropy<float>(const CrossEntropyArgs&, const float*, const int32_t*, float*, float*);
+template void cross_entropy<double>(const CrossEntropyArgs&, const double*, const int32_t*, double*, double*);
+template void cross_entropy_backward<float>(const CrossEntropyArgs&, const float*, const int32_t*, const float*,
+                                            float*);
+template void cross_entropy_backward<double>(const CrossEntropyArgs&, const double*, const int32_t*,
+                                             const double*, double*);
+
+}  // namespace tg

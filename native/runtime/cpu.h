@@ -1,0 +1,14 @@
+#pragma once
+// Run-time choice of the SIMD instruction set. The addon is built for baseline x86-64 (or arm64);
+// faster kernels carry their own target attributes and are only called when cpu_isa() allows it.
+namespace tg {
+
+enum class Isa { Scalar = 0, Avx2 = 1, Avx512 = 2 };
+
+// Chosen once from CPUID feature bits (never the CPU model), lowered by env TENSORGRAD_CPU=scalar|avx2|avx512.
+Isa cpu_isa();
+const char* isa_name(Isa isa);
+// For tests: force a path at run time, clamped to what the CPU supports.
+void set_isa(Isa isa);
+
+}  // namespace tg
