@@ -29,6 +29,7 @@ constexpr double kInvSqrt2Pi = 0.39894228040143267794;
   X(pow, std::pow(x, a), a == 0 ? T(0) : g * a * std::pow(x, a - T(1)))                        \
   X(addScalar, x + a, g)                                                                       \
   X(mulScalar, x * a, g * a)                                                                   \
+  X(divScalar, x / a, g / a)                                                                   \
   X(rsubScalar, a - x, -g)                                                                     \
   X(rdivScalar, a / x, -g * a / (x * x))
 

@@ -1,0 +1,52 @@
+// Gradient checking by central differences: compares the tape's gradient of a weighted sum of
+// fn's output with (L(x + eps) - L(x - eps)) / 2eps for every element of every float input.
+// Runs in float64 by default so tolerances can be tight.
+import { Tensor } from "../tensor.js";
+import { noGrad } from "./grad-mode.js";
+import { grad } from "./grad.js";
+import { mul } from "../ops/elementwise.js";
+import { sum } from "../ops/reduce.js";
+import { fmt } from "../shape.js";
+
+export interface GradCheckOptions {
+  eps?: number;
+  atol?: number;
+  rtol?: number;
+  dtype?: "float64" | "float32";
+}
+
+// Fixed, varied weights so every output element matters and no two get the same weight.
+function weightsLike(t: Tensor): Tensor {
+  const w = Tensor.empty(t.shape, t.dtype);
+  for (let i = 0; i < w.numel; ++i) w.storage[i] = 0.5 + ((i * 37) % 11) / 10;
+  return w;
+}
+
+// Returns true, or throws an Error naming the input, element, and both gradients.
+export function gradCheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradCheckOptions = {}): true {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, dtype = "float64" } = opts;
+  const xs = inputs.map((t) => (t.dtype === "int32" ? t : t.detach().to(dtype).clone().requiresGrad_(true)));
+  const diffable = xs.filter((t) => t.requiresGrad);
+  if (diffable.length === 0) throw new Error("gradCheck: no float inputs to check");
+  const out0 = fn(...xs);
+  if (!(out0 instanceof Tensor)) throw new TypeError("gradCheck: fn must return a Tensor");
+  const w = weightsLike(out0.detach());
+  const loss = (o: Tensor) => sum(mul(o, w));
+  const analytic = grad(loss(out0), diffable, { allowUnused: true });
+  const evalLoss = () => noGrad(() => loss(fn(...xs)).item());
+  diffable.forEach((x, k) => {
+    const a = analytic[k] ? analytic[k]!.data() : new Float64Array(x.numel);
+    for (let i = 0; i < x.numel; ++i) {
+      const orig = x.storage[i];
+      x.storage[i] = orig + eps;
+      const lp = evalLoss();
+      x.storage[i] = orig - eps;
+      const lm = evalLoss();
+      x.storage[i] = orig;
+      const numeric = (lp - lm) / (2 * eps);
+      if (!(Math.abs(a[i] - numeric) <= atol + rtol * Math.abs(numeric)))
+        throw new Error(`gradCheck: input ${xs.indexOf(x)} (shape ${fmt(x.shape)}) element ${i}: analytic ${a[i]} vs numeric ${numeric}`);
+    }
+  });
+  return true;
+}

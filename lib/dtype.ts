@@ -1,0 +1,34 @@
+// Element types. The numeric codes match native/runtime/dtype.h.
+import type { Storage } from "./native.js";
+
+export type DType = "float32" | "float64" | "int32";
+
+export const DTYPE_CODE: Record<DType, number> = { float32: 0, float64: 1, int32: 2 };
+
+export const ARRAY_TYPE = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+} as const;
+
+export function dtypeOf(a: Storage): DType {
+  if (a instanceof Float32Array) return "float32";
+  if (a instanceof Float64Array) return "float64";
+  return "int32";
+}
+
+export function isFloat(d: DType): boolean {
+  return d !== "int32";
+}
+
+// PyTorch's promotion among our three types: float64 > float32 > int32.
+export function promote(a: DType, b: DType): DType {
+  if (a === b) return a;
+  if (a === "float64" || b === "float64") return "float64";
+  return "float32";
+}
+
+export function checkDType(d: unknown, op: string): DType {
+  if (d === "float32" || d === "float64" || d === "int32") return d;
+  throw new TypeError(`${op}: unknown dtype ${String(d)}; use "float32", "float64" or "int32"`);
+}

@@ -1,0 +1,17 @@
+// tensorgrad's public surface: re-exports only.
+export { Tensor } from "./tensor.js";
+export type { DType } from "./dtype.js";
+export * from "./ops/creation.js";
+export { add, sub, mul, div, neg, exp, log, sqrt, abs, sign, sigmoid, tanh, relu, leakyRelu, elu, gelu, pow, clamp,
+  maximum, minimum, eq, ne, gt, ge, lt, le, where } from "./ops/elementwise.js";
+export { sum, mean, max, min, argmax, argmin } from "./ops/reduce.js";
+export { reshape, view, transpose, permute, squeeze, unsqueeze, expand, flatten, narrow, slice, select, cat, stack } from "./ops/shape.js";
+export { indexSelect, gather } from "./ops/index.js";
+export { matmul } from "./ops/linalg.js";
+export { softmax, logSoftmax } from "./ops/softmax.js";
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
+export { gradCheck } from "./autograd/gradcheck.js";
+export * as autograd from "./autograd/index.js";
+export { setNumThreads, getNumThreads, cpuIsa, setCpuIsa } from "./runtime.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";

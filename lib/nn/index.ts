@@ -1,0 +1,2 @@
+// tg.nn: modules, functional ops and losses.
+export {};

@@ -1,0 +1,2 @@
+// tg.optim: optimizers.
+export {};

@@ -1,0 +1,94 @@
+// Shapes, strides, broadcasting, and writing operand layouts into the addon's params block.
+import { native } from "./native.js";
+
+export type Shape = readonly number[];
+
+export interface Strided {
+  readonly shape: Shape;
+  readonly strides: Shape;
+  readonly offset: number;
+}
+
+export function numelOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function contiguousStrides(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; --i) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+export function isContiguous(shape: Shape, strides: Shape): boolean {
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; --i) {
+    if (shape[i] !== 1 && strides[i] !== acc) return false;
+    acc *= shape[i];
+  }
+  return true;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; ++i) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function fmt(shape: Shape): string {
+  return `[${shape.join(", ")}]`;
+}
+
+// numpy broadcasting: align right; each pair of sizes must match or one of them be 1.
+export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
+  if (sameShape(a, b)) return a as number[];
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; ++i) {
+    const da = i - n + a.length >= 0 ? a[i - n + a.length] : 1;
+    const db = i - n + b.length >= 0 ? b[i - n + b.length] : 1;
+    if (da !== db && da !== 1 && db !== 1)
+      throw new Error(`${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together (dim ${i}: ${da} vs ${db})`);
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+export function normalizeDim(dim: number, ndim: number, op: string): number {
+  const lo = ndim === 0 ? -1 : -ndim, hi = ndim === 0 ? 0 : ndim - 1;
+  if (!Number.isInteger(dim) || dim < lo || dim > hi)
+    throw new RangeError(`${op}: dim ${dim} is out of range for a tensor with ${ndim} dims (expected ${lo}..${hi})`);
+  return dim < 0 ? dim + Math.max(ndim, 1) : dim;
+}
+
+export function checkShape(shape: unknown, op: string): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+    throw new TypeError(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (shape.length > native.maxDims) throw new RangeError(`${op}: at most ${native.maxDims} dims are supported`);
+  return shape as number[];
+}
+
+const P = native.params;
+
+// The iteration shape all operands of the next native call share.
+export function setShape(shape: Shape): void {
+  if (shape.length > native.maxDims)
+    throw new RangeError(`tensors have at most ${native.maxDims} dims, got shape ${fmt(shape)}`);
+  P[0] = shape.length;
+  for (let i = 0; i < shape.length; ++i) P[1 + i] = shape[i];
+}
+
+// Operand k as seen over `over` (right-aligned; broadcast dims get stride 0).
+export function setOperand(k: number, t: Strided, over: Shape): void {
+  const base = 9 + 9 * k, nd = over.length, lead = nd - t.shape.length;
+  P[base] = t.offset;
+  for (let i = 0; i < nd; ++i) {
+    const j = i - lead;
+    P[base + 1 + i] = j < 0 || t.shape[j] === 1 ? 0 : t.strides[j];
+  }
+}

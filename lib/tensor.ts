@@ -1,0 +1,216 @@
+// The Tensor: a strided view (shape, strides, offset) over typed-array storage that native code
+// reads and writes in place, plus its autograd fields. Op methods forward to lib/ops/*, where
+// each op's forward call and backward rule sit side by side.
+import { ARRAY_TYPE, DTYPE_CODE, type DType, checkDType } from "./dtype.js";
+import { native, type Storage } from "./native.js";
+import { contiguousStrides, isContiguous, numelOf, type Shape } from "./shape.js";
+import type { Node } from "./autograd/node.js";
+import { runBackward } from "./autograd/backward.js";
+import * as ew from "./ops/elementwise.js";
+import * as red from "./ops/reduce.js";
+import * as sh from "./ops/shape.js";
+import * as idx from "./ops/index.js";
+import { matmul } from "./ops/linalg.js";
+import { softmax, logSoftmax } from "./ops/softmax.js";
+import { clone, contiguous, copyTo, fillInto, toDType } from "./ops/copy.js";
+import { formatTensor } from "./format.js";
+
+// Below this many bytes a plain typed array is cheaper than an aligned native allocation;
+// alignment only matters for SIMD over long runs.
+const ALIGN_MIN_BYTES = 256;
+
+export function allocStorage(dtype: DType, n: number): Storage {
+  const bytes = n * ARRAY_TYPE[dtype].BYTES_PER_ELEMENT;
+  return bytes < ALIGN_MIN_BYTES ? new ARRAY_TYPE[dtype](n) : native.alloc(DTYPE_CODE[dtype], n);
+}
+
+type Operand = Tensor | number;
+// PyTorch's `alpha` argument of add/sub: the other operand times alpha.
+const scaled = (o: Operand, alpha?: number): Operand =>
+  alpha === undefined ? o : typeof o === "number" ? o * alpha : ew.mul(o, alpha);
+export type NestedArray = number | NestedArray[];
+
+export class Tensor {
+  readonly numel: number;
+  requiresGrad = false;
+  grad: Tensor | null = null;
+  gradFn: Node | null = null;
+
+  constructor(
+    public storage: Storage,
+    readonly shape: number[],
+    readonly strides: number[] = contiguousStrides(shape),
+    readonly offset = 0,
+    readonly dtype: DType = storage instanceof Float32Array ? "float32" : storage instanceof Float64Array ? "float64" : "int32",
+  ) {
+    this.numel = numelOf(shape);
+  }
+
+  // A new zero-filled contiguous tensor.
+  static empty(shape: Shape, dtype: DType = "float32"): Tensor {
+    const s = shape as number[];
+    return new Tensor(allocStorage(dtype, numelOf(s)), s, contiguousStrides(s), 0, dtype);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  size(dim?: number): number | number[] {
+    return dim === undefined ? [...this.shape] : this.shape[sh.dimOf(this, dim, "size")];
+  }
+  isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+
+  // ---- autograd ----
+  backward(grad?: Tensor, opts: { retainGraph?: boolean } = {}): void {
+    if (!this.requiresGrad)
+      throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
+    if (grad === undefined) {
+      if (this.numel !== 1)
+        throw new Error(`backward: grad can be implicitly created only for a tensor with one element, this one has shape [${this.shape.join(", ")}]; pass a gradient of that shape`);
+      grad = Tensor.empty(this.shape, this.dtype);
+      fillInto(grad, grad.storage, 1);
+    }
+    runBackward([this], [grad], opts);
+  }
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype);
+  }
+  requiresGrad_(on = true): this {
+    if (!this.isLeaf) throw new Error("requiresGrad_: only leaf tensors can change requiresGrad; use detach() first");
+    if (on && this.dtype === "int32") throw new Error("requiresGrad_: only float tensors can require gradients (this one is int32)");
+    this.requiresGrad = on;
+    return this;
+  }
+  retainGrad(): this {
+    if (this.gradFn) this.gradFn.retained = this;
+    return this;
+  }
+  // Frees the storage now rather than at the next garbage collection. Views of this tensor
+  // share the storage and become unusable too.
+  dispose(): void {
+    if (this.storage.length > 0) native.release(this.storage);
+    this.grad = null;
+    this.gradFn = null;
+  }
+
+  // ---- read-out ----
+  // Contiguous copy of the elements as a typed array of this dtype.
+  data(): Storage {
+    const c = this.contiguous(true);
+    return c.storage.length === c.numel ? c.storage : c.storage.slice(0, c.numel);
+  }
+  item(): number {
+    if (this.numel !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape [${this.shape.join(", ")}]`);
+    return this.storage[this.offset];
+  }
+  toArray(): NestedArray {
+    const d = this.data();
+    if (this.ndim === 0) return d[0];
+    const build = (dim: number, off: number): NestedArray[] => {
+      const n = this.shape[dim], out = new Array<NestedArray>(n);
+      const step = numelOf(this.shape.slice(dim + 1));
+      for (let i = 0; i < n; ++i) out[i] = dim === this.ndim - 1 ? d[off + i] : build(dim + 1, off + i * step);
+      return out;
+    };
+    return build(0, 0);
+  }
+  toString(): string {
+    return formatTensor(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  // ---- conversion and copies ----
+  to(dtype: DType): Tensor {
+    return toDType(this, checkDType(dtype, "to"));
+  }
+  float(): Tensor { return this.to("float32"); }
+  double(): Tensor { return this.to("float64"); }
+  int(): Tensor { return this.to("int32"); }
+  // `dense` also asks for a tensor that owns its storage from offset 0 (what some kernels need).
+  contiguous(dense = false): Tensor {
+    return contiguous(this, dense);
+  }
+  clone(): Tensor {
+    return clone(this);
+  }
+  fill_(value: number): this {
+    fillInto(this, this.storage, value);
+    return this;
+  }
+  zero_(): this {
+    return this.fill_(0);
+  }
+  copy_(src: Tensor): this {
+    copyTo(src, this);
+    return this;
+  }
+
+  // ---- elementwise ----
+  add(o: Operand, alpha?: number): Tensor { return ew.add(this, scaled(o, alpha)); }
+  sub(o: Operand, alpha?: number): Tensor { return ew.sub(this, scaled(o, alpha)); }
+  mul(o: Operand): Tensor { return ew.mul(this, o); }
+  div(o: Operand): Tensor { return ew.div(this, o); }
+  maximum(o: Operand): Tensor { return ew.maximum(this, o); }
+  minimum(o: Operand): Tensor { return ew.minimum(this, o); }
+  pow(p: number): Tensor { return ew.pow(this, p); }
+  neg(): Tensor { return ew.neg(this); }
+  exp(): Tensor { return ew.exp(this); }
+  log(): Tensor { return ew.log(this); }
+  sqrt(): Tensor { return ew.sqrt(this); }
+  abs(): Tensor { return ew.abs(this); }
+  sign(): Tensor { return ew.sign(this); }
+  square(): Tensor { return ew.mul(this, this); }
+  sigmoid(): Tensor { return ew.sigmoid(this); }
+  tanh(): Tensor { return ew.tanh(this); }
+  relu(): Tensor { return ew.relu(this); }
+  leakyRelu(negativeSlope = 0.01): Tensor { return ew.leakyRelu(this, negativeSlope); }
+  elu(alpha = 1): Tensor { return ew.elu(this, alpha); }
+  gelu(): Tensor { return ew.gelu(this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  eq(o: Operand): Tensor { return ew.eq(this, o); }
+  ne(o: Operand): Tensor { return ew.ne(this, o); }
+  gt(o: Operand): Tensor { return ew.gt(this, o); }
+  ge(o: Operand): Tensor { return ew.ge(this, o); }
+  lt(o: Operand): Tensor { return ew.lt(this, o); }
+  le(o: Operand): Tensor { return ew.le(this, o); }
+
+  // ---- reductions ----
+  sum(dim?: number | number[], keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
+  mean(dim?: number | number[], keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
+  max(dim?: number, keepdim = false): Tensor { return red.max(this, dim, keepdim); }
+  min(dim?: number, keepdim = false): Tensor { return red.min(this, dim, keepdim); }
+  argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
+
+  // ---- shape ----
+  reshape(...shape: (number | number[])[]): Tensor { return sh.reshape(this, sh.shapeArgs(shape)); }
+  view(...shape: (number | number[])[]): Tensor { return sh.view(this, sh.shapeArgs(shape)); }
+  transpose(d0: number, d1: number): Tensor { return sh.transpose(this, d0, d1); }
+  t(): Tensor {
+    if (this.ndim > 2) throw new Error(`t: expects a tensor with <= 2 dims, got ${this.ndim}; use transpose(d0, d1)`);
+    return this.ndim < 2 ? this : sh.transpose(this, 0, 1);
+  }
+  permute(...dims: (number | number[])[]): Tensor { return sh.permute(this, sh.shapeArgs(dims)); }
+  squeeze(dim?: number): Tensor { return sh.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return sh.unsqueeze(this, dim); }
+  expand(...shape: (number | number[])[]): Tensor { return sh.expand(this, sh.shapeArgs(shape)); }
+  expandAs(o: Tensor): Tensor { return sh.expand(this, o.shape); }
+  flatten(startDim = 0, endDim = -1): Tensor { return sh.flatten(this, startDim, endDim); }
+  narrow(dim: number, start: number, length: number): Tensor { return sh.narrow(this, dim, start, length); }
+  slice(dim: number, start?: number, end?: number, step = 1): Tensor { return sh.slice(this, dim, start, end, step); }
+  select(dim: number, index: number): Tensor { return sh.select(this, dim, index); }
+  indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
+  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
+
+  // ---- linear algebra and softmax ----
+  matmul(o: Tensor): Tensor { return matmul(this, o); }
+  softmax(dim: number): Tensor { return softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return logSoftmax(this, dim); }
+}
