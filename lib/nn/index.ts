@@ -1,2 +1,11 @@
-// tg.nn: modules, functional ops and losses.
-export {};
+// tg.nn: modules, layers, losses, tg.nn.functional and tg.nn.init.
+export { Module, type StateDict, type LoadResult } from "./module.js";
+export { Parameter } from "./parameter.js";
+export { Linear, type LinearOptions } from "./linear.js";
+export { ReLU, Sigmoid, Tanh, LeakyReLU, ELU, GELU, Softmax, LogSoftmax, Identity } from "./activation.js";
+export { Sequential } from "./container.js";
+export {
+  CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, MultiMarginLoss,
+} from "./loss.js";
+export * as functional from "./functional.js";
+export * as init from "./init.js";

@@ -54,13 +54,14 @@ void adam_step(int64_t n, T* p, const T* g, T* m, T* v, T* vmax, const AdamArgs&
 template <class T>
 void rmsprop_step(int64_t n, T* p, const T* g, T* sq, T* buf, T* gavg, const RmspropArgs& a) {
   const T lr = T(a.lr), alpha = T(a.alpha), eps = T(a.eps), wd = T(a.weight_decay), mu = T(a.momentum);
+  const T one_minus_alpha = T(1 - a.alpha);  // rounded once from double, as torch does
   parallel_for(n, kGrain, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; ++i) {
       const T gi = grad_of(g[i], p[i], a.maximize, wd);
-      sq[i] = alpha * sq[i] + (T(1) - alpha) * gi * gi;
+      sq[i] = alpha * sq[i] + one_minus_alpha * gi * gi;
       T avg;
       if (gavg) {
-        gavg[i] += (gi - gavg[i]) * (T(1) - alpha);
+        gavg[i] += (gi - gavg[i]) * one_minus_alpha;
         avg = std::sqrt(sq[i] - gavg[i] * gavg[i]) + eps;
       } else {
         avg = std::sqrt(sq[i]) + eps;

@@ -1,0 +1,105 @@
+// tg.nn.init: in-place initialisers with PyTorch's formulas. Each draws into a fresh dense
+// tensor from the seeded native generator (so tg.manualSeed makes them reproducible) and copies
+// it into the target, which may be any view. Not recorded on the tape.
+import { Tensor } from "../tensor.js";
+import { native } from "../native.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { fmt } from "../shape.js";
+
+export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "leaky_relu" | "selu";
+export type FanMode = "fanIn" | "fanOut";
+
+function checkFloatTensor(t: unknown, op: string): Tensor {
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor`);
+  if (t.dtype === "int32") throw new TypeError(`${op}: the tensor must be float32 or float64, got int32`);
+  return t;
+}
+
+function fillFrom(t: Tensor, draw: (s: Tensor["storage"]) => void): Tensor {
+  const tmp = Tensor.empty(t.shape, t.dtype);
+  draw(tmp.storage);
+  noGrad(() => t.copy_(tmp));
+  return t;
+}
+
+export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
+  checkFloatTensor(t, "uniform_");
+  if (!(a <= b)) throw new RangeError(`uniform_: expects a <= b, got a=${a} b=${b}`);
+  return fillFrom(t, (s) => native.randUniform(s, a, b));
+}
+
+export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
+  checkFloatTensor(t, "normal_");
+  if (!(std >= 0)) throw new RangeError(`normal_: std must be non-negative, got ${std}`);
+  return fillFrom(t, (s) => native.randNormal(s, mean, std));
+}
+
+export function constant_(t: Tensor, value: number): Tensor {
+  checkFloatTensor(t, "constant_");
+  return noGrad(() => t.fill_(value));
+}
+export const zeros_ = (t: Tensor) => constant_(t, 0);
+export const ones_ = (t: Tensor) => constant_(t, 1);
+
+// PyTorch's recommended gain for a nonlinearity (param: leaky ReLU's negative slope).
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case "linear":
+    case "sigmoid":
+      return 1;
+    case "tanh":
+      return 5 / 3;
+    case "relu":
+      return Math.SQRT2;
+    case "leakyRelu":
+    case "leaky_relu": {
+      const slope = param ?? 0.01;
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    case "selu":
+      return 3 / 4;
+    default:
+      throw new Error(`calculateGain: unsupported nonlinearity ${JSON.stringify(nonlinearity)}`);
+  }
+}
+
+// fanIn = size(1)·receptive field, fanOut = size(0)·receptive field (weights are [out, in, ...]).
+export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
+  if (t.ndim < 2) throw new Error(`init: fan in and fan out need a tensor with at least 2 dims, got shape ${fmt(t.shape)}`);
+  const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
+  return { fanIn: t.shape[1] * receptive, fanOut: t.shape[0] * receptive };
+}
+
+export function xavierUniform_(t: Tensor, gain = 1): Tensor {
+  const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierUniform_"));
+  const a = gain * Math.sqrt(6 / (fanIn + fanOut));
+  return uniform_(t, -a, a);
+}
+
+export function xavierNormal_(t: Tensor, gain = 1): Tensor {
+  const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierNormal_"));
+  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
+}
+
+export interface KaimingOptions {
+  a?: number;
+  mode?: FanMode;
+  nonlinearity?: Nonlinearity;
+}
+
+// std = gain / √fan with PyTorch's defaults a = 0, mode "fanIn", nonlinearity "leaky_relu".
+function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
+  const { a = 0, mode = "fanIn", nonlinearity = "leaky_relu" } = opts;
+  if (mode !== "fanIn" && mode !== "fanOut") throw new Error(`${op}: mode must be "fanIn" or "fanOut", got ${JSON.stringify(mode)}`);
+  const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, op));
+  return calculateGain(nonlinearity, a) / Math.sqrt(mode === "fanIn" ? fanIn : fanOut);
+}
+
+export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd(t, opts, "kaimingUniform_");
+  return uniform_(t, -bound, bound);
+}
+
+export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  return normal_(t, 0, kaimingStd(t, opts, "kaimingNormal_"));
+}

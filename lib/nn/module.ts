@@ -1,0 +1,145 @@
+// Module: the base of every layer and model. Parameters and submodules are found by walking the
+// module's own properties in the order JS keeps them, which is assignment order (PyTorch's key
+// order) for names that are not integers; integer-like names ("0", "1", …) come first, ascending,
+// which is exactly what Sequential needs. A property counts as
+//   - a parameter when it holds a Parameter (`this.weight = new Parameter(t)` or registerParameter),
+//   - a buffer when it holds a Tensor registered with registerBuffer (saved in stateDict, not trained),
+//   - a submodule when it holds a Module.
+// Call a model with `model.forward(x)` or `model.call(x)` (PyTorch's `model(x)`).
+import { Tensor } from "../tensor.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { fmt, sameShape } from "../shape.js";
+import { Parameter } from "./parameter.js";
+
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+export abstract class Module {
+  training = true;
+  // Names of plain-tensor properties that belong in stateDict (PyTorch's buffers).
+  readonly #buffers = new Set<string>();
+
+  abstract forward(...inputs: Tensor[]): Tensor;
+
+  // PyTorch's `module(x)`: runs forward.
+  call(...inputs: Parameters<this["forward"]>): Tensor {
+    return this.forward(...(inputs as Tensor[]));
+  }
+
+  // ---- registration ----
+  registerParameter(name: string, t: Tensor | null): void {
+    (this as Record<string, unknown>)[name] = t === null || t instanceof Parameter ? t : new Parameter(t);
+  }
+  registerBuffer(name: string, t: Tensor | null): void {
+    this.#buffers.add(name);
+    (this as Record<string, unknown>)[name] = t;
+  }
+  registerModule(name: string, m: Module | null): void {
+    if (m !== null && !(m instanceof Module)) throw new TypeError(`registerModule: ${name} is not a Module`);
+    (this as Record<string, unknown>)[name] = m;
+  }
+
+  // ---- traversal ----
+  *namedChildren(): Generator<[string, Module]> {
+    for (const [k, v] of Object.entries(this)) if (v instanceof Module) yield [k, v];
+  }
+  *children(): Generator<Module> {
+    for (const [, m] of this.namedChildren()) yield m;
+  }
+  // This module and every descendant, depth first, prefixed names ("" for this one).
+  *namedModules(prefix = ""): Generator<[string, Module]> {
+    yield [prefix, this];
+    for (const [k, m] of this.namedChildren()) yield* m.namedModules(prefix ? `${prefix}.${k}` : k);
+  }
+  *modules(): Generator<Module> {
+    for (const [, m] of this.namedModules()) yield m;
+  }
+  // Own parameters first, then each child's, as PyTorch; a tensor shared by two modules once.
+  namedParameters(prefix = ""): [string, Parameter][] {
+    const out: [string, Parameter][] = [], seen = new Set<Tensor>();
+    for (const [mp, m] of this.namedModules(prefix))
+      for (const [k, v] of Object.entries(m))
+        if (v instanceof Parameter && !seen.has(v)) {
+          seen.add(v);
+          out.push([mp ? `${mp}.${k}` : k, v]);
+        }
+    return out;
+  }
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+  namedBuffers(prefix = ""): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [mp, m] of this.namedModules(prefix)) for (const [k, v] of m.#ownBuffers()) out.push([mp ? `${mp}.${k}` : k, v]);
+    return out;
+  }
+  *#ownBuffers(): Generator<[string, Tensor]> {
+    for (const k of this.#buffers) {
+      const v = (this as Record<string, unknown>)[k];
+      if (v instanceof Tensor) yield [k, v];
+    }
+  }
+  // Everything stateDict saves, by key: each module's parameters, then its buffers, then its
+  // children's (a parameter shared by two modules appears under both names, as in PyTorch).
+  #stateEntries(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [mp, m] of this.namedModules()) {
+      const key = (k: string) => (mp ? `${mp}.${k}` : k);
+      for (const [k, v] of Object.entries(m)) if (v instanceof Parameter) out.push([key(k), v]);
+      for (const [k, v] of m.#ownBuffers()) out.push([key(k), v]);
+    }
+    return out;
+  }
+
+  // ---- modes and gradients ----
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+  eval(): this {
+    return this.train(false);
+  }
+  // Drops every parameter's .grad (PyTorch's default set_to_none), or zeroes it in place.
+  zeroGrad(setToNone = true): void {
+    for (const p of this.parameters()) {
+      if (!p.grad) continue;
+      if (setToNone) p.grad = null;
+      else p.grad.zero_();
+    }
+  }
+
+  // ---- state ----
+  // PyTorch's key names and order; values are detached copies.
+  stateDict(): StateDict {
+    return noGrad(() => Object.fromEntries(this.#stateEntries().map(([k, v]) => [k, v.detach().clone()])));
+  }
+
+  // Copies values into the existing tensors (converting dtype). strict: every key must match.
+  loadStateDict(sd: StateDict, opts: { strict?: boolean } = {}): LoadResult {
+    const { strict = true } = opts;
+    const own = new Map<string, Tensor>(this.#stateEntries());
+    const missingKeys = [...own.keys()].filter((k) => !(k in sd));
+    const unexpectedKeys = Object.keys(sd).filter((k) => !own.has(k));
+    if (strict && (missingKeys.length || unexpectedKeys.length))
+      throw new Error(
+        `loadStateDict: keys do not match.` +
+          (missingKeys.length ? ` Missing: ${missingKeys.join(", ")}.` : "") +
+          (unexpectedKeys.length ? ` Unexpected: ${unexpectedKeys.join(", ")}.` : ""),
+      );
+    for (const [k, dst] of own) {
+      const src = sd[k];
+      if (src === undefined) continue;
+      if (!(src instanceof Tensor)) throw new TypeError(`loadStateDict: value for ${k} is not a Tensor`);
+      if (!sameShape(src.shape, dst.shape))
+        throw new Error(`loadStateDict: size mismatch for ${k}: checkpoint has shape ${fmt(src.shape)}, the model has ${fmt(dst.shape)}`);
+    }
+    noGrad(() => {
+      for (const [k, dst] of own) if (sd[k] !== undefined) dst.copy_(sd[k]);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+}

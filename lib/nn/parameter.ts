@@ -1,0 +1,13 @@
+// A Parameter is a leaf tensor that a Module owns and optimizers update. Being its own class is
+// what lets a Module tell its parameters from other tensor-valued properties (inputs, caches).
+import { Tensor } from "../tensor.js";
+
+export class Parameter extends Tensor {
+  // Shares `data`'s storage (no copy); requiresGrad is on unless asked otherwise.
+  constructor(data: Tensor, requiresGrad = true) {
+    if (!(data instanceof Tensor)) throw new TypeError("Parameter: data must be a Tensor");
+    super(data.storage, data.shape, data.strides, data.offset, data.dtype);
+    if (requiresGrad && data.dtype === "int32") throw new TypeError("Parameter: only float tensors can require gradients (got int32)");
+    this.requiresGrad = requiresGrad;
+  }
+}

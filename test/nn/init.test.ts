@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import * as tg from "../../lib/index.js";
+
+const { init } = tg.nn;
+
+// Sample variance of a tensor's elements around 0 and their largest magnitude.
+function stats(t: tg.Tensor) {
+  const d = t.data();
+  let ss = 0, mean = 0, maxAbs = 0;
+  for (const v of d) (ss += v * v), (mean += v), (maxAbs = Math.max(maxAbs, Math.abs(v)));
+  return { variance: ss / d.length, mean: mean / d.length, maxAbs };
+}
+
+describe("nn.init", () => {
+  it("constant fills, also into a strided view", () => {
+    const t = tg.zeros([3, 4]);
+    init.ones_(t);
+    expect(t.sum().item()).toBe(12);
+    init.constant_(t.transpose(0, 1).slice(0, 0, 2), 2.5);
+    expect(t.toArray()).toEqual([[2.5, 2.5, 1, 1], [2.5, 2.5, 1, 1], [2.5, 2.5, 1, 1]]);
+    init.zeros_(t);
+    expect(t.abs().sum().item()).toBe(0);
+  });
+
+  it("uniform_ and normal_ have the asked range and moments, and follow manualSeed", () => {
+    tg.manualSeed(3);
+    const u = init.uniform_(tg.zeros([200, 100]), -2, 3);
+    expect(u.min().item()).toBeGreaterThanOrEqual(-2);
+    expect(u.max().item()).toBeLessThanOrEqual(3);
+    expect(Math.abs(stats(u).mean - 0.5)).toBeLessThan(0.05);
+    const n = init.normal_(tg.zeros([200, 100], { dtype: "float64" }), 1, 2);
+    expect(Math.abs(stats(n).mean - 1)).toBeLessThan(0.05);
+    expect(Math.abs(stats(n).variance - 5)).toBeLessThan(0.25); // E[x²] = σ² + μ²
+    tg.manualSeed(3);
+    expect(init.uniform_(tg.zeros([200, 100]), -2, 3).toArray()).toEqual(u.toArray());
+  });
+
+  it("xavier and kaiming use PyTorch's bounds and standard deviations", () => {
+    tg.manualSeed(5);
+    const [fanOut, fanIn] = [300, 200];
+    const xu = init.xavierUniform_(tg.zeros([fanOut, fanIn]), 2);
+    const a = 2 * Math.sqrt(6 / (fanIn + fanOut));
+    expect(stats(xu).maxAbs).toBeLessThanOrEqual(a);
+    expect(stats(xu).maxAbs).toBeGreaterThan(0.99 * a);
+    const xn = init.xavierNormal_(tg.zeros([fanOut, fanIn]));
+    expect(stats(xn).variance / (2 / (fanIn + fanOut))).toBeCloseTo(1, 1);
+    const ku = init.kaimingUniform_(tg.zeros([fanOut, fanIn]), { a: Math.sqrt(5) });
+    expect(stats(ku).maxAbs).toBeLessThanOrEqual(1 / Math.sqrt(fanIn));
+    const kn = init.kaimingNormal_(tg.zeros([fanOut, fanIn]), { mode: "fanOut", nonlinearity: "relu" });
+    expect(stats(kn).variance / (2 / fanOut)).toBeCloseTo(1, 1);
+  });
+
+  it("gains and fans", () => {
+    expect(init.calculateGain("relu")).toBeCloseTo(Math.SQRT2, 12);
+    expect(init.calculateGain("tanh")).toBeCloseTo(5 / 3, 12);
+    expect(init.calculateGain("leaky_relu", 0.2)).toBeCloseTo(Math.sqrt(2 / 1.04), 12);
+    expect(init.calculateFanInAndFanOut(tg.zeros([8, 3, 5, 5]))).toEqual({ fanIn: 75, fanOut: 200 });
+    expect(() => init.xavierUniform_(tg.zeros([5]))).toThrow(/at least 2 dims, got shape \[5\]/);
+    expect(() => init.uniform_(tg.zeros([2], { dtype: "int32" }))).toThrow(TypeError);
+  });
+
+  it("fills a parameter in place without recording on the tape", () => {
+    const l = new tg.nn.Linear(3, 2);
+    const w = l.weight;
+    init.constant_(w, 0.5);
+    expect(l.weight).toBe(w);
+    expect(w.isLeaf && w.requiresGrad).toBe(true);
+    expect(w.sum().item()).toBe(3);
+  });
+});
