@@ -68,7 +68,7 @@ export function normalizeDim(dim: number, ndim: number, op: string): number {
 
 export function checkShape(shape: unknown, op: string): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
-    throw new TypeError(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new TypeError(`${op}: shape must be an array of non-negative integers, got ${Array.isArray(shape) ? fmt(shape) : String(shape)}`);
   if (shape.length > native.maxDims) throw new RangeError(`${op}: at most ${native.maxDims} dims are supported`);
   return shape as number[];
 }

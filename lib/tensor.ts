@@ -99,13 +99,14 @@ export class Tensor {
   }
 
   // ---- read-out ----
-  // Contiguous copy of the elements as a typed array of this dtype.
+  // Contiguous copy of the elements as a typed array of this dtype (never this tensor's own storage).
   data(): Storage {
     const c = this.contiguous(true);
-    return c.storage.length === c.numel ? c.storage : c.storage.slice(0, c.numel);
+    return c === this ? c.storage.slice(0, c.numel) : c.storage;
   }
   item(): number {
     if (this.numel !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape [${this.shape.join(", ")}]`);
+    if (this.offset >= this.storage.length) throw new Error("item: the tensor's storage was released by dispose()");
     return this.storage[this.offset];
   }
   toArray(): NestedArray {

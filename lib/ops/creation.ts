@@ -71,14 +71,14 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
     throw new RangeError(`arange: invalid range start=${start} end=${end} step=${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
-  const t = Tensor.empty([n], opts.dtype ?? (allInt ? "int32" : "float32"));
+  const t = Tensor.empty([n], checkDType(opts.dtype ?? (allInt ? "int32" : "float32"), "arange"));
   native.arange(t.storage, start, step);
   return finish(t, opts);
 }
 
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const t = Tensor.empty([steps], opts.dtype ?? "float32");
+  const t = Tensor.empty([steps], checkDType(opts.dtype ?? "float32", "linspace"));
   native.arange(t.storage, start, steps > 1 ? (end - start) / (steps - 1) : 0);
   return finish(t, opts);
 }

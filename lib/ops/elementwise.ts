@@ -20,7 +20,7 @@ export function scalarTensor(v: number, dtype: DType): Tensor {
   return t;
 }
 
-function checkTensor(x: unknown, op: string): Tensor {
+export function checkTensor(x: unknown, op: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof x}`);
   return x;
 }

@@ -5,6 +5,7 @@ import { Tensor } from "../tensor.js";
 import { fmt, normalizeDim, numelOf } from "../shape.js";
 import { native } from "../native.js";
 import { record } from "../autograd/node.js";
+import { checkTensor } from "./elementwise.js";
 
 function checkIndex(index: unknown, op: string): Tensor {
   if (!(index instanceof Tensor) || index.dtype !== "int32")
@@ -20,7 +21,7 @@ function around(x: Tensor, d: number) {
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = checkIndex(index, "indexSelect");
   if (idx.ndim > 1) throw new Error(`indexSelect: the index must be 0-d or 1-d, got shape ${fmt(idx.shape)}`);
-  const d = normalizeDim(dim, x.ndim, "indexSelect");
+  const d = normalizeDim(dim, checkTensor(x, "indexSelect").ndim, "indexSelect");
   const xd = x.contiguous(true), id = idx.contiguous(true).storage as Int32Array;
   const { outer, D, inner } = around(xd, d), n = idx.numel;
   const shape = x.shape.slice();
@@ -36,7 +37,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = checkIndex(index, "gather");
-  const d = normalizeDim(dim, x.ndim, "gather");
+  const d = normalizeDim(dim, checkTensor(x, "gather").ndim, "gather");
   if (idx.ndim !== x.ndim || idx.shape.some((s, i) => i !== d && s !== x.shape[i]))
     throw new Error(`gather: the index shape ${fmt(idx.shape)} must match the input shape ${fmt(x.shape)} in every dim but ${dim}`);
   const xd = x.contiguous(true), id = idx.contiguous(true).storage as Int32Array;

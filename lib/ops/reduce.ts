@@ -7,9 +7,10 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { contiguousStrides, normalizeDim, numelOf, sameShape, setOperand, setShape } from "../shape.js";
 import { record } from "../autograd/node.js";
-import { div, eq, mul } from "./elementwise.js";
+import { checkTensor, div, eq, mul } from "./elementwise.js";
 
 function reducedDims(x: Tensor, dim: number | number[] | undefined, op: string): boolean[] {
+  checkTensor(x, op);
   const red = new Array<boolean>(x.ndim).fill(dim === undefined);
   if (dim !== undefined)
     for (const d of Array.isArray(dim) ? dim : [dim]) {
@@ -49,7 +50,7 @@ export function sum(x: Tensor, dim?: number | number[], keepdim = false): Tensor
 }
 
 export function mean(x: Tensor, dim?: number | number[], keepdim = false): Tensor {
-  if (x.dtype === "int32") throw new TypeError("mean: input dtype must be float32 or float64, got int32; call .float() first");
+  if (checkTensor(x, "mean").dtype === "int32") throw new TypeError("mean: input dtype must be float32 or float64, got int32; call .float() first");
   const red = reducedDims(x, dim, "mean");
   const { kshape } = shapes(x, red, keepdim);
   const count = numelOf(x.shape.filter((_, i) => red[i]));
@@ -76,7 +77,7 @@ interface Extreme {
 
 // Runs the native extreme kernel over `dim` (or all elements); outputs have the keepdim shape.
 function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, wantValues: boolean, op: string): Extreme & { kshape: number[] } {
-  if (x.numel === 0) throw new Error(`${op}: cannot reduce an empty tensor (shape [${x.shape.join(", ")}])`);
+  if (checkTensor(x, op).numel === 0) throw new Error(`${op}: cannot reduce an empty tensor (shape [${x.shape.join(", ")}])`);
   const d = dim === undefined ? -1 : normalizeDim(dim, x.ndim, op);
   const kshape = d < 0 || x.ndim === 0 ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d ? 1 : s));
   // Kept dims first, the reduced dim(s) last.

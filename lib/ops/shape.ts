@@ -9,9 +9,10 @@ import { contiguousStrides, fmt, normalizeDim, numelOf, checkShape } from "../sh
 import { record } from "../autograd/node.js";
 import { copyInto } from "./copy.js";
 import { sumTo } from "./reduce.js";
+import { checkTensor } from "./elementwise.js";
 
 export function dimOf(x: Tensor, dim: number, op: string): number {
-  return normalizeDim(dim, x.ndim, op);
+  return normalizeDim(dim, checkTensor(x, op).ndim, op);
 }
 
 // Accepts f(2, 3), f([2, 3]) and f(...[2, 3]) alike.
@@ -24,6 +25,8 @@ function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset
 }
 
 function inferShape(x: Tensor, shape: number[], op: string): number[] {
+  checkTensor(x, op);
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: the shape must be an array or separate sizes, got ${typeof shape}`);
   const free = shape.indexOf(-1);
   if (shape.some((d, i) => !Number.isInteger(d) || (d < 0 && !(d === -1 && i === free))) || shape.lastIndexOf(-1) !== free)
     throw new TypeError(`${op}: invalid shape ${fmt(shape)} (sizes are non-negative integers, at most one -1)`);
@@ -57,6 +60,7 @@ export function reshape(x: Tensor, shape: number[]): Tensor {
 }
 
 export function permute(x: Tensor, dims: number[]): Tensor {
+  checkTensor(x, "permute");
   if (dims.length !== x.ndim) throw new Error(`permute: expected ${x.ndim} dims for shape ${fmt(x.shape)}, got ${fmt(dims)}`);
   const d = dims.map((k) => normalizeDim(k, x.ndim, "permute"));
   if (new Set(d).size !== d.length) throw new Error(`permute: repeated dim in ${fmt(dims)}`);
@@ -67,21 +71,22 @@ export function permute(x: Tensor, dims: number[]): Tensor {
 }
 
 export function transpose(x: Tensor, d0: number, d1: number): Tensor {
-  const dims = [...x.shape.keys()];
+  const dims = [...checkTensor(x, "transpose").shape.keys()];
   const a = normalizeDim(d0, x.ndim, "transpose"), b = normalizeDim(d1, x.ndim, "transpose");
   [dims[a], dims[b]] = [dims[b], dims[a]];
   return permute(x, dims);
 }
 
 export function squeeze(x: Tensor, dim?: number): Tensor {
-  const d = dim === undefined ? -1 : normalizeDim(dim, x.ndim, "squeeze");
+  checkTensor(x, "squeeze");
+  const d = dim === undefined ? -1 : dimOf(x, dim, "squeeze");
   const keep = x.shape.map((s, i) => !(s === 1 && (d < 0 || i === d)));
   const out = viewOf(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]));
   return record(out, "SqueezeBackward", [x], reshapeGrad(x));
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
-  const d = normalizeDim(dim, x.ndim + 1, "unsqueeze");
+  const d = normalizeDim(dim, checkTensor(x, "unsqueeze").ndim + 1, "unsqueeze");
   const shape = x.shape.slice(), strides = x.strides.slice();
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.ndim ? x.strides[d] * x.shape[d] : 1);
@@ -89,7 +94,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (x.ndim === 0) return reshape(x, [1]);
+  if (checkTensor(x, "flatten").ndim === 0) return reshape(x, [1]);
   const s = normalizeDim(startDim, x.ndim, "flatten"), e = normalizeDim(endDim, x.ndim, "flatten");
   if (s > e) throw new Error(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
   return reshape(x, [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
@@ -97,7 +102,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 // Broadcast to a larger shape as a view with stride 0 on the expanded dims (-1 keeps a size).
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
-  const lead = shape.length - x.ndim;
+  const lead = shape.length - checkTensor(x, "expand").ndim;
   if (lead < 0) throw new Error(`expand: the target shape ${fmt(shape)} has fewer dims than the tensor ${fmt(x.shape)}`);
   const outShape = shape.map((s, i) => (s === -1 && i >= lead ? x.shape[i - lead] : s));
   const strides = outShape.map((s, i) => {
@@ -120,8 +125,10 @@ function subview(x: Tensor, name: string, pick: (t: Tensor) => Tensor): Tensor {
 }
 
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
-  const d = normalizeDim(dim, x.ndim, "slice"), n = x.shape[d];
+  const d = dimOf(x, dim, "slice"), n = x.shape[d];
   if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+  if (!Number.isInteger(start) || !(end === undefined || Number.isInteger(end)))
+    throw new RangeError(`slice: start and end must be integers, got ${start} and ${end}`);
   const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
   const s = clampIdx(start), e = Math.max(clampIdx(end ?? n), s);
   const len = Math.ceil((e - s) / step);
@@ -134,7 +141,7 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
-  const d = normalizeDim(dim, x.ndim, "narrow"), n = x.shape[d];
+  const d = dimOf(x, dim, "narrow"), n = x.shape[d];
   const s = start < 0 ? start + n : start;
   if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n)
     throw new RangeError(`narrow: start ${start} and length ${length} do not fit dim ${dim} of size ${n}`);
@@ -142,7 +149,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
-  const d = normalizeDim(dim, x.ndim, "select"), n = x.shape[d];
+  const d = dimOf(x, dim, "select"), n = x.shape[d];
   const i = index < 0 ? index + n : index;
   if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`select: index ${index} is out of range for dim ${dim} of size ${n}`);
   return subview(x, "SelectBackward", (t) =>
@@ -152,6 +159,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 export function cat(tensors: Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("cat: expected a non-empty array of tensors");
+  tensors.forEach((t) => checkTensor(t, "cat"));
   const first = tensors[0], d = normalizeDim(dim, first.ndim, "cat");
   for (const t of tensors)
     if (t.ndim !== first.ndim || t.dtype !== first.dtype || t.shape.some((s, i) => i !== d && s !== first.shape[i]))
@@ -171,6 +179,6 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
 
 export function stack(tensors: Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("stack: expected a non-empty array of tensors");
-  const d = normalizeDim(dim, tensors[0].ndim + 1, "stack");
+  const d = normalizeDim(dim, checkTensor(tensors[0], "stack").ndim + 1, "stack");
   return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }

@@ -5,6 +5,7 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { normalizeDim, numelOf } from "../shape.js";
 import { record } from "../autograd/node.js";
+import { checkTensor } from "./elementwise.js";
 
 function dims(x: Tensor, d: number) {
   return [numelOf(x.shape.slice(0, d)), x.ndim ? x.shape[d] : 1, numelOf(x.shape.slice(d + 1))] as const;
@@ -12,7 +13,7 @@ function dims(x: Tensor, d: number) {
 
 function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   const op = log ? "logSoftmax" : "softmax";
-  if (x.dtype === "int32") x = x.to("float32");
+  if (checkTensor(x, op).dtype === "int32") x = x.to("float32");
   const d = normalizeDim(dim, x.ndim, op);
   const xd = x.contiguous(true);
   const [outer, D, inner] = dims(xd, d);

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import * as tg from "../../lib/index.js";
+import { expectClose, f64, i32, vals } from "./util.js";
+
+const m = () => tg.tensor([[1, 2, 3], [4, 5, 6]]);
+
+describe("sum and mean", () => {
+  it("over all elements", () => {
+    expectClose(m().sum(), 21);
+    expectClose(m().mean(), 3.5);
+    expect(m().sum().shape).toEqual([]);
+  });
+  it("over one dim, negative dims, keepdim", () => {
+    expectClose(m().sum(0), [5, 7, 9]);
+    expectClose(m().sum(1), [6, 15]);
+    expectClose(m().sum(-1), [6, 15]);
+    expectClose(m().sum(1, true), [[6], [15]]);
+    expectClose(m().mean(0), [2.5, 3.5, 4.5]);
+    expectClose(m().mean(1, true), [[2], [5]]);
+  });
+  it("over several dims", () => {
+    const x = tg.arange(24).float().reshape(2, 3, 4);
+    expectClose(x.sum([0, 2]), [60, 92, 124]);
+    expectClose(x.sum([0, 2], true), [[[60], [92], [124]]]);
+    expectClose(x.mean([-1, 0]), [7.5, 11.5, 15.5]);
+    expectClose(x.sum([0, 1, 2]), 276);
+  });
+  it("over a transposed view and an empty dim", () => {
+    expectClose(m().t().sum(1), [5, 7, 9]);
+    expectClose(m().t().sum(0), [6, 15]);
+    expectClose(tg.zeros([0, 3]).sum(0), [0, 0, 0]);
+  });
+  it("int32 sum stays int32; int32 mean is refused as in PyTorch", () => {
+    const s = i32([[1, 2], [3, 4]]).sum(0);
+    expect(s.dtype).toBe("int32");
+    expect(s.toArray()).toEqual([4, 6]);
+    expect(() => i32([1, 2]).mean()).toThrow(/mean: input dtype must be float32 or float64/);
+  });
+  it("float32 sums accumulate in double", () => {
+    const x = tg.full([1_000_000], 0.1);
+    expect(x.sum().item()).toBeCloseTo(100000, 1);
+  });
+  it("gradients", () => {
+    const x = vals([2, 3, 4]);
+    expect(tg.gradCheck((t) => t.sum(), [x])).toBe(true);
+    expect(tg.gradCheck((t) => t.sum(1), [x])).toBe(true);
+    expect(tg.gradCheck((t) => t.sum([0, 2], true), [x])).toBe(true);
+    expect(tg.gradCheck((t) => t.mean(), [x])).toBe(true);
+    expect(tg.gradCheck((t) => t.mean(-1), [x])).toBe(true);
+    expect(tg.gradCheck((t) => t.mean([0, 1], true), [x])).toBe(true);
+    const y = f64([[1, 2], [3, 4]], true);
+    y.mean(0).sum().backward();
+    expectClose(y.grad!, [[0.5, 0.5], [0.5, 0.5]]);
+  });
+});
+
+describe("max / min / argmax / argmin", () => {
+  const x = () => tg.tensor([[1, 9, 3], [7, -2, 8]]);
+  it("full reductions", () => {
+    expectClose(x().max(), 9);
+    expectClose(x().min(), -2);
+    expect(x().argmax().toArray()).toBe(1);
+    expect(x().argmin().toArray()).toBe(4);
+    expect(x().argmax().dtype).toBe("int32");
+  });
+  it("along a dim, with keepdim and negative dims", () => {
+    expectClose(x().max(1), [9, 8]);
+    expectClose(x().min(0), [1, -2, 3]);
+    expectClose(x().max(-1, true), [[9], [8]]);
+    expect(x().argmax(1).toArray()).toEqual([1, 2]);
+    expect(x().argmin(0).toArray()).toEqual([0, 1, 0]);
+    expect(x().argmax(0, true).toArray()).toEqual([[1, 0, 1]]);
+    expectClose(x().t().max(0), [9, 8]);
+  });
+  it("int32 and float64 keep their dtype", () => {
+    expect(i32([3, 1, 2]).max().dtype).toBe("int32");
+    expect(i32([3, 1, 2]).max().item()).toBe(3);
+    expect(f64([1e-300, 2e-300]).max().item()).toBe(2e-300);
+  });
+  it("argmax picks the first of tied maxima, as PyTorch", () => {
+    expect(tg.tensor([[1, 5, 5], [7, 2, 7]]).argmax(1).toArray()).toEqual([1, 0]);
+    expect(tg.tensor([3, 1, 3]).argmax().item()).toBe(0);
+  });
+  it("gradients without ties", () => {
+    const v = vals([3, 4]);
+    expect(tg.gradCheck((t) => t.max(), [v])).toBe(true);
+    expect(tg.gradCheck((t) => t.min(), [v])).toBe(true);
+    expect(tg.gradCheck((t) => t.max(0), [v])).toBe(true);
+    expect(tg.gradCheck((t) => t.max(1, true), [v])).toBe(true);
+    expect(tg.gradCheck((t) => t.min(-1), [v])).toBe(true);
+    expect(tg.gradCheck((t) => t.min(0, true), [vals([2, 3, 2])])).toBe(true);
+  });
+  it("max(dim) routes the gradient to the arg-max", () => {
+    const t = f64([[1, 9, 3], [7, -2, 8]], true);
+    t.max(1).mul(f64([10, 20])).sum().backward();
+    expectClose(t.grad!, [[0, 10, 0], [0, 0, 20]]);
+  });
+});
+
+// PyTorch 1.13 semantics for gradients at ties:
+//   torch.maximum/minimum: each of two equal inputs gets g/2
+//   x.max() (all elements): g is shared evenly among the tied maxima
+//   x.max(dim): g goes only to the index returned (the first maximum)
+describe("gradient at ties (PyTorch semantics)", () => {
+  it("maximum/minimum split the gradient evenly between equal inputs", () => {
+    const a = f64([1, 2, 3], true), b = f64([1, 5, 3], true);
+    tg.maximum(a, b).sum().backward();
+    expectClose(a.grad!, [0.5, 0, 0.5]);
+    expectClose(b.grad!, [0.5, 1, 0.5]);
+    const c = f64([2, 2], true), d = f64([2, 0], true);
+    tg.minimum(c, d).mul(f64([4, 6])).sum().backward();
+    expectClose(c.grad!, [2, 0]);
+    expectClose(d.grad!, [2, 6]);
+  });
+  it("maximum with a scalar at a tie gives the tensor half the gradient", () => {
+    const a = f64([0, 1], true);
+    a.maximum(0).sum().backward();
+    expectClose(a.grad!, [0.5, 1]);
+  });
+  it("full max() shares the gradient among all tied maxima", () => {
+    const t = f64([[3, 1, 3], [0, 3, 2]], true);
+    t.max().mul(6).backward();
+    expectClose(t.grad!, [[2, 0, 2], [0, 2, 0]]);
+    const u = f64([-1, -1, 4], true);
+    u.min().backward();
+    expectClose(u.grad!, [0.5, 0.5, 0]);
+  });
+  it("max(dim) sends the gradient to the returned index only", () => {
+    const t = f64([[3, 1, 3], [5, 5, 5]], true);
+    const idx = t.argmax(1);
+    expect(idx.toArray()).toEqual([0, 0]);
+    t.max(1).sum().backward();
+    expectClose(t.grad!, [[1, 0, 0], [1, 0, 0]]);
+    const u = f64([[2, 2], [1, 1]], true);
+    u.min(0).sum().backward();
+    expectClose(u.grad!, [[0, 0], [1, 1]]);
+  });
+});
