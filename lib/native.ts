@@ -61,14 +61,19 @@ export interface Binding {
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
+// node-gyp-build looks in build/Release (a local source build, which must win over a possibly stale
+// prebuild), then prebuilds/<platform>-<arch>/ (chosen by the napi and libc tags in the file name).
 function load(): Binding {
   try {
     return require("node-gyp-build")(root) as Binding;
   } catch (e) {
     throw new Error(
-      `tensorgrad: no native binary for ${process.platform}-${process.arch} (${(e as Error).message.split("\n")[0]}).\n` +
-        `Build it from source (needs cmake and a C++17 compiler): run \`npx cmake-js compile\` in ${root}, ` +
-        `or allow tensorgrad's scripts and run \`npm rebuild tensorgrad\`.`,
+      `tensorgrad: no usable native binary for ${process.platform}-${process.arch} ` +
+        `(${(e as Error).message.split("\n")[0]}).\n` +
+        `Prebuilt binaries ship for linux-x64 (glibc); elsewhere, build from source: install CMake >= 3.15 and ` +
+        `a C++17 compiler (g++ >= 9 or clang >= 10; Visual Studio 2022 C++ tools on Windows), then run\n` +
+        `  npx --yes cmake-js@8 compile\n` +
+        `in ${root} (npx fetches cmake-js from the npm registry; nothing else is downloaded).`,
     );
   }
 }

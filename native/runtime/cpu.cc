@@ -8,7 +8,7 @@ namespace tg {
 namespace {
 
 Isa best_supported() {
-#if defined(__x86_64__) || defined(_M_X64)
+#ifdef TG_X86_SIMD
   __builtin_cpu_init();  // needed when first called from a static initializer
   // __builtin_cpu_supports returns a bitmask, not 1: test truthiness only.
   if (__builtin_cpu_supports("avx512f")) return Isa::Avx512;

@@ -1,6 +1,12 @@
 #pragma once
 // Run-time choice of the SIMD instruction set. The addon is built for baseline x86-64 (or arm64);
 // faster kernels carry their own target attributes and are only called when cpu_isa() allows it.
+// The x86 SIMD kernels use GCC/Clang target attributes and __builtin_cpu_supports. Elsewhere (arm64, MSVC)
+// only the portable kernels are compiled and cpu_isa() is always Scalar.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define TG_X86_SIMD 1
+#endif
+
 namespace tg {
 
 enum class Isa { Scalar = 0, Avx2 = 1, Avx512 = 2 };

@@ -25,9 +25,9 @@ using Fn = std::function<void(int64_t, int64_t)>;
 thread_local bool t_in_region = false;
 
 void cpu_relax() {
-#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
   __builtin_ia32_pause();
-#elif defined(__aarch64__)
+#elif defined(__GNUC__) && defined(__aarch64__)
   asm volatile("yield");
 #endif
 }

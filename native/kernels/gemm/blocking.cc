@@ -1,6 +1,8 @@
 #include "kernels/gemm/blocking.h"
 
+#if defined(__unix__) || defined(__APPLE__)
 #include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <fstream>

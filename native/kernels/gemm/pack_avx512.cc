@@ -3,7 +3,9 @@
 // moves 16×16 blocks through an in-register transpose. Masked loads/stores absorb every edge.
 #include "kernels/gemm/pack.h"
 
-#if defined(__x86_64__) || defined(_M_X64)
+#include "runtime/cpu.h"
+
+#ifdef TG_X86_SIMD
 #include <immintrin.h>
 
 #include <algorithm>

@@ -3,7 +3,9 @@
 // anonymous namespace, so no AVX2 code can leak into baseline code through a shared inline symbol.
 #include "kernels/gemm/ukernel.h"
 
-#if defined(__x86_64__) || defined(_M_X64)
+#include "runtime/cpu.h"
+
+#ifdef TG_X86_SIMD
 #include <immintrin.h>
 
 #define TG_AVX2 __attribute__((target("avx2,fma"), always_inline)) inline

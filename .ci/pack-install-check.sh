@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Issue 4 end-to-end: build the prebuild, pack, install the tarball into a fresh project with install scripts
+# strictly unapproved and no compiler on PATH, then train a small model there through `import * as tg from
+# "tensorgrad"`. Set TG_KEEP_TARBALL=<file> to keep the tarball (qemu-check.sh can reuse it).
+set -euo pipefail
+source "$(dirname "$0")/pack-lib.sh"
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+start=$SECONDS
+fails=0
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+
+echo "== prebuildify + pack"
+tgz="$(make_tarball "$tmp/pack" | tail -1)"
+echo "tarball: $(basename "$tgz"), $(stat -c %s "$tgz") bytes"
+tar -tzf "$tgz" | sort > "$tmp/files.txt"
+sed 's/^/  /' "$tmp/files.txt"
+if grep -vE '^package/(package\.json|README\.md|LICENSE|CMakeLists\.txt|dist/.*|prebuilds/.*|native/.*)$' "$tmp/files.txt"; then
+  fail "tarball holds files outside dist/, prebuilds/, native/, CMakeLists.txt, README.md, LICENSE (listed above)"
+else
+  pass "tarball holds only the package's files"
+fi
+grep -qE '^package/prebuilds/linux-x64/tensorgrad\.glibc\.node$' "$tmp/files.txt" \
+  && pass "tarball has prebuilds/linux-x64/tensorgrad.glibc.node" || fail "no linux-x64 glibc prebuild in the tarball"
+for f in package/LICENSE package/README.md package/dist/index.js package/dist/index.d.ts; do
+  grep -qx "$f" "$tmp/files.txt" || fail "tarball lacks ${f#package/}"
+done
+
+echo "== install into a fresh project (strict allowScripts, decoy compilers first on PATH)"
+app="$tmp/app"
+if install_app "$tgz" "$app" "$tmp/install.log"; then pass "npm install --strict-allow-scripts=true"; else fail "npm install"; fi
+sed 's/^/  | /' "$tmp/install.log"
+if grep -iE 'warn|err' "$tmp/install.log" | grep -qi tensorgrad; then fail "install output warns about tensorgrad"; else pass "no install warning mentions tensorgrad"; fi
+if grep -qi allowScripts "$tmp/install.log"; then fail "install output mentions allowScripts"; else pass "nothing asked for allowScripts"; fi
+if [ -s "$app/decoys.log" ]; then fail "build tools were called: $(tr '\n' ';' < "$app/decoys.log")"; else pass "no compiler or build tool was called"; fi
+[ -e "$app/node_modules/tensorgrad/build" ] && fail "installed package has a build/ directory" || pass "installed package has no build/"
+
+echo "== train in the fresh project"
+smoke() {  # smoke LABEL ENV...: run the training script with the given environment
+  local label="$1"; shift
+  if out="$(run_app "$app" env "$@" EXPECT_PREBUILD=1 node train-smoke.mjs 2>&1)"; then pass "$label: $out"; else fail "$label: $out"; fi
+}
+smoke "default"
+smoke "PREBUILDS_ONLY=1" PREBUILDS_ONLY=1
+smoke "TENSORGRAD_CPU=scalar" TENSORGRAD_CPU=scalar EXPECT_ISA=scalar
+if grep -qw avx2 /proc/cpuinfo; then smoke "TENSORGRAD_CPU=avx2" TENSORGRAD_CPU=avx2 EXPECT_ISA=avx2; fi
+
+echo "== loader error without a binary"
+out="$(run_app "$app" env TENSORGRAD_PREBUILD="$tmp/none" node -e 'import("tensorgrad")' 2>&1 || true)"
+if grep -q 'npx --yes cmake-js@8 compile' <<<"$out"; then pass "missing binary gives build-from-source instructions"; else fail "loader error: $out"; fi
+
+[ -n "${TG_KEEP_TARBALL:-}" ] && cp "$tgz" "$TG_KEEP_TARBALL"
+echo "pack-install-check: $((SECONDS - start)) s"
+if [ "$fails" -eq 0 ]; then echo "PASS pack-install-check"; else echo "FAIL pack-install-check ($fails failed)"; exit 1; fi
