@@ -9,7 +9,10 @@
 //   params[0] = ndim, params[1..8] = shape, operand k at 9 + 9k: offset, strides[8].
 #include <node_api.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -32,10 +35,14 @@ namespace {
 
 constexpr int kParamCount = 128;
 constexpr int kMaxOperands = 6;
+constexpr int64_t kMaxThreads = 1024;  // far above any core count; bounds what setNumThreads may spawn
 
 // Per-instance state: the addon may be loaded by several worker threads at once.
 struct Instance {
   napi_ref params_ref = nullptr;
+  // This context's ArrayBuffer and Float32Array/Float64Array/Int32Array (by DType) constructors, for alloc.
+  napi_ref array_buffer_ref = nullptr;
+  napi_ref typed_array_ref[3] = {};
   double* params = nullptr;
   Rng rng;
 };
@@ -66,6 +73,7 @@ class Args {
   Args(napi_env env, napi_callback_info info, const char* op) : env_(env), op_(op) {
     void* inst = nullptr;
     check(napi_get_cb_info(env, info, &argc_, argv_, nullptr, &inst), "get_cb_info");
+    argc_ = std::min<size_t>(argc_, 16);  // N-API reports the true count, which may exceed argv_
     inst_ = static_cast<Instance*>(inst);
   }
   napi_env env() const { return env_; }
@@ -138,13 +146,40 @@ int64_t checked_int(double d, const char* op, const char* what) {
   return static_cast<int64_t>(d);
 }
 
+// x * y + z for non-negative operands, or -1 when it does not fit in int64: sizes from JS reach
+// 2^53 each, so their products can wrap and make a huge layout look small.
+int64_t mul_add(int64_t x, int64_t y, int64_t z) {
+  if (z < 0 || (y != 0 && x > (INT64_MAX - z) / y)) return -1;
+  return x * y + z;
+}
+
+// The element count of dense dims, or a RangeError when it overflows int64.
+int64_t dense_numel(const Args& a, std::initializer_list<int64_t> dims) {
+  int64_t n = 1;
+  for (int64_t d : dims) n = n < 0 ? -1 : mul_add(n, d, 0);
+  if (n < 0) range_error(std::string(a.op()) + ": sizes are too large (their product overflows)");
+  return n;
+}
+
 Shape read_shape(const Args& a) {
   const double* P = a.instance().params;
   Shape s;
   s.nd = static_cast<int>(checked_int(P[0], a.op(), "ndim"));
   if (s.nd > kMaxDims) range_error(std::string(a.op()) + ": at most 8 dims are supported, got " + std::to_string(s.nd));
-  for (int i = 0; i < s.nd; ++i) s.dim[i] = checked_int(P[1 + i], a.op(), "dim size");
+  int64_t n = 1;
+  for (int i = 0; i < s.nd; ++i) {
+    s.dim[i] = checked_int(P[1 + i], a.op(), "dim size");
+    n = n < 0 ? -1 : mul_add(n, s.dim[i], 0);
+  }
+  if (n < 0) range_error(std::string(a.op()) + ": shape has too many elements (its product overflows)");
   return s;
+}
+
+// Offset of the last element a layout reaches over a non-empty shape, or -1 on overflow.
+int64_t last_element(const Shape& s, const Layout& l) {
+  int64_t last = l.off;
+  for (int i = 0; i < s.nd && last >= 0; ++i) last = mul_add(s.dim[i] - 1, l.stride[i], last);
+  return last;
 }
 
 // Every element the layout can reach must lie inside the array.
@@ -152,12 +187,12 @@ Layout read_layout(const Args& a, int k, const Shape& s, const Array& arr) {
   const double* P = a.instance().params + 9 + 9 * k;
   Layout l;
   l.off = checked_int(P[0], a.op(), "offset");
-  int64_t last = l.off;
-  for (int i = 0; i < s.nd; ++i) {
-    l.stride[i] = checked_int(P[1 + i], a.op(), "stride");
-    last += (s.dim[i] - 1) * l.stride[i];
-  }
-  if (s.numel() > 0 && last >= static_cast<int64_t>(arr.len))
+  for (int i = 0; i < s.nd; ++i) l.stride[i] = checked_int(P[1 + i], a.op(), "stride");
+  if (s.numel() == 0) return l;
+  const int64_t last = last_element(s, l);
+  if (last < 0)
+    range_error(std::string(a.op()) + ": operand " + std::to_string(k) + " has a layout whose extent overflows");
+  if (last >= static_cast<int64_t>(arr.len))
     range_error(std::string(a.op()) + ": operand " + std::to_string(k) + " reaches element " + std::to_string(last) +
                 " of an array of length " + std::to_string(arr.len) + " (was the tensor disposed?)");
   return l;
@@ -210,12 +245,24 @@ napi_value Alloc(const Args& a) {
   const DType t = op_code<DType>(a, 0, 3);
   const int64_t n = a.integer(1);
   const size_t esize = t == DType::F64 ? 8 : 4;
+  // The JS constructors throw when memory runs out or a length is too large, where
+  // napi_create_arraybuffer/typedarray abort the process; a failure becomes a RangeError.
+  auto fail = [&] {
+    napi_value ignored;
+    napi_get_and_clear_last_exception(a.env(), &ignored);
+    range_error(std::string(a.op()) + ": cannot allocate " + std::to_string(n) + " elements of " + dtype_name(t));
+  };
   void* data = nullptr;
-  napi_value ab, out;
-  check(napi_create_arraybuffer(a.env(), n * esize + 64, &data, &ab), "create_arraybuffer");
+  napi_value ctor, view[3], out;
+  check(napi_get_reference_value(a.env(), a.instance().array_buffer_ref, &ctor), "ArrayBuffer constructor");
+  check(napi_create_double(a.env(), double(n) * double(esize) + 64, &view[1]), "create_double");
+  if (napi_new_instance(a.env(), ctor, 1, &view[1], &view[0]) != napi_ok) fail();
+  check(napi_get_arraybuffer_info(a.env(), view[0], &data, nullptr), "arraybuffer_info");
   const size_t pad = (64 - reinterpret_cast<uintptr_t>(data) % 64) % 64;
-  const napi_typedarray_type tt = t == DType::F32 ? napi_float32_array : t == DType::F64 ? napi_float64_array : napi_int32_array;
-  check(napi_create_typedarray(a.env(), tt, n, ab, pad, &out), "create_typedarray");
+  check(napi_create_int64(a.env(), static_cast<int64_t>(pad), &view[1]), "create_int64");
+  check(napi_create_double(a.env(), double(n), &view[2]), "create_double");
+  check(napi_get_reference_value(a.env(), a.instance().typed_array_ref[int(t)], &ctor), "typed array constructor");
+  if (napi_new_instance(a.env(), ctor, 3, view, &out) != napi_ok) fail();
   return out;
 }
 
@@ -223,8 +270,12 @@ napi_value Alloc(const Args& a) {
 napi_value Release(const Args& a) {
   napi_value ab;
   bool detached = false;
+  void* data = nullptr;
   a.array(0);
   check(napi_get_typedarray_info(a.env(), a.raw(0), nullptr, nullptr, nullptr, &ab, nullptr), "typedarray_info");
+  check(napi_get_arraybuffer_info(a.env(), ab, &data, nullptr), "arraybuffer_info");
+  // Freeing params would leave every later call reading freed memory.
+  if (data != nullptr && data == a.instance().params) type_error(std::string(a.op()) + ": cannot release native.params");
   check(napi_is_detached_arraybuffer(a.env(), ab, &detached), "is_detached");
   if (!detached) check(napi_detach_arraybuffer(a.env(), ab), "detach");
   return undefined(a.env());
@@ -347,6 +398,9 @@ napi_value Sum(const Args& a) {
   const Shape s = read_shape(a);
   const Layout L[2] = {read_layout(a, 0, s, x), read_layout(a, 1, s, out)};
   need_len(a, out, L[1].off + out_numel, "output");
+  // The kernel accumulates into a buffer of outNumel values indexed by the output layout.
+  if (s.numel() > 0 && last_element(s, L[1]) - L[1].off >= out_numel)
+    range_error(std::string(a.op()) + ": the output layout reaches past outNumel " + std::to_string(out_numel));
   visit_dtype(x.dtype, [&](auto t) {
     using T = decltype(t);
     sum<T>(s, L, x.as<T>(), out.as<T>(), out_numel, scale);
@@ -392,8 +446,9 @@ napi_value Gemm(const Args& a) {
   const Shape s = read_shape(a);
   // Each matrix must fit after its batch offset: check the batch layout against the array
   // shortened by the matrix's span.
-  auto fit = [](Array arr, int64_t rows, int64_t cols, int64_t ld) {
-    const int64_t span = rows && cols ? (rows - 1) * ld + cols : 0;
+  auto fit = [&a](Array arr, int64_t rows, int64_t cols, int64_t ld) {
+    const int64_t span = rows && cols ? mul_add(rows - 1, ld, cols) : 0;
+    if (span < 0) range_error(std::string(a.op()) + ": matrix sizes are too large (their extent overflows)");
     arr.len = static_cast<int64_t>(arr.len) >= span ? arr.len - span + (span ? 1 : 0) : 0;
     return arr;
   };
@@ -425,7 +480,8 @@ napi_value Softmax(const Args& a) {
   const Array x = a.array(1), y = a.array(2);
   same_dtype(a, x, y);
   const SoftmaxDims d = softmax_dims(a, 3);
-  need_len(a, x, d.outer * d.D * d.inner, "input"), need_len(a, y, d.outer * d.D * d.inner, "output");
+  const int64_t n = dense_numel(a, {d.outer, d.D, d.inner});
+  need_len(a, x, n, "input"), need_len(a, y, n, "output");
   if (d.D == 0) return undefined(a.env());
   visit_float_dtype(x.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
@@ -439,7 +495,7 @@ napi_value SoftmaxBackward(const Args& a) {
   const Array y = a.array(1), g = a.array(2), gx = a.array(3);
   same_dtype(a, y, g), same_dtype(a, y, gx);
   const SoftmaxDims d = softmax_dims(a, 4);
-  const int64_t n = d.outer * d.D * d.inner;
+  const int64_t n = dense_numel(a, {d.outer, d.D, d.inner});
   need_len(a, y, n, "output"), need_len(a, g, n, "gradient"), need_len(a, gx, n, "input gradient");
   visit_float_dtype(y.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
@@ -451,8 +507,13 @@ napi_value SoftmaxBackward(const Args& a) {
 CrossEntropyArgs ce_args(const Args& a, size_t i, const Array& t) {
   CrossEntropyArgs c{a.integer(i), a.integer(i + 1), 0, a.number(i + 3)};
   const double ig = a.number(i + 2);
+  if (!(ig >= -2147483648.0 && ig <= 2147483647.0) || ig != static_cast<double>(static_cast<int32_t>(ig)))
+    range_error(std::string(a.op()) + ": ignoreIndex must be an int32, got " + std::to_string(ig));
   c.ignore = static_cast<int32_t>(ig);
+  if (!(c.smoothing >= 0 && c.smoothing <= 1))
+    range_error(std::string(a.op()) + ": label smoothing must be in [0, 1], got " + std::to_string(c.smoothing));
   if (c.C < 1) range_error(std::string(a.op()) + ": need at least one class");
+  dense_numel(a, {c.N, c.C});
   need_len(a, t, c.N, "targets");
   check_indices(a, t.as<int32_t>(), c.N, c.C, c.ignore, true);
   return c;
@@ -494,7 +555,8 @@ napi_value IndexEntry(const Args& a, bool per_element, bool src_is_result, Kerne
   const Array src = a.array(0), idx = a.array(1, DType::I32), dst = a.array(2);
   same_dtype(a, src, dst);
   const IndexDims d{a.integer(3), a.integer(4), a.integer(5), a.integer(6)};
-  const int64_t full = d.outer * d.D * d.inner, part = d.outer * d.n * d.inner, nidx = per_element ? part : d.n;
+  const int64_t full = dense_numel(a, {d.outer, d.D, d.inner}), part = dense_numel(a, {d.outer, d.n, d.inner});
+  const int64_t nidx = per_element ? part : d.n;
   need_len(a, idx, nidx, "index");
   need_len(a, src, src_is_result ? part : full, "source");
   need_len(a, dst, src_is_result ? full : part, "destination");
@@ -638,7 +700,9 @@ napi_value make_string(napi_env env, const char* s) {
 }
 
 napi_value SetNumThreads(const Args& a) {
-  set_num_threads(static_cast<int>(a.integer(0, 1)));
+  const int64_t n = a.integer(0, 1);
+  if (n > kMaxThreads) range_error(std::string(a.op()) + ": at most " + std::to_string(kMaxThreads) + " threads, got " + std::to_string(n));
+  set_num_threads(static_cast<int>(n));
   return undefined(a.env());
 }
 napi_value GetNumThreads(const Args& a) { return make_int(a.env(), num_threads()); }
@@ -666,7 +730,10 @@ napi_value call(napi_env env, napi_callback_info info, const char* name) {
     else napi_create_range_error(env, nullptr, msg, &err);
     napi_throw(env, err);
   } catch (const std::exception& e) {
-    napi_throw_error(env, nullptr, (std::string(name) + ": " + e.what()).c_str());
+    // Dtype dispatch (std::invalid_argument, a TypeError) already names the op; don't name it twice.
+    const std::string m = e.what(), msg = m.rfind(name, 0) == 0 ? m : std::string(name) + ": " + m;
+    if (dynamic_cast<const std::invalid_argument*>(&e)) napi_throw_type_error(env, nullptr, msg.c_str());
+    else napi_throw_error(env, nullptr, msg.c_str());
   }
   return nullptr;
 }
@@ -697,6 +764,9 @@ napi_value name_list(napi_env env, const char* const* names, int n) {
 void finalize_instance(napi_env env, void* data, void*) {
   auto* inst = static_cast<Instance*>(data);
   if (inst->params_ref) napi_delete_reference(env, inst->params_ref);
+  if (inst->array_buffer_ref) napi_delete_reference(env, inst->array_buffer_ref);
+  for (napi_ref r : inst->typed_array_ref)
+    if (r) napi_delete_reference(env, r);
   delete inst;
 }
 
@@ -709,6 +779,15 @@ napi_value Init(napi_env env, napi_value exports) {
   check(napi_create_typedarray(env, napi_float64_array, kParamCount, ab, 0, &params), "params array");
   check(napi_create_reference(env, params, 1, &inst->params_ref), "params ref");
   inst->params = static_cast<double*>(pdata);
+  napi_value global, ctor;
+  check(napi_get_global(env, &global), "global");
+  check(napi_get_named_property(env, global, "ArrayBuffer", &ctor), "ArrayBuffer");
+  check(napi_create_reference(env, ctor, 1, &inst->array_buffer_ref), "ArrayBuffer ref");
+  const char* typed[3] = {"Float32Array", "Float64Array", "Int32Array"};  // DType order
+  for (int t = 0; t < 3; ++t) {
+    check(napi_get_named_property(env, global, typed[t], &ctor), typed[t]);
+    check(napi_create_reference(env, ctor, 1, &inst->typed_array_ref[t]), "typed array ref");
+  }
 
   napi_property_descriptor props[] = {
 #define TG_PROP(js, fn) {#js, nullptr, js##_cb, nullptr, nullptr, nullptr, napi_enumerable, inst},
