@@ -19,9 +19,10 @@ import { formatTensor } from "./format.js";
 // alignment only matters for SIMD over long runs.
 const ALIGN_MIN_BYTES = 256;
 
-export function allocStorage(dtype: DType, n: number): Storage {
+// `zero = false` leaves large storage uninitialised: only for outputs a kernel overwrites entirely.
+export function allocStorage(dtype: DType, n: number, zero = true): Storage {
   const bytes = n * ARRAY_TYPE[dtype].BYTES_PER_ELEMENT;
-  return bytes < ALIGN_MIN_BYTES ? new ARRAY_TYPE[dtype](n) : native.alloc(DTYPE_CODE[dtype], n);
+  return bytes < ALIGN_MIN_BYTES ? new ARRAY_TYPE[dtype](n) : native.alloc(DTYPE_CODE[dtype], n, zero);
 }
 
 type Operand = Tensor | number;
@@ -50,6 +51,11 @@ export class Tensor {
   static empty(shape: Shape, dtype: DType = "float32"): Tensor {
     const s = shape as number[];
     return new Tensor(allocStorage(dtype, numelOf(s)), s, contiguousStrides(s), 0, dtype);
+  }
+  // A new contiguous tensor with unspecified contents, for a kernel that writes every element.
+  static output(shape: Shape, dtype: DType = "float32"): Tensor {
+    const s = shape as number[];
+    return new Tensor(allocStorage(dtype, numelOf(s), false), s, contiguousStrides(s), 0, dtype);
   }
 
   get ndim(): number {

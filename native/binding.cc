@@ -71,6 +71,7 @@ class Args {
   napi_env env() const { return env_; }
   Instance& instance() const { return *inst_; }
   const char* op() const { return op_; }
+  size_t count() const { return argc_; }
 
   napi_value raw(size_t i) const {
     if (i >= argc_) type_error(std::string(op_) + ": missing argument " + std::to_string(i));
@@ -204,15 +205,27 @@ napi_value undefined(napi_env env) {
   return u;
 }
 
-// alloc(dtype, n): a zeroed typed array whose data starts on a 64-byte boundary, in memory V8
-// owns and accounts for, so the garbage collector sees native tensor bytes.
+// alloc(dtype, n, zero = true): a typed array whose data starts on a 64-byte boundary, in memory V8
+// owns and accounts for, so the garbage collector sees native tensor bytes. With zero = false the
+// memory is left uninitialised (a Node Buffer's backing store): for outputs a kernel overwrites
+// entirely, where zeroing would cost a full extra pass over memory.
 napi_value Alloc(const Args& a) {
   const DType t = op_code<DType>(a, 0, 3);
   const int64_t n = a.integer(1);
+  const bool zero = a.count() < 3 || a.flag(2);
   const size_t esize = t == DType::F64 ? 8 : 4;
+  const size_t bytes = n * esize + 64;
   void* data = nullptr;
   napi_value ab, out;
-  check(napi_create_arraybuffer(a.env(), n * esize + 64, &data, &ab), "create_arraybuffer");
+  if (zero) {
+    check(napi_create_arraybuffer(a.env(), bytes, &data, &ab), "create_arraybuffer");
+  } else {
+    napi_value buf;
+    size_t off = 0;
+    check(napi_create_buffer(a.env(), bytes, &data, &buf), "create_buffer");
+    check(napi_get_typedarray_info(a.env(), buf, nullptr, nullptr, &data, &ab, &off), "typedarray_info");
+    data = static_cast<char*>(data) - off;  // offsets below are from the ArrayBuffer's start
+  }
   const size_t pad = (64 - reinterpret_cast<uintptr_t>(data) % 64) % 64;
   const napi_typedarray_type tt = t == DType::F32 ? napi_float32_array : t == DType::F64 ? napi_float64_array : napi_int32_array;
   check(napi_create_typedarray(a.env(), tt, n, ab, pad, &out), "create_typedarray");

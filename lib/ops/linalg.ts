@@ -28,7 +28,7 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
   if (b.shape[b.ndim - 2] !== K)
     throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
-  const out = Tensor.empty([...batch, M, N], a.dtype);
+  const out = Tensor.output([...batch, M, N], a.dtype);
   const A = asMatrix(a), B = asMatrix(b);
   const batchView = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });
   setShape(batch);
