@@ -1,8 +1,9 @@
 // The Tensor: a strided view (shape, strides, offset) over typed-array storage that native code
 // reads and writes in place, plus its autograd fields. Op methods forward to lib/ops/*, where
 // each op's forward call and backward rule sit side by side.
-import { ARRAY_TYPE, DTYPE_CODE, type DType, checkDType } from "./dtype.js";
-import { native, type Storage } from "./native.js";
+import { type DType, checkDType } from "./dtype.js";
+import type { Storage } from "./native.js";
+import { allocStorage, releaseStorage } from "./storage.js";
 import { contiguousStrides, isContiguous, numelOf, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
 import { runBackward } from "./autograd/backward.js";
@@ -14,16 +15,6 @@ import { matmul } from "./ops/linalg.js";
 import { softmax, logSoftmax } from "./ops/softmax.js";
 import { clone, contiguous, copyTo, fillInto, toDType } from "./ops/copy.js";
 import { formatTensor } from "./format.js";
-
-// Below this many bytes a plain typed array is cheaper than an aligned native allocation;
-// alignment only matters for SIMD over long runs.
-const ALIGN_MIN_BYTES = 256;
-
-// `zero = false` leaves large storage uninitialised: only for outputs a kernel overwrites entirely.
-export function allocStorage(dtype: DType, n: number, zero = true): Storage {
-  const bytes = n * ARRAY_TYPE[dtype].BYTES_PER_ELEMENT;
-  return bytes < ALIGN_MIN_BYTES ? new ARRAY_TYPE[dtype](n) : native.alloc(DTYPE_CODE[dtype], n, zero);
-}
 
 type Operand = Tensor | number;
 // PyTorch's `alpha` argument of add/sub: the other operand times alpha.
@@ -99,7 +90,7 @@ export class Tensor {
   // Frees the storage now rather than at the next garbage collection. Views of this tensor
   // share the storage and become unusable too.
   dispose(): void {
-    if (this.storage.length > 0) native.release(this.storage);
+    releaseStorage(this.storage);
     this.grad = null;
     this.gradFn = null;
   }

@@ -83,13 +83,11 @@ class Args {
     return t == napi_null || t == napi_undefined;
   }
   Array array(size_t i) const {
-    bool ok = false;
-    napi_value v = raw(i);
-    check(napi_is_typedarray(env_, v, &ok), "is_typedarray");
-    if (!ok) type_error(std::string(op_) + ": argument " + std::to_string(i) + " must be a typed array");
     napi_typedarray_type t;
     Array a;
-    check(napi_get_typedarray_info(env_, v, &t, &a.len, &a.data, nullptr, nullptr), "typedarray_info");
+    // One N-API call: it fails with napi_invalid_arg for anything but a typed array.
+    if (napi_get_typedarray_info(env_, raw(i), &t, &a.len, &a.data, nullptr, nullptr) != napi_ok)
+      type_error(std::string(op_) + ": argument " + std::to_string(i) + " must be a typed array");
     switch (t) {
       case napi_float32_array: a.dtype = DType::F32; break;
       case napi_float64_array: a.dtype = DType::F64; break;

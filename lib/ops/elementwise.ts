@@ -154,7 +154,7 @@ function binary(name: string, a: Operand, b: Operand): Tensor {
   }
   let x = typeof a === "number" ? scalarTensor(a, checkTensor(b, name).dtype) : checkTensor(a, name);
   let y = typeof b === "number" ? scalarTensor(b, x.dtype) : checkTensor(b, name);
-  [x, y] = promoted(name, x, y);
+  if (x.dtype !== y.dtype || (name === "div" && x.dtype === "int32")) [x, y] = promoted(name, x, y);
   const out = binaryForward(name, x, y, broadcastShapes(x.shape, y.shape, name));
   return record(out, name, [x, y], (g) => BINARY_GRAD[name](x, y, g));
 }
