@@ -7,10 +7,12 @@
 import { ARRAY_TYPE, DTYPE_CODE, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
 
-// Up to this many bytes a tensor takes a slice of a slab; above, its own 64-byte-aligned buffer.
-const SLAB_MAX_BYTES = 256;
+// Up to this many bytes a tensor takes a slice of a slab; above, its own buffer.
+const SLAB_MAX_BYTES = 2048;
 // Small enough that a few long-lived small tensors pin little memory.
-const SLAB_BYTES = 4096;
+const SLAB_BYTES = 16384;
+// Every slice starts on a 64-byte boundary, as native.alloc's buffers do (SIMD-friendly).
+const ALIGN = 64;
 
 let slab = new ArrayBuffer(0);
 let slabUsed = 0;
@@ -19,12 +21,13 @@ const slabs = new WeakSet<ArrayBufferLike>();
 
 function fromSlab(dtype: DType, n: number, bytes: number): Storage {
   if (slabUsed + bytes > slab.byteLength) {
-    slab = new ArrayBuffer(SLAB_BYTES);
+    const block = native.alloc(DTYPE_CODE.float32, SLAB_BYTES / 4);  // zeroed and 64-byte aligned
+    slab = block.buffer as ArrayBuffer;
     slabs.add(slab);
-    slabUsed = 0;
+    slabUsed = block.byteOffset;
   }
   const out = new ARRAY_TYPE[dtype](slab, slabUsed, n);
-  slabUsed += (bytes + 15) & ~15;  // keep 16-byte alignment for every element type
+  slabUsed += (bytes + ALIGN - 1) & -ALIGN;
   return out;
 }
 
