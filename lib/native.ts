@@ -13,7 +13,7 @@ export interface Binding {
   binaryOps: string[];
   compareOps: string[];
   maxDims: number;
-  alloc(dtype: number, n: number): Storage;
+  alloc(dtype: number, n: number, zero?: boolean): Storage;
   release(a: Storage): void;
   unary(op: number, x: Storage, out: Storage, a: number, b: number): void;
   unaryBackward(op: number, x: Storage, y: Storage, g: Storage, out: Storage, a: number, b: number): void;

@@ -1,8 +1,9 @@
 // The Tensor: a strided view (shape, strides, offset) over typed-array storage that native code
 // reads and writes in place, plus its autograd fields. Op methods forward to lib/ops/*, where
 // each op's forward call and backward rule sit side by side.
-import { ARRAY_TYPE, DTYPE_CODE, type DType, checkDType } from "./dtype.js";
-import { native, type Storage } from "./native.js";
+import { ARRAY_TYPE, type DType, checkDType } from "./dtype.js";
+import type { Storage } from "./native.js";
+import { allocStorage, releaseStorage } from "./storage.js";
 import { contiguousStrides, isContiguous, numelOf, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
 import { runBackward } from "./autograd/backward.js";
@@ -14,15 +15,6 @@ import { matmul } from "./ops/linalg.js";
 import { softmax, logSoftmax } from "./ops/softmax.js";
 import { clone, contiguous, copyTo, fillInto, toDType } from "./ops/copy.js";
 import { formatTensor } from "./format.js";
-
-// Below this many bytes a plain typed array is cheaper than an aligned native allocation;
-// alignment only matters for SIMD over long runs.
-const ALIGN_MIN_BYTES = 256;
-
-export function allocStorage(dtype: DType, n: number): Storage {
-  const bytes = n * ARRAY_TYPE[dtype].BYTES_PER_ELEMENT;
-  return bytes < ALIGN_MIN_BYTES ? new ARRAY_TYPE[dtype](n) : native.alloc(DTYPE_CODE[dtype], n);
-}
 
 type Operand = Tensor | number;
 // PyTorch's `alpha` argument of add/sub: the other operand times alpha.
@@ -50,6 +42,11 @@ export class Tensor {
   static empty(shape: Shape, dtype: DType = "float32"): Tensor {
     const s = shape as number[];
     return new Tensor(allocStorage(dtype, numelOf(s)), s, contiguousStrides(s), 0, dtype);
+  }
+  // A new contiguous tensor with unspecified contents, for a kernel that writes every element.
+  static output(shape: Shape, dtype: DType = "float32"): Tensor {
+    const s = shape as number[];
+    return new Tensor(allocStorage(dtype, numelOf(s), false), s, contiguousStrides(s), 0, dtype);
   }
 
   get ndim(): number {
@@ -90,10 +87,12 @@ export class Tensor {
     if (this.gradFn) this.gradFn.retained = this;
     return this;
   }
-  // Frees the storage now rather than at the next garbage collection. Views of this tensor
-  // share the storage and become unusable too.
+  // Frees the storage now rather than at the next garbage collection; the tensor is unusable
+  // afterwards. Views of a tensor with its own buffer (over 2 KiB) become unusable too; views of a
+  // small tensor keep the shared slab it lives in (see storage.ts) and stay valid.
   dispose(): void {
-    if (this.storage.length > 0) native.release(this.storage);
+    releaseStorage(this.storage);
+    this.storage = new ARRAY_TYPE[this.dtype](0);
     this.grad = null;
     this.gradFn = null;
   }

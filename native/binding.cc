@@ -79,6 +79,7 @@ class Args {
   napi_env env() const { return env_; }
   Instance& instance() const { return *inst_; }
   const char* op() const { return op_; }
+  size_t count() const { return argc_; }
 
   napi_value raw(size_t i) const {
     if (i >= argc_) type_error(std::string(op_) + ": missing argument " + std::to_string(i));
@@ -90,13 +91,11 @@ class Args {
     return t == napi_null || t == napi_undefined;
   }
   Array array(size_t i) const {
-    bool ok = false;
-    napi_value v = raw(i);
-    check(napi_is_typedarray(env_, v, &ok), "is_typedarray");
-    if (!ok) type_error(std::string(op_) + ": argument " + std::to_string(i) + " must be a typed array");
     napi_typedarray_type t;
     Array a;
-    check(napi_get_typedarray_info(env_, v, &t, &a.len, &a.data, nullptr, nullptr), "typedarray_info");
+    // One N-API call: it fails with napi_invalid_arg for anything but a typed array.
+    if (napi_get_typedarray_info(env_, raw(i), &t, &a.len, &a.data, nullptr, nullptr) != napi_ok)
+      type_error(std::string(op_) + ": argument " + std::to_string(i) + " must be a typed array");
     switch (t) {
       case napi_float32_array: a.dtype = DType::F32; break;
       case napi_float64_array: a.dtype = DType::F64; break;
@@ -239,11 +238,14 @@ napi_value undefined(napi_env env) {
   return u;
 }
 
-// alloc(dtype, n): a zeroed typed array whose data starts on a 64-byte boundary, in memory V8
-// owns and accounts for, so the garbage collector sees native tensor bytes.
+// alloc(dtype, n, zero = true): a typed array whose data starts on a 64-byte boundary, in memory V8
+// owns and accounts for, so the garbage collector sees native tensor bytes. With zero = false the
+// memory is left uninitialised (a Node Buffer's backing store): for outputs a kernel overwrites
+// entirely, where zeroing would cost a full extra pass over memory.
 napi_value Alloc(const Args& a) {
   const DType t = op_code<DType>(a, 0, 3);
   const int64_t n = a.integer(1);
+  const bool zero = a.count() < 3 || a.flag(2);
   const size_t esize = t == DType::F64 ? 8 : 4;
   // The JS constructors throw when memory runs out or a length is too large, where
   // napi_create_arraybuffer/typedarray abort the process; a failure becomes a RangeError.
@@ -252,12 +254,21 @@ napi_value Alloc(const Args& a) {
     napi_get_and_clear_last_exception(a.env(), &ignored);
     range_error(std::string(a.op()) + ": cannot allocate " + std::to_string(n) + " elements of " + dtype_name(t));
   };
+  const double bytes = double(n) * double(esize) + 64;
   void* data = nullptr;
   napi_value ctor, view[3], out;
-  check(napi_get_reference_value(a.env(), a.instance().array_buffer_ref, &ctor), "ArrayBuffer constructor");
-  check(napi_create_double(a.env(), double(n) * double(esize) + 64, &view[1]), "create_double");
-  if (napi_new_instance(a.env(), ctor, 1, &view[1], &view[0]) != napi_ok) fail();
-  check(napi_get_arraybuffer_info(a.env(), view[0], &data, nullptr), "arraybuffer_info");
+  if (zero) {
+    check(napi_get_reference_value(a.env(), a.instance().array_buffer_ref, &ctor), "ArrayBuffer constructor");
+    check(napi_create_double(a.env(), bytes, &view[1]), "create_double");
+    if (napi_new_instance(a.env(), ctor, 1, &view[1], &view[0]) != napi_ok) fail();
+    check(napi_get_arraybuffer_info(a.env(), view[0], &data, nullptr), "arraybuffer_info");
+  } else {
+    napi_value buf;
+    size_t off = 0;
+    if (bytes > 9007199254740991.0 || napi_create_buffer(a.env(), size_t(bytes), &data, &buf) != napi_ok) fail();
+    check(napi_get_typedarray_info(a.env(), buf, nullptr, nullptr, &data, &view[0], &off), "typedarray_info");
+    data = static_cast<char*>(data) - off;  // offsets below are from the ArrayBuffer's start
+  }
   const size_t pad = (64 - reinterpret_cast<uintptr_t>(data) % 64) % 64;
   check(napi_create_int64(a.env(), static_cast<int64_t>(pad), &view[1]), "create_int64");
   check(napi_create_double(a.env(), double(n), &view[2]), "create_double");

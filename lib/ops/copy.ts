@@ -16,7 +16,7 @@ export function copyInto(src: Tensor, dst: Tensor): void {
 }
 
 export function clone(x: Tensor): Tensor {
-  const out = Tensor.empty(x.shape, x.dtype);
+  const out = Tensor.output(x.shape, x.dtype);
   copyInto(x, out);
   return record(out, "CloneBackward", [x], (g) => [g]);
 }
@@ -30,7 +30,7 @@ export function contiguous(x: Tensor, dense = false): Tensor {
 
 export function toDType(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  const out = Tensor.empty(x.shape, dtype);
+  const out = Tensor.output(x.shape, dtype);
   copyInto(x, out);
   if (dtype === "int32") return out;
   return record(out, "ToCopyBackward", [x], (g) => [g.to(x.dtype)]);

@@ -31,7 +31,7 @@ export function checkTensor(x: unknown, op: string): Tensor {
 const INT_OK = new Set(["neg", "abs", "sign", "relu", "addScalar", "mulScalar", "rsubScalar", "clamp"]);
 
 function unaryForward(name: string, x: Tensor, a: number, b: number): Tensor {
-  const out = Tensor.empty(x.shape, x.dtype);
+  const out = Tensor.output(x.shape, x.dtype);
   setShape(x.shape);
   setOperand(0, x, x.shape);
   setOperand(1, out, x.shape);
@@ -40,7 +40,7 @@ function unaryForward(name: string, x: Tensor, a: number, b: number): Tensor {
 }
 
 function unaryGrad(name: string, x: Tensor, y: Tensor, g: Tensor, a: number, b: number): Tensor {
-  const out = Tensor.empty(x.shape, x.dtype);
+  const out = Tensor.output(x.shape, x.dtype);
   setShape(x.shape);
   setOperand(0, x, x.shape);
   setOperand(1, y, x.shape);
@@ -89,7 +89,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 // ---- binary ----
 
 function binaryForward(name: string, a: Tensor, b: Tensor, shape: number[]): Tensor {
-  const out = Tensor.empty(shape, a.dtype);
+  const out = Tensor.output(shape, a.dtype);
   setShape(shape);
   setOperand(0, a, shape);
   setOperand(1, b, shape);
@@ -101,7 +101,7 @@ function binaryForward(name: string, a: Tensor, b: Tensor, shape: number[]): Ten
 // dL/da and dL/db over the broadcast shape, from the native table, then summed to each shape.
 function binaryGrads(name: string, a: Tensor, b: Tensor, g: Tensor): Tensor[] {
   const shape = g.shape;
-  const ga = Tensor.empty(shape, a.dtype), gb = Tensor.empty(shape, a.dtype);
+  const ga = Tensor.output(shape, a.dtype), gb = Tensor.output(shape, a.dtype);
   setShape(shape);
   setOperand(0, a, shape);
   setOperand(1, b, shape);
@@ -154,7 +154,7 @@ function binary(name: string, a: Operand, b: Operand): Tensor {
   }
   let x = typeof a === "number" ? scalarTensor(a, checkTensor(b, name).dtype) : checkTensor(a, name);
   let y = typeof b === "number" ? scalarTensor(b, x.dtype) : checkTensor(b, name);
-  [x, y] = promoted(name, x, y);
+  if (x.dtype !== y.dtype || (name === "div" && x.dtype === "int32")) [x, y] = promoted(name, x, y);
   const out = binaryForward(name, x, y, broadcastShapes(x.shape, y.shape, name));
   return record(out, name, [x, y], (g) => BINARY_GRAD[name](x, y, g));
 }
@@ -174,7 +174,7 @@ function compare(name: string, a: Operand, b: Operand): Tensor {
   const d = promote(x.dtype, y.dtype);
   [x, y] = [x.to(d), y.to(d)];
   const shape = broadcastShapes(x.shape, y.shape, name);
-  const out = Tensor.empty(shape, "int32");
+  const out = Tensor.output(shape, "int32");
   setShape(shape);
   setOperand(0, x, shape);
   setOperand(1, y, shape);
@@ -194,7 +194,7 @@ export const le = (a: Operand, b: Operand) => compare("le", a, b);
 
 function whereForward(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, "where"), b.shape, "where");
-  const out = Tensor.empty(shape, a.dtype);
+  const out = Tensor.output(shape, a.dtype);
   setShape(shape);
   setOperand(0, cond, shape);
   setOperand(1, a, shape);

@@ -28,7 +28,7 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
   if (b.shape[b.ndim - 2] !== K)
     throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
-  const out = Tensor.empty([...batch, M, N], a.dtype);
+  const out = Tensor.output([...batch, M, N], a.dtype);
   const A = asMatrix(a), B = asMatrix(b);
   const batchView = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });
   setShape(batch);
@@ -50,7 +50,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
   const out = matmul2(a, b);
   return record(out, "MmBackward", [a, b], (g) => [
-    a.requiresGrad ? sumTo(matmul2(g, transpose(b, -1, -2)), a.shape) : null,
-    b.requiresGrad ? sumTo(matmul2(transpose(a, -1, -2), g), b.shape) : null,
+    a.requiresGrad ? sumTo(gradLike(a, () => matmul2(g, transpose(b, -1, -2)), () => matmul2(b, transpose(g, -1, -2))), a.shape) : null,
+    b.requiresGrad ? sumTo(gradLike(b, () => matmul2(transpose(a, -1, -2), g), () => matmul2(transpose(g, -1, -2), a)), b.shape) : null,
   ]);
+}
+
+// The gradient of an operand laid out like the operand: for a transposed view (W.t() in a linear
+// layer) the kernel writes the transposed product, so the leaf's grad arrives contiguous with no
+// transposing copy. `direct` computes the gradient, `transposed` its transpose.
+function gradLike(x: Tensor, direct: () => Tensor, transposed: () => Tensor): Tensor {
+  const n = x.ndim;
+  const columnMajor = n >= 2 && x.strides[n - 2] === 1 && x.shape[n - 2] > 1 && x.shape[n - 1] > 1;
+  return columnMajor ? transpose(transposed(), -1, -2) : direct();
 }

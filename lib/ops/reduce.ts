@@ -34,7 +34,7 @@ function expandBack(g: Tensor, kshape: number[], x: Tensor): Tensor {
 
 function sumForward(x: Tensor, red: boolean[], keepdim: boolean, scale: number): Tensor {
   const { kshape, outShape } = shapes(x, red, keepdim);
-  const out = Tensor.empty(kshape, x.dtype);
+  const out = Tensor.output(kshape, x.dtype);
   setShape(x.shape);
   setOperand(0, x, x.shape);
   setOperand(1, out, x.shape);
@@ -85,8 +85,8 @@ function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, want
   const nkeep = d < 0 || x.ndim === 0 ? 0 : x.ndim - 1;
   const shape = order.map((i) => x.shape[i]);
   const view = (t: Tensor) => ({ shape: order.map((i) => t.shape[i]), strides: order.map((i) => t.strides[i]), offset: t.offset });
-  const values = wantValues ? Tensor.empty(kshape, x.dtype) : null;
-  const indices = Tensor.empty(kshape, "int32");
+  const values = wantValues ? Tensor.output(kshape, x.dtype) : null;
+  const indices = Tensor.output(kshape, "int32");
   setShape(shape);
   setOperand(0, view(x), shape);
   if (values) setOperand(1, view(values), shape);

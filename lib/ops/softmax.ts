@@ -17,10 +17,10 @@ function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   const d = normalizeDim(dim, x.ndim, op);
   const xd = x.contiguous(true);
   const [outer, D, inner] = dims(xd, d);
-  const y = Tensor.empty(x.shape, x.dtype);
+  const y = Tensor.output(x.shape, x.dtype);
   native.softmax(log, xd.storage, y.storage, outer, D, inner);
   return record(y, `${op}Backward`, [x], (g) => {
-    const gx = Tensor.empty(x.shape, x.dtype);
+    const gx = Tensor.output(x.shape, x.dtype);
     native.softmaxBackward(log, y.storage, g.contiguous(true).storage, gx.storage, outer, D, inner);
     return [gx];
   });

@@ -1,5 +1,6 @@
 #include "kernels/reduce/reduce.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace tg {
@@ -21,13 +22,18 @@ double sum_contiguous(const T* x, int64_t n) {
 
 template <class T>
 void sum(const Shape& s, const Layout* L, const T* xp, T* out, int64_t out_numel, double scale) {
-  std::vector<double> acc(static_cast<size_t>(out_numel), 0.0);
+  // Small outputs (losses, biases of small layers) accumulate on the stack: no heap allocation.
+  double local[256];
+  std::vector<double> heap;
+  double* acc = local;
+  if (out_numel > 256) heap.assign(static_cast<size_t>(out_numel), 0.0), acc = heap.data();
+  else std::fill(local, local + out_numel, 0.0);
   Layout la[2] = {L[0], L[1]};
   la[1].off = 0;  // accumulate into acc, indexed like out
   Collapsed<2> c(s, la);
   for_each_run_serial(c, 0, c.outer(), [&](int64_t n, const int64_t* o, const int64_t* is) {
     const T* x = xp + o[0];
-    double* a = acc.data() + o[1];
+    double* a = acc + o[1];
     if (is[1] == 0) {
       if (is[0] == 1) {
         *a += sum_contiguous(x, n);

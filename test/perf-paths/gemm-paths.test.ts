@@ -1,0 +1,119 @@
+// Every GEMM kernel path (forced with setCpuIsa; a path the CPU lacks falls back to the best it
+// has) against a plain float64 reference: small sizes one by one, sizes around register-tile and
+// cache-block edges, transposed and strided views, batched and broadcast-batch products.
+import { afterAll, describe, expect, it } from "vitest";
+import * as tg from "../../lib/index.js";
+import type { Tensor } from "../../lib/index.js";
+
+const ISAS = ["scalar", "avx2", "avx512"] as const;
+const SMALL = [...Array.from({ length: 17 }, (_, i) => i + 1), 19, 23, 29, 31, 32, 33, 37, 41, 47, 48, 49, 53, 59, 61, 63, 64, 65, 67];
+
+// Reference product in float64 with numpy-style broadcasting of the batch dims.
+function reference(a: Tensor, b: Tensor): { shape: number[]; data: Float64Array } {
+  const ad = a.data(), bd = b.data();
+  const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1], N = b.shape[b.ndim - 1];
+  const ab = a.shape.slice(0, -2), bb = b.shape.slice(0, -2);
+  const nb = Math.max(ab.length, bb.length);
+  const batch = Array.from({ length: nb }, (_, i) => {
+    const x = ab[i - nb + ab.length] ?? 1, y = bb[i - nb + bb.length] ?? 1;
+    return x === 1 ? y : x;
+  });
+  const count = batch.reduce((p, d) => p * d, 1);
+  const out = new Float64Array(count * M * N);
+  const flat = (dims: number[], idx: number[]) => {
+    let f = 0;
+    dims.forEach((d, i) => (f = f * d + (d === 1 ? 0 : idx[i + nb - dims.length])));
+    return f;
+  };
+  for (let c = 0; c < count; ++c) {
+    const idx: number[] = [];
+    for (let i = nb - 1, r = c; i >= 0; --i) (idx[i] = r % batch[i]), (r = Math.floor(r / batch[i]));
+    const ao = flat(ab, idx) * M * K, bo = flat(bb, idx) * K * N, co = c * M * N;
+    for (let i = 0; i < M; ++i)
+      for (let j = 0; j < N; ++j) {
+        let s = 0;
+        for (let k = 0; k < K; ++k) s += ad[ao + i * K + k] * bd[bo + k * N + j];
+        out[co + i * N + j] = s;
+      }
+  }
+  return { shape: [...batch, M, N], data: out };
+}
+
+function expectProduct(a: Tensor, b: Tensor, label: string): void {
+  const got = a.matmul(b), want = reference(a, b);
+  expect(got.shape, label).toEqual(want.shape);
+  const K = a.shape[a.ndim - 1];
+  // Inputs lie in [-1, 1): float32 rounding grows at most ~K ulps; float64 needs far less.
+  const tol = (a.dtype === "float32" ? 4e-7 : 1e-15) * (K + 4);
+  const g = got.data();
+  let worst = 0;
+  for (let i = 0; i < g.length; ++i) worst = Math.max(worst, Math.abs(g[i] - want.data[i]));
+  expect(worst, `${label}: max error ${worst}`).toBeLessThanOrEqual(tol);
+}
+
+const rand = (shape: number[], dtype: "float32" | "float64" = "float32") => tg.rand(shape, { dtype }).mul(2).sub(1);
+
+describe.each(ISAS)("GEMM on the %s path", (isa) => {
+  const before = tg.cpuIsa();
+  afterAll(() => tg.setCpuIsa(before));
+  const use = () => tg.setCpuIsa(isa);
+
+  it("matches the reference for sizes 1..17, primes and tile edges up to 67", () => {
+    use();
+    tg.manualSeed(11);
+    for (const s of SMALL) {
+      expectProduct(rand([s, s]), rand([s, s]), `${s}x${s}x${s}`);
+      // Unequal dims, so M, N and K each meet every edge case independently.
+      const m = s, n = (s * 7) % 67 + 1, k = (s * 13) % 67 + 1;
+      expectProduct(rand([m, k]), rand([k, n]), `${m}x${k}x${n}`);
+    }
+  });
+
+  it("handles odd shapes around cache blocks (deep K, tall M, wide N)", () => {
+    use();
+    tg.manualSeed(12);
+    for (const [m, k, n] of [[3, 511, 5], [7, 513, 33], [129, 1030, 17], [301, 70, 31], [15, 19, 1029], [2, 1, 4100]])
+      expectProduct(rand([m, k]), rand([k, n]), `${m}x${k}x${n}`);
+  });
+
+  it("reads transposed views without copies, in every combination", () => {
+    use();
+    tg.manualSeed(13);
+    for (const [m, k, n] of [[5, 7, 9], [33, 17, 65], [64, 129, 31]]) {
+      const at = rand([k, m]), bt = rand([n, k]);
+      expectProduct(at.t(), rand([k, n]), `Aᵀ ${m}x${k}x${n}`);
+      expectProduct(rand([m, k]), bt.t(), `Bᵀ ${m}x${k}x${n}`);
+      expectProduct(at.t(), bt.t(), `AᵀBᵀ ${m}x${k}x${n}`);
+    }
+  });
+
+  it("reads strided views (narrow with a leading dimension, stepped slices)", () => {
+    use();
+    tg.manualSeed(14);
+    const big = rand([40, 50]);
+    const a = big.narrow(0, 3, 21).narrow(1, 5, 37);  // rows of 37 with stride 50
+    expectProduct(a, rand([37, 19]), "narrowed A");
+    expectProduct(rand([13, 21]), a, "narrowed B");
+    expectProduct(big.slice(1, 0, 50, 2).narrow(0, 0, 9), rand([25, 6]), "stepped slice");
+    expectProduct(rand([4, 9]), big.slice(0, 1, 40, 3).narrow(1, 4, 11).narrow(0, 0, 9), "row-stepped B");
+  });
+
+  it("multiplies batches and broadcasts batch dims", () => {
+    use();
+    tg.manualSeed(15);
+    expectProduct(rand([3, 17, 9]), rand([3, 9, 33]), "batched");
+    expectProduct(rand([4, 6, 65]), rand([65, 7]), "batch x matrix");
+    expectProduct(rand([1, 5, 8]), rand([3, 8, 2]), "batch 1 broadcast");
+    expectProduct(rand([2, 1, 7, 5]), rand([3, 5, 16]), "two broadcast batch dims");
+    expectProduct(rand([3, 6, 4]).transpose(1, 2), rand([3, 6, 5]), "batched transposed A");
+  });
+
+  it("computes float64 products on the same path", () => {
+    use();
+    tg.manualSeed(16);
+    for (const [m, k, n] of [[1, 1, 1], [7, 13, 5], [33, 65, 17], [67, 9, 64]]) {
+      expectProduct(rand([m, k], "float64"), rand([k, n], "float64"), `f64 ${m}x${k}x${n}`);
+      expectProduct(rand([k, m], "float64").t(), rand([n, k], "float64").t(), `f64 AᵀBᵀ ${m}x${k}x${n}`);
+    }
+  });
+});
