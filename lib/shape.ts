@@ -83,6 +83,12 @@ export function setShape(shape: Shape): void {
   for (let i = 0; i < shape.length; ++i) P[1 + i] = shape[i];
 }
 
+// The layout of the next native call: the shared shape, then each operand over it in order.
+export function setLayout(shape: Shape, ...operands: Strided[]): void {
+  setShape(shape);
+  for (let k = 0; k < operands.length; ++k) setOperand(k, operands[k], shape);
+}
+
 // Operand k as seen over `over` (right-aligned; broadcast dims get stride 0).
 export function setOperand(k: number, t: Strided, over: Shape): void {
   const base = 9 + 9 * k, nd = over.length, lead = nd - t.shape.length;

@@ -4,14 +4,12 @@
 import { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { native } from "../native.js";
-import { fmt, setOperand, setShape, broadcastShapes, sameShape, type Strided } from "../shape.js";
+import { fmt, setLayout, broadcastShapes, sameShape, type Strided } from "../shape.js";
 import { record } from "../autograd/node.js";
 
 // dst[...] = src broadcast to dst's shape, converting dtype. Not recorded on the tape.
 export function copyInto(src: Tensor, dst: Tensor): void {
-  setShape(dst.shape);
-  setOperand(0, src, dst.shape);
-  setOperand(1, dst, dst.shape);
+  setLayout(dst.shape, src, dst);
   native.copy(src.storage, dst.storage);
 }
 
@@ -46,7 +44,6 @@ export function copyTo(src: Tensor, dst: Tensor): void {
 
 // Sets every element `t` covers (a tensor or any strided view of `storage`) to value.
 export function fillInto(t: Strided, storage: Tensor["storage"], value: number): void {
-  setShape(t.shape);
-  setOperand(0, t, t.shape);
+  setLayout(t.shape, t);
   native.fill(storage, value);
 }
