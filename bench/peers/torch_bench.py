@@ -1,0 +1,107 @@
+"""PyTorch peer: the bench's workloads in PyTorch, timed like bench/lib/timing.js.
+
+Usage: python3 torch_bench.py THREADS SHAPES_JSON  -> one JSON line {"info": ..., "results": {key: seconds}}.
+SHAPES_JSON is the list of sgemm shapes from bench/workloads/sgemm.js ({key, M, N, K, ta, tb}).
+"""
+import json
+import sys
+import time
+
+import torch
+
+
+def time_it(fn, warmup_s=0.15, batch_s=0.06, reps=7):
+    """Median seconds per call: warm up, batch calls to ~batch_s, median over reps batches."""
+    calls, t0 = 0, time.perf_counter()
+    while calls < 2 or time.perf_counter() - t0 < warmup_s:
+        fn()
+        calls += 1
+    per_call = (time.perf_counter() - t0) / calls
+    batch = max(1, int(batch_s / per_call + 0.999))
+    samples = []
+    for _ in range(reps):
+        s = time.perf_counter()
+        for _ in range(batch):
+            fn()
+        samples.append((time.perf_counter() - s) / batch)
+    samples.sort()
+    return samples[len(samples) // 2]
+
+
+def sgemm(s):
+    a = torch.randn(s["K"], s["M"]).t() if s["ta"] else torch.randn(s["M"], s["K"])
+    b = torch.randn(s["N"], s["K"]).t() if s["tb"] else torch.randn(s["K"], s["N"])
+    return time_it(lambda: torch.matmul(a, b))
+
+
+def tiny_add():
+    a, b = torch.tensor([1.0, 2, 3, 4]), torch.tensor([5.0, 6, 7, 8])
+    return time_it(lambda: torch.add(a, b), batch_s=0.1, reps=9)
+
+
+def module_step(sizes, act, loss_fn, x, target, lr=0.01):
+    """nn.Module + optim.SGD: the idiomatic PyTorch training step."""
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        if i + 2 < len(sizes):
+            layers.append(act())
+    model = torch.nn.Sequential(*layers)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+
+    def step():
+        opt.zero_grad()
+        loss_fn(model(x), target).backward()
+        opt.step()
+    return step
+
+
+def raw_step(sizes, act, loss_fn, x, target, lr=0.01):
+    """Raw tensors: x @ W.t() + b, manual in-place SGD update (PyTorch's fastest style for tiny models)."""
+    params = []
+    for i in range(len(sizes) - 1):
+        bound = 1 / sizes[i] ** 0.5
+        params += [(torch.rand(sizes[i + 1], sizes[i]) * 2 - 1).mul_(bound).requires_grad_(),
+                   (torch.rand(sizes[i + 1]) * 2 - 1).mul_(bound).requires_grad_()]
+
+    def step():
+        h = x
+        for i in range(0, len(params), 2):
+            h = h @ params[i].t() + params[i + 1]
+            if i + 2 < len(params):
+                h = act()(h)
+        for p in params:
+            p.grad = None
+        loss_fn(h, target).backward()
+        with torch.no_grad():
+            for p in params:
+                p.sub_(p.grad, alpha=lr)
+    return step
+
+
+def small_mlp():
+    x, y = torch.randn(32, 2), torch.randn(32, 1)
+    mse = torch.nn.functional.mse_loss
+    return min(time_it(make([2, 16, 16, 1], torch.nn.Tanh, mse, x, y), batch_s=0.1, reps=9)
+               for make in (module_step, raw_step))
+
+
+def mlp():
+    x, y = torch.randn(128, 784), torch.randint(0, 10, (128,))
+    return time_it(module_step([784, 512, 256, 10], torch.nn.ReLU, torch.nn.functional.cross_entropy, x, y),
+                   batch_s=0.1, reps=9)
+
+
+def main():
+    threads, shapes = int(sys.argv[1]), json.loads(sys.argv[2])
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    results = {f"sgemm/{s['key']}@{threads}": sgemm(s) for s in shapes}
+    results["add4"] = tiny_add()
+    results["mlp-small"] = small_mlp()
+    results[f"mlp@{threads}"] = mlp()
+    info = {"version": torch.__version__, "threads": torch.get_num_threads()}
+    print(json.dumps({"info": info, "results": results}))
+
+
+main()

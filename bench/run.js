@@ -1,0 +1,95 @@
+// `npm run bench`: tensorgrad and its peers on the same workloads in one run, one table, and the
+// same table written to bench/RESULTS.md. Peers that are not installed are reported as skipped.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as tg from "../dist/index.js";
+import { machineInfo } from "./lib/machine.js";
+import { BENCH_DIR } from "./lib/native-tool.js";
+import { formatTable, markdownTable, num } from "./lib/format.js";
+import { GEMM_SHAPES, gemmFlops } from "./workloads/sgemm.js";
+import { MLP_FLOPS } from "./workloads/mlp.js";
+import { runTensorgrad } from "./workloads/tensorgrad.js";
+import { openblasPeer } from "./peers/openblas.js";
+import { torchPeer } from "./peers/torch.js";
+import { tfjsPeer } from "./peers/tfjs-peer.js";
+
+const log = (s) => process.stderr.write(`${s}\n`);
+const started = Date.now();
+const machine = machineInfo();
+const isa = tg.cpuIsa();
+const defaultThreads = tg.getNumThreads();
+// 1 thread, 2 threads (the MLP target's setting) and the default, without repeats.
+const threadCounts = [...new Set([1, Math.min(2, defaultThreads), defaultThreads])];
+
+log(`tensorgrad: ISA ${isa}, default threads ${defaultThreads}; measuring threads ${threadCounts.join(", ")} …`);
+const mine = runTensorgrad(tg, threadCounts, defaultThreads);
+const PEERS = [
+  ["OpenBLAS", () => openblasPeer(threadCounts, machine.flags)],
+  ["PyTorch", () => torchPeer(threadCounts, machine.flags)],
+  ["tfjs-wasm", () => tfjsPeer("wasm")],
+  ["tfjs-cpu", () => tfjsPeer("cpu")],
+];
+const peers = PEERS.map(([name, run]) => {
+  log(`${name} …`);
+  return { name, ...run() };
+});
+const loadAfter = (await import("node:os")).default.loadavg()[0];
+
+// Rows: [key, label, threads, unit, display(seconds) -> number].
+const rows = [];
+for (const t of threadCounts)
+  for (const s of GEMM_SHAPES) rows.push({ key: `sgemm/${s.key}@${t}`, label: s.label, t, unit: "GFLOP/s", show: (sec) => gemmFlops(s) / sec / 1e9 });
+rows.push({ key: "add4", label: "add [4]+[4] (per op)", t: defaultThreads, unit: "µs", show: (sec) => sec * 1e6 });
+rows.push({ key: "mlp-small", label: "MLP 2-16-16-1 tanh, b32, MSE, SGD step", t: defaultThreads, unit: "µs", show: (sec) => sec * 1e6 });
+for (const t of threadCounts)
+  rows.push({ key: `mlp@${t}`, label: "MLP 784-512-256-10 ReLU, b128, CE, SGD step", t, unit: "ms", show: (sec) => sec * 1e3 });
+
+const peakFor = (t) => machine.peakPerCore * t;
+// A peer cell: its figure and tensorgrad's speed relative to it (>1× = tensorgrad faster).
+const peerCell = (peer, key) => {
+  const sec = peer.results?.[key];
+  if (peer.skipped) return "skipped";
+  if (sec === undefined) return "–";
+  return `${num(rows.find((r) => r.key === key).show(sec))} (${(sec / mine.results[key]).toFixed(2)}×)`;
+};
+const header = ["workload", "threads", "unit", "tensorgrad", "% peak", ...peers.map((p) => `${p.name} (tg ×)`)];
+const body = rows.map((r) => {
+  const sec = mine.results[r.key];
+  const pct = r.unit === "GFLOP/s" ? `${Math.round((100 * r.show(sec)) / peakFor(r.t))}%`
+    : r.key.startsWith("mlp@") ? `${Math.round((100 * MLP_FLOPS) / sec / 1e9 / peakFor(r.t))}%` : "";
+  return [r.label, r.t, r.unit, num(r.show(sec)), pct, ...peers.map((p) => peerCell(p, r.key))];
+});
+
+const date = new Date().toISOString().replace("T", " ").slice(0, 16) + " UTC";
+const facts = [
+  `date: ${date}`,
+  `machine: ${machine.model}, ${machine.cpus} CPUs; Node ${machine.node}; load average ${machine.loadAvg.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end`,
+  `tensorgrad: ISA ${isa}, default threads ${defaultThreads}, threads measured ${threadCounts.join(" and ")}; MLP built with ${mine.style}`,
+  `peak fp32 FMA: ${machine.peakPerCore} GFLOP/s per core (${machine.peakSource}); ANCHORS.md says ≈166; "% peak" = tensorgrad ÷ (peak × threads)`,
+  ...peers.map((p) => `${p.name}: ${p.skipped ? `skipped: ${p.skipped}` : p.info}`),
+  ...(Math.max(machine.loadAvg, loadAfter) > machine.cpus / 2
+    ? [`WARNING: the machine was busy (load average above ${machine.cpus / 2}): multi-threaded figures especially are unreliable; rerun on an idle machine`]
+    : []),
+];
+const legend = [
+  "Medians of repeated timed batches after warm-up.",
+  "Peer cells: the peer's figure, then tensorgrad's speed relative to the peer (peer time ÷ tensorgrad time = tensorgrad GFLOP/s ÷ peer GFLOP/s): above 1× tensorgrad is faster.",
+  "Aᵀ·B and A·Bᵀ use transposed views (a.t()), not copies. MLP step ≈ 308 MFLOP; its % peak counts GEMM flops only.",
+  "TF.js runs single-threaded here, so it appears in the 1-thread rows and the thread-independent rows.",
+  ...peers.flatMap((p) => p.notes ?? []),
+  `Memory (flat RSS over a long training run) is not part of this run: node bench/memory.js [--steps N | --seconds S].`,
+];
+
+console.log([...facts, "", formatTable(header, body), "", ...legend, `(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`].join("\n"));
+writeFileSync(join(BENCH_DIR, "RESULTS.md"), [
+  "# tensorgrad benchmark results",
+  "",
+  "Written by `npm run bench` (bench/run.js); the latest run replaces this file.",
+  "",
+  ...facts.map((f) => `- ${f}`),
+  "",
+  markdownTable(header, body),
+  "",
+  ...legend.map((l) => `- ${l}`),
+  "",
+].join("\n"));

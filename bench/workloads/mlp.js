@@ -1,0 +1,18 @@
+// Training throughput: MLP 784-512-256-10, batch 128, ReLU, cross-entropy, one SGD step.
+import { buildTgTrainer } from "./tg-trainer.js";
+import { tfjsTrainer } from "./tfjs-trainer.js";
+
+export const MLP = { sizes: [784, 512, 256, 10], act: "relu", loss: "crossEntropy", batch: 128, lr: 0.01 };
+export const MLP_FLOPS = 3 * 2 * MLP.batch * (784 * 512 + 512 * 256 + 256 * 10);
+
+export function tgMlp(tg, timeIt) {
+  const { step, style } = buildTgTrainer(tg, MLP);
+  return { sec: timeIt(step, { batchMs: 100, reps: 9 }), style };
+}
+
+export function tfjsMlp(tf, timeIt) {
+  const { step, dispose } = tfjsTrainer(tf, MLP);
+  const sec = timeIt(step, { batchMs: 100, reps: 5, warmupCalls: 1, warmupMs: 0 });
+  dispose();
+  return sec;
+}
