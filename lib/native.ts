@@ -28,6 +28,7 @@ export interface Binding {
   extreme(isMax: boolean, nkeep: number, x: Storage, vals: Maybe<Storage>, idx: Maybe<Int32Array>): void;
   gemm(a: Storage, b: Storage, c: Storage, transA: boolean, transB: boolean, M: number, N: number, K: number,
     lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
+  linear(x: Storage, w: Storage, b: Maybe<Storage>, out: Storage, M: number, N: number, K: number, relu: boolean): void;
   softmax(log: boolean, x: Storage, y: Storage, outer: number, D: number, inner: number): void;
   softmaxBackward(log: boolean, y: Storage, g: Storage, gx: Storage, outer: number, D: number, inner: number): void;
   crossEntropy(x: Storage, t: Int32Array, loss: Storage, probs: Maybe<Storage>, N: number, C: number,

@@ -21,6 +21,7 @@
 #include "kernels/elementwise/unary.h"
 #include "kernels/gemm/gemm.h"
 #include "kernels/index/gather.h"
+#include "kernels/linear/linear.h"
 #include "kernels/loss/cross_entropy.h"
 #include "kernels/optim/optim.h"
 #include "kernels/random/random.h"
@@ -481,6 +482,33 @@ napi_value Gemm(const Args& a) {
   return undefined(a.env());
 }
 
+// An M×K matrix in x: the product is checked without overflowing int64.
+void need_matrix(const Args& a, const Array& x, int64_t rows, int64_t cols, const char* what) {
+  if (rows != 0 && cols > static_cast<int64_t>(x.len) / rows)
+    range_error(std::string(a.op()) + ": " + what + " has " + std::to_string(x.len) + " elements, needs " +
+                std::to_string(rows) + "x" + std::to_string(cols));
+}
+
+// linear(x, w, b|null, out, M, N, K, relu): dense out[M×N] = x[M×K] · w[N×K]ᵀ + b[N], then ReLU if asked.
+napi_value Linear(const Args& a) {
+  const Array x = a.array(0), w = a.array(1), out = a.array(3);
+  same_dtype(a, x, w), same_dtype(a, x, out);
+  if (x.dtype == DType::I32) type_error(std::string(a.op()) + ": int32 tensors are not supported; convert with .float()");
+  const int64_t M = a.integer(4), N = a.integer(5), K = a.integer(6);
+  const bool relu = a.flag(7);
+  need_matrix(a, x, M, K, "input"), need_matrix(a, w, N, K, "weight"), need_matrix(a, out, M, N, "output");
+  const bool has_bias = !a.is_null(2);
+  Array b;
+  if (has_bias) b = a.array(2), same_dtype(a, x, b), need_len(a, b, N, "bias");
+  if (overlaps(out, x) || overlaps(out, w) || (has_bias && overlaps(out, b)))
+    range_error(std::string(a.op()) + ": the output overlaps an input");
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    linear<T>(M, N, K, x.as<T>(), w.as<T>(), has_bias ? b.as<T>() : nullptr, out.as<T>(), relu);
+  });
+  return undefined(a.env());
+}
+
 SoftmaxDims softmax_dims(const Args& a, size_t i) {
   return {a.integer(i), a.integer(i + 1), a.integer(i + 2)};
 }
@@ -752,7 +780,7 @@ napi_value call(napi_env env, napi_callback_info info, const char* name) {
 #define TG_ENTRIES(X)                                                                                   \
   X(alloc, Alloc) X(release, Release) X(unary, Unary) X(unaryBackward, UnaryBackward) X(binary, Binary) \
   X(compare, Compare) X(binaryBackward, BinaryBackward) X(where, Where) X(copy, Copy) X(fill, Fill)     \
-  X(arange, Arange) X(sum, Sum) X(extreme, Extreme) X(gemm, Gemm) X(softmax, Softmax)                   \
+  X(arange, Arange) X(sum, Sum) X(extreme, Extreme) X(gemm, Gemm) X(linear, Linear) X(softmax, Softmax) \
   X(softmaxBackward, SoftmaxBackward) X(crossEntropy, CrossEntropy)                                     \
   X(crossEntropyBackward, CrossEntropyBackward) X(indexSelect, IndexSelect) X(indexAdd, IndexAdd)        \
   X(gather, Gather) X(scatterAdd, ScatterAdd) X(sgdStep, SgdStep) X(adamStep, AdamStep)                 \

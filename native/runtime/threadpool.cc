@@ -1,13 +1,16 @@
 #include "runtime/threadpool.h"
 
+#include "runtime/condvar.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <mutex>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +48,55 @@ bool spin_until(Pred done, std::chrono::microseconds budget) {
 
 constexpr std::chrono::microseconds kWorkerSpin{200};
 constexpr std::chrono::microseconds kCallerSpin{2000};
+
+// The first exception of a region, carried to the caller by kind and message. std::exception_ptr would keep the
+// exact object, but GCC 11+ inlines its copy and destructor into calls that need CXXABI_1.3.13, raising the
+// libstdc++ a prebuilt addon needs. The binding only reports what() of a std::exception, so kind+message suffice.
+class Failure {
+ public:
+  // Call from inside a catch block.
+  void record() noexcept {
+    if (kind_ != Kind::None) return;
+    try {
+      throw;
+    } catch (const std::bad_alloc&) {
+      kind_ = Kind::BadAlloc;
+    } catch (const std::invalid_argument& e) {
+      keep(Kind::InvalidArgument, e.what());
+    } catch (const std::exception& e) {
+      keep(Kind::Other, e.what());
+    } catch (...) {
+      keep(Kind::Other, "unknown error in a parallel region");
+    }
+  }
+
+  // Throws what was recorded (if anything) and clears it.
+  void rethrow() {
+    const Kind kind = kind_;
+    kind_ = Kind::None;
+    switch (kind) {
+      case Kind::None: return;
+      case Kind::BadAlloc: throw std::bad_alloc();
+      case Kind::InvalidArgument: throw std::invalid_argument(std::move(what_));
+      case Kind::Other: throw std::runtime_error(std::move(what_));
+    }
+  }
+
+ private:
+  enum class Kind { None, BadAlloc, InvalidArgument, Other };
+
+  void keep(Kind kind, const char* what) noexcept {
+    try {
+      what_ = what;
+      kind_ = kind;
+    } catch (...) {  // no memory left for the message
+      kind_ = Kind::BadAlloc;
+    }
+  }
+
+  Kind kind_ = Kind::None;
+  std::string what_;
+};
 
 struct Job {
   const Fn* fn = nullptr;
@@ -98,7 +150,6 @@ class Pool {
   void release() { busy_.store(false, std::memory_order_release); }
 
   void start(const Fn& f, int64_t n, int chunks) {
-    error_ = nullptr;
     pending_.store(chunks - 1, std::memory_order_relaxed);
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -114,9 +165,10 @@ class Pool {
       std::unique_lock<std::mutex> lock(mu_);
       done_.wait(lock, done);
     }
-    std::exception_ptr error = error_;
+    Failure failure = std::move(failure_);
+    failure_ = Failure();
     release();
-    if (error) std::rethrow_exception(error);
+    failure.rethrow();
   }
 
   // Runs chunk c of the current region; an exception is kept for the caller instead of escaping.
@@ -125,7 +177,7 @@ class Pool {
       f(n * c / chunks, n * (c + 1) / chunks);
     } catch (...) {
       std::lock_guard<std::mutex> lock(mu_);
-      if (!error_) error_ = std::current_exception();
+      failure_.record();
     }
   }
 
@@ -169,12 +221,12 @@ class Pool {
   std::atomic<int> threads_{1};
   std::vector<std::thread> workers_;
   std::mutex mu_;
-  std::condition_variable wake_, done_;
+  CondVar wake_, done_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> pending_{0};
   Job job_;
   bool stop_ = false;
-  std::exception_ptr error_;
+  Failure failure_;
 };
 
 Pool& pool() {

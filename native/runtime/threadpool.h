@@ -11,7 +11,9 @@
 //   oversubscribes the cores, never nests and never deadlocks.
 // - The chunk split depends only on (n, grain, num_threads()), never on who runs the chunks, so kernels that
 //   reduce per chunk give the same bits whether the region ran in parallel or inline.
-// - An exception thrown by f on a worker is caught there and rethrown on the calling thread after the region.
+// - An exception thrown by f on a worker is caught there and rethrown on the calling thread after the region,
+//   as the same standard kind (std::bad_alloc, std::invalid_argument, else std::runtime_error) with the same what().
+// - Only symbols of old libstdc++ versions are used (see condvar.h), so a prebuilt addon loads on older distros.
 // - The pool is leaked on purpose: its parked workers are never joined at exit, so exit cannot hang on them.
 #include <cstdint>
 #include <functional>

@@ -1,7 +1,8 @@
 #pragma once
 // Unary elementwise ops and their derivatives, as one table: the forward value of x
 // (with scalar parameters a, b) and the gradient given x, the forward output y and the
-// upstream gradient g.
+// upstream gradient g. exp, tanh and sigmoid on float32 also have vectorised loops
+// (transcendental_simd.h) that follow these definitions within 2 ulp.
 #include <cmath>
 
 #include "runtime/strided.h"
@@ -11,6 +12,14 @@ namespace tg {
 constexpr double kInvSqrt2 = 0.70710678118654752440;
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;
 
+// 1/(1+e^-x). Far below 0, e^-x would overflow and flush results that the type can still hold
+// (float32 down to x = -103) to 0, so there it is e^x/(1+e^x). The switch point is rarely crossed,
+// so the branch predicts well (a select on the sign of x would mispredict on random data).
+template <class T>
+T sigmoid_of(T x) {
+  return x > T(-80) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
+}
+
 #define TG_UNARY_OPS(X)                                                                        \
   X(neg, -x, -g)                                                                               \
   X(exp, std::exp(x), g * y)                                                                   \
@@ -18,7 +27,7 @@ constexpr double kInvSqrt2Pi = 0.39894228040143267794;
   X(sqrt, std::sqrt(x), g / (T(2) * y))                                                        \
   X(abs, x < 0 ? -x : x, x > 0 ? g : x < 0 ? -g : T(0))                                        \
   X(sign, T((x > 0) - (x < 0)), T(0))                                                          \
-  X(sigmoid, T(1) / (T(1) + std::exp(-x)), g * y * (T(1) - y))                                 \
+  X(sigmoid, sigmoid_of(x), g * y * (T(1) - y))                                                \
   X(tanh, std::tanh(x), g * (T(1) - y * y))                                                    \
   X(relu, x > 0 ? x : T(0), x > 0 ? g : T(0))                                                  \
   X(leakyRelu, x > 0 ? x : a * x, x > 0 ? g : a * g)                                           \

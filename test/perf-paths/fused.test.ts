@@ -1,0 +1,62 @@
+// fused.linear: forward against hand values and the unfused ops, backward by gradCheck (with and without
+// bias and ReLU), on every kernel path this CPU has.
+import { afterAll, describe, expect, it } from "vitest";
+import * as tg from "../../lib/index.js";
+import { linear } from "../../lib/ops/fused.js";
+
+const initial = tg.cpuIsa();
+afterAll(() => {
+  tg.setCpuIsa(initial);
+});
+
+describe("fused linear: forward", () => {
+  it("x·wᵀ + b on hand values, then ReLU", () => {
+    const x = tg.tensor([[1, 2], [3, -4]]);
+    const w = tg.tensor([[1, 0], [0.5, 1], [-1, -1]]);
+    const b = tg.tensor([0.5, -1, 2]);
+    // rows: [1, 2]·wᵀ = [1, 2.5, -3], [3, -4]·wᵀ = [3, -2.5, 1]
+    expect(linear(x, w, b).toArray()).toEqual([[1.5, 1.5, -1], [3.5, -3.5, 3]]);
+    expect(linear(x, w).toArray()).toEqual([[1, 2.5, -3], [3, -2.5, 1]]);
+    expect(linear(x, w, b, { relu: true }).toArray()).toEqual([[1.5, 1.5, 0], [3.5, 0, 3]]);
+  });
+
+  it.each(["scalar", "avx2", "avx512"] as const)("matches matmul + add + relu on the %s path", (isa, ctx) => {
+    if (tg.setCpuIsa(isa) !== isa) ctx.skip();
+    const x = tg.randn([37, 70]), w = tg.randn([29, 70]), b = tg.randn([29]);
+    const want = tg.relu(tg.add(tg.matmul(x, w.t()), b)).data();
+    const got = linear(x, w, b, { relu: true }).data();
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(want[i])));
+  });
+
+  it("takes strided views (transposed weight, offset input)", () => {
+    const x = tg.randn([5, 4]).narrow(0, 1, 3), w = tg.randn([4, 6]).t();
+    expect(linear(x, w).data()).toEqual(tg.matmul(x, w.t()).data());
+  });
+
+  it("rejects bad shapes and dtypes", () => {
+    const x = tg.randn([2, 3]), w = tg.randn([4, 3]);
+    expect(() => linear(x, tg.randn([4, 2]))).toThrow(/linear: expected x \[M, K\], weight \[N, K\]/);
+    expect(() => linear(x, w, tg.randn([3]))).toThrow(/bias \[N\]/);
+    expect(() => linear(x, w.double())).toThrow(TypeError);
+  });
+});
+
+describe("fused linear: gradCheck", () => {
+  const x = tg.randn([3, 4]), w = tg.randn([5, 4]), b = tg.randn([5]);
+  it("with bias", () => {
+    expect(tg.gradCheck((a, c, d) => linear(a, c, d), [x, w, b])).toBe(true);
+  });
+  it("without bias", () => {
+    expect(tg.gradCheck((a, c) => linear(a, c), [x, w])).toBe(true);
+  });
+  it("with bias and ReLU (no pre-activation near 0)", () => {
+    // Keep pre-activations away from the kink, where finite differences are meaningless.
+    const xs = tg.tensor([[1, -2, 0.5, 3], [-1, 0.25, 2, -0.5], [0.75, 1.5, -1, 1]]);
+    const ws = tg.tensor([[0.5, -1, 1, 0.25], [-0.5, 0.5, -1, 1], [1, 1, 0.5, -0.5], [0.2, -0.3, 0.4, 0.5], [-1, 0.1, 0.2, 0.3]]);
+    const bs = tg.tensor([0.1, -0.2, 0.3, -0.4, 0.6]);
+    const pre = tg.add(tg.matmul(xs, ws.t()), bs).data();
+    for (const v of pre) expect(Math.abs(v)).toBeGreaterThan(0.05);
+    expect(pre.some((v) => v < 0) && pre.some((v) => v > 0)).toBe(true);
+    expect(tg.gradCheck((a, c, d) => linear(a, c, d, { relu: true }), [xs, ws, bs])).toBe(true);
+  });
+});
