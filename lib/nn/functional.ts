@@ -1,4 +1,5 @@
 // tg.nn.functional: stateless forms of the layers and every loss.
+import { linear as fusedLinear } from "../ops/fused.js";
 import type { Tensor } from "../tensor.js";
 import { matmul } from "../ops/linalg.js";
 import { add } from "../ops/elementwise.js";
@@ -16,14 +17,16 @@ export type {
   BceWithLogitsOptions, MultiMarginLossOptions,
 } from "../ops/loss.js";
 
-// x·Wᵀ + b for x [..., in], weight [out, in], bias [out]. Wᵀ is a strided view the GEMM reads
-// with a transpose flag, never a copy.
+// x·Wᵀ + b for x [..., in], weight [out, in], bias [out]. A 2-D input takes the fused native op
+// (bias rows written into the output, then one GEMM); others read Wᵀ as a strided view the GEMM
+// takes with a transpose flag, never a copy.
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
   if (weight.ndim !== 2) throw new Error(`linear: weight must be [out, in], got shape ${fmt(weight.shape)}`);
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1])
     throw new Error(`linear: input of shape ${fmt(x.shape)} does not match weight of shape ${fmt(weight.shape)} (last input dim must be ${weight.shape[1]})`);
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]))
     throw new Error(`linear: bias must have shape [${weight.shape[0]}], got ${fmt(bias.shape)}`);
+  if (x.ndim === 2 && x.dtype === weight.dtype && (!bias || bias.dtype === x.dtype)) return fusedLinear(x, weight, bias);
   const y = matmul(x, transpose(weight, 0, 1));
   return bias ? add(y, bias) : y;
 }
