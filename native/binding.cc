@@ -7,7 +7,7 @@
 // writes them into `params`, a Float64Array owned by this addon instance, before the call.
 // That keeps a tiny op to one N-API call with only its typed arrays as arguments.
 //   params[0] = ndim, params[1..8] = shape, operand k at 9 + 9k: offset, strides[8].
-#include <node_api.h>
+#include <napi.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -40,10 +40,10 @@ constexpr int64_t kMaxThreads = 1024;  // far above any core count; bounds what 
 
 // Per-instance state: the addon may be loaded by several worker threads at once.
 struct Instance {
-  napi_ref params_ref = nullptr;
+  Napi::Reference<Napi::Float64Array> params_ref;
   // This context's ArrayBuffer and Float32Array/Float64Array/Int32Array (by DType) constructors, for alloc.
-  napi_ref array_buffer_ref = nullptr;
-  napi_ref typed_array_ref[3] = {};
+  Napi::FunctionReference array_buffer_ctor;
+  Napi::FunctionReference typed_array_ctor[3];
   double* params = nullptr;
   Rng rng;
 };
@@ -259,7 +259,7 @@ napi_value Alloc(const Args& a) {
   void* data = nullptr;
   napi_value ctor, view[3], out;
   if (zero) {
-    check(napi_get_reference_value(a.env(), a.instance().array_buffer_ref, &ctor), "ArrayBuffer constructor");
+    ctor = a.instance().array_buffer_ctor.Value();
     check(napi_create_double(a.env(), bytes, &view[1]), "create_double");
     if (napi_new_instance(a.env(), ctor, 1, &view[1], &view[0]) != napi_ok) fail();
     check(napi_get_arraybuffer_info(a.env(), view[0], &data, nullptr), "arraybuffer_info");
@@ -273,7 +273,7 @@ napi_value Alloc(const Args& a) {
   const size_t pad = (64 - reinterpret_cast<uintptr_t>(data) % 64) % 64;
   check(napi_create_int64(a.env(), static_cast<int64_t>(pad), &view[1]), "create_int64");
   check(napi_create_double(a.env(), double(n), &view[2]), "create_double");
-  check(napi_get_reference_value(a.env(), a.instance().typed_array_ref[int(t)], &ctor), "typed array constructor");
+  ctor = a.instance().typed_array_ctor[int(t)].Value();
   if (napi_new_instance(a.env(), ctor, 3, view, &out) != napi_ok) fail();
   return out;
 }
@@ -793,40 +793,24 @@ napi_value call(napi_env env, napi_callback_info info, const char* name) {
 TG_ENTRIES(TG_WRAP)
 #undef TG_WRAP
 
-napi_value name_list(napi_env env, const char* const* names, int n) {
-  napi_value arr;
-  napi_create_array_with_length(env, n, &arr);
-  for (int i = 0; i < n; ++i) napi_set_element(env, arr, i, make_string(env, names[i]));
+Napi::Array name_list(Napi::Env env, const char* const* names, int n) {
+  Napi::Array arr = Napi::Array::New(env, n);
+  for (int i = 0; i < n; ++i) arr.Set(uint32_t(i), names[i]);
   return arr;
 }
 
-void finalize_instance(napi_env env, void* data, void*) {
-  auto* inst = static_cast<Instance*>(data);
-  if (inst->params_ref) napi_delete_reference(env, inst->params_ref);
-  if (inst->array_buffer_ref) napi_delete_reference(env, inst->array_buffer_ref);
-  for (napi_ref r : inst->typed_array_ref)
-    if (r) napi_delete_reference(env, r);
-  delete inst;
-}
-
-napi_value Init(napi_env env, napi_value exports) {
+// Module set-up is not a hot path, so it uses node-addon-api; the entries above use the C API
+// directly, where each wrapper layer would cost on every call of a tiny op.
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* inst = new Instance();
-  check(napi_set_instance_data(env, inst, finalize_instance, nullptr), "set_instance_data");
-  void* pdata = nullptr;
-  napi_value ab, params;
-  check(napi_create_arraybuffer(env, kParamCount * sizeof(double), &pdata, &ab), "params buffer");
-  check(napi_create_typedarray(env, napi_float64_array, kParamCount, ab, 0, &params), "params array");
-  check(napi_create_reference(env, params, 1, &inst->params_ref), "params ref");
-  inst->params = static_cast<double*>(pdata);
-  napi_value global, ctor;
-  check(napi_get_global(env, &global), "global");
-  check(napi_get_named_property(env, global, "ArrayBuffer", &ctor), "ArrayBuffer");
-  check(napi_create_reference(env, ctor, 1, &inst->array_buffer_ref), "ArrayBuffer ref");
+  env.SetInstanceData(inst);  // deleted with this context; its references release themselves
+  Napi::Float64Array params = Napi::Float64Array::New(env, kParamCount);
+  inst->params = params.Data();
+  inst->params_ref = Napi::Persistent(params);
+  Napi::Object global = env.Global();
+  inst->array_buffer_ctor = Napi::Persistent(global.Get("ArrayBuffer").As<Napi::Function>());
   const char* typed[3] = {"Float32Array", "Float64Array", "Int32Array"};  // DType order
-  for (int t = 0; t < 3; ++t) {
-    check(napi_get_named_property(env, global, typed[t], &ctor), typed[t]);
-    check(napi_create_reference(env, ctor, 1, &inst->typed_array_ref[t]), "typed array ref");
-  }
+  for (int t = 0; t < 3; ++t) inst->typed_array_ctor[t] = Napi::Persistent(global.Get(typed[t]).As<Napi::Function>());
 
   napi_property_descriptor props[] = {
 #define TG_PROP(js, fn) {#js, nullptr, js##_cb, nullptr, nullptr, nullptr, napi_enumerable, inst},
@@ -834,16 +818,17 @@ napi_value Init(napi_env env, napi_value exports) {
 #undef TG_PROP
   };
   check(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props), "define_properties");
-  napi_set_named_property(env, exports, "params", params);
-  napi_set_named_property(env, exports, "unaryOps", name_list(env, kUnaryOpNames, int(UnaryOp::count)));
-  napi_set_named_property(env, exports, "binaryOps", name_list(env, kBinaryOpNames, int(BinaryOp::count)));
-  napi_set_named_property(env, exports, "compareOps", name_list(env, kCompareOpNames, int(CompareOp::count)));
-  napi_set_named_property(env, exports, "maxDims", make_int(env, kMaxDims));
-  napi_set_named_property(env, exports, "maxOperands", make_int(env, kMaxOperands));
+  exports.Set("params", params);
+  exports.Set("unaryOps", name_list(env, kUnaryOpNames, int(UnaryOp::count)));
+  exports.Set("binaryOps", name_list(env, kBinaryOpNames, int(BinaryOp::count)));
+  exports.Set("compareOps", name_list(env, kCompareOpNames, int(CompareOp::count)));
+  exports.Set("maxDims", kMaxDims);
+  exports.Set("maxOperands", kMaxOperands);
   return exports;
 }
 
 }  // namespace
 }  // namespace tg
 
-NAPI_MODULE_INIT() { return tg::Init(env, exports); }
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return tg::Init(env, exports); }
+NODE_API_MODULE(NODE_GYP_MODULE_NAME, InitAddon)
