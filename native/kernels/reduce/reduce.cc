@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "runtime/threadpool.h"
+
 namespace tg {
 
 namespace {
@@ -18,8 +20,45 @@ double sum_contiguous(const T* x, int64_t n) {
   return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
 }
 
+// Adds columns [i0, i1) of one run of x (inner stride xs) into its accumulators (stride as;
+// as == 0: the whole run sums into one).
+template <class T>
+void add_run(const T* x, int64_t i0, int64_t i1, int64_t xs, double* a, int64_t as) {
+  if (as == 0) {
+    if (xs == 1) {
+      *a += sum_contiguous(x + i0, i1 - i0);
+    } else {
+      double t = 0;
+      for (int64_t i = i0; i < i1; ++i) t += static_cast<double>(x[i * xs]);
+      *a += t;
+    }
+  } else {
+    for (int64_t i = i0; i < i1; ++i) a[i * as] += static_cast<double>(x[i * xs]);
+  }
+}
+
+// Work below this many elements stays on one thread.
+constexpr int64_t kReduceGrain = 1 << 17;
+// One long run is summed in blocks of this size whatever the thread count, and the block sums are
+// added in order, so the bits do not depend on how many threads ran.
+constexpr int64_t kSumBlock = 1 << 14;
+
+template <class T>
+double sum_blocked(const T* x, int64_t n) {
+  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
+  std::vector<double> part(static_cast<size_t>(blocks));
+  parallel_for(blocks, 2, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; ++b) part[b] = sum_contiguous(x + b * kSumBlock, std::min(kSumBlock, n - b * kSumBlock));
+  });
+  double t = 0;
+  for (double v : part) t += v;
+  return t;
+}
+
 }  // namespace
 
+// Threads split only over output elements (whole rows that each reduce into their own output, or
+// column ranges of every row), so each output is accumulated in the same order at any thread count.
 template <class T>
 void sum(const Shape& s, const Layout* L, const T* xp, T* out, int64_t out_numel, double scale) {
   // Small outputs (losses, biases of small layers) accumulate on the stack: no heap allocation.
@@ -31,21 +70,28 @@ void sum(const Shape& s, const Layout* L, const T* xp, T* out, int64_t out_numel
   Layout la[2] = {L[0], L[1]};
   la[1].off = 0;  // accumulate into acc, indexed like out
   Collapsed<2> c(s, la);
-  for_each_run_serial(c, 0, c.outer(), [&](int64_t n, const int64_t* o, const int64_t* is) {
-    const T* x = xp + o[0];
-    double* a = acc + o[1];
-    if (is[1] == 0) {
-      if (is[0] == 1) {
-        *a += sum_contiguous(x, n);
-      } else {
-        double t = 0;
-        for (int64_t i = 0; i < n; ++i) t += static_cast<double>(x[i * is[0]]);
-        *a += t;
-      }
-    } else {
-      for (int64_t i = 0; i < n; ++i) a[i * is[1]] += static_cast<double>(x[i * is[0]]);
+  const int64_t outer = c.outer(), inner = c.inner();
+  const int64_t xs = c.stride[0][c.nd - 1], as = c.stride[1][c.nd - 1];
+  auto rows = [&](int64_t r0, int64_t r1, int64_t i0, int64_t i1) {
+    int64_t o[2];
+    for (int64_t r = r0; r < r1; ++r) {
+      c.row_offsets(r, o);
+      add_run(xp + o[0], i0, i1, xs, acc + o[1], as);
     }
-  });
+  };
+  bool rows_own_outputs = true;  // no outer dim is reduced: every row has its own output(s)
+  for (int i = 0; i < c.nd - 1; ++i) rows_own_outputs &= c.stride[1][i] != 0;
+  if (outer * inner < 2 * kReduceGrain) {
+    rows(0, outer, 0, inner);
+  } else if (as == 0 && outer == 1 && xs == 1) {
+    *acc = sum_blocked(xp + c.off[0], inner);
+  } else if (as == 0 && rows_own_outputs) {
+    parallel_for(outer, std::max<int64_t>(1, kReduceGrain / inner), [&](int64_t r0, int64_t r1) { rows(r0, r1, 0, inner); });
+  } else if (as != 0) {
+    parallel_for(inner, std::max<int64_t>(16, kReduceGrain / outer), [&](int64_t i0, int64_t i1) { rows(0, outer, i0, i1); });
+  } else {
+    rows(0, outer, 0, inner);
+  }
   T* op = out + L[1].off;
   for (int64_t i = 0; i < out_numel; ++i) op[i] = static_cast<T>(acc[i] * scale);
 }
