@@ -53,10 +53,12 @@ describe("determinism across thread counts", () => {
 
   it("sums a large tensor to the same bits at 1 and 2 threads", () => {
     tg.manualSeed(3);
-    const x = tg.randn([512, 300]);
+    // 600×600 is above the size where sums split across threads (rows, column ranges, blocks).
+    const x = tg.randn([600, 600]);
     const at = (n: number) => {
       tg.setNumThreads(n);
-      return [x.sum().item(), ...(x.sum(0).data() as Float32Array), ...(x.sum(1).data() as Float32Array)];
+      return [x.sum().item(), ...(x.sum(0).data() as Float32Array), ...(x.sum(1).data() as Float32Array),
+        ...(x.t().sum(0).data() as Float32Array), ...(x.reshape([6, 100, 600]).sum([0, 2]).data() as Float32Array)];
     };
     expect(at(2)).toEqual(at(1));
   });
