@@ -7,6 +7,8 @@ import { allocStorage, releaseStorage } from "./storage.js";
 import { contiguousStrides, isContiguous, numelOf, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
 import { runBackward } from "./autograd/backward.js";
+import { isGradEnabled } from "./autograd/grad-mode.js";
+import { bumpVersion } from "./autograd/version.js";
 import * as ew from "./ops/elementwise.js";
 import * as red from "./ops/reduce.js";
 import * as sh from "./ops/shape.js";
@@ -21,6 +23,12 @@ type Operand = Tensor | number;
 const scaled = (o: Operand, alpha?: number): Operand =>
   alpha === undefined ? o : typeof o === "number" ? o * alpha : ew.mul(o, alpha);
 export type NestedArray = number | NestedArray[];
+
+// In-place ops are not recorded on the tape, so a leaf being trained must not change that way.
+function checkInPlace(t: Tensor, op: string): void {
+  if (t.requiresGrad && t.isLeaf && isGradEnabled())
+    throw new Error(`${op}: a leaf tensor that requires grad cannot be changed in place; wrap the change in tg.noGrad(() => ...)`);
+}
 
 export class Tensor {
   readonly numel: number;
@@ -63,15 +71,16 @@ export class Tensor {
   }
 
   // ---- autograd ----
-  backward(grad?: Tensor, opts: { retainGraph?: boolean } = {}): void {
+  // backward(), backward(grad), backward(grad, {retainGraph}) or backward({retainGraph}).
+  backward(gradOrOpts?: Tensor | { retainGraph?: boolean }, opts: { retainGraph?: boolean } = {}): void {
+    const given = gradOrOpts instanceof Tensor ? gradOrOpts : undefined;
+    if (gradOrOpts !== undefined && !(gradOrOpts instanceof Tensor)) opts = gradOrOpts;
     if (!this.requiresGrad)
       throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
-    if (grad === undefined) {
-      if (this.numel !== 1)
-        throw new Error(`backward: grad can be implicitly created only for a tensor with one element, this one has shape [${this.shape.join(", ")}]; pass a gradient of that shape`);
-      grad = Tensor.empty(this.shape, this.dtype);
-      fillInto(grad, grad.storage, 1);
-    }
+    if (!given && this.numel !== 1)
+      throw new Error(`backward: grad can be implicitly created only for a tensor with one element, this one has shape [${this.shape.join(", ")}]; pass a gradient of that shape`);
+    const grad = given ?? Tensor.empty(this.shape, this.dtype);
+    if (!given) fillInto(grad, grad.storage, 1);
     runBackward([this], [grad], opts);
   }
   detach(): Tensor {
@@ -84,6 +93,7 @@ export class Tensor {
     return this;
   }
   retainGrad(): this {
+    if (!this.requiresGrad) throw new Error("retainGrad: this tensor does not require grad, so it never gets one");
     if (this.gradFn) this.gradFn.retained = this;
     return this;
   }
@@ -141,14 +151,18 @@ export class Tensor {
     return clone(this);
   }
   fill_(value: number): this {
+    checkInPlace(this, "fill_");
     fillInto(this, this.storage, value);
+    bumpVersion(this.storage);
     return this;
   }
   zero_(): this {
     return this.fill_(0);
   }
   copy_(src: Tensor): this {
+    checkInPlace(this, "copy_");
     copyTo(src, this);
+    bumpVersion(this.storage);
     return this;
   }
 

@@ -83,6 +83,7 @@ export function runBackward(roots: Tensor[], grads: Tensor[], opts: BackwardOpti
       const target = byNode.get(node);
       if (target) capture!.set(target, g);
       if (node.retained && !capture) node.retained.grad = accumulate(node.retained.grad, g);
+      node.checkVersions();
       const gin = node.backward!(g);
       node.inputs.forEach((inp, i) => {
         const gi = gin[i];

@@ -21,6 +21,8 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts
     fillInto(g, g.storage, 1);
     return g;
   });
+  if (gouts.length !== outs.length || !gouts.every((g) => g instanceof Tensor))
+    throw new Error(`autograd.grad: gradOutputs must be ${outs.length} tensor(s), one per output`);
   outs.forEach((o, i) => {
     if (!o.requiresGrad) throw new Error(`autograd.grad: output ${i} does not require grad and has no grad_fn`);
     if (!sameShape(o.shape, gouts[i].shape)) throw new Error(`autograd.grad: gradOutputs[${i}] has shape ${fmt(gouts[i].shape)}, expected ${fmt(o.shape)}`);

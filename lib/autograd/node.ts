@@ -3,6 +3,7 @@
 // frees those saved tensors.
 import type { Tensor } from "../tensor.js";
 import { isGradEnabled } from "./grad-mode.js";
+import { versionOf } from "./version.js";
 
 // Given dL/d(output), returns dL/d(input) for each input (null where an input needs none).
 export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
@@ -11,11 +12,31 @@ export class Node {
   // Set by retainGrad(): the non-leaf output whose .grad should be kept.
   retained: Tensor | null = null;
 
+  // Storage versions of the inputs and the output when the op ran (see version.ts).
+  private readonly versions: number[];
+
   constructor(
     readonly name: string,
     public inputs: Tensor[],
     public backward: BackwardFn | null,
-  ) {}
+    private readonly output: Tensor,
+  ) {
+    this.versions = inputs.map((t) => versionOf(t.storage));
+    this.versions.push(versionOf(output.storage));
+  }
+
+  // Throws if an input or the output was modified in place after this op recorded it: the
+  // backward rule would read changed values and give a silently wrong gradient.
+  checkVersions(): void {
+    const all = [...this.inputs, this.output];
+    all.forEach((t, i) => {
+      if (versionOf(t.storage) !== this.versions[i])
+        throw new Error(
+          `backward: a tensor of shape [${t.shape.join(", ")}] needed by ${this.name} was modified in place after it was ` +
+            `used (fill_/zero_/copy_ or an optimizer step); clone() it before changing it, or change it after backward().`,
+        );
+    });
+  }
 
   get freed(): boolean {
     return this.backward === null;
@@ -35,6 +56,6 @@ export function record(out: Tensor, name: string, inputs: Tensor[], backward: Ba
   for (const t of inputs) needs ||= t.requiresGrad;
   if (!needs) return out;
   out.requiresGrad = true;
-  out.gradFn = new Node(name, inputs, backward);
+  out.gradFn = new Node(name, inputs, backward, out);
   return out;
 }

@@ -10,6 +10,7 @@ import { Tensor } from "../tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { fmt, sameShape } from "../shape.js";
 import { Parameter } from "./parameter.js";
+import { zerosLike } from "../ops/creation.js";
 
 export type StateDict = Record<string, Tensor>;
 
@@ -108,7 +109,7 @@ export abstract class Module {
     for (const p of this.parameters()) {
       if (!p.grad) continue;
       if (setToNone) p.grad = null;
-      else p.grad.zero_();
+      else p.grad = zerosLike(p.grad);  // fresh: a grad may share storage with others
     }
   }
 

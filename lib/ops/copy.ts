@@ -39,7 +39,10 @@ export function copyTo(src: Tensor, dst: Tensor): void {
   const shape = broadcastShapes(src.shape, dst.shape, "copy_");
   if (!sameShape(shape, dst.shape))
     throw new Error(`copy_: source of shape ${fmt(src.shape)} cannot be broadcast to destination ${fmt(dst.shape)}`);
-  copyInto(src, dst);
+  if (dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0))
+    throw new Error(`copy_: the destination (shape ${fmt(dst.shape)}) is an expanded view whose elements overlap; copy into a contiguous tensor`);
+  const same = src.storage === dst.storage && src.offset === dst.offset && sameShape(src.strides, dst.strides) && sameShape(src.shape, dst.shape);
+  if (!same) copyInto(src, dst);
 }
 
 // Sets every element `t` covers (a tensor or any strided view of `storage`) to value.

@@ -20,6 +20,12 @@ export function scalarTensor(v: number, dtype: DType): Tensor {
   return t;
 }
 
+// A number beside tensor `like` as a 0-d tensor: a fractional number next to an int32 tensor
+// becomes float32, so the op then promotes as PyTorch does (int32 [0, 1] < 0.5 is [1, 0]).
+function scalarFor(v: number, like: Tensor): Tensor {
+  return scalarTensor(v, like.dtype === "int32" && !Number.isInteger(v) ? "float32" : like.dtype);
+}
+
 export function checkTensor(x: unknown, op: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof x}`);
   return x;
@@ -98,9 +104,9 @@ function binaryGrads(name: string, a: Tensor, b: Tensor, g: Tensor): Tensor[] {
   return [sumTo(ga, a.shape), sumTo(gb, b.shape)];
 }
 
-const BINARY_GRAD: Record<string, (a: Tensor, b: Tensor, g: Tensor) => Tensor[]> = {
-  add: (a, b, g) => [sumTo(g, a.shape), sumTo(g, b.shape)],
-  sub: (a, b, g) => [sumTo(g, a.shape), sumTo(neg(g), b.shape)],
+const BINARY_GRAD: Record<string, (a: Tensor, b: Tensor, g: Tensor) => (Tensor | null)[]> = {
+  add: (a, b, g) => [a.requiresGrad ? sumTo(g, a.shape) : null, b.requiresGrad ? sumTo(g, b.shape) : null],
+  sub: (a, b, g) => [a.requiresGrad ? sumTo(g, a.shape) : null, b.requiresGrad ? sumTo(neg(g), b.shape) : null],
   mul: (a, b, g) => binaryGrads("mul", a, b, g),
   div: (a, b, g) => binaryGrads("div", a, b, g),
   maximum: (a, b, g) => binaryGrads("maximum", a, b, g),
@@ -138,8 +144,8 @@ function binary(name: string, a: Operand, b: Operand): Tensor {
     const [op, s] = SCALAR_LEFT[name](a);
     return unary(op, b as Tensor, s);
   }
-  let x = typeof a === "number" ? scalarTensor(a, checkTensor(b, name).dtype) : checkTensor(a, name);
-  let y = typeof b === "number" ? scalarTensor(b, x.dtype) : checkTensor(b, name);
+  let x = typeof a === "number" ? scalarFor(a, checkTensor(b, name)) : checkTensor(a, name);
+  let y = typeof b === "number" ? scalarFor(b, x) : checkTensor(b, name);
   if (x.dtype !== y.dtype || (name === "div" && x.dtype === "int32")) [x, y] = promoted(name, x, y);
   const out = binaryForward(name, x, y, broadcastShapes(x.shape, y.shape, name));
   return record(out, name, [x, y], (g) => BINARY_GRAD[name](x, y, g));
@@ -155,8 +161,8 @@ export const minimum = (a: Operand, b: Operand) => binary("minimum", a, b);
 // ---- comparisons: int32 masks, never differentiable ----
 
 function compare(name: string, a: Operand, b: Operand): Tensor {
-  let x = typeof a === "number" ? scalarTensor(a, checkTensor(b, name).dtype) : checkTensor(a, name);
-  let y = typeof b === "number" ? scalarTensor(b, x.dtype) : checkTensor(b, name);
+  let x = typeof a === "number" ? scalarFor(a, checkTensor(b, name)) : checkTensor(a, name);
+  let y = typeof b === "number" ? scalarFor(b, x) : checkTensor(b, name);
   const d = promote(x.dtype, y.dtype);
   [x, y] = [x.to(d), y.to(d)];
   const shape = broadcastShapes(x.shape, y.shape, name);
@@ -186,13 +192,16 @@ function whereForward(cond: Tensor, a: Tensor, b: Tensor): Tensor {
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const c = checkTensor(cond, "where").dtype === "int32" ? cond : ne(cond, 0);
   const like = a instanceof Tensor ? a : checkTensor(b, "where");
-  let x = typeof a === "number" ? scalarTensor(a, like.dtype) : a;
-  let y = typeof b === "number" ? scalarTensor(b, like.dtype) : b;
+  let x = typeof a === "number" ? scalarFor(a, like) : a;
+  let y = typeof b === "number" ? scalarFor(b, like) : b;
   const d = promote(x.dtype, y.dtype);
   [x, y] = [x.to(d), y.to(d)];
   const out = whereForward(c, x, y);
   return record(out, "where", [x, y], (g) => {
     const zero = scalarTensor(0, g.dtype);
-    return [sumTo(whereForward(c, g, zero), x.shape), sumTo(whereForward(c, zero, g), y.shape)];
+    return [
+      x.requiresGrad ? sumTo(whereForward(c, g, zero), x.shape) : null,
+      y.requiresGrad ? sumTo(whereForward(c, zero, g), y.shape) : null,
+    ];
   });
 }

@@ -33,7 +33,7 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor, opts: LinearOptions = {
   const relu = opts.relu ?? false;
   const [M, K] = x.shape, N = w.shape[0];
   const xd = x.contiguous(true), wd = w.contiguous(true), bd = b?.contiguous(true);
-  const out = Tensor.empty([M, N], x.dtype);
+  const out = Tensor.output([M, N], x.dtype);
   native.linear(xd.storage, wd.storage, bd ? bd.storage : null, out.storage, M, N, K, relu);
   const inputs = b ? [x, w, b] : [x, w];
   return record(out, relu ? "LinearReluBackward" : "LinearBackward", inputs, (g) => {

@@ -26,7 +26,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const { outer, D, inner } = around(xd, d), n = idx.numel;
   const shape = x.shape.slice();
   shape[d] = n;
-  const out = Tensor.empty(shape, x.dtype);
+  const out = Tensor.output(shape, x.dtype);
   native.indexSelect(xd.storage, id, out.storage, outer, D, inner, n);
   return record(out, "IndexSelectBackward", [xd], (g) => {
     const gx = Tensor.empty(x.shape, g.dtype);
@@ -42,7 +42,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new Error(`gather: the index shape ${fmt(idx.shape)} must match the input shape ${fmt(x.shape)} in every dim but ${dim}`);
   const xd = x.contiguous(true), id = idx.contiguous(true).storage as Int32Array;
   const { outer, D, inner } = around(xd, d), n = idx.shape[d];
-  const out = Tensor.empty(idx.shape, x.dtype);
+  const out = Tensor.output(idx.shape, x.dtype);
   native.gather(xd.storage, id, out.storage, outer, D, inner, n);
   return record(out, "GatherBackward", [xd], (g) => {
     const gx = Tensor.empty(x.shape, g.dtype);

@@ -9,14 +9,16 @@ import { contiguousStrides, normalizeDim, numelOf, sameShape, setLayout, setOper
 import { record } from "../autograd/node.js";
 import { checkTensor, div, eq, mul } from "./elementwise.js";
 
+// Which dims a reduction covers: all when dim is undefined or [] (as torch.sum(x, dim=[])).
 function reducedDims(x: Tensor, dim: number | number[] | undefined, op: string): boolean[] {
   checkTensor(x, op);
-  const red = new Array<boolean>(x.ndim).fill(dim === undefined);
-  if (dim !== undefined)
-    for (const d of Array.isArray(dim) ? dim : [dim]) {
-      const k = normalizeDim(d, x.ndim, op);
-      if (x.ndim > 0) red[k] = true;
-    }
+  const dims = dim === undefined ? [] : Array.isArray(dim) ? dim : [dim];
+  const red = new Array<boolean>(x.ndim).fill(dims.length === 0);
+  for (const d of dims) {
+    const k = normalizeDim(d, x.ndim, op);
+    if (x.ndim > 0 && red[k]) throw new Error(`${op}: dim ${d} appears more than once in [${dims.join(", ")}]`);
+    if (x.ndim > 0) red[k] = true;
+  }
   return red;
 }
 

@@ -160,13 +160,15 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 export function cat(tensors: Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("cat: expected a non-empty array of tensors");
   tensors.forEach((t) => checkTensor(t, "cat"));
-  const first = tensors[0], d = normalizeDim(dim, first.ndim, "cat");
+  const first = tensors[0];
+  if (first.ndim === 0) throw new Error("cat: zero-dimensional tensors cannot be concatenated; use tg.stack, or unsqueeze(0) first");
+  const d = normalizeDim(dim, first.ndim, "cat");
   for (const t of tensors)
     if (t.ndim !== first.ndim || t.dtype !== first.dtype || t.shape.some((s, i) => i !== d && s !== first.shape[i]))
       throw new Error(`cat: tensors must have the same dtype and shape except in dim ${dim}; got ${tensors.map((t) => `${fmt(t.shape)} ${t.dtype}`).join(", ")}`);
   const shape = first.shape.slice();
   shape[d] = tensors.reduce((n, t) => n + t.shape[d], 0);
-  const out = Tensor.empty(shape, first.dtype);
+  const out = Tensor.output(shape, first.dtype);
   const starts: number[] = [];
   let at = 0;
   for (const t of tensors) {

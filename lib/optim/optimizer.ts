@@ -3,7 +3,9 @@
 // per-parameter state, zeroGrad, and a state dict with numeric parameter ids.
 import { Tensor } from "../tensor.js";
 import { enableGrad, noGrad } from "../autograd/grad-mode.js";
-import { fmt } from "../shape.js";
+import { bumpVersion } from "../autograd/version.js";
+import { zerosLike } from "../ops/creation.js";
+import { fmt, sameShape } from "../shape.js";
 
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
 // What constructors accept: plain parameters, or groups whose options override the defaults.
@@ -60,7 +62,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     for (const g of this.paramGroups)
       for (const p of g.params) {
         if (setToNone) p.grad = null;
-        else p.grad?.zero_();
+        else if (p.grad) p.grad = zerosLike(p.grad);  // fresh: a grad may share storage with others
       }
   }
 
@@ -76,6 +78,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
           let st = this.state.get(p);
           if (!st) this.state.set(p, (st = {}));
           this.update(p, this.denseGrad(p), st, group);
+          bumpVersion(p.storage);
         }
       }
     });
@@ -152,7 +155,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
 
   private denseGrad(p: Tensor): Tensor {
     let g = p.grad!;
-    if (g.numel !== p.numel)
+    if (!sameShape(g.shape, p.shape))
       throw new Error(`${this.name}: gradient of shape ${fmt(g.shape)} does not match its parameter of shape ${fmt(p.shape)}`);
     if (g.dtype !== p.dtype) g = g.to(p.dtype);
     return g.contiguous(true);
