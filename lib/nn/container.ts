@@ -2,6 +2,9 @@
 // "0.weight", "2.bias" as in PyTorch.
 import type { Tensor } from "../tensor.js";
 import { Module } from "./module.js";
+import { Linear } from "./linear.js";
+import { ReLU } from "./activation.js";
+import { linear as fusedLinear } from "../ops/fused.js";
 
 export class Sequential extends Module {
   constructor(...modules: Module[]) {
@@ -32,8 +35,21 @@ export class Sequential extends Module {
     yield* this.children();
   }
 
+  // A Linear followed by a ReLU runs as one fused native op (bias and ReLU applied around one
+  // GEMM); values and gradients are those of the two modules. Subclasses are left alone, since
+  // they may override forward.
   forward(x: Tensor): Tensor {
-    for (const m of this.children()) x = m.forward(x);
+    const mods = [...this.children()];
+    for (let i = 0; i < mods.length; ++i) {
+      const m = mods[i];
+      if (m.constructor === Linear && mods[i + 1]?.constructor === ReLU && x.ndim === 2 && x.dtype === (m as Linear).weight.dtype) {
+        const lin = m as Linear;
+        x = fusedLinear(x, lin.weight, lin.bias ?? undefined, { relu: true });
+        ++i;
+      } else {
+        x = m.forward(x);
+      }
+    }
     return x;
   }
 

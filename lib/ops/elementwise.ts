@@ -43,7 +43,7 @@ function unaryForward(name: string, x: Tensor, a: number, b: number): Tensor {
   return out;
 }
 
-function unaryGrad(name: string, x: Tensor, y: Tensor, g: Tensor, a: number, b: number): Tensor {
+export function unaryGrad(name: string, x: Tensor, y: Tensor, g: Tensor, a: number, b: number): Tensor {
   const out = Tensor.output(x.shape, x.dtype);
   setLayout(x.shape, x, y, g, out);
   native.unaryBackward(UNARY[name], x.storage, y.storage, g.storage, out.storage, a, b);

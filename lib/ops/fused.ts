@@ -7,7 +7,7 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt } from "../shape.js";
 import { record } from "../autograd/node.js";
-import { checkTensor, gt, where } from "./elementwise.js";
+import { checkTensor, unaryGrad } from "./elementwise.js";
 import { matmul } from "./linalg.js";
 import { sum } from "./reduce.js";
 import { transpose } from "./shape.js";
@@ -37,7 +37,7 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor, opts: LinearOptions = {
   native.linear(xd.storage, wd.storage, bd ? bd.storage : null, out.storage, M, N, K, relu);
   const inputs = b ? [x, w, b] : [x, w];
   return record(out, relu ? "LinearReluBackward" : "LinearBackward", inputs, (g) => {
-    const gp = relu ? where(gt(out, 0), g, 0) : g;
+    const gp = relu ? unaryGrad("relu", out, out, g, 0, 0) : g;  // out > 0 exactly where x·wᵀ + b > 0
     return [
       x.requiresGrad ? matmul(gp, w) : null,
       w.requiresGrad ? matmul(transpose(gp, 0, 1), x) : null,
