@@ -65,7 +65,7 @@ const facts = [
   `date: ${date}`,
   `machine: ${machine.model}, ${machine.cpus} CPUs; Node ${machine.node}; load average ${machine.loadAvg.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end`,
   `tensorgrad: ISA ${isa}, default threads ${defaultThreads}, threads measured ${threadCounts.join(" and ")}; MLP built with ${mine.style}`,
-  `peak fp32 FMA: ${machine.peakPerCore} GFLOP/s per core (${machine.peakSource}); ANCHORS.md says ≈166; "% peak" = tensorgrad ÷ (peak × threads)`,
+  `peak fp32 FMA: ${machine.peakPerCore} GFLOP/s per core (${machine.peakSource}); the peers' anchor sheet (../shared/ANCHORS.md) says ≈166; "% peak" = tensorgrad ÷ (peak × threads)`,
   ...peers.map((p) => `${p.name}: ${p.skipped ? `skipped: ${p.skipped}` : p.info}`),
   ...(Math.max(machine.loadAvg, loadAfter) > machine.cpus / 2
     ? [`WARNING: the machine was busy (load average above ${machine.cpus / 2}): multi-threaded figures especially are unreliable; rerun on an idle machine`]

@@ -1,5 +1,5 @@
 // Loads the addon and gives its entries typed signatures. The addon reads operand layouts from
-// `params` (see native/binding.cc); writeLayout() in shape.ts fills it.
+// `params` (see native/binding.cc); setLayout() in shape.ts fills it.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";

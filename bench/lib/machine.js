@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { buildTool, runJson } from "./native-tool.js";
 
-const ANCHOR_PEAK_PER_CORE = 166; // /work/shared/ANCHORS.md, AVX-512 FMA, 1 core
+const ANCHOR_PEAK_PER_CORE = 166; // ../shared/ANCHORS.md beside the checkout, AVX-512 FMA, 1 core
 
 function lscpu() {
   try {

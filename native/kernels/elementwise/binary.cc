@@ -101,12 +101,15 @@ void where(const Shape& s, const Layout* L, const int32_t* cp, const T* ap, cons
 #define TG_INSTANTIATE(T)                                                                                \
   template void binary<T>(BinaryOp, const Shape&, const Layout*, const T*, const T*, T*);                \
   template void compare<T>(CompareOp, const Shape&, const Layout*, const T*, const T*, int32_t*);        \
-  template void binary_backward<T>(BinaryOp, const Shape&, const Layout*, const T*, const T*, const T*, \
-                                   T*, T*);                                                              \
   template void where<T>(const Shape&, const Layout*, const int32_t*, const T*, const T*, T*);
 TG_INSTANTIATE(float)
 TG_INSTANTIATE(double)
 TG_INSTANTIATE(int32_t)
 #undef TG_INSTANTIATE
+// Gradients exist for float types only.
+template void binary_backward<float>(BinaryOp, const Shape&, const Layout*, const float*, const float*, const float*,
+                                     float*, float*);
+template void binary_backward<double>(BinaryOp, const Shape&, const Layout*, const double*, const double*,
+                                      const double*, double*, double*);
 
 }  // namespace tg

@@ -1,7 +1,7 @@
 #pragma once
 // Binary elementwise ops over broadcast operands (a stride of 0 broadcasts), the comparisons
-// that produce int32 masks, where(), and the gradients of the ops whose gradient depends on
-// the operands. add and sub need no kernel for their gradient: it is g and ±g.
+// that produce int32 masks, where(), and the ops' gradients. The table lists every rule; JS
+// applies add's and sub's (g and ±g) without a kernel call.
 #include <cstdint>
 
 #include "runtime/strided.h"
