@@ -52,7 +52,8 @@ export function unaryGrad(name: string, x: Tensor, y: Tensor, g: Tensor, a: numb
 
 function unary(name: string, x: Tensor, a = 0, b = 0): Tensor {
   checkTensor(x, name);
-  if (x.dtype === "int32" && !(INT_OK.has(name) && Number.isInteger(a) && Number.isInteger(b))) x = x.to("float32");
+  const int32Scalar = (v: number) => Number.isInteger(v) && Math.abs(v) <= 2 ** 31;
+  if (x.dtype === "int32" && !(INT_OK.has(name) && int32Scalar(a) && int32Scalar(b))) x = x.to("float32");
   const y = unaryForward(name, x, a, b);
   return record(y, name, [x], (g) => [unaryGrad(name, x, y, g, a, b)]);
 }

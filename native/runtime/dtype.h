@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace tg {
 
@@ -34,5 +35,10 @@ auto visit_float_dtype(DType t, const char* op, F&& f) {
   if (t == DType::F64) return f(double{});
   throw std::invalid_argument(std::string(op) + ": expected a float32 or float64 tensor, got " + dtype_name(t));
 }
+
+// The type element arithmetic runs in: int32 ops compute in int64 and wrap on the way back,
+// so overflow is never undefined behaviour; float types compute in themselves.
+template <class T>
+using Wide = std::conditional_t<std::is_integral_v<T>, int64_t, T>;
 
 }  // namespace tg

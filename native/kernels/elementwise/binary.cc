@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "runtime/dtype.h"
+
 namespace tg {
 
 const char* const kBinaryOpNames[] = {
@@ -41,7 +43,7 @@ void binary(BinaryOp op, const Shape& s, const Layout* L, const T* a, const T* b
   switch (op) {
 #define TG_CASE(name, fwd, da, db) \
   case BinaryOp::name:             \
-    return map2(s, L, a, b, out, [](T a, T b) -> T { return fwd; });
+    return map2(s, L, a, b, out, [](T a0, T b0) -> T { const Wide<T> a = a0, b = b0; return T(fwd); });
     TG_BINARY_OPS(TG_CASE)
 #undef TG_CASE
     case BinaryOp::count: break;

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "runtime/dtype.h"
+
 #include "kernels/elementwise/transcendental_simd.h"
 
 namespace tg {
@@ -65,13 +67,13 @@ void map3(const Shape& s, const Layout* L, const T* xp, const T* yp, const T* gp
 
 template <class T>
 void unary(UnaryOp op, const Shape& s, const Layout* L, const T* x, T* out, double da, double db) {
-  const T a = T(da), b = T(db);
+  const Wide<T> a = Wide<T>(da), b = Wide<T>(db);
   (void)b;
   const Run<T> vec = vector_run<T>(op);
   switch (op) {
 #define TG_CASE(name, fwd, bwd) \
   case UnaryOp::name:           \
-    return map1(s, L, x, out, [a, b](T x) -> T { return fwd; }, vec);
+    return map1(s, L, x, out, [a, b](T x0) -> T { const Wide<T> x = x0; return T(fwd); }, vec);
     TG_UNARY_OPS(TG_CASE)
 #undef TG_CASE
     case UnaryOp::count: break;
