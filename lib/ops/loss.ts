@@ -40,6 +40,15 @@ function checkSameShape(input: Tensor, target: Tensor, op: string): void {
     throw new Error(`${op}: input shape ${fmt(input.shape)} and target shape ${fmt(target.shape)} must be equal`);
 }
 
+// The checks every loss between an input and a float target of the same shape starts with;
+// returns the reduction.
+function checkPointwise(input: Tensor, target: Tensor, opts: ReductionOptions, op: string): Reduction {
+  const reduction = checkReduction(opts.reduction ?? "mean", op);
+  checkFloat(input, "input", op), checkFloat(target, "target", op);
+  checkSameShape(input, target, op);
+  return reduction;
+}
+
 // Class-index targets of a [N, C] (or [C]) input: int32, shape [N] (or []), each in [0, C) or
 // equal to ignoreIndex. Returns N, C and the number of rows not ignored (the divisor of "mean").
 function checkClassTargets(input: Tensor, targets: unknown, op: string, ignoreIndex: number | null): { N: number; C: number; kept: number } {
@@ -148,17 +157,13 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
 // ---- regression losses (composed) ----
 
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  const reduction = checkReduction(opts.reduction ?? "mean", "mseLoss");
-  checkFloat(input, "input", "mseLoss"), checkFloat(target, "target", "mseLoss");
-  checkSameShape(input, target, "mseLoss");
+  const reduction = checkPointwise(input, target, opts, "mseLoss");
   const d = sub(input, target);
   return reduce(mul(d, d), reduction);
 }
 
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  const reduction = checkReduction(opts.reduction ?? "mean", "l1Loss");
-  checkFloat(input, "input", "l1Loss"), checkFloat(target, "target", "l1Loss");
-  checkSameShape(input, target, "l1Loss");
+  const reduction = checkPointwise(input, target, opts, "l1Loss");
   return reduce(abs(sub(input, target)), reduction);
 }
 
@@ -166,16 +171,12 @@ export interface HuberLossOptions extends ReductionOptions {
   delta?: number;
 }
 
-// 0.5·d² where |d| < delta, else delta·(|d| − 0.5·delta).
+// 0.5·d² where |d| < delta, else delta·(|d| − 0.5·delta): delta times the smooth L1 loss with beta = delta.
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
   const { delta = 1 } = opts;
-  const reduction = checkReduction(opts.reduction ?? "mean", "huberLoss");
-  checkFloat(input, "input", "huberLoss"), checkFloat(target, "target", "huberLoss");
-  checkSameShape(input, target, "huberLoss");
+  const reduction = checkPointwise(input, target, opts, "huberLoss");
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
-  const d = sub(input, target), a = abs(d);
-  const loss = where(a.lt(delta), mul(mul(d, d), 0.5), mul(a.sub(0.5 * delta), delta));
-  return reduce(loss, reduction);
+  return reduce(mul(smoothL1(input, target, delta), delta), reduction);
 }
 
 export interface SmoothL1LossOptions extends ReductionOptions {
@@ -183,15 +184,16 @@ export interface SmoothL1LossOptions extends ReductionOptions {
 }
 
 // 0.5·d²/beta where |d| < beta, else |d| − 0.5·beta; beta = 0 is the L1 loss.
+function smoothL1(input: Tensor, target: Tensor, beta: number): Tensor {
+  const d = sub(input, target), a = abs(d);
+  return beta === 0 ? a : where(a.lt(beta), mul(mul(d, d), 0.5 / beta), a.sub(0.5 * beta));
+}
+
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
   const { beta = 1 } = opts;
-  const reduction = checkReduction(opts.reduction ?? "mean", "smoothL1Loss");
-  checkFloat(input, "input", "smoothL1Loss"), checkFloat(target, "target", "smoothL1Loss");
-  checkSameShape(input, target, "smoothL1Loss");
+  const reduction = checkPointwise(input, target, opts, "smoothL1Loss");
   if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
-  const d = sub(input, target), a = abs(d);
-  if (beta === 0) return reduce(a, reduction);
-  return reduce(where(a.lt(beta), mul(mul(d, d), 0.5 / beta), a.sub(0.5 * beta)), reduction);
+  return reduce(smoothL1(input, target, beta), reduction);
 }
 
 // ---- binary cross-entropy (fused rules) ----
@@ -202,9 +204,7 @@ export interface BceOptions extends ReductionOptions {
 
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
   const op = "binaryCrossEntropy";
-  const reduction = checkReduction(opts.reduction ?? "mean", op);
-  checkFloat(input, "input", op), checkFloat(target, "target", op);
-  checkSameShape(input, target, op);
+  const reduction = checkPointwise(input, target, opts, op);
   const w = checkWeight(opts.weight, input, "weight", op);
   const { p, t, logP, log1mP, rows } = noGrad(() => {
     if (input.numel && (min(input).item() < 0 || max(input).item() > 1))
@@ -238,9 +238,7 @@ function softplusNeg(x: Tensor): Tensor {
 
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
   const op = "binaryCrossEntropyWithLogits";
-  const reduction = checkReduction(opts.reduction ?? "mean", op);
-  checkFloat(input, "input", op), checkFloat(target, "target", op);
-  checkSameShape(input, target, op);
+  const reduction = checkPointwise(input, target, opts, op);
   const w = checkWeight(opts.weight, input, "weight", op);
   const pw = checkWeight(opts.posWeight, input, "posWeight", op);
   const x = input;
