@@ -36,7 +36,6 @@ namespace {
 
 constexpr int kParamCount = 128;
 constexpr int kMaxOperands = 6;
-constexpr int64_t kMaxThreads = 1024;  // far above any core count; bounds what setNumThreads may spawn
 
 // Per-instance state: the addon may be loaded by several worker threads at once.
 struct Instance {

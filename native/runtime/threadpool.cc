@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <exception>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <stdexcept>
@@ -102,6 +103,7 @@ struct Job {
   const Fn* fn = nullptr;
   int64_t n = 0;
   int chunks = 0;
+  uint64_t seq = 0;  // which region: a late worker must never claim a chunk of a newer one
 };
 
 class Pool {
@@ -131,9 +133,9 @@ class Pool {
       release();
       return false;
     }
-    start(f, n, chunks);
+    const Job job = start(f, n, chunks);
     t_in_region = true;
-    run(f, n, chunks, 0);
+    drain(job, 0);
     t_in_region = false;
     finish();
     return true;
@@ -149,14 +151,40 @@ class Pool {
   }
   void release() { busy_.store(false, std::memory_order_release); }
 
-  void start(const Fn& f, int64_t n, int chunks) {
-    pending_.store(chunks - 1, std::memory_order_relaxed);
+  Job start(const Fn& f, int64_t n, int chunks) {
+    pending_.store(chunks, std::memory_order_relaxed);
+    const Job job{&f, n, chunks, ++seq_};
     {
       std::lock_guard<std::mutex> lock(mu_);
-      job_ = Job{&f, n, chunks};
+      job_ = job;
       generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
+    return job;
+  }
+
+  // Chunk c belongs to participant c (the caller is 0), so each thread keeps working on the same
+  // part of C from one call to the next (its caches stay warm). But a chunk is claimed before it
+  // runs, and a participant that is done takes the chunks nobody has claimed yet: a worker the OS
+  // has not scheduled never holds the caller up. Which thread runs a chunk doesn't change its
+  // bounds, so results stay the same. A slot holds the seq of the last region that claimed it.
+  bool claim(const Job& job, int c) {
+    uint64_t v = claimed_[c].load(std::memory_order_acquire);
+    while (v < job.seq)
+      if (claimed_[c].compare_exchange_weak(v, job.seq, std::memory_order_acq_rel)) return true;
+    return false;
+  }
+
+  void drain(const Job& job, int first) {
+    for (int i = 0; i < job.chunks; ++i) {
+      const int c = (first + i) % job.chunks;
+      if (!claim(job, c)) continue;
+      run(*job.fn, job.n, job.chunks, c);
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        std::lock_guard<std::mutex> lock(mu_);  // pairs with the caller's predicate check under mu_
+        done_.notify_one();
+      }
+    }
   }
 
   void finish() {
@@ -194,15 +222,7 @@ class Pool {
         seen = generation_.load(std::memory_order_relaxed);
         job = job_;
       }
-      if (id < job.chunks) work(job, id);
-    }
-  }
-
-  void work(const Job& job, int id) {
-    run(*job.fn, job.n, job.chunks, id);
-    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      std::lock_guard<std::mutex> lock(mu_);  // pairs with the caller's predicate check under mu_
-      done_.notify_one();
+      drain(job, id);
     }
   }
 
@@ -224,6 +244,8 @@ class Pool {
   CondVar wake_, done_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> pending_{0};
+  std::unique_ptr<std::atomic<uint64_t>[]> claimed_{new std::atomic<uint64_t>[kMaxThreads]()};
+  uint64_t seq_ = 0;  // written only by the thread holding busy_
   Job job_;
   bool stop_ = false;
   Failure failure_;

@@ -11,6 +11,9 @@
 //   oversubscribes the cores, never nests and never deadlocks.
 // - The chunk split depends only on (n, grain, num_threads()), never on who runs the chunks, so kernels that
 //   reduce per chunk give the same bits whether the region ran in parallel or inline.
+// - Chunk c belongs to participant c (cache affinity from call to call), but is claimed before it runs; a
+//   participant that has finished takes any chunk not yet claimed. So a worker the OS has not scheduled (the
+//   other core busy with another process) costs the region nothing: the caller runs that chunk itself.
 // - An exception thrown by f on a worker is caught there and rethrown on the calling thread after the region,
 //   as the same standard kind (std::bad_alloc, std::invalid_argument, else std::runtime_error) with the same what().
 // - Only symbols of old libstdc++ versions are used (see condvar.h), so a prebuilt addon loads on older distros.
@@ -19,6 +22,9 @@
 #include <functional>
 
 namespace tg {
+
+// Far above any core count; bounds what set_num_threads may spawn.
+constexpr int kMaxThreads = 1024;
 
 int num_threads();
 // n >= 1 (smaller values are raised to 1). Resizes the pool; waits for a running region to finish.
