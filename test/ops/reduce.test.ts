@@ -38,7 +38,8 @@ describe("sum and mean", () => {
   });
   it("float32 sums accumulate in double", () => {
     const x = tg.full([1_000_000], 0.1);
-    expect(x.sum().item()).toBeCloseTo(100000, 1);
+    // Float32 accumulation drifts (to 99910 with 8 lanes); double then rounding gives exactly 100000.
+    expect(x.sum().item()).toBe(100000);
   });
   it("gradients", () => {
     const x = vals([2, 3, 4]);

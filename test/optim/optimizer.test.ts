@@ -66,6 +66,7 @@ describe("zeroGrad and step", () => {
     p.grad = tg.tensor([[1, 3], [2, 4]], { dtype: "float64" }).t().reshape([4]);
     q.grad = tg.tensor([1, 2, 3, 4]);
     opt.step();
+    expect(Array.from(q.data())).toEqual(Array.from(Float32Array.of(0.9, 1.8, 2.7, 3.6)));
     expect(Array.from(p.data())).toEqual(Array.from(q.data()));
   });
   it("step(closure) evaluates the loss with grad enabled and returns it", () => {

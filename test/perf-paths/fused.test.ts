@@ -22,6 +22,7 @@ describe("fused linear: forward", () => {
 
   it.each(["scalar", "avx2", "avx512"] as const)("matches matmul + add + relu on the %s path", (isa, ctx) => {
     if (tg.setCpuIsa(isa) !== isa) ctx.skip();
+    tg.manualSeed(21);
     const x = tg.randn([37, 70]), w = tg.randn([29, 70]), b = tg.randn([29]);
     const want = tg.relu(tg.add(tg.matmul(x, w.t()), b)).data();
     const got = linear(x, w, b, { relu: true }).data();
@@ -29,6 +30,7 @@ describe("fused linear: forward", () => {
   });
 
   it("takes strided views (transposed weight, offset input)", () => {
+    tg.manualSeed(22);
     const x = tg.randn([5, 4]).narrow(0, 1, 3), w = tg.randn([4, 6]).t();
     expect(linear(x, w).data()).toEqual(tg.matmul(x, w.t()).data());
   });
@@ -42,6 +44,7 @@ describe("fused linear: forward", () => {
 });
 
 describe("fused linear: gradCheck", () => {
+  tg.manualSeed(23);
   const x = tg.randn([3, 4]), w = tg.randn([5, 4]), b = tg.randn([5]);
   it("with bias", () => {
     expect(tg.gradCheck((a, c, d) => linear(a, c, d), [x, w, b])).toBe(true);

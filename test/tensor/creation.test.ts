@@ -27,7 +27,6 @@ describe("tg.tensor", () => {
     expect(tg.tensor(i, { dtype: "float64" }).dtype).toBe("float64");
     const t = tg.tensor(f);
     f[0] = 100;
-    expect(t.item === undefined).toBe(false);
     expect(t.toArray()).toEqual([1, 2]);
   });
   it("dtype and requiresGrad options", () => {
@@ -88,9 +87,10 @@ describe("random creation", () => {
     const u = tg.rand([10000]), n = tg.randn([10000]), r = tg.randint(-3, 4, [10000]);
     expect(u.min().item()).toBeGreaterThanOrEqual(0);
     expect(u.max().item()).toBeLessThan(1);
-    expect(u.mean().item()).toBeCloseTo(0.5, 1);
-    expect(n.mean().item()).toBeCloseTo(0, 1);
-    expect(n.pow(2).mean().sqrt().item()).toBeCloseTo(1, 1);
+    // Seeded draws of 10,000: the standard errors are 0.003 (uniform mean) and 0.01 (normal mean, RMS).
+    expect(Math.abs(u.mean().item() - 0.5)).toBeLessThan(0.01);
+    expect(Math.abs(n.mean().item())).toBeLessThan(0.03);
+    expect(Math.abs(n.pow(2).mean().sqrt().item() - 1)).toBeLessThan(0.02);
     expect(r.dtype).toBe("int32");
     expect(r.min().item()).toBe(-3);
     expect(r.max().item()).toBe(3);
