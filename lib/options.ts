@@ -1,0 +1,77 @@
+// The calling rule's last argument: PyTorch's defaulted arguments in one options object with
+// camelCase keys. Every function or constructor that takes options reads them through
+// `options()`, so an unknown key (a typo, or PyTorch's snake_case spelling) throws instead of
+// being silently ignored. `pair()` reads a size argument given as a number or `[h, w]`.
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; ++i) {
+    let diag = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; ++j) {
+      const up = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length];
+}
+
+const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** The allowed key a mistyped one most likely meant, or undefined. */
+export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  const c = camel(key), lower = c.toLowerCase();
+  const exact = allowed.find((a) => a === c || a.toLowerCase() === lower);
+  if (exact) return exact;
+  let best: string | undefined, bestD = Math.max(2, Math.floor(key.length / 4)) + 1;
+  for (const a of allowed) {
+    const d = distance(lower, a.toLowerCase());
+    if (d < bestD) [best, bestD] = [a, d];
+  }
+  return best;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return `a ${(v as object).constructor?.name ?? "object"}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/**
+ * Checks an options object against the keys `op` accepts and returns it (`{}` for undefined).
+ * @throws TypeError when `opts` is not a plain object; Error naming the unknown key, its likely
+ *   spelling (`weight_decay` → `weightDecay`) and the allowed keys.
+ */
+export function options<T extends object>(op: string, opts: T | undefined | null, allowed: readonly (keyof T & string)[]): Partial<T> {
+  if (opts === undefined || opts === null) return {};
+  const proto = typeof opts === "object" ? Object.getPrototypeOf(opts) : undefined;
+  if (typeof opts !== "object" || Array.isArray(opts) || (proto !== Object.prototype && proto !== null))
+    throw new TypeError(`${op}: expected an options object {${allowed.join(", ")}} as the last argument, got ${describe(opts)}`);
+  for (const key of Object.keys(opts)) {
+    if ((allowed as readonly string[]).includes(key)) continue;
+    const hint = suggestKey(key, allowed);
+    throw new Error(`${op}: unknown option "${key}"${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ") || "none"})`);
+  }
+  return opts;
+}
+
+/**
+ * A size argument as PyTorch takes an int or a tuple: `n` → `[n, n]`, `[h, w]` → `[h, w]`.
+ * @throws TypeError/RangeError naming `op`, the argument and the value when it is not one or two
+ *   integers >= `min`.
+ */
+export function pair(v: unknown, name: string, op: string, min = 0): [number, number] {
+  const ok = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= min;
+  if (typeof v === "number") {
+    if (!ok(v)) throw new RangeError(`${op}: ${name} must be an integer >= ${min}, got ${v}`);
+    return [v, v];
+  }
+  if (Array.isArray(v) && v.length === 2) {
+    if (!ok(v[0]) || !ok(v[1])) throw new RangeError(`${op}: ${name} must be integers >= ${min}, got [${v.join(", ")}]`);
+    return [v[0], v[1]];
+  }
+  throw new TypeError(`${op}: ${name} must be an integer or a pair [h, w], got ${describe(v)}`);
+}
