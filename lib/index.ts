@@ -15,3 +15,7 @@ export * as autograd from "./autograd/index.js";
 export { setNumThreads, getNumThreads, cpuIsa, setCpuIsa } from "./runtime.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export { Generator, type GeneratorState } from "./generator.js";
+export * as data from "./data/index.js";
+export { save, load, loadMetadata } from "./io/index.js";
+export * as io from "./io/index.js";
