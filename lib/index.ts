@@ -19,3 +19,5 @@ export { Generator, type GeneratorState } from "./generator.js";
 export * as data from "./data/index.js";
 export { save, load, loadMetadata } from "./io/index.js";
 export * as io from "./io/index.js";
+export { fromTransferable, type TransferableTensor } from "./transfer.js";
+export * as worker from "./worker/index.js";
