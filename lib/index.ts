@@ -15,15 +15,12 @@ export * as autograd from "./autograd/index.js";
 export { setNumThreads, getNumThreads, cpuIsa, setCpuIsa } from "./runtime.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
-<<<<<<< HEAD
 export { summary, type SummaryOptions, type ModelSummary, type SummaryRow } from "./utils/summary.js";
 export * as viz from "./viz/index.js";
 export * as utils from "./utils/index.js";
-=======
 export { Generator, type GeneratorState } from "./generator.js";
 export * as data from "./data/index.js";
 export { save, load, loadMetadata } from "./io/index.js";
 export * as io from "./io/index.js";
 export { fromTransferable, type TransferableTensor } from "./transfer.js";
 export * as worker from "./worker/index.js";
->>>>>>> data
