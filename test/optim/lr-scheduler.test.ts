@@ -156,6 +156,9 @@ describe("lrScheduler arguments", () => {
   it("resuming with lastEpoch needs initialLr in every group", () => {
     expect(() => new L.CosineAnnealingLR(opt(), 10, { lastEpoch: 3 })).toThrow(/has no initialLr/);
     expect(() => new L.StepLR(opt(), 2, { lastEpoch: -2 })).toThrow("StepLR: invalid lastEpoch -2");
+    const o = opt();
+    new L.StepLR(o, 2);  // sets initialLr, but not OneCycleLR's bounds
+    expect(() => new L.OneCycleLR(o, 1, { totalSteps: 10, lastEpoch: 3 })).toThrow("OneCycleLR: param group 0 has no maxLr, minLr, maxMomentum, baseMomentum");
   });
   it("OneCycleLR refuses to step past totalSteps, as PyTorch", () => {
     const o = opt(), s = new L.OneCycleLR(o, 1, { totalSteps: 3 });
