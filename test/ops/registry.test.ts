@@ -74,6 +74,8 @@ const NOT_DIFFERENTIABLE = new Set([
   // autograd and runtime control
   "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck",
   "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa",
+  // model inspection (runs a forward pass under noGrad)
+  "summary",
   // Tensor bookkeeping, read-out and in-place writes (in-place ops are not recorded on the tape)
   "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "dispose", "data", "item", "toArray",
   "toString", "size", "isContiguous", "fill_", "zero_", "copy_",
