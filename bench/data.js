@@ -11,10 +11,13 @@ import * as tg from "../dist/index.js";
 const ROOT = "/usr/share/datasets/fashion-mnist", RUNS = 5;
 const dir = mkdtempSync(join(tmpdir(), "tg-bench-data-"));
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const medians = (pairs) => [median(pairs.map((p) => p[0])), median(pairs.map((p) => p[1]))];
+// Wall and CPU (all threads) milliseconds: on a shared machine the CPU time is the steadier figure.
 const time = (fn) => {
-  const t0 = performance.now();
+  const t0 = performance.now(), c0 = process.cpuUsage();
   fn();
-  return performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return [performance.now() - t0, (c.user + c.system) / 1000];
 };
 
 const PY = String.raw`
@@ -29,11 +32,12 @@ def st_load(p):
     b = open(p, "rb").read(); n = struct.unpack("<Q", b[:8])[0]; h = json.loads(b[8:8 + n]); h.pop("__metadata__", None)
     return {k: torch.frombuffer(bytearray(b[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]]), dtype=torch.float32).reshape(v["shape"]) for k, v in h.items()}
 out = {"load": [], "epoch": [], "ckptLoad": []}
+def timed(fn, *args):
+    t, c = time.perf_counter(), time.process_time(); fn(*args)
+    return [1e3 * (time.perf_counter() - t), 1e3 * (time.process_time() - c)]
 x = load()
 for _ in range(int(sys.argv[3])):
-    t = time.perf_counter(); load(); out["load"].append(1e3 * (time.perf_counter() - t))
-    t = time.perf_counter(); epoch(x); out["epoch"].append(1e3 * (time.perf_counter() - t))
-    t = time.perf_counter(); st_load(ckpt); out["ckptLoad"].append(1e3 * (time.perf_counter() - t))
+    out["load"].append(timed(load)); out["epoch"].append(timed(epoch, x)); out["ckptLoad"].append(timed(st_load, ckpt))
 print(json.dumps(out))
 `;
 
@@ -61,8 +65,9 @@ const rows = [
   ["load MLP weights (1.1 MB safetensors)", "ckptLoad", "read + header + frombuffer"],
   ["save MLP + Adam state (3.2 MB, atomic, fsync)", "ckptSave", null],
 ];
-console.log(`tensorgrad ${tg.cpuIsa()}, ${tg.getNumThreads()} threads; medians of ${RUNS} runs, ms${theirs ? "" : `; PyTorch skipped: ${py.stderr.split("\n").filter(Boolean).at(-1)}`}`);
+console.log(`tensorgrad ${tg.cpuIsa()}, ${tg.getNumThreads()} threads; medians of ${RUNS} runs, wall / CPU ms${theirs ? "" : `; PyTorch skipped: ${py.stderr.split("\n").filter(Boolean).at(-1)}`}`);
+const fmtPair = ([w, c]) => `${w.toFixed(1).padStart(7)} / ${c.toFixed(1).padStart(7)}`;
 for (const [label, key, how] of rows) {
-  const a = median(mine[key]), b = theirs && how ? median(theirs[key]) : null;
-  console.log(`${label.padEnd(62)} tensorgrad ${a.toFixed(1).padStart(7)}` + (b === null ? "" : `   PyTorch (${how}) ${b.toFixed(1).padStart(7)}   ratio ${(b / a).toFixed(2)}×`));
+  const a = medians(mine[key]), b = theirs && how ? medians(theirs[key]) : null;
+  console.log(`${label}\n  tensorgrad ${fmtPair(a)}` + (b === null ? "" : `   PyTorch (${how}) ${fmtPair(b)}   CPU-time ratio ${(b[1] / a[1]).toFixed(2)}×`));
 }
