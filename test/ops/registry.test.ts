@@ -81,6 +81,8 @@ const NOT_DIFFERENTIABLE = new Set([
   // Tensor bookkeeping, read-out and in-place writes (in-place ops are not recorded on the tape)
   "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "dispose", "data", "item", "toArray",
   "toString", "size", "isContiguous", "fill_", "zero_", "copy_",
+  // serialisation, threads and data pipeline (copies; never on the tape)
+  "toJSON", "toTransferable", "fromTransferable", "save", "load", "loadMetadata", "Generator",
 ]);
 
 // Namespaces and classes exported next to the ops.
