@@ -35,12 +35,13 @@ function reduceCode(op: string, name: unknown, t: Tensor): number {
 // Runs a native job with the given tensors' storage pinned; the written tensors get a new version
 // (autograd then refuses a backward through values a collective overwrote).
 async function pinned<T>(tensors: Tensor[], written: Tensor[], job: () => Promise<void>, result: T): Promise<T> {
-  for (const t of tensors) pinStorage(t.storage);
+  const storages = tensors.map((t) => t.storage);  // dispose() replaces t.storage; unpin what was pinned
+  for (const s of storages) pinStorage(s);
   for (const t of written) bumpVersion(t.storage);
   try {
     await job();
   } finally {
-    for (const t of tensors) unpinStorage(t.storage);
+    for (const s of storages) unpinStorage(s);
   }
   return result;
 }
