@@ -18,7 +18,7 @@ export interface GroupConfig {
   iface: string;
 }
 
-/** One Gloo process group on its communication thread (native/dist/binding_dist.cc). */
+/** One Gloo process group on its communication thread (native/distributed/binding_dist.cc). */
 export interface NativeGroup {
   connect(): Promise<void>;
   allReduce(data: ArrayBufferView, op: number): Promise<void>;
