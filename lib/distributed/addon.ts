@@ -1,7 +1,8 @@
 // Loads tensorgrad_dist.node, the distributed addon, on first use of tg.distributed: the core
 // addon never depends on it, so `import "tensorgrad"` works where Gloo is missing. A local source
 // build (build/Release/dist/) wins over the prebuild (prebuilds/<platform>-<arch>/tensorgrad_dist/,
-// which carries libgloo.so.0 and its libraries beside it), unless PREBUILDS_ONLY is set.
+// which carries libgloo.so.0 and its libraries beside it), unless PREBUILDS_ONLY is set;
+// TENSORGRAD_DIST_ADDON names another build.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -16,6 +17,7 @@ export interface GroupConfig {
   port: number;
   path: string;
   iface: string;
+  mpi: boolean;
 }
 
 /** One Gloo process group on its communication thread (native/distributed/binding_dist.cc). */
@@ -31,12 +33,16 @@ export interface NativeGroup {
 
 interface DistAddon {
   Group: new (cfg: GroupConfig) => NativeGroup;
+  /** Whether this build has the MPI backend (TENSORGRAD_WITH_MPI=1 at build time). */
+  withMpi: boolean;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 let addon: DistAddon | undefined;
 
 function candidates(): string[] {
+  // A build elsewhere, e.g. one with the MPI backend (TENSORGRAD_WITH_MPI=1 npx cmake-js compile -O build/mpi).
+  if (process.env.TENSORGRAD_DIST_ADDON) return [process.env.TENSORGRAD_DIST_ADDON];
   const prebuild = join(root, "prebuilds", `${process.platform}-${process.arch}`, "tensorgrad_dist", "tensorgrad_dist.node");
   const local = join(root, "build", "Release", "dist", "tensorgrad_dist.node");
   return process.env.PREBUILDS_ONLY ? [prebuild] : [local, prebuild];

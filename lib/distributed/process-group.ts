@@ -4,7 +4,7 @@ import { options } from "../options.js";
 import { distAddon, type GroupConfig, type NativeGroup } from "./addon.js";
 
 export interface InitOptions {
-  /** "gloo" (CPU collectives over TCP); "mpi" is not part of this build. */
+  /** "gloo" (CPU collectives over TCP, default) or "mpi" (only in a build with TENSORGRAD_WITH_MPI=1; run under mpirun). */
   backend?: "gloo" | "mpi";
   /** "env://" (MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE) or "file://<directory shared by the ranks>". */
   initMethod?: string;
@@ -25,8 +25,8 @@ let starting = false;
 
 const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
 
-function intFrom(op: string, name: string, given: number | undefined, envName: string, min: number): number {
-  const raw = given ?? process.env[envName];
+function intFrom(op: string, name: string, given: number | undefined, envName: string, min: number, altEnv: string[] = []): number {
+  const raw = given ?? [envName, ...altEnv].map((k) => process.env[k]).find((v) => v !== undefined && v !== "");
   if (raw === undefined || raw === "")
     throw new Error(`${op}: ${name} is not given and the environment variable ${envName} is not set (tensorgrad-run sets it)`);
   const v = typeof raw === "number" ? raw : Number(raw);
@@ -61,16 +61,16 @@ export async function initProcessGroup(opts: InitOptions = {}): Promise<void> {
   const o = options(op, opts, ["backend", "initMethod", "rank", "worldSize", "timeoutMs"]);
   if (world || starting) throw new Error(`${op}: the default process group is already initialized; call destroyProcessGroup() first`);
   const backend = o.backend ?? "gloo";
-  if (backend === "mpi")
-    throw new Error(`${op}: the "mpi" backend is not part of this build of tensorgrad; use backend "gloo" (CPU collectives over TCP)`);
-  if (backend !== "gloo") throw new Error(`${op}: backend must be "gloo" or "mpi", got "${String(backend)}"`);
-  const size = intFrom(op, "worldSize", o.worldSize, "WORLD_SIZE", 1);
-  const rank = intFrom(op, "rank", o.rank, "RANK", 0);
+  if (backend !== "gloo" && backend !== "mpi") throw new Error(`${op}: backend must be "gloo" or "mpi", got "${String(backend)}"`);
+  const mpi = backend === "mpi";
+  // Under mpirun, Open MPI's (or MPICH's) variables give the rank and size.
+  const size = intFrom(op, "worldSize", o.worldSize, "WORLD_SIZE", 1, mpi ? ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE"] : []);
+  const rank = intFrom(op, "rank", o.rank, "RANK", 0, mpi ? ["OMPI_COMM_WORLD_RANK", "PMI_RANK"] : []);
   if (rank >= size) throw new RangeError(`${op}: rank must be in [0, worldSize = ${size}), got ${rank}`);
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new RangeError(`${op}: timeoutMs must be a positive integer, got ${timeoutMs}`);
-  const store = storeConfig(op, o.initMethod ?? "env://");
-  const group = new (distAddon().Group)({ rank, size, timeoutMs, iface: process.env.GLOO_SOCKET_IFNAME ?? "", ...store });
+  const store = mpi ? { fileStore: false, host: "", port: 0, path: "" } : storeConfig(op, o.initMethod ?? "env://");
+  const group = new (distAddon().Group)({ rank, size, timeoutMs, iface: process.env.GLOO_SOCKET_IFNAME ?? "", mpi, ...store });
   starting = true;
   try {
     await group.connect();

@@ -73,6 +73,7 @@ class Group : public Napi::ObjectWrap<Group> {
     c.port = o.Get("port").As<Napi::Number>().Int32Value();
     c.path = o.Get("path").ToString();
     c.iface = o.Get("iface").ToString();
+    c.mpi = o.Get("mpi").ToBoolean();
     tsfn_ = Napi::ThreadSafeFunction::New(info.Env(), Napi::Function::New(info.Env(), [](const Napi::CallbackInfo&) {}),
                                           "tensorgrad.distributed", 0, 1);
     tsfn_.Unref(info.Env());  // only pending jobs keep the process alive
@@ -165,6 +166,11 @@ class Group : public Napi::ObjectWrap<Group> {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Group", Group::Define(env));
+#ifdef TG_WITH_MPI
+  exports.Set("withMpi", true);
+#else
+  exports.Set("withMpi", false);
+#endif
   return exports;
 }
 

@@ -21,6 +21,7 @@
 #include <stdexcept>
 
 #include "distributed/kv_store.h"
+#include "distributed/mpi_backend.h"
 
 namespace tg::dist {
 namespace {
@@ -192,6 +193,7 @@ void ProcessGroup::run(Job& job) {
   switch (job.kind) {
     case Kind::Connect: connect(); return;
     case Kind::Close:
+      if (cfg_.mpi) mpi::finalize();
       ctx_.reset();
       store_.reset();
       server_.reset();
@@ -200,6 +202,7 @@ void ProcessGroup::run(Job& job) {
   }
   agree(job);  // an all-gather: it returns only once every rank has reached it, so it is the barrier
   if (job.kind == Kind::Barrier || job.count == 0) return;  // every rank holds the same (empty) size: nothing to exchange
+  if (cfg_.mpi) return mpi::run(job, cfg_.size);
   visit(job.elem, [&](auto* type) {
     using T = std::remove_pointer_t<decltype(type)>;
     T* data = static_cast<T*>(job.data);
@@ -245,12 +248,16 @@ void ProcessGroup::agree(const Job& job) {
                            job.kind == Kind::Broadcast ? job.root : 0, reduces ? int64_t(job.op) : 0};
   if (job.kind == Kind::Barrier) mine[1] = mine[2] = 0;
   std::vector<int64_t> all(size_t(kHeader) * size_t(cfg_.size));
-  gloo::AllgatherOptions o(ctx_);
-  o.setInput<int64_t>(mine, kHeader);
-  o.setOutput<int64_t>(all.data(), all.size());
-  o.setTag(job.tag | 0x80000000u);  // the payload uses the plain sequence number
-  o.setTimeout(cfg_.timeout);
-  gloo::allgather(o);
+  if (cfg_.mpi) {
+    mpi::allgather(mine, all.data(), kHeader);
+  } else {
+    gloo::AllgatherOptions o(ctx_);
+    o.setInput<int64_t>(mine, kHeader);
+    o.setOutput<int64_t>(all.data(), all.size());
+    o.setTag(job.tag | 0x80000000u);  // the payload uses the plain sequence number
+    o.setTimeout(cfg_.timeout);
+    gloo::allgather(o);
+  }
   for (int r = 1; r < cfg_.size; ++r) {
     const int64_t* h = all.data() + size_t(r) * kHeader;
     if (!std::equal(h, h + kHeader, all.data()))
@@ -260,6 +267,7 @@ void ProcessGroup::agree(const Job& job) {
 }
 
 void ProcessGroup::connect() {
+  if (cfg_.mpi) return mpi::init(cfg_.rank, cfg_.size);
   if (cfg_.file_store) {
     ::mkdir(cfg_.path.c_str(), 0777);  // may exist already; FileStore reports a bad path itself
     store_ = std::make_unique<gloo::rendezvous::FileStore>(cfg_.path);

@@ -53,6 +53,7 @@ struct GroupConfig {
   int port = 0;      // env://: MASTER_PORT
   std::string path;  // file://: a directory shared by every rank
   std::string iface; // GLOO_SOCKET_IFNAME, or empty
+  bool mpi = false;  // the MPI backend (mpi_backend.h) instead of Gloo
 };
 
 class ProcessGroup {

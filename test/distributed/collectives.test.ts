@@ -1,10 +1,11 @@
 // Each collective across 2 and 3 real processes on 127.0.0.1 (env:// with rank 0's store) and
 // over a file:// store, against values computed here.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { lastJson, runRanks } from "./ranks.js";
+import { lastJson, root, run, runRanks, worker } from "./ranks.js";
 
 const f32 = (x: number) => Math.fround(x);
 // What rank k contributes: [k+1, 2(k+1), -(k+1), 0.5] (0.5 truncates to 0 in int32).
@@ -70,4 +71,20 @@ describe("tg.distributed collectives", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+// The MPI backend needs its own build (it ties the addon to one MPI ABI): .ci/run makes it with
+//   TENSORGRAD_WITH_MPI=1 npx cmake-js compile -O build/mpi -T tensorgrad_dist
+const mpiAddon = join(root, "build", "mpi", "Release", "dist", "tensorgrad_dist.node");
+const hasMpirun = spawnSync("sh", ["-c", "command -v mpirun"]).status === 0;
+describe.skipIf(!hasMpirun || !existsSync(mpiAddon))("tg.distributed MPI backend (needs mpirun and build/mpi)", () => {
+  it("2 ranks under mpirun give the same values as Gloo", async () => {
+    const r = await run(["-e", `require("node:child_process").execFileSync("mpirun", ["-np", "2", "--allow-run-as-root", "--oversubscribe",
+      "-x", "TENSORGRAD_DIST_ADDON", "-x", "BACKEND", process.execPath, ${JSON.stringify(worker("collectives.mjs"))}], {stdio: "inherit"})`],
+      { TENSORGRAD_DIST_ADDON: mpiAddon, BACKEND: "mpi", RANK: "", WORLD_SIZE: "" }, 120_000);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    expect(lines.length).toBe(2);
+    check(2, lines.sort((a, b) => a.rank - b.rank).map((got, rank) => ({ rank, code: 0, signal: null, stdout: JSON.stringify(got), stderr: "", ms: 0 })));
+  }, 150_000);
 });

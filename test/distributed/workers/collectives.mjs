@@ -1,9 +1,12 @@
-// Every collective on every dtype; prints what each produced as JSON. INIT_METHOD selects the store.
+// Every collective on every dtype; prints what each produced as JSON. INIT_METHOD selects the store,
+// BACKEND=mpi the MPI backend (under mpirun).
 import * as tg from "../../../dist/index.js";
 
 const d = tg.distributed;
 const initMethod = process.env.INIT_METHOD ?? "env://";
-await d.initProcessGroup({ initMethod, rank: Number(process.env.RANK), worldSize: Number(process.env.WORLD_SIZE), timeoutMs: 10_000 });
+const backend = process.env.BACKEND ?? "gloo";
+const given = process.env.RANK ? { rank: Number(process.env.RANK), worldSize: Number(process.env.WORLD_SIZE) } : {};  // mpirun: from MPI
+await d.initProcessGroup({ backend, ...(backend === "gloo" ? { initMethod } : {}), ...given, timeoutMs: 10_000 });
 const r = d.getRank(), n = d.getWorldSize();
 const out = { rank: r, worldSize: n, initialized: d.isInitialized() };
 const base = (dtype) => tg.tensor([r + 1, 2 * (r + 1), -(r + 1), 0.5], { dtype });
