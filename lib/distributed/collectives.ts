@@ -1,4 +1,5 @@
-// Collectives on tensors, in place, each returning a promise. The work runs on the process
+// Collectives on tensors, in place, each returning a promise; bad arguments throw at the call, as
+// in PyTorch, and only failures of the communication itself reject. The work runs on the process
 // group's communication thread (FIFO, so every rank runs the same sequence in the same order);
 // the tensors' storage is pinned until the promise settles, so dispose() cannot free it early.
 import { Tensor } from "../tensor.js";
@@ -93,16 +94,17 @@ function checkList(op: string, list: unknown, like: Tensor, size: number, name: 
  * tensors of t's shape and dtype. Resolves to `list`. Mirrors `torch.distributed.all_gather`.
  * @throws Error for a list of the wrong length, shape or dtype.
  */
-export async function allGather(list: Tensor[], t: Tensor): Promise<Tensor[]> {
+export function allGather(list: Tensor[], t: Tensor): Promise<Tensor[]> {
   const op = "allGather";
   tensorArg(op, t, "tensor");
   const { group, size } = currentWorld(op);
   const outs = checkList(op, list, t, size, "list");
   const input = denseView(op, t, "tensor");
   const flat = Tensor.output([size, ...t.shape], t.dtype);
-  await pinned([t, flat], [flat], () => group.allGather(flat.storage, input), null);
-  outs.forEach((o, r) => o.copy_(flat.select(0, r)));
-  return outs;
+  return pinned([t, flat], [flat], () => group.allGather(flat.storage, input), null).then(() => {
+    outs.forEach((o, r) => o.copy_(flat.select(0, r)));
+    return outs;
+  });
 }
 
 /**
@@ -111,7 +113,7 @@ export async function allGather(list: Tensor[], t: Tensor): Promise<Tensor[]> {
  * Implemented as an all-reduce of the concatenated inputs: twice the traffic of a ring reduce-scatter.
  * @throws Error for inputs of the wrong length, shape or dtype; unknown op.
  */
-export async function reduceScatter(output: Tensor, inputs: Tensor[], opts: { op?: ReduceOp } = {}): Promise<Tensor> {
+export function reduceScatter(output: Tensor, inputs: Tensor[], opts: { op?: ReduceOp } = {}): Promise<Tensor> {
   const op = "reduceScatter";
   tensorArg(op, output, "output");
   const code = reduceCode(op, options(op, opts, ["op"]).op ?? "sum", output);
@@ -121,9 +123,10 @@ export async function reduceScatter(output: Tensor, inputs: Tensor[], opts: { op
   ins.forEach((x, r) => flat.select(0, r).copy_(x));
   const out = output.isContiguous() ? output : Tensor.output(output.shape, output.dtype);
   const outView = denseView(op, out, "output");
-  await pinned([flat, out], [out], () => group.reduceScatter(outView, flat.storage, code), null);
-  if (out !== output) output.copy_(out);
-  return output;
+  return pinned([flat, out], [out], () => group.reduceScatter(outView, flat.storage, code), null).then(() => {
+    if (out !== output) output.copy_(out);
+    return output;
+  });
 }
 
 /** Resolves once every rank has called barrier(). Mirrors `torch.distributed.barrier`. */
