@@ -1,9 +1,10 @@
 // Pictures of the computation graph, as in the lecture: the graph autograd records for
-// f(x, y, z) = (x + y)·z, and for one training step of a small MLP (forward pass and loss, drawn
-// before backward() frees it). Writes <output folder>/graph-f.svg and graph-mlp-step.svg
-// (default folder: out/) and prints the first graph as DOT and as Mermaid.
+// f(x, y, z) = (x + y)·z, and for one training step of LeNet-5 (forward pass and loss, drawn
+// before backward() frees it; a small MLP where this build has no convolutions). Writes
+// <output folder>/graph-f.svg and graph-lenet-step.svg (or graph-mlp-step.svg), default folder
+// out/, and prints the first graph as DOT and as Mermaid.
 //   node examples/graph.js [output folder]
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tg from "../dist/index.js";
 
@@ -26,14 +27,19 @@ await save("graph-f.svg", dot);
 f.backward();
 console.log(`f = ${f.item()}, df/dx = ${x.grad.item()}, df/dy = ${y.grad.item()}, df/dz = ${z.grad.item()}\n`);
 
-// One training step of a 2-16-3 MLP on a batch of 8 points.
+// One training step: LeNet-5 on 4 images of 28×28 (examples/lenet5.js), or a 2-16-3 MLP on 8 points.
 tg.manualSeed(0);
-const model = new tg.nn.Sequential(new tg.nn.Linear(2, 16), new tg.nn.Tanh(), new tg.nn.Linear(16, 3));
+const lenetFile = new URL("./lenet5.js", import.meta.url);
+const lenet = typeof tg.nn.Conv2d === "function" && existsSync(lenetFile);
+const model = lenet
+  ? (await import(lenetFile)).lenet5(tg)
+  : new tg.nn.Sequential(new tg.nn.Linear(2, 16), new tg.nn.Tanh(), new tg.nn.Linear(16, 3));
+const input = lenet ? tg.randn([4, 1, 28, 28]) : tg.randn([8, 2]);
+const target = tg.randint(0, lenet ? 10 : 3, [input.shape[0]]);
 const opt = new tg.optim.SGD(model.parameters(), { lr: 0.1 });
-const input = tg.randn([8, 2]), target = tg.randint(0, 3, [8]);
 const loss = tg.nn.functional.crossEntropy(model.forward(input), target);
-await save("graph-mlp-step.svg", tg.viz.graph(loss, { params: [...model.namedParameters(), ["input", input]] }));
+await save(lenet ? "graph-lenet-step.svg" : "graph-mlp-step.svg", tg.viz.graph(loss, { params: [...model.namedParameters(), ["input", input]] }));
 opt.zeroGrad();
 loss.backward();
 opt.step();
-console.log(`loss ${loss.item().toFixed(4)}`);
+console.log(`${lenet ? "LeNet-5" : "MLP"} step: loss ${loss.item().toFixed(4)}`);

@@ -1,7 +1,8 @@
 # Generates test/optim/scheduler-reference.ts: learning rates (and OneCycleLR's momentum) of every
 # torch.optim.lr_scheduler that tensorgrad has, on an SGD/Adam with two parameter groups, in three
 # scenarios: a fresh run; a scheduler constructed with last_epoch=K on an optimizer restored from
-# the fresh run's state after K steps; and a run restored from both state dicts after K steps.
+# the fresh run's state after K steps, or on a fresh optimizer given only initial_lr; and a run
+# restored from both state dicts after K steps.
 # Run with Debian's python3-torch 1.13:
 #   /usr/bin/python3 test/optim/gen-scheduler-reference.py > test/optim/scheduler-reference.ts
 import json, copy, warnings, torch
@@ -32,7 +33,7 @@ CASES = {
     "StepLR": (lambda o, **kw: S.StepLR(o, 3, gamma=0.5, **kw), "sgd"),
     "MultiStepLR": (lambda o, **kw: S.MultiStepLR(o, [2, 5, 5, 9], gamma=0.3, **kw), "sgd"),
     "ExponentialLR": (lambda o, **kw: S.ExponentialLR(o, 0.8, **kw), "sgd"),
-    "CosineAnnealingLR": (lambda o, **kw: S.CosineAnnealingLR(o, 5, eta_min=0.01, **kw), "sgd"),
+    "CosineAnnealingLR": (lambda o, **kw: S.CosineAnnealingLR(o, 7, eta_min=0.01, **kw), "sgd"),
     "LambdaLR": (lambda o, **kw: S.LambdaLR(o, [lambda e: 0.95 ** e, lambda e: 1.0 / (e + 1)], **kw), "sgd"),
     "LinearLR": (lambda o, **kw: S.LinearLR(o, start_factor=0.25, end_factor=0.9, total_iters=6, **kw), "sgd"),
     "LinearLR defaults": (lambda o, **kw: S.LinearLR(o, **kw), "sgd"),
@@ -60,7 +61,11 @@ for name, (make, kind) in CASES.items():
     from_epoch = record(o2, make(o2, last_epoch=K), N - K)
     o3 = make_opt(kind); s3 = make(o3); o3.load_state_dict(copy.deepcopy(opt_sd)); s3.load_state_dict(copy.deepcopy(sched_sd))
     from_state = record(o3, s3, N - K)
-    out[name] = {"fresh": fresh, "fromLastEpoch": from_epoch, "fromStateDict": from_state}
+    o4 = make_opt(kind)  # a fresh optimizer told only its initial rates (what a user without its state dict has)
+    for g in o4.param_groups: g["initial_lr"] = g["lr"]
+    if name.startswith("OneCycleLR"): make(o4)  # OneCycleLR also needs its bounds in the groups
+    from_epoch_fresh = record(o4, make(o4, last_epoch=K), N - K)
+    out[name] = {"fresh": fresh, "fromLastEpoch": from_epoch, "fromLastEpochFreshOptimizer": from_epoch_fresh, "fromStateDict": from_state}
 for name, make in SEQ.items():
     opt = make_opt(); sched = make(opt)
     fresh = record(opt, sched, K)

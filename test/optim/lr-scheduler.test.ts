@@ -40,7 +40,7 @@ const CASES: Record<string, [Make, "sgd" | "adam"]> = {
   StepLR: [(o, kw) => new L.StepLR(o, 3, { gamma: 0.5, ...kw }), "sgd"],
   MultiStepLR: [(o, kw) => new L.MultiStepLR(o, [2, 5, 5, 9], { gamma: 0.3, ...kw }), "sgd"],
   ExponentialLR: [(o, kw) => new L.ExponentialLR(o, 0.8, kw), "sgd"],
-  CosineAnnealingLR: [(o, kw) => new L.CosineAnnealingLR(o, 5, { etaMin: 0.01, ...kw }), "sgd"],
+  CosineAnnealingLR: [(o, kw) => new L.CosineAnnealingLR(o, 7, { etaMin: 0.01, ...kw }), "sgd"],
   LambdaLR: [(o, kw) => new L.LambdaLR(o, [(e) => 0.95 ** e, (e) => 1 / (e + 1)], kw), "sgd"],
   LinearLR: [(o, kw) => new L.LinearLR(o, { startFactor: 0.25, endFactor: 0.9, totalIters: 6, ...kw }), "sgd"],
   "LinearLR defaults": [(o, kw) => new L.LinearLR(o, kw), "sgd"],
@@ -63,7 +63,7 @@ const viaJson = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
 describe("lrScheduler against PyTorch 1.13", () => {
   for (const [name, [make, kind]] of Object.entries(CASES)) {
-    const ref = SCHED[name as keyof typeof SCHED] as { fresh: number[][]; fromLastEpoch: number[][]; fromStateDict: number[][] };
+    const ref = SCHED[name as keyof typeof SCHED] as { fresh: number[][]; fromLastEpoch: number[][]; fromLastEpochFreshOptimizer: number[][]; fromStateDict: number[][] };
     it(`${name}: fresh, resumed with lastEpoch ${K}, resumed from stateDict`, () => {
       const opt = makeOpt(kind), s = make(opt);
       const fresh = record(opt, s, K);
@@ -74,6 +74,13 @@ describe("lrScheduler against PyTorch 1.13", () => {
       const o2 = makeOpt(kind);
       o2.loadStateDict(optSd);
       expectRows(record(o2, make(o2, { lastEpoch: K }), N - K), ref.fromLastEpoch);
+
+      // A fresh optimizer that knows only its initial rates: PyTorch's constructor step (chainable rules
+      // continue from the current rate, CosineAnnealingLR uses its closed form) is what must match.
+      const o4 = makeOpt(kind);
+      for (const g of o4.paramGroups) g.initialLr = g.lr;
+      if (name.startsWith("OneCycleLR")) make(o4);
+      expectRows(record(o4, make(o4, { lastEpoch: K }), N - K), ref.fromLastEpochFreshOptimizer);
 
       const o3 = makeOpt(kind), s3 = make(o3);
       o3.loadStateDict(optSd);
@@ -156,6 +163,9 @@ describe("lrScheduler arguments", () => {
   it("resuming with lastEpoch needs initialLr in every group", () => {
     expect(() => new L.CosineAnnealingLR(opt(), 10, { lastEpoch: 3 })).toThrow(/has no initialLr/);
     expect(() => new L.StepLR(opt(), 2, { lastEpoch: -2 })).toThrow("StepLR: invalid lastEpoch -2");
+    const o = opt();
+    new L.StepLR(o, 2);  // sets initialLr, but not OneCycleLR's bounds
+    expect(() => new L.OneCycleLR(o, 1, { totalSteps: 10, lastEpoch: 3 })).toThrow("OneCycleLR: param group 0 has no maxLr, minLr, maxMomentum, baseMomentum");
   });
   it("OneCycleLR refuses to step past totalSteps, as PyTorch", () => {
     const o = opt(), s = new L.OneCycleLR(o, 1, { totalSteps: 3 });

@@ -76,6 +76,14 @@ export class OneCycleLR extends LRScheduler {
           g.baseMomentum = baseM[i];
         });
     }
+    if (groups && lastEpoch !== -1) {
+      const need = ["initialLr", "maxLr", "minLr", ...(cycleMomentum ? ["maxMomentum", "baseMomentum"] : [])];
+      groups.forEach((g, i) => {
+        const gone = need.filter((k) => typeof g[k] !== "number");
+        if (gone.length)
+          throw new Error(`OneCycleLR: param group ${i} has no ${gone.join(", ")}; resuming with lastEpoch ${lastEpoch} needs the optimizer's state dict from the original run loaded first`);
+      });
+    }
     super(optimizer, lastEpoch);
     this.totalSteps = total;
     this.annealStrategy = annealStrategy;
