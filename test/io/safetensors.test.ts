@@ -133,6 +133,10 @@ describe("tg.save / tg.load of nested training states", () => {
     expect(() => tg.save({ a: tg.ones([1]) }, p, { metadata: { n: 1 as unknown as string } })).toThrow(/metadata must be an object of strings/);
     expect(() => tg.save({ a: tg.ones([1]) }, p, { metdata: {} } as object)).toThrow(/unknown option "metdata"; did you mean "metadata"/);
     expect(() => tg.save({ a: tg.ones([1]) }, join(dir, "no-such-dir", "x.safetensors"))).toThrow(/ENOENT/);
+    const gone = tg.ones([1000]);
+    gone.dispose();
+    expect(() => tg.save({ gone }, p)).toThrow(/dispose/);
+    expect(() => tg.save({ a: 1 } as object, p, {})).not.toThrow();  // a nested (non-tensor) value is fine
   });
 });
 
