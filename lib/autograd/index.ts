@@ -1,4 +1,6 @@
 // tg.autograd namespace.
 export { grad } from "./grad.js";
+export { backward } from "./tensor-autograd.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./grad-mode.js";
 export { gradCheck } from "./gradcheck.js";
+export type { RemovableHandle, GradHook } from "./node.js";
