@@ -5,3 +5,4 @@ export { Function, FunctionCtx } from "./function.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./grad-mode.js";
 export { gradCheck } from "./gradcheck.js";
 export type { RemovableHandle, GradHook } from "./node.js";
+export * as functional from "./functional.js";
