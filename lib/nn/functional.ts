@@ -3,7 +3,7 @@ import { linear as fusedLinear } from "../ops/fused.js";
 import type { Tensor } from "../tensor.js";
 import { matmul } from "../ops/linalg.js";
 import { add } from "../ops/elementwise.js";
-import { transpose } from "../ops/shape.js";
+import { transpose } from "../ops/views.js";
 import { fmt } from "../shape.js";
 
 export { relu, leakyRelu, elu, gelu, sigmoid, tanh } from "../ops/elementwise.js";
