@@ -2,7 +2,7 @@
 // naming what happened (never a hang); mismatched collectives and bad arguments are clear Errors.
 import { describe, expect, it } from "vitest";
 import * as tg from "../../lib/index.js";
-import { lastJson, run, runRanks, worker } from "./ranks.js";
+import { freePort, lastJson, run, runRanks, worker } from "./ranks.js";
 
 const d = tg.distributed;
 
@@ -41,18 +41,19 @@ describe("tg.distributed failures", () => {
   });
 
   it("a rank that never arrives is named when the rendezvous times out", async () => {
-    const r = await run([worker("failure.mjs")], { MASTER_ADDR: "127.0.0.1", MASTER_PORT: "29431", RANK: "0", WORLD_SIZE: "3", TIMEOUT_MS: "1000" });
+    const r = await run([worker("failure.mjs")], { MASTER_ADDR: "127.0.0.1", MASTER_PORT: String(await freePort()), RANK: "0", WORLD_SIZE: "3", TIMEOUT_MS: "1000" });
     const got = lastJson({ rank: 0, ...r });
     expect(got.error).toBe("tensorgrad.distributed.initProcessGroup on rank 0: rank(s) 1, 2 of 3 did not join within 1000 ms");
   });
 
   it("a rank whose store never answers says which address it tried", async () => {
-    const r = await run([worker("failure.mjs")], { MASTER_ADDR: "127.0.0.1", MASTER_PORT: "29432", RANK: "1", WORLD_SIZE: "2", TIMEOUT_MS: "800" });
-    expect(lastJson({ rank: 1, ...r }).error).toMatch(/rank 0's store at 127\.0\.0\.1:29432 did not answer within 800 ms/);
+    const port = await freePort();
+    const r = await run([worker("failure.mjs")], { MASTER_ADDR: "127.0.0.1", MASTER_PORT: String(port), RANK: "1", WORLD_SIZE: "2", TIMEOUT_MS: "800" });
+    expect(lastJson({ rank: 1, ...r }).error).toContain(`rank 0's store at 127.0.0.1:${port} did not answer within 800 ms`);
   });
 
   it("bad arguments are clear Errors", async () => {
-    const env = { MASTER_ADDR: "127.0.0.1", MASTER_PORT: "29433" };
+    const env = { MASTER_ADDR: "127.0.0.1", MASTER_PORT: String(await freePort()) };
     Object.assign(process.env, env);
     try {
       await expect(d.initProcessGroup({ rank: 2, worldSize: 2 })).rejects.toThrow("initProcessGroup: rank must be in [0, worldSize = 2), got 2");
@@ -74,7 +75,7 @@ describe("tg.distributed failures", () => {
 
   it("collectives check their arguments (a 1-rank group in this process)", async () => {
     process.env.MASTER_ADDR = "127.0.0.1";
-    process.env.MASTER_PORT = String(29434);
+    process.env.MASTER_PORT = String(await freePort());
     try {
       await d.initProcessGroup({ rank: 0, worldSize: 1, timeoutMs: 5000 });
       await expect(d.initProcessGroup({ rank: 0, worldSize: 1 })).rejects.toThrow("already initialized");
