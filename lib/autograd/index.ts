@@ -4,3 +4,5 @@ export { backward } from "./tensor-autograd.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./grad-mode.js";
 export { gradCheck } from "./gradcheck.js";
 export type { RemovableHandle, GradHook } from "./node.js";
+export { Function, FunctionCtx } from "./function.js";
+export * as functional from "./functional.js";
