@@ -32,8 +32,10 @@ export class Node {
   // should keep it (retainGrad). Created on first use.
   hooks: Map<number, GradHook>[] | null = null;
   retained: (Tensor | null)[] | null = null;
-  // Storage versions of ctx's tensor fields at record time, in field order.
-  private versions: number[] | null = null;
+  // The saved tensors (ctx's Tensor fields; a user Function's ctx holds its saveForBackward list) with their storage
+  // versions at record time; null once released.
+  private saved: { t: Tensor; version: number; as: string }[] | null = null;
+  readonly savesTensors: boolean;
   // Whether the rule may keep the gradients it returns without copying them: true for built-in
   // rules, which return fresh tensors or views of what they were given; false for user Functions.
   readonly freshGrads: boolean;
@@ -51,39 +53,27 @@ export class Node {
     freshGrads = true,
   ) {
     this.freshGrads = freshGrads;
-    if (ctx) {
-      const v: number[] = [];
-      for (const key in ctx) {
-        const t = (ctx as Record<string, unknown>)[key];
-        if (t instanceof Tensor) v.push(versionOf(t.storage));
-      }
-      if (v.length) this.versions = v;
-    }
+    const saved: { t: Tensor; version: number; as: string }[] = [];
+    const keep = (t: unknown, as: string) => t instanceof Tensor && saved.push({ t, version: versionOf(t.storage), as });
+    if (ctx) for (const key in ctx) keep((ctx as Record<string, unknown>)[key], key);
+    this.savesTensors = saved.length > 0;
+    if (this.savesTensors) this.saved = saved;
   }
 
-  get savesTensors(): boolean {
-    return this.versions !== null;
-  }
-
-  // Whether apply() can still run: false once a backward without retainGraph released ctx.
+  // Whether apply() can no longer run: a backward without retainGraph released what it saved.
   get released(): boolean {
-    return this.ctx === null && this.versions !== null;
+    return this.savesTensors && this.saved === null;
   }
 
   // Throws if a saved tensor was modified in place after the op recorded it: the rule would read
   // changed values and give a silently wrong gradient.
   checkVersions(): void {
-    if (!this.versions || !this.ctx) return;
-    let i = 0;
-    for (const key in this.ctx) {
-      const t = (this.ctx as Record<string, unknown>)[key];
-      if (!(t instanceof Tensor)) continue;
-      if (versionOf(t.storage) !== this.versions[i++])
+    for (const { t, version, as } of this.saved ?? [])
+      if (versionOf(t.storage) !== version)
         throw new Error(
-          `backward: a tensor of shape [${t.shape.join(", ")}] saved by ${this.name} (as ${key}) was modified in place after it ` +
+          `backward: a tensor of shape [${t.shape.join(", ")}] saved by ${this.name} (as ${as}) was modified in place after it ` +
             `was saved (fill_/zero_/copy_ or an optimizer step); clone() it before changing it, or change it after backward().`,
         );
-    }
   }
 
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
@@ -99,7 +89,7 @@ export class Node {
   // Drops what the rule saved (after a backward without retainGraph). A rule that saved no tensor
   // can run again, as in PyTorch.
   release(): void {
-    if (this.versions) this.ctx = null;
+    if (this.saved) this.saved = this.ctx = null;
   }
 
   addHook(output: number, hook: GradHook): RemovableHandle {

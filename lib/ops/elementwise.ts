@@ -166,6 +166,7 @@ function binary(name: string, a: Operand, b: Operand): Tensor {
 
 // add/sub take PyTorch's `alpha` (the other operand times alpha) in an options object.
 function scaled(o: Operand, opts: { alpha?: number } | undefined, op: string): Operand {
+  if (opts === undefined) return o;
   const { alpha } = options(op, opts, ["alpha"]);
   if (alpha === undefined || alpha === 1) return o;
   return typeof o === "number" ? o * alpha : binary("mul", o, alpha);
