@@ -130,7 +130,7 @@ export class Function {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   static apply<F extends { forward(ctx: FunctionCtx, ...a: any[]): unknown }>(
     this: F,
-    ...inputs: Parameters<F["forward"]> extends [unknown, ...infer A] ? A : never
+    ...inputs: Parameters<F["forward"]> extends [unknown, ...infer A] ? A : []
   ): ReturnType<F["forward"]> {
     return applyFunction(this as unknown as typeof Function, inputs) as ReturnType<F["forward"]>;
   }
@@ -149,18 +149,17 @@ function applyFunction(cls: typeof Function, args: unknown[]): Tensor | Tensor[]
     if (!(o instanceof Tensor))
       throw new TypeError(`${name}.forward returned ${typeof o}${many ? ` at output ${i}` : ""}; return a Tensor or an array of Tensors`);
   });
-  for (const t of ctx.dirty)
+  for (const t of ctx.dirty) {
     if (!tensors.includes(t) || !outs.includes(t))
       throw new Error(`${name}: markDirty() got a tensor that forward did not both take as input and return; mark only inputs modified in place and return them`);
+    if (recording && t.isLeaf && t.requiresGrad)
+      throw new Error(`${name}: forward modified input ${tensors.indexOf(t)} in place (markDirty), but it is a leaf that requires grad; clone() it first`);
+    bumpVersion(t.storage);
+  }
   if (!recording) return result;
 
   const outputs = (outs as Tensor[]).map((o, i) => {
-    if (ctx.dirty.has(o)) {
-      if (o.isLeaf && o.requiresGrad)
-        throw new Error(`${name}: forward modified input ${tensors.indexOf(o)} in place (markDirty), but it is a leaf that requires grad; clone() it first`);
-      bumpVersion(o.storage);
-      return o;
-    }
+    if (ctx.dirty.has(o)) return o;
     // An input returned as is, or an output returned twice, gets its own handle: the node's history
     // must not be written onto the user's input (PyTorch returns a view there too).
     const reused = tensors.includes(o) || outs.indexOf(o) !== i || o.requiresGrad;

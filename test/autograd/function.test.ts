@@ -9,11 +9,11 @@ type T = tg.Tensor;
 
 // The lecture's multiply gate: z = x·y keeping x and y; dx = y·dz, dy = x·dz.
 class MultiplyGate extends Function {
-  static forward(ctx: Ctx, x: T, y: T): T {
+  static override forward(ctx: Ctx, x: T, y: T): T {
     ctx.saveForBackward(x, y);
     return x.mul(y);
   }
-  static backward(ctx: Ctx, dz: T): T[] {
+  static override backward(ctx: Ctx, dz: T): T[] {
     const [x, y] = ctx.savedTensors as T[];
     return [y.mul(dz), x.mul(dz)];
   }
@@ -74,8 +74,8 @@ describe("autograd.Function: ctx", () => {
   it("saveForBackward takes null, rejects non-tensors, and only works in forward", () => {
     let seen: unknown[] = [];
     class SaveNull extends Function {
-      static forward(ctx: Ctx, x: T): T { ctx.saveForBackward(x, null); return x.mul(2); }
-      static backward(ctx: Ctx, g: T): T {
+      static override forward(ctx: Ctx, x: T): T { ctx.saveForBackward(x, null); return x.mul(2); }
+      static override backward(ctx: Ctx, g: T): T {
         seen = ctx.savedTensors;
         expect(() => ctx.saveForBackward(g)).toThrow(/in forward, not in backward/);
         return g.mul(2);
@@ -86,17 +86,17 @@ describe("autograd.Function: ctx", () => {
     expect(seen[1]).toBeNull();
     expect(seen[0]).toBeInstanceOf(tg.Tensor);
     class SaveNumber extends Function {
-      static forward(ctx: Ctx, x: T): T { ctx.saveForBackward(3 as unknown as T); return x; }
+      static override forward(ctx: Ctx, x: T): T { ctx.saveForBackward(3 as unknown as T); return x; }
     }
     expect(() => SaveNumber.apply(x)).toThrow(/argument 0 is number, not a Tensor; store non-tensors as ctx fields/);
   });
   it("arbitrary non-tensor fields and non-tensor inputs pass through to backward", () => {
     class Scale extends Function {
-      static forward(ctx: Ctx, x: T, k: number, opts: { shift: number }): T {
+      static override forward(ctx: Ctx, x: T, k: number, opts: { shift: number }): T {
         ctx.k = k;
         return x.mul(k).add(opts.shift);
       }
-      static backward(ctx: Ctx, g: T): (T | null)[] {
+      static override backward(ctx: Ctx, g: T): (T | null)[] {
         return [g.mul(ctx.k as number), null, null];
       }
     }
@@ -109,8 +109,8 @@ describe("autograd.Function: ctx", () => {
   it("needsInputGrad has one flag per input (false for non-tensors and inputs without grad)", () => {
     let flags: readonly boolean[] = [];
     class Probe extends Function {
-      static forward(ctx: Ctx, a: T, b: T, _k: number): T { flags = ctx.needsInputGrad; return a.add(b); }
-      static backward(ctx: Ctx, g: T): (T | null)[] {
+      static override forward(ctx: Ctx, a: T, b: T, _k: number): T { flags = ctx.needsInputGrad; return a.add(b); }
+      static override backward(ctx: Ctx, g: T): (T | null)[] {
         return [ctx.needsInputGrad[0] ? g : null, ctx.needsInputGrad[1] ? g : null, null];
       }
     }
@@ -124,13 +124,13 @@ describe("autograd.Function: ctx", () => {
   it("forward runs with grad mode off", () => {
     let inside: boolean | null = null, madeGradFn: unknown = "unset";
     class Probe extends Function {
-      static forward(_ctx: Ctx, x: T): T {
+      static override forward(_ctx: Ctx, x: T): T {
         inside = tg.isGradEnabled();
         const y = x.mul(2);
         madeGradFn = y.gradFn;
         return y;
       }
-      static backward(_ctx: Ctx, g: T): T { return g.mul(2); }
+      static override backward(_ctx: Ctx, g: T): T { return g.mul(2); }
     }
     Probe.apply(f64([1], true));
     expect(inside).toBe(false);
@@ -140,12 +140,12 @@ describe("autograd.Function: ctx", () => {
   it("several outputs; markNonDifferentiable; missing gradients materialize as zeros", () => {
     let got: (T | null)[] = [];
     class SortLike extends Function {
-      static forward(ctx: Ctx, x: T): T[] {
+      static override forward(ctx: Ctx, x: T): T[] {
         const idx = x.argmax(0), twice = x.mul(2), thrice = x.mul(3);
         ctx.markNonDifferentiable(idx);
         return [twice, thrice, idx];
       }
-      static backward(_ctx: Ctx, g2: T, g3: T, gi: T): T {
+      static override backward(_ctx: Ctx, g2: T, g3: T, gi: T): T {
         got = [g2, g3, gi];
         return g2.mul(2).add(g3.mul(3));
       }
@@ -166,12 +166,12 @@ describe("autograd.Function: ctx", () => {
   it("markNonDifferentiable output gets requiresGrad false and a zero gradient in backward", () => {
     let gi: T | null | undefined;
     class WithMask extends Function {
-      static forward(ctx: Ctx, x: T): T[] {
+      static override forward(ctx: Ctx, x: T): T[] {
         const mask = x.gt(0).to("float64");
         ctx.markNonDifferentiable(mask);
         return [x.mul(mask), mask];
       }
-      static backward(_ctx: Ctx, g: T, gMask: T): T {
+      static override backward(_ctx: Ctx, g: T, gMask: T): T {
         gi = gMask;
         return g.mul(1);
       }
@@ -186,11 +186,11 @@ describe("autograd.Function: ctx", () => {
   it("setMaterializeGrads(false) passes null for outputs that got no gradient", () => {
     let got: (T | null)[] = [];
     class Two extends Function {
-      static forward(ctx: Ctx, x: T): T[] {
+      static override forward(ctx: Ctx, x: T): T[] {
         ctx.setMaterializeGrads(false);
         return [x.mul(2), x.mul(3)];
       }
-      static backward(_ctx: Ctx, a: T | null, b: T | null): T {
+      static override backward(_ctx: Ctx, a: T | null, b: T | null): T {
         got = [a, b];
         return a ? a.mul(2) : b!.mul(3);
       }
@@ -203,14 +203,14 @@ describe("autograd.Function: ctx", () => {
   });
   it("markDirty: an in-place forward returns the input itself, rewrites its history and bumps its version", () => {
     class ReluInPlace extends Function {
-      static forward(ctx: Ctx, x: T): T {
+      static override forward(ctx: Ctx, x: T): T {
         const mask = x.gt(0).to(x.dtype);
         for (let i = 0; i < x.numel; ++i) if (x.storage[x.offset + i] < 0) x.storage[x.offset + i] = 0;
         ctx.markDirty(x);
         ctx.saveForBackward(mask);
         return x;
       }
-      static backward(ctx: Ctx, g: T): T {
+      static override backward(ctx: Ctx, g: T): T {
         return g.mul(ctx.savedTensors[0]!);
       }
     }
@@ -224,23 +224,27 @@ describe("autograd.Function: ctx", () => {
     expect(() => kept.sum().backward()).toThrow(/modified in place/);
     h.sum().backward();
     expectClose(w.grad!, [0, 1, 0]);
+    // Under noGrad nothing is recorded, but the version still moves: a node that saved the tensor refuses.
+    const v = f64([1, -1], true).mul(1), saver = v.mul(v);
+    tg.noGrad(() => ReluInPlace.apply(v));
+    expect(() => saver.sum().backward()).toThrow(/modified in place/);
   });
   it("markDirty on a leaf that requires grad throws; on a tensor not returned throws", () => {
     class Bad extends Function {
-      static forward(ctx: Ctx, x: T): T { ctx.markDirty(x); return x; }
-      static backward(_ctx: Ctx, g: T): T { return g; }
+      static override forward(ctx: Ctx, x: T): T { ctx.markDirty(x); return x; }
+      static override backward(_ctx: Ctx, g: T): T { return g; }
     }
     expect(() => Bad.apply(f64([1], true))).toThrow(/Bad: forward modified input 0 in place \(markDirty\), but it is a leaf that requires grad; clone\(\) it first/);
     class NotReturned extends Function {
-      static forward(ctx: Ctx, x: T): T { ctx.markDirty(x); return x.mul(1); }
-      static backward(_ctx: Ctx, g: T): T { return g; }
+      static override forward(ctx: Ctx, x: T): T { ctx.markDirty(x); return x.mul(1); }
+      static override backward(_ctx: Ctx, g: T): T { return g; }
     }
     expect(() => NotReturned.apply(f64([1], true).mul(1))).toThrow(/NotReturned: markDirty\(\) got a tensor that forward did not both take as input and return/);
   });
   it("an input returned unchanged (not dirty) gets a new handle; the user's tensor keeps its history", () => {
     class Identity extends Function {
-      static forward(_ctx: Ctx, x: T): T { return x; }
-      static backward(_ctx: Ctx, g: T): T { return g; }
+      static override forward(_ctx: Ctx, x: T): T { return x; }
+      static override backward(_ctx: Ctx, g: T): T { return g; }
     }
     const x = f64([1, 2], true);
     const y = Identity.apply(x);
@@ -253,20 +257,20 @@ describe("autograd.Function: ctx", () => {
 
 describe("autograd.Function: errors name the Function and the input", () => {
   class WrongCount extends Function {
-    static forward(_ctx: Ctx, x: T, y: T): T { return x.add(y); }
-    static backward(_ctx: Ctx, g: T): T[] { return [g]; }
+    static override forward(_ctx: Ctx, x: T, y: T): T { return x.add(y); }
+    static override backward(_ctx: Ctx, g: T): T[] { return [g]; }
   }
   class WrongShape extends Function {
-    static forward(_ctx: Ctx, x: T, bias: T): T { return x.add(bias); }
-    static backward(_ctx: Ctx, g: T): T[] { return [g, g]; }
+    static override forward(_ctx: Ctx, x: T, bias: T): T { return x.add(bias); }
+    static override backward(_ctx: Ctx, g: T): T[] { return [g, g]; }
   }
   class WrongDType extends Function {
-    static forward(_ctx: Ctx, x: T): T { return x.mul(2); }
-    static backward(_ctx: Ctx, g: T): T { return g.to("float32"); }
+    static override forward(_ctx: Ctx, x: T): T { return x.mul(2); }
+    static override backward(_ctx: Ctx, g: T): T { return g.to("float32"); }
   }
   class GradForNumber extends Function {
-    static forward(_ctx: Ctx, x: T, k: number): T { return x.mul(k); }
-    static backward(_ctx: Ctx, g: T): T[] { return [g, g]; }
+    static override forward(_ctx: Ctx, x: T, k: number): T { return x.mul(k); }
+    static override backward(_ctx: Ctx, g: T): T[] { return [g, g]; }
   }
   it("wrong number of gradients", () => {
     expect(() => WrongCount.apply(f64([1], true), f64([2], true)).sum().backward()).toThrow(
@@ -286,11 +290,11 @@ describe("autograd.Function: errors name the Function and the input", () => {
   });
   it("forward returning a non-tensor; a class without backward", () => {
     class NoTensor extends Function {
-      static forward(): T { return 3 as unknown as T; }
+      static override forward(): T { return 3 as unknown as T; }
     }
     expect(() => NoTensor.apply()).toThrow("NoTensor.forward returned number; return a Tensor or an array of Tensors");
     class NoBackward extends Function {
-      static forward(_ctx: Ctx, x: T): T { return x.mul(2); }
+      static override forward(_ctx: Ctx, x: T): T { return x.mul(2); }
     }
     expect(() => NoBackward.apply(f64([1], true)).sum().backward()).toThrow(/NoBackward.backward is not implemented/);
   });
@@ -298,22 +302,22 @@ describe("autograd.Function: errors name the Function and the input", () => {
 
 // Straight-through estimator: round in forward, identity in backward.
 class RoundSTE extends Function {
-  static forward(_ctx: Ctx, x: T): T {
+  static override forward(_ctx: Ctx, x: T): T {
     const r = x.clone();
     const s = r.storage;
     for (let i = 0; i < r.numel; ++i) s[i] = Math.round(s[i]);
     return r;
   }
-  static backward(_ctx: Ctx, g: T): T { return g; }
+  static override backward(_ctx: Ctx, g: T): T { return g; }
 }
 
 // Gradient reversal (domain-adversarial training): identity forward, -λ·g backward.
 class GradReverse extends Function {
-  static forward(ctx: Ctx, x: T, lambda: number): T {
+  static override forward(ctx: Ctx, x: T, lambda: number): T {
     ctx.lambda = lambda;
     return x.clone();
   }
-  static backward(ctx: Ctx, g: T): (T | null)[] {
+  static override backward(ctx: Ctx, g: T): (T | null)[] {
     return [g.mul(-(ctx.lambda as number)), null];
   }
 }
@@ -384,7 +388,7 @@ describe("autograd.Function: the classic custom gates", () => {
   it("inside noGrad a Function records nothing (and needsInputGrad is all false)", () => {
     let flags: readonly boolean[] = [true];
     class Probe extends MultiplyGate {
-      static forward(ctx: Ctx, x: T, y: T): T { flags = ctx.needsInputGrad; return super.forward(ctx, x, y); }
+      static override forward(ctx: Ctx, x: T, y: T): T { flags = ctx.needsInputGrad; return super.forward(ctx, x, y); }
     }
     const x = f64([1, 2], true);
     const z = tg.noGrad(() => Probe.apply(x, x));

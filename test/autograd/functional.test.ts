@@ -36,8 +36,8 @@ describe("jacobian: hand cases", () => {
   });
   it("of a custom Function uses its backward", () => {
     class Cube extends tg.autograd.Function {
-      static forward(ctx: tg.autograd.FunctionCtx, x: T): T { ctx.saveForBackward(x); return x.mul(x).mul(x); }
-      static backward(ctx: tg.autograd.FunctionCtx, g: T): T { const [x] = ctx.savedTensors as T[]; return g.mul(x).mul(x).mul(3); }
+      static override forward(ctx: tg.autograd.FunctionCtx, x: T): T { ctx.saveForBackward(x); return x.mul(x).mul(x); }
+      static override backward(ctx: tg.autograd.FunctionCtx, g: T): T { const [x] = ctx.savedTensors as T[]; return g.mul(x).mul(x).mul(3); }
     }
     expectClose(jacobian((v) => Cube.apply(v), t([1, 2])) as T, [[3, 0], [0, 12]]);
   });
