@@ -406,3 +406,38 @@ describe("autograd.Function: the classic custom gates", () => {
     expectClose(x.grad!, [5]);
   });
 });
+
+describe("autograd.Function: edge inputs", () => {
+  it("empty and 0-d tensors flow through forward and backward", () => {
+    const e = tg.zeros([0, 3], { dtype: "float64" }).requiresGrad_(true);
+    const z = MultiplyGate.apply(e, e);
+    expect(z.shape).toEqual([0, 3]);
+    z.sum().backward();
+    expect(e.grad!.shape).toEqual([0, 3]);
+    const s = f64(3, true);
+    MultiplyGate.apply(s, s).backward();
+    expect(s.grad!.shape).toEqual([]);
+    expect(s.grad!.item()).toBe(6);
+  });
+  it("NaN and ±inf propagate as the gate's own arithmetic says", () => {
+    const x = f64([NaN, Infinity, -0], true), y = f64([1, 2, 5], true);
+    MultiplyGate.apply(x, y).sum().backward();
+    expectClose(x.grad!, [1, 2, 5]);
+    expectClose(y.grad!, [NaN, Infinity, 0]);
+    expect(Object.is(y.grad!.data()[2], -0)).toBe(true);
+  });
+  it("a strided view as input (a transpose) gets its gradient in its own shape", () => {
+    const base = f64([[1, 2, 3], [4, 5, 6]], true);
+    const t = base.transpose(0, 1);
+    MultiplyGate.apply(t, t).sum().backward();
+    expectClose(base.grad!, [[2, 4, 6], [8, 10, 12]]);
+  });
+  it("float32 inputs: the gate runs in float32 and .grad is float32", () => {
+    const x = tg.tensor([1.5, -2], { requiresGrad: true }), y = tg.tensor([2, 4]);
+    const z = MultiplyGate.apply(x, y);
+    expect(z.dtype).toBe("float32");
+    z.sum().backward();
+    expect(x.grad!.dtype).toBe("float32");
+    expectClose(x.grad!, [2, 4]);
+  });
+});

@@ -34,6 +34,10 @@ describe("jacobian: hand cases", () => {
     expect(J.shape).toEqual([]);
     expect(J.item()).toBe(12);
   });
+  it("of an empty input or output is empty, shaped [...O, ...I]", () => {
+    expect((jacobian((v) => v.mul(2), tg.zeros([0], { dtype: "float64" })) as T).shape).toEqual([0, 0]);
+    expect((jacobian((v) => v.sum(), tg.zeros([0, 2], { dtype: "float64" })) as T).shape).toEqual([0, 2]);
+  });
   it("of a custom Function uses its backward", () => {
     class Cube extends tg.autograd.Function {
       static override forward(ctx: tg.autograd.FunctionCtx, x: T): T { ctx.saveForBackward(x); return x.mul(x).mul(x); }
