@@ -12,7 +12,7 @@ import { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { fmt, sameShape } from "../shape.js";
 import { noGrad } from "./grad-mode.js";
-import { needsGrad, record } from "./node.js";
+import { needsGrad, record, type Node } from "./node.js";
 import { bumpVersion } from "./version.js";
 
 /**
@@ -24,6 +24,7 @@ export class FunctionCtx {
   readonly needsInputGrad: readonly boolean[];
   #saved: (Tensor | null)[] = [];
   #savedLocked = false;
+  #node: Node | null = null;
   /** @internal */ nonDifferentiable = new Set<Tensor>();
   /** @internal */ dirty = new Set<Tensor>();
   /** @internal */ materializeGrads = true;
@@ -53,8 +54,13 @@ export class FunctionCtx {
     this.#saved = tensors.map((t) => t ?? null);
   }
 
-  /** The tensors given to saveForBackward, in order (PyTorch's `saved_tensors`). */
+  /**
+   * The tensors given to saveForBackward, in order (PyTorch's `saved_tensors`).
+   * @throws Error once a backward without retainGraph freed them.
+   */
   get savedTensors(): (Tensor | null)[] {
+    if (this.#node?.released)
+      throw new Error("savedTensors: the saved tensors were freed by backward(); pass {retainGraph: true} to the first backward to keep them");
     return this.#saved;
   }
 
@@ -86,6 +92,11 @@ export class FunctionCtx {
   /** @internal Called when forward returns: the saved list is final. */
   lockSaved(): void {
     this.#savedLocked = true;
+  }
+
+  /** @internal The node that holds the saved tensors (savedTensors refuses once it freed them). */
+  bind(node: Node | null): void {
+    this.#node = node;
   }
 }
 
@@ -170,6 +181,7 @@ function applyFunction(cls: typeof Function, args: unknown[]): Tensor | Tensor[]
     if (t) holder[`savedTensors[${i}]`] = t;
   });
   record(`${name}Backward`, outputs, tensors, holder, (h, grads) => runUserBackward(cls, name, h, grads, tensors.map(describeInput)), false);
+  ctx.bind(outputs[0]?.gradFn ?? null);
   outputs.forEach((o, i) => {
     if (o.dtype === "int32" || ctx.nonDifferentiable.has(outs[i] as Tensor)) {
       o.requiresGrad = false;

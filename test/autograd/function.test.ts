@@ -70,6 +70,12 @@ describe("autograd.Function: ctx", () => {
     z.backward();
     expectClose(x.grad!, [6, 8]);
     expect(() => z.backward()).toThrow(/backward through the graph a second time \(at MultiplyGateBackward\)/);
+    let kept: Ctx | null = null;
+    class Keeps extends MultiplyGate {
+      static override forward(ctx: Ctx, a: T, b: T): T { kept = ctx; return super.forward(ctx, a, b); }
+    }
+    Keeps.apply(x, y).sum().backward();
+    expect(() => kept!.savedTensors).toThrow(/savedTensors: the saved tensors were freed by backward\(\)/);
   });
   it("saveForBackward takes null, rejects non-tensors, and only works in forward", () => {
     let seen: unknown[] = [];
