@@ -2,6 +2,7 @@
 // "0.weight", "2.bias" as in PyTorch.
 import type { Tensor } from "../tensor.js";
 import { Module } from "./module.js";
+import { checkModule, indexedAt, indexedLength } from "./module-list.js";
 
 export class Sequential extends Module {
   constructor(...modules: Module[]) {
@@ -10,22 +11,18 @@ export class Sequential extends Module {
   }
 
   get length(): number {
-    let n = 0;
-    while (this.#get(n) !== undefined) ++n;
-    return n;
+    return indexedLength(this);
   }
 
   append(m: Module): this {
-    if (!(m instanceof Module)) throw new TypeError(`Sequential: expected a Module, got ${m === null ? "null" : typeof m}`);
+    checkModule("Sequential", m);
     this.registerModule(String(this.length), m);
     return this;
   }
 
   // The i-th child; negative i counts from the end.
   at(i: number): Module {
-    const n = this.length, k = i < 0 ? i + n : i;
-    if (!Number.isInteger(i) || k < 0 || k >= n) throw new RangeError(`Sequential.at: index ${i} is out of range for ${n} modules`);
-    return this.#get(k)!;
+    return indexedAt(this, i, "Sequential.at");
   }
 
   *[Symbol.iterator](): Generator<Module> {
@@ -42,10 +39,5 @@ export class Sequential extends Module {
       if (fused) ++i;
     }
     return x;
-  }
-
-  #get(i: number): Module | undefined {
-    const v = (this as Record<string, unknown>)[String(i)];
-    return v instanceof Module ? v : undefined;
   }
 }

@@ -9,6 +9,7 @@ import { linear } from "./functional.js";
 import { ReLU } from "./activation.js";
 import { linear as fusedLinear } from "../ops/fused.js";
 import { relu } from "../ops/elementwise.js";
+import { pyBool } from "./repr.js";
 
 export interface LinearOptions {
   bias?: boolean;
@@ -57,7 +58,7 @@ export class Linear extends Module {
     };
   }
 
-  override toString(): string {
-    return `Linear(inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null})`;
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 }

@@ -28,11 +28,13 @@ const NOT_OPS = new Set([
   // autograd and runtime control
   "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck",
   "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa",
+  // model inspection, checkpoints, random generators and moving tensors between threads (copies; never on the tape)
+  "summary", "Generator", "save", "load", "loadMetadata", "fromTransferable",
 ]);
-// Tensor methods that are not ops: bookkeeping, read-out, autograd.
+// Tensor methods that are not ops: bookkeeping, read-out, serialisation, autograd.
 const NOT_OP_METHODS = new Set([
   "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "registerHook", "registerPostAccumulateGradHook",
-  "dispose", "data", "item", "toArray", "toString", "size", "isContiguous",
+  "dispose", "data", "item", "toArray", "toString", "size", "isContiguous", "toJSON", "toTransferable",
 ]);
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
