@@ -25,6 +25,11 @@ async function compare(dtype: string) {
     }),
   );
   expect(ranks[1].weights).toEqual(ranks[0].weights);  // every rank holds exactly the same model
+  // Reverse order: the 10 output biases alone fill the 0.001 MiB first bucket; the rest share one.
+  expect(ranks[0].buckets).toEqual([10, 320 + 32 + 640]);
+  // With the engine's post-accumulate hooks every bucket has left before backward() returns.
+  const hooks = typeof (tg.Tensor.prototype as { registerPostAccumulateGradHook?: unknown }).registerPostAccumulateGradHook === "function";
+  expect(ranks[0].inFlightAfterBackward).toBe(hooks ? 2 : 0);
   return maxDiff;
 }
 

@@ -62,6 +62,20 @@ export class DistributedDataParallel extends Module {
     });
   }
 
+  /** Elements per gradient bucket, in the order the buckets are reduced. */
+  get bucketSizes(): number[] {
+    return this.#buckets.map((b) => b.flat.numel);
+  }
+
+  /**
+   * How many buckets' all-reduces are under way; right after backward() that is every bucket whose
+   * gradients were all produced, when the autograd engine has post-accumulate hooks (else 0).
+   */
+  get bucketsInFlight(): number {
+    return this.#buckets.filter((b) => b.pending).length;
+  }
+
+  /** Runs the wrapped module (PyTorch's `ddp(x)`). @throws Error before `ready` has resolved. */
   forward(...inputs: Tensor[]): Tensor {
     if (!this.#synced)
       throw new Error("DistributedDataParallel: await ddp.ready (rank 0's parameters are still being broadcast) before the first forward");

@@ -21,13 +21,16 @@ const net = ddpMode ? new tg.nn.parallel.DistributedDataParallel(model, { firstB
 if (ddpMode) await net.ready;
 const opt = new tg.optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
 const lossFn = new tg.nn.CrossEntropyLoss();
+let inFlightAfterBackward = 0;
 for (let step = 0; step < 20; ++step) {
   opt.zeroGrad();
   const loss = lossFn.forward(net.forward(xs), ys);
   loss.backward();
+  if (ddpMode && step === 0) inFlightAfterBackward = net.bucketsInFlight;
   if (ddpMode) await net.synchronize();
   opt.step();
 }
 const weights = Object.values(model.stateDict()).map((t) => Array.from(t.data()));
 if (ddpMode) await tg.distributed.destroyProcessGroup();
-console.log(JSON.stringify({ rank, keys: Object.keys(net.stateDict()), weights }));
+const buckets = ddpMode ? net.bucketSizes : [];
+console.log(JSON.stringify({ rank, keys: Object.keys(net.stateDict()), weights, buckets, inFlightAfterBackward }));
