@@ -1,82 +1,116 @@
-// tg.autograd.functional: Jacobians and vector-Jacobian products of a function of tensors, as
-// torch.autograd.functional computes them (by backward passes over the graph of one forward call).
+// tg.autograd.functional: Jacobians and vector-Jacobian products of a function of tensors
+// (PyTorch's torch.autograd.functional.jacobian / vjp), computed by reverse mode on the ordinary
+// tape: the function runs once on detached copies of the inputs, then one backward per output
+// element (jacobian) or one backward with the given v (vjp).
 import { Tensor } from "../tensor.js";
 import { fmt, sameShape } from "../shape.js";
-import { options } from "../options.js";
+import { enableGrad } from "./grad-mode.js";
 import { grad } from "./grad.js";
-import { dense, fill } from "../ops/kernels.js";
+import { options } from "../options.js";
 
-type Fn = (...xs: Tensor[]) => Tensor | Tensor[];
-
-// Fresh leaves holding the inputs' values, so the caller's tensors and their .grad stay untouched.
-function leaves(inputs: Tensor | Tensor[], op: string): Tensor[] {
-  const xs = Array.isArray(inputs) ? inputs : [inputs];
-  return xs.map((x, i) => {
-    if (!(x instanceof Tensor)) throw new TypeError(`${op}: input ${i} is not a Tensor`);
-    if (x.dtype === "int32") throw new TypeError(`${op}: input ${i} is int32; differentiate with respect to float tensors`);
-    return dense(x, x.dtype, true).requiresGrad_(true);
-  });
-}
-
-// f's outputs as a list, and whether f returned a list.
-function outputsOf(f: Fn, xs: Tensor[], op: string): { outs: Tensor[]; many: boolean } {
-  const out = f(...xs);
-  const outs = Array.isArray(out) ? out : [out];
-  outs.forEach((o, i) => {
-    if (!(o instanceof Tensor)) throw new TypeError(`${op}: the function must return a Tensor or an array of Tensors; output ${i} is ${typeof o}`);
-  });
-  return { outs, many: Array.isArray(out) };
-}
-
-// A zero gradient where an input does not affect an output.
-const orZeros = (g: Tensor | null, like: Tensor) => g ?? Tensor.empty(like.shape, like.dtype);
+type Tensors = Tensor | Tensor[];
 
 export interface JacobianOptions {
-  // Accepted for PyTorch's signature; the rows are always computed one backward pass each.
+  /** Accepted for PyTorch compatibility. tensorgrad has no vmap, so rows are computed one backward each either way; the result is the same. */
   vectorize?: boolean;
+  /** Must be false: tensorgrad's backward does not record a graph, so higher-order gradients are not available. */
+  createGraph?: boolean;
+  /** Throw when an output does not depend on an input (instead of returning zeros). */
+  strict?: boolean;
 }
+export type VjpOptions = Omit<JacobianOptions, "vectorize">;
 
-/**
- * The Jacobian of `f` at `inputs` (PyTorch's `torch.autograd.functional.jacobian`): for an output of shape
- * `[...O]` and an input of shape `[...I]`, a tensor `[...O, ...I]` of d output / d input. With one input and
- * one output, that tensor; with several, an array per output (of one tensor per input when inputs is an array).
- * @throws TypeError when an input is not a float tensor or f does not return tensors.
- */
-export function jacobian(f: Fn, inputs: Tensor | Tensor[], opts: JacobianOptions = {}): Tensor | Tensor[] | Tensor[][] {
-  options("jacobian", opts, ["vectorize"]);
-  const xs = leaves(inputs, "jacobian");
-  const { outs, many } = outputsOf(f, xs, "jacobian");
-  const perOutput = outs.map((o) => {
-    const rows = xs.map((x) => Tensor.empty([...o.shape, ...x.shape], x.dtype));
-    for (let i = 0; i < o.numel; ++i) {
-      const v = Tensor.empty(o.shape, o.dtype);
-      v.storage[i] = 1;
-      const gs = o.requiresGrad ? grad(o, xs, { gradOutputs: v, retainGraph: true, allowUnused: true }) : xs.map(() => null);
-      gs.forEach((g, k) => rows[k].storage.set(dense(orZeros(g, xs[k])).storage.subarray(0, xs[k].numel), i * xs[k].numel));
-    }
-    return Array.isArray(inputs) ? rows : rows[0];
+const asList = (x: Tensors, what: string, op: string): Tensor[] => {
+  const list = Array.isArray(x) ? x : [x];
+  list.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${what} ${i} is ${t === null ? "null" : typeof t}, not a Tensor`);
   });
-  return many ? (perOutput as Tensor[] | Tensor[][]) : perOutput[0];
+  return list;
+};
+
+// Checks the options, and runs f on detached inputs that require grad; returns inputs and outputs.
+function evaluate(op: string, f: (...xs: Tensor[]) => Tensors, inputs: Tensors, createGraph: boolean | undefined) {
+  if (createGraph)
+    throw new Error(`${op}: createGraph is not supported: tensorgrad's backward rules do not record a graph, so the result cannot be differentiated again`);
+  const xs = asList(inputs, "input", op).map((t, i) => {
+    if (t.dtype === "int32") throw new TypeError(`${op}: input ${i} is int32; only float tensors have gradients`);
+    return t.detach().requiresGrad_(true);
+  });
+  const out = enableGrad(() => f(...xs));
+  const outs = asList(out, "output of f", op);
+  return { xs, out, outs };
+}
+
+// Gradients of `outs` (weighted by `vs`) for each x; zeros (or, with strict, an error) where an
+// output does not depend on x.
+function pullBack(op: string, outs: Tensor[], vs: Tensor[], xs: Tensor[], strict: boolean, retainGraph: boolean): Tensor[] {
+  const live = outs.map((o, i) => i).filter((i) => outs[i].requiresGrad);
+  if (strict && live.length < outs.length)
+    throw new Error(`${op}: output ${outs.findIndex((o) => !o.requiresGrad)} of f does not depend on the inputs, which strict mode does not allow`);
+  const gs = live.length
+    ? grad(live.map((i) => outs[i]), xs, { gradOutputs: live.map((i) => vs[i]), retainGraph, allowUnused: true })
+    : xs.map(() => null);
+  return gs.map((g, j) => {
+    if (g) return g;
+    if (strict) throw new Error(`${op}: the output of f is independent of input ${j}, which strict mode does not allow`);
+    return Tensor.empty(xs[j].shape, xs[j].dtype);
+  });
 }
 
 /**
- * The vector-Jacobian product vᵀ·J of `f` at `inputs` (PyTorch's `torch.autograd.functional.vjp`): returns
- * `[outputs, vjp]`, with vjp shaped like inputs. `v` (one per output, same shapes) may be omitted when f
- * returns one element.
- * @throws Error when v is missing for a non-scalar output or has the wrong shape.
+ * The Jacobian of `f` at `inputs` (PyTorch's `torch.autograd.functional.jacobian`). For one input of
+ * shape `I` and one output of shape `O` it is a tensor of shape `[...O, ...I]`: `J[o..., i...] = ∂out[o...]/∂in[i...]`.
+ * With several inputs it is an array (one per input); with several outputs an array per output of
+ * those (`J[k][j]` = ∂out_k/∂in_j). dtype: the output's. Inputs are not modified; f sees detached copies.
+ * @param f a function of the inputs returning a Tensor or an array of Tensors.
+ * @param inputs a float Tensor or an array of them.
+ * @param opts `{vectorize = false, createGraph = false, strict = false}` (see JacobianOptions).
+ * @throws Error on an unknown option, createGraph: true, an int32 input, a non-tensor output, or (strict)
+ *   an output independent of an input.
  */
-export function vjp(f: Fn, inputs: Tensor | Tensor[], v?: Tensor | Tensor[]): [Tensor | Tensor[], Tensor | Tensor[]] {
-  const xs = leaves(inputs, "vjp");
-  const { outs, many } = outputsOf(f, xs, "vjp");
-  const vs = v === undefined ? outs.map((o) => {
-    if (o.numel !== 1) throw new Error(`vjp: the output has shape ${fmt(o.shape)}; pass v of that shape`);
-    return fill(Tensor.empty(o.shape, o.dtype), 1);
-  }) : Array.isArray(v) ? v : [v];
-  if (vs.length !== outs.length || vs.some((t, i) => !(t instanceof Tensor) || !sameShape(t.shape, outs[i].shape)))
-    throw new Error(`vjp: v must be ${outs.length} tensor(s) shaped like the outputs (${outs.map((o) => fmt(o.shape)).join(", ")})`);
-  const live = outs.map((o, i) => [o, vs[i]] as const).filter(([o]) => o.requiresGrad);
-  const gs = live.length ? grad(live.map(([o]) => o), xs, { gradOutputs: live.map(([, t]) => t), allowUnused: true }) : xs.map(() => null);
-  const result = gs.map((g, k) => orZeros(g, xs[k]));
-  const values = outs.map((o) => o.detach());
-  return [many ? values : values[0], Array.isArray(inputs) ? result : result[0]];
+export function jacobian(f: (...xs: Tensor[]) => Tensors, inputs: Tensors, opts?: JacobianOptions): Tensor | Tensor[] | Tensor[][] {
+  const { createGraph, strict = false } = options("jacobian", opts, ["vectorize", "createGraph", "strict"]);
+  const { xs, out, outs } = evaluate("jacobian", f, inputs, createGraph);
+  const perOutput = outs.map((o, k) => {
+    const jac = xs.map((x) => Tensor.empty([...o.shape, ...x.shape], o.dtype));
+    const onehot = Tensor.empty(o.shape, o.dtype);
+    const last = k === outs.length - 1;
+    for (let e = 0; e < o.numel; ++e) {
+      onehot.storage[e] = 1;
+      const rows = pullBack("jacobian", [o], [onehot], xs, strict, !(last && e === o.numel - 1));
+      onehot.storage[e] = 0;
+      rows.forEach((r, j) => jac[j].storage.set(r.data(), e * xs[j].numel));
+    }
+    return Array.isArray(inputs) ? jac : jac[0];
+  });
+  return Array.isArray(out) ? (perOutput as Tensor[][]) : perOutput[0];
+}
+
+/**
+ * The vector-Jacobian product vᵀ·J of `f` at `inputs` (PyTorch's `torch.autograd.functional.vjp`).
+ * Returns `[output, vjp]`: f's output (detached) and the gradient for each input (a Tensor for a Tensor
+ * input, an array for an array), each of its input's shape. `v` has the output's shape (one per output);
+ * it may be omitted when f returns one one-element tensor.
+ * @throws Error on a missing or misshapen v, an unknown option, createGraph: true, an int32 input, or
+ *   (strict) an output independent of an input.
+ */
+export function vjp(f: (...xs: Tensor[]) => Tensors, inputs: Tensors, v?: Tensors | null, opts?: VjpOptions): [Tensors, Tensors] {
+  const { createGraph, strict = false } = options("vjp", opts, ["createGraph", "strict"]);
+  const { xs, out, outs } = evaluate("vjp", f, inputs, createGraph);
+  let vs: Tensor[];
+  if (v == null) {
+    if (outs.length !== 1 || outs[0].numel !== 1)
+      throw new Error(`vjp: v may be omitted only when f returns a single one-element tensor; f returned shape${outs.length > 1 ? "s" : ""} ${outs.map((o) => fmt(o.shape)).join(", ")}`);
+    vs = [Tensor.empty(outs[0].shape, outs[0].dtype)];
+    vs[0].storage[0] = 1;
+  } else {
+    vs = asList(v, "v", "vjp");
+    if (vs.length !== outs.length) throw new Error(`vjp: got ${vs.length} v for ${outs.length} outputs of f; give one per output`);
+    vs.forEach((t, i) => {
+      if (!sameShape(t.shape, outs[i].shape)) throw new Error(`vjp: v ${i} has shape ${fmt(t.shape)} but output ${i} of f has shape ${fmt(outs[i].shape)}`);
+    });
+  }
+  const gs = pullBack("vjp", outs, vs, xs, strict, false);
+  const detached = Array.isArray(out) ? outs.map((o) => o.detach()) : outs[0].detach();
+  return [detached, Array.isArray(inputs) ? gs : gs[0]];
 }

@@ -32,7 +32,7 @@ export class Node {
   // should keep it (retainGrad). Created on first use.
   hooks: Map<number, GradHook>[] | null = null;
   retained: (Tensor | null)[] | null = null;
-  // The saved tensors (ctx's Tensor fields, or the list a user Function saved) with their storage
+  // The saved tensors (ctx's Tensor fields; a user Function's ctx holds its saveForBackward list) with their storage
   // versions at record time; null once released.
   private saved: { t: Tensor; version: number; as: string }[] | null = null;
   readonly savesTensors: boolean;
@@ -51,13 +51,11 @@ export class Node {
     private readonly rule: BackwardRule<object> | null,
     readonly numOutputs = 1,
     freshGrads = true,
-    savedList?: (Tensor | null)[],
   ) {
     this.freshGrads = freshGrads;
     const saved: { t: Tensor; version: number; as: string }[] = [];
     const keep = (t: unknown, as: string) => t instanceof Tensor && saved.push({ t, version: versionOf(t.storage), as });
-    if (savedList) savedList.forEach((t, i) => keep(t, `saved tensor ${i}`));
-    else if (ctx) for (const key in ctx) keep((ctx as Record<string, unknown>)[key], key);
+    if (ctx) for (const key in ctx) keep((ctx as Record<string, unknown>)[key], key);
     this.savesTensors = saved.length > 0;
     if (this.savesTensors) this.saved = saved;
   }

@@ -5,7 +5,8 @@ import { native } from "../native.js";
 import { checkShape, fmt, numelOf } from "../shape.js";
 import { fill } from "./kernels.js";
 import { options } from "../options.js";
-import { Generator } from "../generator.js";
+// Type only: generator.ts imports randint from here, so a value import would make a cycle.
+import type { Generator } from "../generator.js";
 
 export interface TensorOptions {
   dtype?: DType;
@@ -125,7 +126,7 @@ export function randint(low: number, high: number, shape: number[]): Tensor {
 export function randperm(n: number, opts: { generator?: Generator } = {}): Tensor {
   const { generator } = options("randperm", opts, ["generator"]);
   if (generator !== undefined) {
-    if (!(generator instanceof Generator)) throw new TypeError("randperm: generator must be a tg.Generator");
+    if (typeof (generator as Generator | null)?.randperm !== "function") throw new TypeError("randperm: generator must be a tg.Generator");
     return tensor(generator.randperm(checkShape([n], "randperm")[0]));
   }
   const t = Tensor.empty(checkShape([n], "randperm"), "int32");
