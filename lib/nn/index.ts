@@ -4,6 +4,7 @@ export { Parameter } from "./parameter.js";
 export { Linear, type LinearOptions } from "./linear.js";
 export { ReLU, Sigmoid, Tanh, LeakyReLU, ELU, GELU, Softmax, LogSoftmax, Identity } from "./activation.js";
 export { Sequential } from "./container.js";
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from "./pooling.js";
 export {
   CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, MultiMarginLoss,
 } from "./loss.js";
