@@ -43,3 +43,9 @@ export function allocStorage(dtype: DType, n: number, zero = true): Storage {
 export function releaseStorage(s: Storage): void {
   if (s.length > 0 && !slabs.has(s.buffer)) native.release(s);
 }
+
+// Marks a buffer that several tensors view (a loaded checkpoint's data) so that dispose() on one of
+// them leaves the others valid; the garbage collector frees it once none is left.
+export function markShared(buffer: ArrayBufferLike): void {
+  slabs.add(buffer);
+}
