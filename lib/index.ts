@@ -25,3 +25,4 @@ export { save, load, loadMetadata } from "./io/index.js";
 export * as io from "./io/index.js";
 export { fromTransferable, type TransferableTensor } from "./transfer.js";
 export * as worker from "./worker/index.js";
+export * as distributed from "./distributed/index.js";
