@@ -7,11 +7,10 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
-import { record } from "../autograd/node.js";
 import { bumpVersion } from "../autograd/version.js";
 import { options } from "../options.js";
 import { mul } from "./elementwise.js";
-import { dense, floatTensor, optionalParam, storageOf } from "./layer-input.js";
+import { dense, floatTensor, optionalParam, recordLayer, storageOf } from "./layer-input.js";
 
 export interface BatchNormOptions {
   /** Use (and update) batch statistics; default false, as torch.nn.functional.batch_norm. */
@@ -62,12 +61,24 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   native.batchNorm(xd.storage, y.storage, storageOf(w), storageOf(b), training ? rm?.storage ?? null : rm!.storage,
     training ? rv?.storage ?? null : rv!.storage, mean.storage, invstd.storage, N, C, L, training, momentum, eps);
   if (training) for (const r of [rm, rv]) if (r) bumpVersion(r.storage);
-  const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
-  return record(y, "BatchNormBackward", inputs, (g) => {
-    const gx = x.requiresGrad ? Tensor.output(x.shape, g.dtype) : null;
-    const gw = w?.requiresGrad ? Tensor.output([C], g.dtype) : null, gb = b?.requiresGrad ? Tensor.output([C], g.dtype) : null;
-    native.batchNormBackward(xd.storage, dense(g).storage, storageOf(w), mean.storage, invstd.storage, gx && gx.storage,
-      gw && gw.storage, gb && gb.storage, N, C, L, training);
-    return [gx, ...(w ? [gw] : []), ...(b ? [gb] : [])];
-  });
+  const ctx = { x: xd, w, mean, invstd, dims: [N, C, L], training, want: [x.requiresGrad, !!w?.requiresGrad, !!b?.requiresGrad] };
+  return recordLayer("BatchNormBackward", y, [x, w, b], ctx, batchNormRule);
+}
+
+interface BatchNormCtx {
+  x: Tensor;
+  w: Tensor | null;
+  mean: Tensor;
+  invstd: Tensor;
+  dims: number[];  // N, C, L
+  training: boolean;
+  want: boolean[];  // which of x, weight, bias need a gradient
+}
+
+function batchNormRule(c: BatchNormCtx, g: Tensor): (Tensor | null)[] {
+  const [N, C, L] = c.dims;
+  const [gx, gw, gb] = c.want.map((on, i) => (on ? Tensor.output(i === 0 ? c.x.shape : [C], g.dtype) : null));
+  native.batchNormBackward(c.x.storage, dense(g).storage, storageOf(c.w), c.mean.storage, c.invstd.storage, gx && gx.storage,
+    gw && gw.storage, gb && gb.storage, N, C, L, c.training);
+  return [gx, gw, gb];
 }

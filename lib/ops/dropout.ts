@@ -5,9 +5,8 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
-import { record } from "../autograd/node.js";
 import { options } from "../options.js";
-import { dense, floatTensor } from "./layer-input.js";
+import { dense, floatTensor, recordLayer } from "./layer-input.js";
 
 export interface DropoutOptions {
   /** Probability of zeroing a unit, in [0, 1]; default 0.5. */
@@ -24,11 +23,13 @@ function drop(op: string, x: Tensor, opts: DropoutOptions, units: number): Tenso
   const xd = dense(x);
   const y = Tensor.output(x.shape, x.dtype), mask = Tensor.output([units], x.dtype);
   native.dropout(xd.storage, y.storage, mask.storage, units, inner, p, true);
-  return record(y, `${op[0].toUpperCase()}${op.slice(1)}Backward`, [x], (g) => {
-    const gx = Tensor.output(x.shape, g.dtype);
-    native.dropout(dense(g).storage, gx.storage, mask.storage, units, inner, p, false);
-    return [gx];
-  });
+  return recordLayer(`${op[0].toUpperCase()}${op.slice(1)}Backward`, y, [x], { mask, inner, p }, dropoutRule);
+}
+
+function dropoutRule(c: { mask: Tensor; inner: number; p: number }, g: Tensor): Tensor[] {
+  const gx = Tensor.output(g.shape, g.dtype);
+  native.dropout(dense(g).storage, gx.storage, c.mask.storage, c.mask.numel, c.inner, c.p, false);
+  return [gx];
 }
 
 /**

@@ -3,12 +3,11 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt } from "../shape.js";
-import { record } from "../autograd/node.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { options } from "../options.js";
 import { max, min } from "./reduce.js";
 import { fillInto } from "./copy.js";
-import { dense, floatTensor } from "./layer-input.js";
+import { dense, floatTensor, recordLayer } from "./layer-input.js";
 
 export interface EmbeddingOptions {
   /** A row that maps to a constant vector: its gradient is always zero. Negative counts from the end. */
@@ -53,13 +52,16 @@ export function embedding(indices: Tensor, weight: Tensor, opts: EmbeddingOption
   const [num, dim] = weight.shape;
   const pad = paddingRow(o.paddingIdx, num, op);
   checkIndices(indices, num, weight);
-  const id = dense(indices).storage as Int32Array, n = indices.numel, wd = dense(weight);
+  const id = dense(indices).storage as Int32Array, n = indices.numel, wd = dense(weight);  // id holds exactly n
   const out = Tensor.output([...indices.shape, dim], weight.dtype);
   native.indexSelect(wd.storage, id, out.storage, 1, num, dim, n);
-  return record(out, "EmbeddingBackward", [weight], (g) => {
-    const gw = Tensor.empty(weight.shape, g.dtype);
-    native.indexAdd(dense(g).storage, id, gw.storage, 1, num, dim, n);
-    if (pad >= 0) fillInto({ shape: [dim], strides: [1], offset: pad * dim }, gw.storage, 0);
-    return [gw];
-  });
+  return recordLayer("EmbeddingBackward", out, [weight], { id, shape: weight.shape, pad }, embeddingRule);
+}
+
+function embeddingRule(c: { id: Int32Array; shape: number[]; pad: number }, g: Tensor): Tensor[] {
+  const [num, dim] = c.shape;
+  const gw = Tensor.empty(c.shape, g.dtype);
+  native.indexAdd(dense(g).storage, c.id, gw.storage, 1, num, dim, c.id.length);
+  if (c.pad >= 0) fillInto({ shape: [dim], strides: [1], offset: c.pad * dim }, gw.storage, 0);
+  return [gw];
 }

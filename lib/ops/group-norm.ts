@@ -5,9 +5,8 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt, numelOf, sameShape } from "../shape.js";
-import { record } from "../autograd/node.js";
 import { options } from "../options.js";
-import { dense, floatTensor, optionalParam, storageOf } from "./layer-input.js";
+import { dense, floatTensor, optionalParam, recordLayer, storageOf } from "./layer-input.js";
 
 // x as [N, C, L] normalised over blocks of C/G channels; w and b have C entries (or are null).
 function normalize(op: string, x: Tensor, N: number, C: number, L: number, G: number, w: Tensor | null, b: Tensor | null, eps: number): Tensor {
@@ -16,14 +15,25 @@ function normalize(op: string, x: Tensor, N: number, C: number, L: number, G: nu
   const y = Tensor.output(x.shape, x.dtype);
   const mean = Tensor.output([N * G], x.dtype), rstd = Tensor.output([N * G], x.dtype);
   native.groupNorm(xd.storage, y.storage, storageOf(w), storageOf(b), mean.storage, rstd.storage, N, C, L, G, eps);
-  const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
-  return record(y, `${op[0].toUpperCase()}${op.slice(1)}Backward`, inputs, (g) => {
-    const gx = x.requiresGrad ? Tensor.output(x.shape, g.dtype) : null;
-    const gw = w?.requiresGrad ? Tensor.output(w.shape, g.dtype) : null, gb = b?.requiresGrad ? Tensor.output(b.shape, g.dtype) : null;
-    native.groupNormBackward(xd.storage, dense(g).storage, storageOf(w), mean.storage, rstd.storage, gx && gx.storage,
-      gw && gw.storage, gb && gb.storage, N, C, L, G);
-    return [gx, ...(w ? [gw] : []), ...(b ? [gb] : [])];
-  });
+  const ctx = { x: xd, w, mean, rstd, dims: [N, C, L, G], want: [x.requiresGrad, !!w?.requiresGrad, !!b?.requiresGrad] };
+  return recordLayer(`${op[0].toUpperCase()}${op.slice(1)}Backward`, y, [x, w, b], ctx, groupNormRule);
+}
+
+interface GroupNormCtx {
+  x: Tensor;
+  w: Tensor | null;
+  mean: Tensor;
+  rstd: Tensor;
+  dims: number[];  // N, C, L, G
+  want: boolean[];  // which of x, weight, bias need a gradient
+}
+
+function groupNormRule(c: GroupNormCtx, g: Tensor): (Tensor | null)[] {
+  const [N, C, L, G] = c.dims;
+  const [gx, gw, gb] = c.want.map((on, i) => (on ? Tensor.output(i === 0 ? c.x.shape : c.w?.shape ?? [C], g.dtype) : null));
+  native.groupNormBackward(c.x.storage, dense(g).storage, storageOf(c.w), c.mean.storage, c.rstd.storage, gx && gx.storage,
+    gw && gw.storage, gb && gb.storage, N, C, L, G);
+  return [gx, gw, gb];
 }
 
 export interface NormOptions {

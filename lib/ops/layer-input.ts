@@ -2,6 +2,7 @@
 // each failure is an Error naming the op, the argument and the shapes involved.
 import { Tensor } from "../tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
+import { record } from "../autograd/node.js";
 import { fmt, sameShape } from "../shape.js";
 
 /** A float32/float64 tensor, or a TypeError naming `op` and `what`. */
@@ -44,4 +45,17 @@ export function dense(t: Tensor): Tensor {
 /** A dense tensor's storage, or null. */
 export function storageOf(t: Tensor | null): Tensor["storage"] | null {
   return t ? dense(t).storage : null;
+}
+
+/** A layer op's backward: from what it saved (ctx) and dL/d(output), one gradient per input slot. */
+export type LayerRule<C> = (ctx: C, g: Tensor) => (Tensor | null)[];
+
+/**
+ * Records `out` as made from `inputs` (null for an absent optional input) by a rule that reads only
+ * `ctx`: the shape of the engine's op records (record(name, outs, inputs, ctx, rule)), kept in this
+ * one place so the layer ops move to it by changing this function.
+ */
+export function recordLayer<C extends object>(name: string, out: Tensor, inputs: (Tensor | null)[], ctx: C, rule: LayerRule<C>): Tensor {
+  const present = inputs.filter((t): t is Tensor => t !== null);
+  return record(out, name, present, (g) => rule(ctx, g).filter((_, i) => inputs[i] !== null));
 }

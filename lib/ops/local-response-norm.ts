@@ -4,9 +4,8 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
-import { record } from "../autograd/node.js";
 import { options } from "../options.js";
-import { dense, floatTensor } from "./layer-input.js";
+import { dense, floatTensor, recordLayer } from "./layer-input.js";
 
 export interface LocalResponseNormOptions {
   alpha?: number;
@@ -34,9 +33,12 @@ export function localResponseNorm(x: Tensor, size: number, opts: LocalResponseNo
   const xd = dense(x);
   const y = Tensor.output(x.shape, x.dtype), scale = Tensor.output(x.shape, x.dtype);
   native.localResponseNorm(xd.storage, y.storage, scale.storage, N, C, L, size, alpha, beta, k);
-  return record(y, "LocalResponseNormBackward", [x], (g) => {
-    const gx = Tensor.output(x.shape, g.dtype);
-    native.localResponseNormBackward(xd.storage, dense(g).storage, scale.storage, gx.storage, N, C, L, size, alpha, beta, k);
-    return [gx];
-  });
+  return recordLayer("LocalResponseNormBackward", y, [x], { x: xd, scale, args: [N, C, L, size, alpha, beta, k] }, lrnRule);
+}
+
+function lrnRule(c: { x: Tensor; scale: Tensor; args: number[] }, g: Tensor): Tensor[] {
+  const gx = Tensor.output(c.x.shape, g.dtype);
+  const [N, C, L, size, alpha, beta, k] = c.args;
+  native.localResponseNormBackward(c.x.storage, dense(g).storage, c.scale.storage, gx.storage, N, C, L, size, alpha, beta, k);
+  return [gx];
 }

@@ -4,9 +4,8 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
-import { record } from "../autograd/node.js";
 import { options } from "../options.js";
-import { dense } from "./layer-input.js";
+import { dense, recordLayer } from "./layer-input.js";
 
 export type PadMode = "constant" | "reflect" | "replicate";
 const MODE: Record<PadMode, number> = { constant: 0, reflect: 1, replicate: 2 };
@@ -61,9 +60,11 @@ export function pad(x: Tensor, pad: number[], opts: PadOptions = {}): Tensor {
   const outer = numelOf(x.shape.slice(0, x.ndim - k));
   const out = Tensor.output(outShape, x.dtype);
   native.pad(MODE[mode], dense(x).storage, out.storage, outer, spec, value ?? 0);
-  return record(out, "PadBackward", [x], (g) => {
-    const gx = Tensor.output(x.shape, g.dtype);
-    native.padBackward(MODE[mode], dense(g).storage, gx.storage, outer, spec);
-    return [gx];
-  });
+  return recordLayer("PadBackward", out, [x], { mode: MODE[mode], shape: x.shape, outer, spec }, padRule);
+}
+
+function padRule(c: { mode: number; shape: number[]; outer: number; spec: Int32Array }, g: Tensor): Tensor[] {
+  const gx = Tensor.output(c.shape, g.dtype);
+  native.padBackward(c.mode, dense(g).storage, gx.storage, c.outer, c.spec);
+  return [gx];
 }

@@ -6,9 +6,8 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt } from "../shape.js";
-import { record } from "../autograd/node.js";
 import { options, pair } from "../options.js";
-import { dense, nchw } from "./layer-input.js";
+import { dense, nchw, recordLayer } from "./layer-input.js";
 
 /** A size as PyTorch takes an int or a tuple: `n` or `[h, w]`. */
 export type Size2 = number | [number, number];
@@ -34,6 +33,19 @@ function geometryArgs(x: Tensor, g: Geometry): Int32Array {
   return Int32Array.of(N * C, H, W, ...g.out, ...g.kernel, ...g.stride, ...g.padding, ...g.dilation, +g.countIncludePad, g.divisorOverride);
 }
 
+interface PoolCtx {
+  kind: Kind;
+  shape: number[];
+  args: Int32Array;
+  idx: Tensor | null;  // the arg-max positions (max kinds)
+}
+
+function poolRule(c: PoolCtx, gy: Tensor): Tensor[] {
+  const gx = Tensor.output(c.shape, gy.dtype);
+  native.pool2dBackward(c.kind, dense(gy).storage, c.idx && (c.idx.storage as Int32Array), gx.storage, c.args);
+  return [gx];
+}
+
 // Runs the kernel of `kind`, recording the backward; max kinds also save the arg-max indices.
 function pool(op: string, kind: Kind, x: Tensor, g: Geometry): Tensor {
   const [N, C] = x.shape;
@@ -42,11 +54,7 @@ function pool(op: string, kind: Kind, x: Tensor, g: Geometry): Tensor {
   const y = Tensor.output([N, C, ...g.out], x.dtype);
   const idx = isMax ? Tensor.output(y.shape, "int32") : null;
   native.pool2d(kind, xd.storage, y.storage, idx && (idx.storage as Int32Array), args);
-  return record(y, `${op}Backward`, [x], (gy) => {
-    const gx = Tensor.output(x.shape, gy.dtype);
-    native.pool2dBackward(kind, dense(gy).storage, idx && (idx.storage as Int32Array), gx.storage, args);
-    return [gx];
-  });
+  return recordLayer(`${op}Backward`, y, [x], { kind, shape: x.shape, args, idx }, poolRule);
 }
 
 // PyTorch's pooling_output_shape: with ceilMode the last window must start inside the input or
