@@ -1,13 +1,16 @@
-// tensorgrad's public surface: re-exports only.
+// tensorgrad's public surface: re-exports only. The ops exported here are exactly the ops defined
+// (lib/ops/define.ts) without `method: "only"`; test/ops/registry.test.ts checks the two agree.
 export { Tensor } from "./tensor.js";
 export type { DType } from "./dtype.js";
+export type {} from "./ops/methods.js";
 export * from "./ops/creation.js";
-export { add, sub, mul, div, neg, exp, log, sqrt, abs, sign, sigmoid, tanh, relu, leakyRelu, elu, gelu, pow, clamp,
+export { add, sub, mul, div, neg, exp, log, sqrt, abs, sign, sigmoid, tanh, relu, leakyRelu, elu, gelu, pow, square, clamp,
   maximum, minimum, eq, ne, gt, ge, lt, le, where } from "./ops/elementwise.js";
 export { sum, mean, max, min, argmax, argmin } from "./ops/reduce.js";
-export { reshape, view, transpose, permute, squeeze, unsqueeze, expand, flatten, narrow, slice, select, cat, stack } from "./ops/shape.js";
-export { indexSelect, gather } from "./ops/index.js";
+export { reshape, view, transpose, permute, squeeze, unsqueeze, expand, flatten, narrow, slice, select, cat, stack } from "./ops/views.js";
+export { indexSelect, gather } from "./ops/indexing.js";
 export { matmul } from "./ops/linalg.js";
+export { clone } from "./ops/copy.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { gradCheck } from "./autograd/gradcheck.js";

@@ -15,6 +15,9 @@ interface Constants {
   unaryOps: string[];
   binaryOps: string[];
   compareOps: string[];
+  // What each table rule reads besides g (bit masks): unary 1 = x, 2 = y; binary [dL/da, dL/db] with 1 = a, 2 = b.
+  unaryReads: number[];
+  binaryReads: [number, number][];
   isas: string[];
   maxDims: number;
   maxOperands: number;
@@ -67,6 +70,8 @@ export const native: Entries & Omit<Constants, "params" | "entrySpecs"> = Object
   unaryOps: addon.unaryOps,
   binaryOps: addon.binaryOps,
   compareOps: addon.compareOps,
+  unaryReads: addon.unaryReads,
+  binaryReads: addon.binaryReads,
   isas: addon.isas,
   maxDims: addon.maxDims,
   maxOperands: addon.maxOperands,

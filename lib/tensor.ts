@@ -1,41 +1,25 @@
 // The Tensor: a strided view (shape, strides, offset) over typed-array storage that native code
-// reads and writes in place, plus its autograd fields. Op methods forward to lib/ops/*, where
-// each op's forward call and backward rule sit side by side.
-import { ARRAY_TYPE, type DType, checkDType } from "./dtype.js";
-import type { Storage } from "./native.js";
+// reads and writes in place, plus its autograd fields. This module imports no op: ops are attached
+// to Tensor.prototype by their definitions (lib/ops/define.ts), and backward(), hooks and
+// retainGrad() by lib/autograd/tensor-autograd.ts, so no module's load order matters.
+import { ARRAY_TYPE, type DType } from "./dtype.js";
+import { native, type Storage } from "./native.js";
 import { allocStorage, releaseStorage } from "./storage.js";
-import { contiguousStrides, isContiguous, numelOf, type Shape } from "./shape.js";
+import { contiguousStrides, isContiguous, normalizeDim, numelOf, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
-import { runBackward } from "./autograd/backward.js";
-import { isGradEnabled } from "./autograd/grad-mode.js";
-import { bumpVersion } from "./autograd/version.js";
-import * as ew from "./ops/elementwise.js";
-import * as red from "./ops/reduce.js";
-import * as sh from "./ops/shape.js";
-import * as idx from "./ops/index.js";
-import { matmul } from "./ops/linalg.js";
-import { softmax, logSoftmax } from "./ops/softmax.js";
-import { clone, contiguous, copyTo, fillInto, toDType } from "./ops/copy.js";
 import { formatTensor } from "./format.js";
-import { toJSON, toTransferable, type TransferableTensor } from "./transfer.js";
 
-type Operand = Tensor | number;
-// PyTorch's `alpha` argument of add/sub: the other operand times alpha.
-const scaled = (o: Operand, alpha?: number): Operand =>
-  alpha === undefined ? o : typeof o === "number" ? o * alpha : ew.mul(o, alpha);
 export type NestedArray = number | NestedArray[];
-
-// In-place ops are not recorded on the tape, so a leaf being trained must not change that way.
-function checkInPlace(t: Tensor, op: string): void {
-  if (t.requiresGrad && t.isLeaf && isGradEnabled())
-    throw new Error(`${op}: a leaf tensor that requires grad cannot be changed in place; wrap the change in tg.noGrad(() => ...)`);
-}
 
 export class Tensor {
   readonly numel: number;
   requiresGrad = false;
   grad: Tensor | null = null;
+  // The node that made this tensor (null for a leaf), and which of its outputs this is.
   gradFn: Node | null = null;
+  outputNr = 0;
+  // A leaf's gradient-accumulation node, made when an op first reads the leaf (autograd/node.ts).
+  accumulator: Node | null = null;
 
   constructor(
     public storage: Storage,
@@ -65,25 +49,12 @@ export class Tensor {
     return this.gradFn === null;
   }
   size(dim?: number): number | number[] {
-    return dim === undefined ? [...this.shape] : this.shape[sh.dimOf(this, dim, "size")];
+    return dim === undefined ? [...this.shape] : this.shape[normalizeDim(dim, this.ndim, "size")];
   }
   isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
   }
 
-  // ---- autograd ----
-  // backward(), backward(grad), backward(grad, {retainGraph}) or backward({retainGraph}).
-  backward(gradOrOpts?: Tensor | { retainGraph?: boolean }, opts: { retainGraph?: boolean } = {}): void {
-    const given = gradOrOpts instanceof Tensor ? gradOrOpts : undefined;
-    if (gradOrOpts !== undefined && !(gradOrOpts instanceof Tensor)) opts = gradOrOpts;
-    if (!this.requiresGrad)
-      throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
-    if (!given && this.numel !== 1)
-      throw new Error(`backward: grad can be implicitly created only for a tensor with one element, this one has shape [${this.shape.join(", ")}]; pass a gradient of that shape`);
-    const grad = given ?? Tensor.empty(this.shape, this.dtype);
-    if (!given) fillInto(grad, grad.storage, 1);
-    runBackward([this], [grad], opts);
-  }
   detach(): Tensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype);
   }
@@ -91,11 +62,6 @@ export class Tensor {
     if (!this.isLeaf) throw new Error("requiresGrad_: only leaf tensors can change requiresGrad; use detach() first");
     if (on && this.dtype === "int32") throw new Error("requiresGrad_: only float tensors can require gradients (this one is int32)");
     this.requiresGrad = on;
-    return this;
-  }
-  retainGrad(): this {
-    if (!this.requiresGrad) throw new Error("retainGrad: this tensor does not require grad, so it never gets one");
-    if (this.gradFn) this.gradFn.retained = this;
     return this;
   }
   // Frees the storage now rather than at the next garbage collection; the tensor is unusable
@@ -111,8 +77,9 @@ export class Tensor {
   // ---- read-out ----
   // Contiguous copy of the elements as a typed array of this dtype (never this tensor's own storage).
   data(): Storage {
-    const c = this.contiguous(true);
-    return c === this ? c.storage.slice(0, c.numel) : c.storage;
+    const out = allocStorage(this.dtype, this.numel, false);
+    native.copy(this.shape, [this, { shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 }], this.storage, out);
+    return out;
   }
   item(): number {
     if (this.numel !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape [${this.shape.join(", ")}]`);
@@ -136,107 +103,4 @@ export class Tensor {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
-  /** What JSON.stringify writes: `{dtype, shape, data}`, data flat in row-major order. */
-  toJSON(): { dtype: DType; shape: number[]; data: number[] } {
-    return toJSON(this);
-  }
-  /**
-   * A copy to send to another thread: `{dtype, shape, buffer}`; post it with `[t.buffer]` as the
-   * transfer list and rebuild with `tg.fromTransferable()`. The tensor itself is untouched.
-   */
-  toTransferable(): TransferableTensor {
-    return toTransferable(this);
-  }
-
-  // ---- conversion and copies ----
-  to(dtype: DType): Tensor {
-    return toDType(this, checkDType(dtype, "to"));
-  }
-  float(): Tensor { return this.to("float32"); }
-  double(): Tensor { return this.to("float64"); }
-  int(): Tensor { return this.to("int32"); }
-  // `dense` also asks for a tensor that owns its storage from offset 0 (what some kernels need).
-  contiguous(dense = false): Tensor {
-    return contiguous(this, dense);
-  }
-  clone(): Tensor {
-    return clone(this);
-  }
-  fill_(value: number): this {
-    checkInPlace(this, "fill_");
-    fillInto(this, this.storage, value);
-    bumpVersion(this.storage);
-    return this;
-  }
-  zero_(): this {
-    return this.fill_(0);
-  }
-  copy_(src: Tensor): this {
-    checkInPlace(this, "copy_");
-    copyTo(src, this);
-    bumpVersion(this.storage);
-    return this;
-  }
-
-  // ---- elementwise ----
-  add(o: Operand, alpha?: number): Tensor { return ew.add(this, scaled(o, alpha)); }
-  sub(o: Operand, alpha?: number): Tensor { return ew.sub(this, scaled(o, alpha)); }
-  mul(o: Operand): Tensor { return ew.mul(this, o); }
-  div(o: Operand): Tensor { return ew.div(this, o); }
-  maximum(o: Operand): Tensor { return ew.maximum(this, o); }
-  minimum(o: Operand): Tensor { return ew.minimum(this, o); }
-  pow(p: number): Tensor { return ew.pow(this, p); }
-  neg(): Tensor { return ew.neg(this); }
-  exp(): Tensor { return ew.exp(this); }
-  log(): Tensor { return ew.log(this); }
-  sqrt(): Tensor { return ew.sqrt(this); }
-  abs(): Tensor { return ew.abs(this); }
-  sign(): Tensor { return ew.sign(this); }
-  square(): Tensor { return ew.mul(this, this); }
-  sigmoid(): Tensor { return ew.sigmoid(this); }
-  tanh(): Tensor { return ew.tanh(this); }
-  relu(): Tensor { return ew.relu(this); }
-  leakyRelu(negativeSlope = 0.01): Tensor { return ew.leakyRelu(this, negativeSlope); }
-  elu(alpha = 1): Tensor { return ew.elu(this, alpha); }
-  gelu(): Tensor { return ew.gelu(this); }
-  clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
-  eq(o: Operand): Tensor { return ew.eq(this, o); }
-  ne(o: Operand): Tensor { return ew.ne(this, o); }
-  gt(o: Operand): Tensor { return ew.gt(this, o); }
-  ge(o: Operand): Tensor { return ew.ge(this, o); }
-  lt(o: Operand): Tensor { return ew.lt(this, o); }
-  le(o: Operand): Tensor { return ew.le(this, o); }
-
-  // ---- reductions ----
-  sum(dim?: number | number[], keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
-  mean(dim?: number | number[], keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
-  max(dim?: number, keepdim = false): Tensor { return red.max(this, dim, keepdim); }
-  min(dim?: number, keepdim = false): Tensor { return red.min(this, dim, keepdim); }
-  argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
-  argmin(dim?: number, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
-
-  // ---- shape ----
-  reshape(...shape: (number | number[])[]): Tensor { return sh.reshape(this, sh.shapeArgs(shape)); }
-  view(...shape: (number | number[])[]): Tensor { return sh.view(this, sh.shapeArgs(shape)); }
-  transpose(d0: number, d1: number): Tensor { return sh.transpose(this, d0, d1); }
-  t(): Tensor {
-    if (this.ndim > 2) throw new Error(`t: expects a tensor with <= 2 dims, got ${this.ndim}; use transpose(d0, d1)`);
-    return this.ndim < 2 ? this : sh.transpose(this, 0, 1);
-  }
-  permute(...dims: (number | number[])[]): Tensor { return sh.permute(this, sh.shapeArgs(dims)); }
-  squeeze(dim?: number): Tensor { return sh.squeeze(this, dim); }
-  unsqueeze(dim: number): Tensor { return sh.unsqueeze(this, dim); }
-  expand(...shape: (number | number[])[]): Tensor { return sh.expand(this, sh.shapeArgs(shape)); }
-  expandAs(o: Tensor): Tensor { return sh.expand(this, o.shape); }
-  flatten(startDim = 0, endDim = -1): Tensor { return sh.flatten(this, startDim, endDim); }
-  narrow(dim: number, start: number, length: number): Tensor { return sh.narrow(this, dim, start, length); }
-  slice(dim: number, start?: number, end?: number, step = 1): Tensor { return sh.slice(this, dim, start, end, step); }
-  select(dim: number, index: number): Tensor { return sh.select(this, dim, index); }
-  indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
-  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
-
-  // ---- linear algebra and softmax ----
-  matmul(o: Tensor): Tensor { return matmul(this, o); }
-  softmax(dim: number): Tensor { return softmax(this, dim); }
-  logSoftmax(dim: number): Tensor { return logSoftmax(this, dim); }
 }

@@ -14,6 +14,25 @@ export interface TransferableTensor {
   buffer: ArrayBuffer;
 }
 
+declare module "./tensor.js" {
+  interface Tensor {
+    /** What JSON.stringify writes: `{dtype, shape, data}`, data flat in row-major order. */
+    toJSON(): { dtype: DType; shape: number[]; data: number[] };
+    /**
+     * A copy to send to another thread: `{dtype, shape, buffer}`; post it with `[t.buffer]` as the
+     * transfer list and rebuild with `tg.fromTransferable()`. The tensor itself is untouched.
+     */
+    toTransferable(): TransferableTensor;
+  }
+}
+// Attached here, not written in tensor.ts, so that tensor.ts imports nothing that imports it.
+Tensor.prototype.toJSON = function (this: Tensor) {
+  return toJSON(this);
+};
+Tensor.prototype.toTransferable = function (this: Tensor) {
+  return toTransferable(this);
+};
+
 export function toTransferable(t: Tensor): TransferableTensor {
   const copy = new ARRAY_TYPE[t.dtype](t.data());  // always a buffer of its own
   return { dtype: t.dtype, shape: [...t.shape], buffer: copy.buffer as ArrayBuffer };

@@ -817,6 +817,15 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unaryOps", name_list(env, kUnaryOpNames, int(UnaryOp::count)));
   exports.Set("binaryOps", name_list(env, kBinaryOpNames, int(BinaryOp::count)));
   exports.Set("compareOps", name_list(env, kCompareOpNames, int(CompareOp::count)));
+  Napi::Array unary_reads = Napi::Array::New(env), binary_reads = Napi::Array::New(env);
+  for (int i = 0; i < int(UnaryOp::count); ++i) unary_reads.Set(uint32_t(i), kUnaryOpReads[i]);
+  for (int i = 0; i < int(BinaryOp::count); ++i) {
+    Napi::Array pair = Napi::Array::New(env, 2);
+    pair.Set(0u, kBinaryOpReads[i][0]), pair.Set(1u, kBinaryOpReads[i][1]);
+    binary_reads.Set(uint32_t(i), pair);
+  }
+  exports.Set("unaryReads", unary_reads);
+  exports.Set("binaryReads", binary_reads);
   exports.Set("isas", name_list(env, kIsaNames, int(Isa::count)));
   exports.Set("maxDims", kMaxDims);
   exports.Set("maxOperands", kMaxOperands);

@@ -46,10 +46,14 @@ export function render(specs, isas) {
     "// The addon's functions as it exports them. Strided entries read their layouts from `params`.",
     "export interface RawEntries {",
   ];
-  for (const n of names) {
-    const s = specs[n];
-    lines.push(`  ${n}(${s.args.map(param).join(", ")}): ${TS_RESULT[s.returns]};`);
-  }
+  // One method signature per entry; `bound`: as lib/ calls it (a strided entry's layout first).
+  const signatures = (bound) =>
+    names.map((n) => {
+      const s = specs[n];
+      const lead = bound && s.layout ? ["shape: readonly number[]", "operands: readonly (Strided | null)[]"] : [];
+      return `  ${n}(${[...lead, ...s.args.map(param)].join(", ")}): ${TS_RESULT[s.returns]};`;
+    });
+  lines.push(...signatures(false));
   lines.push(
     "}",
     "",
@@ -57,11 +61,7 @@ export function render(specs, isas) {
     "// (null for an absent operand) and writes them in the same call.",
     "export interface Entries {",
   );
-  for (const n of names) {
-    const s = specs[n];
-    const lead = s.layout ? ["shape: readonly number[]", "operands: readonly (Strided | null)[]"] : [];
-    lines.push(`  ${n}(${[...lead, ...s.args.map(param)].join(", ")}): ${TS_RESULT[s.returns]};`);
-  }
+  lines.push(...signatures(true));
   lines.push(
     "}",
     "",

@@ -1,9 +1,10 @@
 // tg.autograd.grad: gradients of outputs with respect to chosen inputs, returned rather than
-// accumulated into .grad.
+// accumulated into .grad. Only nodes on a path from the outputs to the inputs run.
 import { Tensor } from "../tensor.js";
 import { fmt, sameShape } from "../shape.js";
-import { runBackward } from "./backward.js";
-import { fillInto } from "../ops/copy.js";
+import { runBackward } from "./engine.js";
+import { edgeOf } from "./node.js";
+import { fill } from "../ops/kernels.js";
 
 export interface GradOptions {
   gradOutputs?: Tensor | Tensor[];
@@ -13,13 +14,19 @@ export interface GradOptions {
 
 const list = (t: Tensor | Tensor[]) => (Array.isArray(t) ? t : [t]);
 
+/**
+ * The gradients of `outputs` with respect to `inputs` (PyTorch's `torch.autograd.grad`), one per input,
+ * without touching any `.grad`. `gradOutputs` (dL/doutput, one per output, same shapes) may be omitted for
+ * one-element outputs. `allowUnused` gives null for an input the outputs do not depend on.
+ * @throws Error when an output or input does not require grad, a gradOutput is missing or misshapen, or an
+ *   input is unused and allowUnused is not set.
+ */
 export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
   const outs = list(outputs), ins = list(inputs);
-  const gouts = opts.gradOutputs ? list(opts.gradOutputs) : outs.map((o) => {
+  const given = opts.gradOutputs !== undefined;
+  const gouts = given ? list(opts.gradOutputs!) : outs.map((o) => {
     if (o.numel !== 1) throw new Error(`autograd.grad: output of shape ${fmt(o.shape)} is not a scalar; pass gradOutputs`);
-    const g = Tensor.empty(o.shape, o.dtype);
-    fillInto(g, g.storage, 1);
-    return g;
+    return fill(Tensor.empty(o.shape, o.dtype), 1);
   });
   if (gouts.length !== outs.length || !gouts.every((g) => g instanceof Tensor))
     throw new Error(`autograd.grad: gradOutputs must be ${outs.length} tensor(s), one per output`);
@@ -30,10 +37,8 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`autograd.grad: input ${i} does not require grad`);
   });
-  const capture = new Map<Tensor, Tensor | null>(ins.map((t) => [t, null]));
-  runBackward(outs, gouts, { retainGraph: opts.retainGraph }, capture);
-  return ins.map((t, i) => {
-    const g = capture.get(t) ?? null;
+  const grads = runBackward(outs, gouts, outs.map(() => given), { retainGraph: opts.retainGraph }, ins.map(edgeOf));
+  return grads.map((g, i) => {
     if (!g && !opts.allowUnused)
       throw new Error(`autograd.grad: input ${i} was not used to compute the outputs; pass {allowUnused: true} to get null for it`);
     return g;

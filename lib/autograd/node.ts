@@ -1,61 +1,162 @@
-// A node on the tape: the op that made a tensor, its inputs, and its local backward rule.
-// The rule closes over what it saved from the forward pass; dropping the rule after backward
-// frees those saved tensors.
-import type { Tensor } from "../tensor.js";
+// A node of the autograd graph: one recorded op (or, for a leaf tensor, the accumulation into its
+// .grad). A node holds only what its backward rule needs:
+//   - `next`: an edge per input — the node that made that input and which of its outputs it was —
+//     never the input tensor itself, so intermediate results are freed as soon as user code drops them;
+//   - `ctx`: the values the rule reads. Tensor-valued fields of ctx are the saved tensors: their
+//     storage versions are recorded here and checked before the rule runs (PyTorch's version
+//     counter), so only what a rule reads can make it refuse to run.
+// Built-in ops (lib/ops/define.ts) and user-defined Functions create nodes through record().
+import { Tensor } from "../tensor.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { versionOf } from "./version.js";
 
-// Given dL/d(output), returns dL/d(input) for each input (null where an input needs none).
-export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
+// Gradients of a node's outputs -> gradients of its inputs, one per edge (null where none flows).
+export type BackwardRule<C> = (ctx: C, grads: (Tensor | null)[]) => (Tensor | null)[];
+
+// A hook on a tensor's gradient (Tensor.registerHook): may return a replacement.
+export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+
+export interface Edge {
+  readonly node: Node;
+  readonly output: number;
+  // The input's shape, to check the gradient a rule returns for it.
+  readonly shape: readonly number[];
+}
+
+let sequence = 0;
 
 export class Node {
-  // Set by retainGrad(): the non-leaf output whose .grad should be kept.
-  retained: Tensor | null = null;
-
-  // Storage versions of the inputs and the output when the op ran (see version.ts).
-  private readonly versions: number[];
+  // Creation order: the engine runs later nodes first when several are ready (as PyTorch does).
+  readonly seq = ++sequence;
+  // Per output: hooks on that output's gradient (Tensor.registerHook), and the tensor whose .grad
+  // should keep it (retainGrad). Created on first use.
+  hooks: Map<number, GradHook>[] | null = null;
+  retained: (Tensor | null)[] | null = null;
+  // The saved tensors (ctx's Tensor fields, or the list a user Function saved) with their storage
+  // versions at record time; null once released.
+  private saved: { t: Tensor; version: number; as: string }[] | null = null;
+  readonly savesTensors: boolean;
+  // Whether the rule may keep the gradients it returns without copying them: true for built-in
+  // rules, which return fresh tensors or views of what they were given; false for user Functions.
+  readonly freshGrads: boolean;
+  // On an AccumulateGrad node: the leaf it accumulates into, and the hooks to call after it did
+  // (Tensor.registerPostAccumulateGradHook).
+  leaf: Tensor | null = null;
+  postHooks: Map<number, (leaf: Tensor) => void> | null = null;
 
   constructor(
     readonly name: string,
-    public inputs: Tensor[],
-    public backward: BackwardFn | null,
-    private readonly output: Tensor,
+    public next: (Edge | null)[],
+    public ctx: object | null,
+    private readonly rule: BackwardRule<object> | null,
+    readonly numOutputs = 1,
+    freshGrads = true,
+    savedList?: (Tensor | null)[],
   ) {
-    this.versions = inputs.map((t) => versionOf(t.storage));
-    this.versions.push(versionOf(output.storage));
+    this.freshGrads = freshGrads;
+    const saved: { t: Tensor; version: number; as: string }[] = [];
+    const keep = (t: unknown, as: string) => t instanceof Tensor && saved.push({ t, version: versionOf(t.storage), as });
+    if (savedList) savedList.forEach((t, i) => keep(t, `saved tensor ${i}`));
+    else if (ctx) for (const key in ctx) keep((ctx as Record<string, unknown>)[key], key);
+    this.savesTensors = saved.length > 0;
+    if (this.savesTensors) this.saved = saved;
   }
 
-  // Throws if an input or the output was modified in place after this op recorded it: the
-  // backward rule would read changed values and give a silently wrong gradient.
+  // Whether apply() can no longer run: a backward without retainGraph released what it saved.
+  get released(): boolean {
+    return this.savesTensors && this.saved === null;
+  }
+
+  // Throws if a saved tensor was modified in place after the op recorded it: the rule would read
+  // changed values and give a silently wrong gradient.
   checkVersions(): void {
-    const all = [...this.inputs, this.output];
-    all.forEach((t, i) => {
-      if (versionOf(t.storage) !== this.versions[i])
+    for (const { t, version, as } of this.saved ?? [])
+      if (versionOf(t.storage) !== version)
         throw new Error(
-          `backward: a tensor of shape [${t.shape.join(", ")}] needed by ${this.name} was modified in place after it was ` +
-            `used (fill_/zero_/copy_ or an optimizer step); clone() it before changing it, or change it after backward().`,
+          `backward: a tensor of shape [${t.shape.join(", ")}] saved by ${this.name} (as ${as}) was modified in place after it ` +
+            `was saved (fill_/zero_/copy_ or an optimizer step); clone() it before changing it, or change it after backward().`,
         );
-    });
   }
 
-  get freed(): boolean {
-    return this.backward === null;
+  apply(grads: (Tensor | null)[]): (Tensor | null)[] {
+    if (this.released)
+      throw new Error(
+        `backward: trying to backward through the graph a second time (at ${this.name}); its saved tensors were ` +
+          `freed after the first backward. Pass {retainGraph: true} to the first backward() if you need to run it twice.`,
+      );
+    this.checkVersions();
+    return this.rule ? this.rule(this.ctx!, grads) : [];
   }
 
-  free(): void {
-    this.backward = null;
-    this.inputs = [];
+  // Drops what the rule saved (after a backward without retainGraph). A rule that saved no tensor
+  // can run again, as in PyTorch.
+  release(): void {
+    if (this.saved) this.saved = this.ctx = null;
+  }
+
+  addHook(output: number, hook: GradHook): RemovableHandle {
+    this.hooks ??= Array.from({ length: this.numOutputs }, () => new Map());
+    return addTo(this.hooks[output], hook);
+  }
+
+  addPostHook(hook: (leaf: Tensor) => void): RemovableHandle {
+    return addTo((this.postHooks ??= new Map()), hook);
   }
 }
 
-// Records `out` as produced by `name` from `inputs` when grad mode is on and any input requires
-// grad. Returns `out` so ops can end with `return record(...)`.
-export function record(out: Tensor, name: string, inputs: Tensor[], backward: BackwardFn): Tensor {
-  if (!isGradEnabled()) return out;
-  let needs = false;
-  for (const t of inputs) needs ||= t.requiresGrad;
-  if (!needs) return out;
-  out.requiresGrad = true;
-  out.gradFn = new Node(name, inputs, backward, out);
-  return out;
+// What registering a hook returns (PyTorch's RemovableHandle).
+export interface RemovableHandle {
+  remove(): void;
+}
+
+let hookId = 0;
+function addTo<H>(map: Map<number, H>, hook: H): RemovableHandle {
+  const key = ++hookId;
+  map.set(key, hook);
+  return { remove: () => void map.delete(key) };
+}
+
+// The edge a gradient for `t` travels along: to the node that made it, or to its leaf accumulator.
+// Null when t needs no gradient.
+export function edgeOf(t: Tensor): Edge | null {
+  if (!t.requiresGrad) return null;
+  if (t.gradFn) return { node: t.gradFn, output: t.outputNr, shape: t.shape };
+  return { node: accumulatorOf(t), output: 0, shape: t.shape };
+}
+
+// A leaf's accumulation node (PyTorch's AccumulateGrad): made on first use and kept on the leaf,
+// so every op that reads the leaf, and every hook on it, shares one.
+export function accumulatorOf(leaf: Tensor): Node {
+  if (!leaf.accumulator) leaf.accumulator = new Node("AccumulateGrad", [], null, null);
+  leaf.accumulator.leaf = leaf;
+  return leaf.accumulator;
+}
+
+// Whether an op on these inputs must be recorded: grad mode is on and some input requires grad.
+export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t && t.requiresGrad) return true;
+  return false;
+}
+
+// Records `outs` as made by one op from `inputs` (null entries for absent optional inputs), with
+// `ctx` what its rule reads. Does nothing unless needsGrad(inputs). Returns outs[0].
+export function record<C extends object>(
+  name: string,
+  outs: Tensor[],
+  inputs: readonly (Tensor | null | undefined)[],
+  ctx: C,
+  rule: BackwardRule<C>,
+  freshGrads = true,
+): Tensor {
+  if (needsGrad(inputs)) {
+    const next = inputs.map((t) => (t ? edgeOf(t) : null));
+    const node = new Node(name, next, ctx, rule as BackwardRule<object>, outs.length, freshGrads);
+    outs.forEach((o, i) => {
+      o.requiresGrad = true;
+      o.gradFn = node;
+      o.outputNr = i;
+    });
+  }
+  return outs[0];
 }

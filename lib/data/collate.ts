@@ -1,7 +1,7 @@
 // defaultCollate: a list of samples into one batch, as torch.utils.data.default_collate does.
 import { Tensor } from "../tensor.js";
 import { tensor } from "../ops/creation.js";
-import { stack } from "../ops/shape.js";
+import { stack } from "../ops/views.js";
 import { fmt } from "../shape.js";
 
 function kind(v: unknown): string {

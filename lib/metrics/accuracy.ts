@@ -8,7 +8,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { options } from "../options.js";
 import { add, eq, lt, mul, ne, sub, gt } from "../ops/elementwise.js";
 import { sum } from "../ops/reduce.js";
-import { gather } from "../ops/index.js";
+import { gather } from "../ops/indexing.js";
 import { arange } from "../ops/creation.js";
 import { checkClassTargets, checkFloat } from "../ops/loss.js";
 

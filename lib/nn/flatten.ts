@@ -2,7 +2,7 @@
 import { Tensor } from "../tensor.js";
 import { fmt, normalizeDim } from "../shape.js";
 import { options } from "../options.js";
-import { flatten, reshape } from "../ops/shape.js";
+import { flatten, reshape } from "../ops/views.js";
 import { Module } from "./module.js";
 import { pyTuple } from "./repr.js";
 

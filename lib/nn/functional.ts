@@ -3,7 +3,7 @@ import { linear as fusedLinear } from "../ops/fused.js";
 import type { Tensor } from "../tensor.js";
 import { matmul } from "../ops/linalg.js";
 import { add } from "../ops/elementwise.js";
-import { transpose } from "../ops/shape.js";
+import { transpose } from "../ops/views.js";
 import { fmt } from "../shape.js";
 
 export { relu, leakyRelu, elu, gelu, sigmoid, tanh } from "../ops/elementwise.js";
@@ -25,7 +25,7 @@ export { localResponseNorm, type LocalResponseNormOptions } from "../ops/local-r
 export { dropout, dropout2d, type DropoutOptions } from "../ops/dropout.js";
 export { embedding, type EmbeddingOptions } from "../ops/embedding.js";
 export { pad, type PadMode, type PadOptions } from "../ops/pad.js";
-export { flatten } from "../ops/shape.js";
+export { flatten } from "../ops/views.js";
 export { cosineEmbeddingLoss, marginRankingLoss, hingeEmbeddingLoss, type MarginLossOptions } from "../ops/contrastive-loss.js";
 
 // x·Wᵀ + b for x [..., in], weight [out, in], bias [out]. A 2-D input takes the fused native op

@@ -27,12 +27,6 @@ export class RemovableHandle {
   }
 }
 
-/** True when `m` has any forward hook or pre-hook (Sequential then skips its fused Linear→ReLU path). */
-export function hasForwardHooks(m: Module): boolean {
-  const h = registry.get(m);
-  return h !== undefined && h.pre.size + h.post.size > 0;
-}
-
 /** Adds a hook of `kind` to `m`. @throws TypeError when `hook` is not a function. */
 export function addForwardHook(m: Module, kind: "pre" | "post", hook: ForwardPreHook<any> | ForwardHook<any>): RemovableHandle {
   if (typeof hook !== "function")

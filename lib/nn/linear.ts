@@ -6,6 +6,9 @@ import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 import { kaimingUniform_, uniform_ } from "./init.js";
 import { linear } from "./functional.js";
+import { ReLU } from "./activation.js";
+import { linear as fusedLinear } from "../ops/fused.js";
+import { relu } from "../ops/elementwise.js";
 import { pyBool } from "./repr.js";
 
 export interface LinearOptions {
@@ -42,6 +45,17 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias ?? undefined);
+  }
+
+  // Linear then ReLU as one native op (bias and ReLU applied around one GEMM) when this layer and the
+  // ReLU both run their own forward (a subclass or a hooked module may have replaced it) and the input
+  // is a 2-D batch the fused kernel takes; otherwise the two steps.
+  override fuseWith(next: Module | undefined): ((x: Tensor) => Tensor) | null {
+    if (!(next instanceof ReLU) || next.forward !== ReLU.prototype.forward || this.forward !== Linear.prototype.forward) return null;
+    return (x) => {
+      const fusible = x.ndim === 2 && x.dtype === this.weight.dtype && x.shape[1] === this.inFeatures;
+      return fusible ? fusedLinear(x, this.weight, this.bias ?? undefined, { relu: true }) : relu(this.forward(x));
+    };
   }
 
   override extraRepr(): string {

@@ -33,6 +33,16 @@ export abstract class Module {
 
   abstract forward(...inputs: Tensor[]): Tensor;
 
+  /**
+   * For Sequential: a function computing this module and then `next` in one step, or null (the default:
+   * Sequential then runs them one after the other). A layer overrides it when it can absorb what follows
+   * into its own kernel, with values and gradients equal to the two modules run apart (Linear absorbs a
+   * following ReLU into its GEMM). Not part of PyTorch's API.
+   */
+  fuseWith(next: Module | undefined): ((x: Tensor) => Tensor) | null {
+    return null;
+  }
+
   // PyTorch's `module(x)`: runs forward.
   call(...inputs: Parameters<this["forward"]>): Tensor {
     return this.forward(...(inputs as Tensor[]));

@@ -1,50 +1,91 @@
-// Copies: materialising views (contiguous, clone), dtype conversion, and copy_ into a view.
+// Copies: materialising views (contiguous, clone), dtype conversion, and the in-place writes
+// fill_/zero_/copy_ (not recorded; refused on a leaf that requires grad, and counted by the
+// version counter so a rule that saved the tensor refuses to run).
 //   contiguous / clone:  dx = g
-//   to(dtype):           dx = g.to(x.dtype)
+//   to(dtype):           dx = g converted back to x's dtype
 import { Tensor } from "../tensor.js";
-import type { DType } from "../dtype.js";
-import { native } from "../native.js";
-import { fmt, broadcastShapes, sameShape, type Strided } from "../shape.js";
-import { record } from "../autograd/node.js";
+import { checkDType, type DType } from "../dtype.js";
+import { fmt, broadcastShapes, sameShape } from "../shape.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { bumpVersion } from "../autograd/version.js";
+import { defineOp } from "./define.js";
+import { checkTensor } from "./check.js";
+import { convert, copyInto, dense, fill } from "./kernels.js";
+import { args, vals } from "./samples.js";
 
-// dst[...] = src broadcast to dst's shape, converting dtype. Not recorded on the tape.
-export function copyInto(src: Tensor, dst: Tensor): void {
-  native.copy(dst.shape, [src, dst], src.storage, dst.storage);
-}
+const x23 = () => args(vals([2, 3]));
 
-export function clone(x: Tensor): Tensor {
-  const out = Tensor.output(x.shape, x.dtype);
-  copyInto(x, out);
-  return record(out, "CloneBackward", [x], (g) => [g]);
-}
+export const clone = defineOp({
+  name: "clone", doc: "a copy with its own storage", method: true, sample: x23,
+  forward(x: Tensor): Tensor {
+    return this.record(dense(checkTensor(x, "clone"), x.dtype, true), [x], {});
+  },
+  backward: (_c: object, g) => [g],
+});
 
 // `dense`: also require the tensor to own its storage from offset 0, as kernels on flat
 // buffers (softmax, cross-entropy, indexing, optimizers) do.
-export function contiguous(x: Tensor, dense = false): Tensor {
-  if (x.isContiguous() && (!dense || (x.offset === 0 && x.storage.length === x.numel))) return x;
-  return clone(x);
+export const contiguous = defineOp({
+  name: "contiguous", doc: "x itself if contiguous, else a contiguous copy", method: "only", sample: () => args(vals([2, 3]).t()),
+  forward(x: Tensor, dense = false): Tensor {
+    if (x.isContiguous() && (!dense || (x.offset === 0 && x.storage.length === x.numel))) return x;
+    return clone(x);
+  },
+});
+
+interface ToCtx {
+  dtype: DType;
 }
 
-export function toDType(x: Tensor, dtype: DType): Tensor {
-  if (x.dtype === dtype) return x;
-  const out = Tensor.output(x.shape, dtype);
-  copyInto(x, out);
-  if (dtype === "int32") return out;
-  return record(out, "ToCopyBackward", [x], (g) => [g.to(x.dtype)]);
+export const to = defineOp({
+  name: "to", doc: "x converted to dtype (x itself if it already has it)", method: "only", node: "ToCopyBackward0",
+  sample: () => args(vals([2, 3]), "float64"),
+  forward(x: Tensor, dtype: DType): Tensor {
+    const d = checkDType(dtype, "to");
+    if (x.dtype === d) return x;
+    const out = convert(x, d);
+    return d === "int32" ? out : this.record(out, [x], { dtype: x.dtype });
+  },
+  backward: (c: ToCtx, g) => [convert(g, c.dtype)],
+});
+
+export const float = defineOp({
+  name: "float", doc: "x.to(\"float32\")", method: "only", sample: x23, check: { eps: 1e-3, atol: 1e-4, rtol: 1e-2 },
+  forward: (x: Tensor): Tensor => to(x, "float32"),
+});
+export const double = defineOp({ name: "double", doc: "x.to(\"float64\")", method: "only", sample: x23, forward: (x: Tensor): Tensor => to(x, "float64") });
+export const int = defineOp({ name: "int", doc: "x.to(\"int32\") (truncates)", method: "only", differentiable: false, forward: (x: Tensor): Tensor => to(x, "int32") });
+
+// In-place ops are not recorded on the tape, so a leaf being trained must not change that way.
+function checkInPlace(t: Tensor, op: string): void {
+  if (t.requiresGrad && t.isLeaf && isGradEnabled())
+    throw new Error(`${op}: a leaf tensor that requires grad cannot be changed in place; wrap the change in tg.noGrad(() => ...)`);
 }
 
-// In-place copy of src (broadcast) into dst, as torch's copy_; not differentiable.
-export function copyTo(src: Tensor, dst: Tensor): void {
-  const shape = broadcastShapes(src.shape, dst.shape, "copy_");
-  if (!sameShape(shape, dst.shape))
-    throw new Error(`copy_: source of shape ${fmt(src.shape)} cannot be broadcast to destination ${fmt(dst.shape)}`);
-  if (dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0))
-    throw new Error(`copy_: the destination (shape ${fmt(dst.shape)}) is an expanded view whose elements overlap; copy into a contiguous tensor`);
-  const same = src.storage === dst.storage && src.offset === dst.offset && sameShape(src.strides, dst.strides) && sameShape(src.shape, dst.shape);
-  if (!same) copyInto(src, dst);
-}
+export const fill_ = defineOp({
+  name: "fill_", doc: "every element set to value, in place", method: "only", differentiable: false,
+  forward(x: Tensor, value: number): Tensor {
+    checkInPlace(x, "fill_");
+    fill(x, value);
+    bumpVersion(x.storage);
+    return x;
+  },
+});
+export const zero_ = defineOp({ name: "zero_", doc: "every element set to 0, in place", method: "only", differentiable: false, forward: (x: Tensor): Tensor => fill_(x, 0) });
 
-// Sets every element `t` covers (a tensor or any strided view of `storage`) to value.
-export function fillInto(t: Strided, storage: Tensor["storage"], value: number): void {
-  native.fill(t.shape, [t], storage, value);
-}
+export const copy_ = defineOp({
+  name: "copy_", doc: "src (broadcast) copied into x, in place", method: "only", differentiable: false,
+  forward(dst: Tensor, src: Tensor): Tensor {
+    checkInPlace(dst, "copy_");
+    checkTensor(src, "copy_", "source");
+    const shape = broadcastShapes(src.shape, dst.shape, "copy_");
+    if (!sameShape(shape, dst.shape))
+      throw new Error(`copy_: source of shape ${fmt(src.shape)} cannot be broadcast to destination ${fmt(dst.shape)}`);
+    if (dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0))
+      throw new Error(`copy_: the destination (shape ${fmt(dst.shape)}) is an expanded view whose elements overlap; copy into a contiguous tensor`);
+    const same = src.storage === dst.storage && src.offset === dst.offset && sameShape(src.strides, dst.strides) && sameShape(src.shape, dst.shape);
+    if (!same) copyInto(src, dst);
+    bumpVersion(dst.storage);
+    return dst;
+  },
+});

@@ -3,9 +3,9 @@ import { Tensor, type NestedArray } from "../tensor.js";
 import { checkDType, dtypeOf, type DType } from "../dtype.js";
 import { native } from "../native.js";
 import { checkShape, fmt, numelOf } from "../shape.js";
-import { fillInto } from "./copy.js";
 import { options } from "../options.js";
 import { Generator } from "../generator.js";
+import { fill } from "./kernels.js";
 
 export interface TensorOptions {
   dtype?: DType;
@@ -56,7 +56,7 @@ export function tensor(data: Data, opts: DataOptions = {}): Tensor {
 
 export function full(shape: number[], value: number, opts: TensorOptions = {}): Tensor {
   const t = Tensor.empty(checkShape(shape, "full"), checkDType(opts.dtype ?? "float32", "full"));
-  if (value !== 0) fillInto(t, t.storage, value);
+  if (value !== 0) fill(t, value);
   return finish(t, opts);
 }
 export const zeros = (shape: number[], opts: TensorOptions = {}) => full(shape, 0, opts);
@@ -87,7 +87,7 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 
 export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
   const t = zeros([n, m], opts);
-  fillInto({ shape: [Math.min(n, m)], strides: [m + 1], offset: 0 }, t.storage, 1);
+  fill(new Tensor(t.storage, [Math.min(n, m)], [m + 1], 0, t.dtype), 1);
   return t;
 }
 

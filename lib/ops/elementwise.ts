@@ -1,24 +1,25 @@
-// Elementwise ops. Each forward is one native call over broadcast strides (no expanded copies);
-// the local derivatives live in the C++ op tables (native/kernels/elementwise/*.h), so here each
-// op names its rule:
-//   add: (g, g)   sub: (g, -g)   mul: (g·b, g·a)   div: (g/b, -g·a/b²)
-//   maximum/minimum: g to the larger/smaller input, split evenly on ties
-//   where(c, a, b): (g where c, g where not c)
+// Elementwise ops. Each forward is one native call over broadcast strides (no expanded copies). The
+// forward values and local derivatives live in the C++ op tables (native/kernels/elementwise/*.h),
+// which also say what each rule reads (native.unaryReads / binaryReads): a node saves exactly that,
+// so add, sub, neg, addScalar… save nothing, exp/tanh/sigmoid/relu save their output, log its input.
 // Gradients of broadcast operands are summed back to the operand's shape (sumTo).
 import { Tensor } from "../tensor.js";
 import { isFloat, promote, type DType } from "../dtype.js";
-import { BINARY, COMPARE, UNARY, native } from "../native.js";
+import { UNARY, BINARY, native } from "../native.js";
 import { broadcastShapes } from "../shape.js";
 import { record } from "../autograd/node.js";
-import { sumTo } from "./reduce.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { options } from "../options.js";
+import { defineOp } from "./define.js";
+import { checkTensor } from "./check.js";
+import {
+  binaryGradKernel, binaryKernel, compareKernel, convert, scalarTensor, sumTo, unaryGradKernel, unaryKernel, whereKernel,
+} from "./kernels.js";
+import { args, ints, positive, vals } from "./samples.js";
 
 export type Operand = Tensor | number;
 
-export function scalarTensor(v: number, dtype: DType): Tensor {
-  const t = Tensor.empty([], dtype);
-  t.storage[0] = v;
-  return t;
-}
+const x23 = () => args(vals([2, 3]));
 
 // A number beside tensor `like` as a 0-d tensor: a fractional number next to an int32 tensor
 // becomes float32, so the op then promotes as PyTorch does (int32 [0, 1] < 0.5 is [1, 0]).
@@ -26,89 +27,101 @@ function scalarFor(v: number, like: Tensor): Tensor {
   return scalarTensor(v, like.dtype === "int32" && !Number.isInteger(v) ? "float32" : like.dtype);
 }
 
-export function checkTensor(x: unknown, op: string): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof x}`);
-  return x;
-}
-
-// ---- unary ----
+// ---- unary (one kernel per row of the C++ unary table) ----
 
 // Ops that keep int32 inputs int32 (given integer scalars); all others compute in float32.
 const INT_OK = new Set(["neg", "abs", "sign", "relu", "addScalar", "mulScalar", "rsubScalar", "clamp"]);
+const int32Scalar = (v: number) => Number.isInteger(v) && Math.abs(v) <= 2 ** 31;
 
-function unaryForward(name: string, x: Tensor, a: number, b: number): Tensor {
-  const out = Tensor.output(x.shape, x.dtype);
-  native.unary(x.shape, [x, out], UNARY[name], x.storage, out.storage, a, b);
-  return out;
+interface UnaryCtx {
+  kernel: string;
+  x: Tensor | null;
+  y: Tensor | null;
+  a: number;
+  b: number;
+}
+const unaryRule = (c: UnaryCtx, [g]: (Tensor | null)[]) => [unaryGradKernel(c.kernel, c.x, c.y, g!, c.a, c.b)];
+
+// Runs `kernel` of the unary table on x and records node `node` keeping what the table's rule reads.
+function unary(kernel: string, op: string, x: Tensor, a = 0, b = 0): Tensor {
+  checkTensor(x, op);
+  if (x.dtype === "int32" && !(INT_OK.has(kernel) && int32Scalar(a) && int32Scalar(b))) x = convert(x, "float32");
+  const y = unaryKernel(kernel, x, a, b);
+  if (!x.requiresGrad || !isGradEnabled()) return y;
+  const reads = native.unaryReads[UNARY[kernel]];
+  return record(nodeName(op), [y], [x], { kernel, x: reads & 1 ? x : null, y: reads & 2 ? y : null, a, b }, unaryRule);
 }
 
-export function unaryGrad(name: string, x: Tensor, y: Tensor, g: Tensor, a: number, b: number): Tensor {
-  const out = Tensor.output(x.shape, x.dtype);
-  native.unaryBackward(x.shape, [x, y, g, out], UNARY[name], x.storage, y.storage, g.storage, out.storage, a, b);
-  return out;
+const nodeName = (op: string) => `${op[0].toUpperCase()}${op.slice(1)}Backward0`;
+
+// An op that is one row of the unary table with no parameters.
+function unaryOp(name: string, doc: string, sample = x23) {
+  return defineOp({ name, doc, method: true, sample, forward: (x: Tensor): Tensor => unary(name, name, x) });
 }
 
-function unary(name: string, x: Tensor, a = 0, b = 0): Tensor {
-  checkTensor(x, name);
-  const int32Scalar = (v: number) => Number.isInteger(v) && Math.abs(v) <= 2 ** 31;
-  if (x.dtype === "int32" && !(INT_OK.has(name) && int32Scalar(a) && int32Scalar(b))) x = x.to("float32");
-  const y = unaryForward(name, x, a, b);
-  return record(y, name, [x], (g) => [unaryGrad(name, x, y, g, a, b)]);
+export const neg = unaryOp("neg", "−x");
+export const exp = unaryOp("exp", "eˣ");
+export const log = unaryOp("log", "natural logarithm", () => [positive([2, 3])]);
+export const sqrt = unaryOp("sqrt", "square root", () => [positive([2, 3])]);
+export const abs = unaryOp("abs", "|x| (gradient 0 at 0)");
+export const sign = unaryOp("sign", "−1, 0 or 1 (gradient 0)");
+export const sigmoid = unaryOp("sigmoid", "1 / (1 + e⁻ˣ)");
+export const tanh = unaryOp("tanh", "hyperbolic tangent");
+export const relu = unaryOp("relu", "max(x, 0)");
+export const gelu = unaryOp("gelu", "x·Φ(x), the exact (erf) form");
+
+export const leakyRelu = defineOp({
+  name: "leakyRelu", doc: "x where x > 0, else negativeSlope·x (default 0.01)", method: true,
+  sample: () => args(vals([2, 3]), 0.2),
+  forward: (x: Tensor, negativeSlope = 0.01): Tensor => unary("leakyRelu", "leakyRelu", x, negativeSlope),
+});
+
+export const elu = defineOp({
+  name: "elu", doc: "x where x > 0, else alpha·(eˣ − 1) (default alpha 1)", method: true, sample: x23,
+  forward: (x: Tensor, alpha = 1): Tensor => unary("elu", "elu", x, alpha),
+});
+
+export const pow = defineOp({
+  name: "pow", doc: "xᵖ for a number p", method: true, sample: () => args(positive([2, 3]), 2.5),
+  forward(x: Tensor, p: number): Tensor {
+    if (typeof p !== "number") throw new TypeError("pow: the exponent must be a number");
+    return unary("pow", "pow", x, p);
+  },
+});
+
+export const square = defineOp({
+  name: "square", doc: "x² (as x·x)", method: true, sample: x23,
+  forward: (x: Tensor): Tensor => mul(x, x),
+});
+
+export const clamp = defineOp({
+  name: "clamp", doc: "x limited to [min, max] (either may be null)", method: true, sample: () => args(vals([2, 3]), -0.5, 0.5),
+  forward(x: Tensor, min?: number | null, max?: number | null): Tensor {
+    if (min == null && max == null) throw new Error("clamp: at least one of min and max must be given");
+    let lo = min ?? -Infinity, hi = max ?? Infinity;
+    const intBound = (v: number) => Number.isInteger(v) || !Number.isFinite(v);
+    if (checkTensor(x, "clamp").dtype === "int32" && intBound(lo) && intBound(hi)) {
+      lo = Math.max(lo, -2147483648);  // int32 kernels cannot hold ±Infinity
+      hi = Math.min(hi, 2147483647);
+    }
+    return unary("clamp", "clamp", x, lo, hi);
+  },
+});
+
+// ---- binary (one kernel per row of the C++ binary table) ----
+
+interface BinaryCtx {
+  kernel: string;
+  a: Tensor | null;  // the (promoted) operands, where a needed gradient's rule reads them
+  b: Tensor | null;
+  ga: Meta | null;   // shape and dtype of each input whose gradient is needed
+  gb: Meta | null;
 }
 
-export const neg = (x: Tensor) => unary("neg", x);
-export const exp = (x: Tensor) => unary("exp", x);
-export const log = (x: Tensor) => unary("log", x);
-export const sqrt = (x: Tensor) => unary("sqrt", x);
-export const abs = (x: Tensor) => unary("abs", x);
-export const sign = (x: Tensor) => unary("sign", x);
-export const sigmoid = (x: Tensor) => unary("sigmoid", x);
-export const tanh = (x: Tensor) => unary("tanh", x);
-export const relu = (x: Tensor) => unary("relu", x);
-export const gelu = (x: Tensor) => unary("gelu", x);
-export const leakyRelu = (x: Tensor, negativeSlope = 0.01) => unary("leakyRelu", x, negativeSlope);
-export const elu = (x: Tensor, alpha = 1) => unary("elu", x, alpha);
-
-export function pow(x: Tensor, p: number): Tensor {
-  if (typeof p !== "number") throw new TypeError("pow: the exponent must be a number");
-  return unary("pow", x, p);
+function binaryRule(c: BinaryCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
+  const [ga, gb] = binaryGradKernel(c.kernel, c.a, c.b, g!);
+  return [c.ga && gradFor(ga, c.ga), c.gb && gradFor(gb, c.gb)];
 }
-
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
-  if (min == null && max == null) throw new Error("clamp: at least one of min and max must be given");
-  let lo = min ?? -Infinity, hi = max ?? Infinity;
-  const intBound = (v: number) => Number.isInteger(v) || !Number.isFinite(v);
-  if (x.dtype === "int32" && intBound(lo) && intBound(hi)) {
-    lo = Math.max(lo, -2147483648);  // int32 kernels cannot hold ±Infinity
-    hi = Math.min(hi, 2147483647);
-  }
-  return unary("clamp", x, lo, hi);
-}
-
-// ---- binary ----
-
-function binaryForward(name: string, a: Tensor, b: Tensor, shape: number[]): Tensor {
-  const out = Tensor.output(shape, a.dtype);
-  native.binary(shape, [a, b, out], BINARY[name], a.storage, b.storage, out.storage);
-  return out;
-}
-
-// dL/da and dL/db over the broadcast shape, from the native table, then summed to each shape.
-function binaryGrads(name: string, a: Tensor, b: Tensor, g: Tensor): Tensor[] {
-  const shape = g.shape;
-  const ga = Tensor.output(shape, a.dtype), gb = Tensor.output(shape, a.dtype);
-  native.binaryBackward(shape, [a, b, g, ga, gb], BINARY[name], a.storage, b.storage, g.storage, ga.storage, gb.storage);
-  return [sumTo(ga, a.shape), sumTo(gb, b.shape)];
-}
-
-const BINARY_GRAD: Record<string, (a: Tensor, b: Tensor, g: Tensor) => (Tensor | null)[]> = {
-  add: (a, b, g) => [a.requiresGrad ? sumTo(g, a.shape) : null, b.requiresGrad ? sumTo(g, b.shape) : null],
-  sub: (a, b, g) => [a.requiresGrad ? sumTo(g, a.shape) : null, b.requiresGrad ? sumTo(neg(g), b.shape) : null],
-  mul: (a, b, g) => binaryGrads("mul", a, b, g),
-  div: (a, b, g) => binaryGrads("div", a, b, g),
-  maximum: (a, b, g) => binaryGrads("maximum", a, b, g),
-  minimum: (a, b, g) => binaryGrads("minimum", a, b, g),
-};
 
 // Tensor-scalar forms as one unary kernel: x op s, and s op x.
 const SCALAR_RIGHT: Record<string, (s: number) => [string, number]> = {
@@ -124,79 +137,122 @@ const SCALAR_LEFT: Record<string, (s: number) => [string, number]> = {
   div: (s) => ["rdivScalar", s],
 };
 
-// Brings two tensors to a common dtype, as PyTorch promotes (true division gives floats).
-function promoted(name: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
-  let d = promote(a.dtype, b.dtype);
-  if (name === "div" && !isFloat(d)) d = "float32";
-  return [a.to(d), b.to(d)];
-}
-
 function binary(name: string, a: Operand, b: Operand): Tensor {
   if (typeof a === "number" && typeof b === "number") throw new TypeError(`${name}: at least one operand must be a Tensor`);
   if (typeof b === "number" && SCALAR_RIGHT[name]) {
-    const [op, s] = SCALAR_RIGHT[name](b);
-    return unary(op, a as Tensor, s);
+    const [kernel, s] = SCALAR_RIGHT[name](b);
+    return unary(kernel, name, checkTensor(a, name), s);
   }
   if (typeof a === "number" && SCALAR_LEFT[name]) {
-    const [op, s] = SCALAR_LEFT[name](a);
-    return unary(op, b as Tensor, s);
+    const [kernel, s] = SCALAR_LEFT[name](a);
+    return unary(kernel, name, checkTensor(b, name), s);
   }
-  let x = typeof a === "number" ? scalarFor(a, checkTensor(b, name)) : checkTensor(a, name);
-  let y = typeof b === "number" ? scalarFor(b, x) : checkTensor(b, name);
-  if (x.dtype !== y.dtype || (name === "div" && x.dtype === "int32")) [x, y] = promoted(name, x, y);
-  const out = binaryForward(name, x, y, broadcastShapes(x.shape, y.shape, name));
-  return record(out, name, [x, y], (g) => BINARY_GRAD[name](x, y, g));
+  const x = typeof a === "number" ? scalarFor(a, checkTensor(b, name)) : checkTensor(a, name);
+  const y = typeof b === "number" ? scalarFor(b, x) : checkTensor(b, name);
+  // PyTorch's promotion; true division gives floats.
+  let d = promote(x.dtype, y.dtype);
+  if (name === "div" && !isFloat(d)) d = "float32";
+  const xc = convert(x, d), yc = convert(y, d);
+  const out = binaryKernel(name, xc, yc, broadcastShapes(x.shape, y.shape, name));
+  if ((!x.requiresGrad && !y.requiresGrad) || !isGradEnabled()) return out;
+  const [ra, rb] = native.binaryReads[BINARY[name]];
+  const reads = (x.requiresGrad ? ra : 0) | (y.requiresGrad ? rb : 0);
+  const ctx: BinaryCtx = {
+    kernel: name, a: reads & 1 ? xc : null, b: reads & 2 ? yc : null,
+    ga: x.requiresGrad ? { shape: x.shape, dtype: x.dtype } : null, gb: y.requiresGrad ? { shape: y.shape, dtype: y.dtype } : null,
+  };
+  return record(nodeName(name), [out], [x, y], ctx, binaryRule);
 }
 
-export const add = (a: Operand, b: Operand) => binary("add", a, b);
-export const sub = (a: Operand, b: Operand) => binary("sub", a, b);
-export const mul = (a: Operand, b: Operand) => binary("mul", a, b);
-export const div = (a: Operand, b: Operand) => binary("div", a, b);
-export const maximum = (a: Operand, b: Operand) => binary("maximum", a, b);
-export const minimum = (a: Operand, b: Operand) => binary("minimum", a, b);
+// add/sub take PyTorch's `alpha` (the other operand times alpha) in an options object.
+function scaled(o: Operand, opts: { alpha?: number } | undefined, op: string): Operand {
+  if (opts === undefined) return o;
+  const { alpha } = options(op, opts, ["alpha"]);
+  if (alpha === undefined || alpha === 1) return o;
+  return typeof o === "number" ? o * alpha : binary("mul", o, alpha);
+}
+const twoOperands = () => args(vals([2, 3]), vals([3], 4));
+
+export const add = defineOp({
+  name: "add", doc: "a + alpha·b, broadcast; either may be a number", method: true, sample: twoOperands,
+  forward: (a: Operand, b: Operand, opts?: { alpha?: number }): Tensor => binary("add", a, scaled(b, opts, "add")),
+});
+export const sub = defineOp({
+  name: "sub", doc: "a − alpha·b, broadcast; either may be a number", method: true,
+  sample: () => args(vals([2, 3]), vals([2, 3], 2), { alpha: 2 }),
+  forward: (a: Operand, b: Operand, opts?: { alpha?: number }): Tensor => binary("sub", a, scaled(b, opts, "sub")),
+});
+export const mul = defineOp({
+  name: "mul", doc: "a·b, broadcast; either may be a number", method: true, sample: () => args(vals([2, 3]), vals([2, 3], 2)),
+  forward: (a: Operand, b: Operand): Tensor => binary("mul", a, b),
+});
+export const div = defineOp({
+  name: "div", doc: "a / b (true division: int32 operands give float32)", method: true,
+  sample: () => args(vals([2, 3]), positive([2, 3])),
+  forward: (a: Operand, b: Operand): Tensor => binary("div", a, b),
+});
+export const maximum = defineOp({
+  name: "maximum", doc: "elementwise max (NaN wins; the gradient splits on ties)", method: true,
+  sample: () => args(vals([2, 3]), vals([2, 3], 2)),
+  forward: (a: Operand, b: Operand): Tensor => binary("maximum", a, b),
+});
+export const minimum = defineOp({
+  name: "minimum", doc: "elementwise min (NaN wins; the gradient splits on ties)", method: true,
+  sample: () => args(vals([2, 3]), vals([2, 3], 2)),
+  forward: (a: Operand, b: Operand): Tensor => binary("minimum", a, b),
+});
 
 // ---- comparisons: int32 masks, never differentiable ----
 
 function compare(name: string, a: Operand, b: Operand): Tensor {
-  let x = typeof a === "number" ? scalarFor(a, checkTensor(b, name)) : checkTensor(a, name);
-  let y = typeof b === "number" ? scalarFor(b, x) : checkTensor(b, name);
+  const x = typeof a === "number" ? scalarFor(a, checkTensor(b, name)) : checkTensor(a, name);
+  const y = typeof b === "number" ? scalarFor(b, x) : checkTensor(b, name);
   const d = promote(x.dtype, y.dtype);
-  [x, y] = [x.to(d), y.to(d)];
-  const shape = broadcastShapes(x.shape, y.shape, name);
-  const out = Tensor.output(shape, "int32");
-  native.compare(shape, [x, y, out], COMPARE[name], x.storage, y.storage, out.storage as Int32Array);
-  return out;
+  return compareKernel(name, convert(x, d), convert(y, d), broadcastShapes(x.shape, y.shape, name));
 }
-
-export const eq = (a: Operand, b: Operand) => compare("eq", a, b);
-export const ne = (a: Operand, b: Operand) => compare("ne", a, b);
-export const gt = (a: Operand, b: Operand) => compare("gt", a, b);
-export const ge = (a: Operand, b: Operand) => compare("ge", a, b);
-export const lt = (a: Operand, b: Operand) => compare("lt", a, b);
-export const le = (a: Operand, b: Operand) => compare("le", a, b);
+function compareOp(name: string, doc: string) {
+  return defineOp({ name, doc: `${doc}, as an int32 mask`, method: true, differentiable: false,
+    forward: (a: Operand, b: Operand): Tensor => compare(name, a, b) });
+}
+export const eq = compareOp("eq", "a == b");
+export const ne = compareOp("ne", "a != b");
+export const gt = compareOp("gt", "a > b");
+export const ge = compareOp("ge", "a >= b");
+export const lt = compareOp("lt", "a < b");
+export const le = compareOp("le", "a <= b");
 
 // ---- where ----
 
-function whereForward(cond: Tensor, a: Tensor, b: Tensor): Tensor {
-  const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, "where"), b.shape, "where");
-  const out = Tensor.output(shape, a.dtype);
-  native.where(shape, [cond, a, b, out], cond.storage as Int32Array, a.storage, b.storage, out.storage);
-  return out;
+interface WhereCtx {
+  cond: Tensor;
+  a: Meta | null;  // shape and dtype of each input whose gradient is needed
+  b: Meta | null;
 }
+interface Meta {
+  shape: number[];
+  dtype: DType;
+}
+// The gradient for an input: g summed to its shape, in its dtype.
+const gradFor = (g: Tensor, t: Meta) => convert(sumTo(g, t.shape), t.dtype);
 
-export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
-  const c = checkTensor(cond, "where").dtype === "int32" ? cond : ne(cond, 0);
-  const like = a instanceof Tensor ? a : checkTensor(b, "where");
-  let x = typeof a === "number" ? scalarFor(a, like) : a;
-  let y = typeof b === "number" ? scalarFor(b, like) : b;
-  const d = promote(x.dtype, y.dtype);
-  [x, y] = [x.to(d), y.to(d)];
-  const out = whereForward(c, x, y);
-  return record(out, "where", [x, y], (g) => {
+export const where = defineOp({
+  name: "where", doc: "a where cond is nonzero, else b (broadcast; a or b may be a number)",
+  sample: () => args(ints([1, 0, 1, 0, 0, 1], [2, 3]), vals([2, 3]), vals([2, 3], 2)),
+  forward(cond: Tensor, a: Operand, b: Operand): Tensor {
+    const c = checkTensor(cond, "where", "condition").dtype === "int32" ? cond : compare("ne", cond, 0);
+    const like = a instanceof Tensor ? a : checkTensor(b, "where");
+    const x = typeof a === "number" ? scalarFor(a, like) : a, y = typeof b === "number" ? scalarFor(b, like) : b;
+    const d = promote(x.dtype, y.dtype);
+    const shape = broadcastShapes(broadcastShapes(c.shape, x.shape, "where"), y.shape, "where");
+    const out = whereKernel(c, convert(x, d), convert(y, d), shape);
+    return this.record(out, [x, y], { cond: c, a: x.requiresGrad ? { shape: x.shape, dtype: x.dtype } : null,
+      b: y.requiresGrad ? { shape: y.shape, dtype: y.dtype } : null });
+  },
+  backward(c: WhereCtx, g) {
     const zero = scalarTensor(0, g.dtype);
     return [
-      x.requiresGrad ? sumTo(whereForward(c, g, zero), x.shape) : null,
-      y.requiresGrad ? sumTo(whereForward(c, zero, g), y.shape) : null,
+      c.a && gradFor(whereKernel(c.cond, g, zero, g.shape), c.a),
+      c.b && gradFor(whereKernel(c.cond, zero, g, g.shape), c.b),
     ];
-  });
-}
+  },
+});

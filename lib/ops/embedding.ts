@@ -6,7 +6,7 @@ import { fmt } from "../shape.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { options } from "../options.js";
 import { max, min } from "./reduce.js";
-import { fillInto } from "./copy.js";
+import { fill } from "./kernels.js";
 import { dense, floatTensor, recordLayer } from "./layer-input.js";
 
 export interface EmbeddingOptions {
@@ -62,6 +62,6 @@ function embeddingRule(c: { id: Int32Array; shape: number[]; pad: number }, g: T
   const [num, dim] = c.shape;
   const gw = Tensor.empty(c.shape, g.dtype);
   native.indexAdd(dense(g).storage, c.id, gw.storage, 1, num, dim, c.id.length);
-  if (c.pad >= 0) fillInto({ shape: [dim], strides: [1], offset: c.pad * dim }, gw.storage, 0);
+  if (c.pad >= 0) fill(new Tensor(gw.storage, [dim], [1], c.pad * dim, gw.dtype), 0);
   return [gw];
 }

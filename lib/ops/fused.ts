@@ -1,24 +1,24 @@
-// Fused ops: several steps in one native call, with their backward side by side.
+// Fused ops: several steps in one native call, with their rule side by side.
 //   linear(x, w, b, relu): y = x·wᵀ + b (b broadcast over rows), then ReLU if asked, as one GEMM on an
 //   output pre-filled with the bias rows.  With g' = g where y > 0 (ReLU) or g:
-//   dx = g'·w,  dw = g'ᵀ·x,  db = g' summed over rows.
-// Not exported on `tg` (nn.Linear is the public way in).
+//   dx = g'·w (saves w),  dw = g'ᵀ·x (saves x),  db = g' summed over rows;  ReLU saves y.
+// Not exported on `tg`: nn.Linear and nn.functional.linear are the public ways in.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt } from "../shape.js";
 import { record } from "../autograd/node.js";
-import { checkTensor, unaryGrad } from "./elementwise.js";
-import { matmul } from "./linalg.js";
-import { sum } from "./reduce.js";
-import { transpose } from "./shape.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { checkTensor } from "./check.js";
+import { dense, sumKernel, unaryGradKernel, viewAs } from "./kernels.js";
+import { matmulKernel, transposed } from "./linalg.js";
 
 export interface LinearOptions {
   relu?: boolean;
 }
 
 function checkLinear(x: Tensor, w: Tensor, b: Tensor | undefined): void {
-  checkTensor(x, "linear"), checkTensor(w, "linear");
-  if (b !== undefined) checkTensor(b, "linear");
+  checkTensor(x, "linear"), checkTensor(w, "linear", "weight");
+  if (b !== undefined) checkTensor(b, "linear", "bias");
   const ok = x.ndim === 2 && w.ndim === 2 && x.shape[1] === w.shape[1] && (b === undefined || (b.ndim === 1 && b.shape[0] === w.shape[0]));
   if (!ok)
     throw new Error(`linear: expected x [M, K], weight [N, K] and bias [N], got ${fmt(x.shape)}, ${fmt(w.shape)}` +
@@ -28,20 +28,29 @@ function checkLinear(x: Tensor, w: Tensor, b: Tensor | undefined): void {
     throw new TypeError(`linear: expected float tensors of one dtype, got ${dtypes.join(", ")}`);
 }
 
+interface LinearCtx {
+  x: Tensor | null;  // saved where dw is needed
+  w: Tensor | null;  // saved where dx is needed
+  y: Tensor | null;  // the output, where ReLU was applied
+  bias: number | null;  // bias length where db is needed
+}
+
+function linearRule(c: LinearCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
+  const gp = c.y ? unaryGradKernel("relu", null, c.y, g!) : g!;
+  return [
+    c.w && matmulKernel(gp, c.w),
+    c.x && matmulKernel(transposed(gp), c.x),
+    c.bias === null ? null : viewAs(sumKernel(gp, [true, false]), [c.bias]),
+  ];
+}
+
 export function linear(x: Tensor, w: Tensor, b?: Tensor, opts: LinearOptions = {}): Tensor {
   checkLinear(x, w, b);
   const relu = opts.relu ?? false;
   const [M, K] = x.shape, N = w.shape[0];
-  const xd = x.contiguous(true), wd = w.contiguous(true), bd = b?.contiguous(true);
   const out = Tensor.output([M, N], x.dtype);
-  native.linear(xd.storage, wd.storage, bd ? bd.storage : null, out.storage, M, N, K, relu);
-  const inputs = b ? [x, w, b] : [x, w];
-  return record(out, relu ? "LinearReluBackward" : "LinearBackward", inputs, (g) => {
-    const gp = relu ? unaryGrad("relu", out, out, g, 0, 0) : g;  // out > 0 exactly where x·wᵀ + b > 0
-    return [
-      x.requiresGrad ? matmul(gp, w) : null,
-      w.requiresGrad ? matmul(transpose(gp, 0, 1), x) : null,
-      ...(b ? [b.requiresGrad ? sum(gp, 0) : null] : []),
-    ];
-  });
+  native.linear(dense(x).storage, dense(w).storage, b ? dense(b).storage : null, out.storage, M, N, K, relu);
+  if (!isGradEnabled() || !(x.requiresGrad || w.requiresGrad || b?.requiresGrad)) return out;
+  const ctx = { x: w.requiresGrad ? x : null, w: x.requiresGrad ? w : null, y: relu ? out : null, bias: b?.requiresGrad ? N : null };
+  return record(relu ? "LinearReluBackward0" : "LinearBackward0", [out], [x, w, b ?? null], ctx, linearRule);
 }

@@ -52,10 +52,9 @@ export type LayerRule<C> = (ctx: C, g: Tensor) => (Tensor | null)[];
 
 /**
  * Records `out` as made from `inputs` (null for an absent optional input) by a rule that reads only
- * `ctx`: the shape of the engine's op records (record(name, outs, inputs, ctx, rule)), kept in this
- * one place so the layer ops move to it by changing this function.
+ * `ctx` (its tensors are the saved ones). The layer ops live on tg.nn.functional, not on `tg`, so they
+ * record through the engine's record() directly rather than through defineOp.
  */
 export function recordLayer<C extends object>(name: string, out: Tensor, inputs: (Tensor | null)[], ctx: C, rule: LayerRule<C>): Tensor {
-  const present = inputs.filter((t): t is Tensor => t !== null);
-  return record(out, name, present, (g) => rule(ctx, g).filter((_, i) => inputs[i] !== null));
+  return record(name, [out], inputs, ctx, (c: C, grads: (Tensor | null)[]) => rule(c, grads[0]!));
 }

@@ -1,12 +1,14 @@
 // matmul with PyTorch semantics (1-D operands, batched and broadcast batch dims), one native
-// GEMM call per batch layout. Its rule:  dA = dC · Bᵀ,  dB = Aᵀ · dC  (summed over broadcast
-// batch dims). Transposed operands reach the kernel as flags on strided views, never as copies.
+// GEMM call per batch layout. Its rule:  dA = dC · Bᵀ (saves B),  dB = Aᵀ · dC (saves A), each
+// summed over broadcast batch dims and saved only when that gradient is needed. Transposed operands
+// reach the kernel as flags on strided views, never as copies.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { broadcastShapes, fmt } from "../shape.js";
-import { record } from "../autograd/node.js";
-import { sumTo } from "./reduce.js";
-import { transpose, unsqueeze, squeeze } from "./shape.js";
+import { defineOp } from "./define.js";
+import { dense, sumTo } from "./kernels.js";
+import { squeeze, unsqueeze } from "./views.js";
+import { args, vals } from "./samples.js";
 
 interface MatrixOperand {
   t: Tensor;
@@ -20,10 +22,11 @@ function asMatrix(t: Tensor): MatrixOperand {
   const rs = t.strides[n - 2], cs = t.strides[n - 1];
   if ((cs === 1 || cols === 1) && (rows === 1 || rs >= cols)) return { t, trans: false, ld: rows === 1 ? Math.max(cols, 1) : rs };
   if ((rs === 1 || rows === 1) && (cols === 1 || cs >= rows)) return { t, trans: true, ld: cols === 1 ? Math.max(rows, 1) : cs };
-  return asMatrix(t.contiguous());
+  return asMatrix(dense(t));
 }
 
-function matmul2(a: Tensor, b: Tensor): Tensor {
+// The product of the last two dims, batched over the broadcast leading dims (not recorded).
+export function matmulKernel(a: Tensor, b: Tensor): Tensor {
   const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1], N = b.shape[b.ndim - 1];
   if (b.shape[b.ndim - 2] !== K)
     throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
@@ -31,31 +34,57 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
   const out = Tensor.output([...batch, M, N], a.dtype);
   const A = asMatrix(a), B = asMatrix(b);
   const batchView = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });
-  native.gemm(batch, [batchView(A.t), batchView(B.t), batchView(out)], A.t.storage, B.t.storage, out.storage, A.trans, B.trans, M, N, K, A.ld, B.ld, N, 1, 0);
+  native.gemm(batch, [batchView(A.t), batchView(B.t), batchView(out)], A.t.storage, B.t.storage, out.storage, A.trans, B.trans,
+    M, N, K, A.ld, B.ld, N, 1, 0);
   return out;
 }
 
-export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("matmul: both operands must be Tensors");
-  if (a.ndim === 0 || b.ndim === 0) throw new Error(`matmul: both operands need at least 1 dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
-  if (a.dtype !== b.dtype || a.dtype === "int32")
-    throw new TypeError(`matmul: expected two float tensors of the same dtype, got ${a.dtype} and ${b.dtype}; convert with .float() or .double()`);
-  // 1-D operands become a row (left) or a column (right) and lose that dim again after.
-  if (a.ndim === 1 && b.ndim === 1) return squeeze(squeeze(matmul(unsqueeze(a, 0), unsqueeze(b, 1)), -1), -1);
-  if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
-  if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
-  const out = matmul2(a, b);
-  return record(out, "MmBackward", [a, b], (g) => [
-    a.requiresGrad ? sumTo(gradLike(a, () => matmul2(g, transpose(b, -1, -2)), () => matmul2(b, transpose(g, -1, -2))), a.shape) : null,
-    b.requiresGrad ? sumTo(gradLike(b, () => matmul2(transpose(a, -1, -2), g), () => matmul2(transpose(g, -1, -2), a)), b.shape) : null,
-  ]);
+// t with its last two dims swapped, as a view.
+export function transposed(t: Tensor): Tensor {
+  const n = t.ndim, shape = t.shape.slice(), strides = t.strides.slice();
+  [shape[n - 2], shape[n - 1]] = [shape[n - 1], shape[n - 2]];
+  [strides[n - 2], strides[n - 1]] = [strides[n - 1], strides[n - 2]];
+  return new Tensor(t.storage, shape, strides, t.offset, t.dtype);
 }
 
 // The gradient of an operand laid out like the operand: for a transposed view (W.t() in a linear
 // layer) the kernel writes the transposed product, so the leaf's grad arrives contiguous with no
-// transposing copy. `direct` computes the gradient, `transposed` its transpose.
-function gradLike(x: Tensor, direct: () => Tensor, transposed: () => Tensor): Tensor {
-  const n = x.ndim;
+// transposing copy. `direct` computes the gradient, `flipped` its transpose.
+function gradLike(x: Operand, direct: () => Tensor, flipped: () => Tensor): Tensor {
+  const n = x.shape.length;
   const columnMajor = n >= 2 && x.strides[n - 2] === 1 && x.shape[n - 2] > 1 && x.shape[n - 1] > 1;
-  return columnMajor ? transpose(transposed(), -1, -2) : direct();
+  return sumTo(columnMajor ? transposed(flipped()) : direct(), x.shape);
 }
+
+// An operand's layout, kept where its gradient is needed.
+interface Operand {
+  shape: number[];
+  strides: number[];
+}
+interface MatmulCtx {
+  a: Tensor | null;  // saved where dB is needed
+  b: Tensor | null;  // saved where dA is needed
+  ga: Operand | null;
+  gb: Operand | null;
+}
+
+export const matmul = defineOp({
+  name: "matmul", doc: "matrix product with PyTorch's 1-D and batch-broadcast rules", method: true,
+  sample: () => args(vals([2, 3]), vals([3, 2], 3)), node: "MmBackward0",
+  forward(a: Tensor, b: Tensor): Tensor {
+    if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("matmul: both operands must be Tensors");
+    if (a.ndim === 0 || b.ndim === 0) throw new Error(`matmul: both operands need at least 1 dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    if (a.dtype !== b.dtype || a.dtype === "int32")
+      throw new TypeError(`matmul: expected two float tensors of the same dtype, got ${a.dtype} and ${b.dtype}; convert with .float() or .double()`);
+    // 1-D operands become a row (left) or a column (right) and lose that dim again after.
+    if (a.ndim === 1 && b.ndim === 1) return squeeze(squeeze(matmul(unsqueeze(a, 0), unsqueeze(b, 1)), -1), -1);
+    if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
+    if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
+    const layout = (t: Tensor) => (t.requiresGrad ? { shape: t.shape, strides: t.strides } : null);
+    return this.record(matmulKernel(a, b), [a, b], { a: b.requiresGrad ? a : null, b: a.requiresGrad ? b : null, ga: layout(a), gb: layout(b) });
+  },
+  backward: (c: MatmulCtx, g): (Tensor | null)[] => [
+    c.ga && gradLike(c.ga, () => matmulKernel(g, transposed(c.b!)), () => matmulKernel(c.b!, transposed(g))),
+    c.gb && gradLike(c.gb, () => matmulKernel(transposed(c.a!), g), () => matmulKernel(transposed(g), c.a!)),
+  ],
+});

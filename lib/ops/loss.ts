@@ -13,9 +13,11 @@ import { fmt, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
 import { abs, clamp, log, maximum, mul, ne, relu, sigmoid, sub, where } from "./elementwise.js";
-import { max, min, sum, sumTo } from "./reduce.js";
-import { gather, indexSelect } from "./index.js";
+import { max, min, sum } from "./reduce.js";
+import { gather, indexSelect } from "./indexing.js";
 import { arange } from "./creation.js";
+import { convert, dense, sumTo } from "./kernels.js";
+import { reshape } from "./views.js";
 
 export type Reduction = "mean" | "sum" | "none";
 export interface ReductionOptions {
@@ -102,17 +104,29 @@ export interface CrossEntropyOptions extends ReductionOptions {
   labelSmoothing?: number;
 }
 
+interface CrossEntropyCtx {
+  probs: Tensor;    // softmax(x), made by the forward kernel
+  targets: Tensor;  // dense int32
+  N: number;
+  C: number;
+  ignoreIndex: number;
+  eps: number;
+}
+
+function crossEntropyRule(c: CrossEntropyCtx, [g]: (Tensor | null)[]): Tensor[] {
+  const gx = Tensor.empty([c.N, c.C], c.probs.dtype);
+  native.crossEntropyBackward(c.probs.storage, c.targets.storage as Int32Array, dense(g!).storage, gx.storage, c.N, c.C, c.ignoreIndex, c.eps);
+  return [gx];
+}
+
 // Per-row losses [N] from logits [N, C]; saves softmax(x) for the backward only if needed.
 function crossEntropyRows(x: Tensor, t: Tensor, N: number, C: number, ignoreIndex: number, eps: number): Tensor {
-  const xd = noGrad(() => x.contiguous(true)), td = t.contiguous(true).storage as Int32Array;
+  const targets = dense(t);
   const loss = Tensor.empty([N], x.dtype);
   const probs = x.requiresGrad && isGradEnabled() ? Tensor.empty([N, C], x.dtype) : null;
-  native.crossEntropy(xd.storage, td, loss.storage, probs && probs.storage, N, C, ignoreIndex, eps);
-  return record(loss, "CrossEntropyBackward", [x], (g) => {
-    const gx = Tensor.empty([N, C], x.dtype);
-    native.crossEntropyBackward(probs!.storage, td, g.contiguous(true).storage, gx.storage, N, C, ignoreIndex, eps);
-    return [gx];
-  });
+  native.crossEntropy(dense(x).storage, targets.storage as Int32Array, loss.storage, probs && probs.storage, N, C, ignoreIndex, eps);
+  if (!probs) return loss;
+  return record("CrossEntropyLossBackward0", [loss], [x], { probs, targets, N, C, ignoreIndex, eps }, crossEntropyRule);
 }
 
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions = {}): Tensor {
@@ -125,9 +139,9 @@ export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropy
     throw new RangeError(`${op}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
   const { N, C, kept } = checkClassTargets(logits, targets, op, ignoreIndex);
   if (C === 0) throw new Error(`${op}: logits of shape ${fmt(logits.shape)} have no classes`);
-  const x = logits.ndim === 1 ? logits.reshape([1, C]) : logits;
-  const rows = crossEntropyRows(x, targets.reshape([N]), N, C, ignoreIndex, labelSmoothing);
-  if (logits.ndim === 1 && reduction === "none") return rows.reshape([]);
+  const x = logits.ndim === 1 ? reshape(logits, [1, C]) : logits;
+  const rows = crossEntropyRows(x, reshape(targets, [N]), N, C, ignoreIndex, labelSmoothing);
+  if (logits.ndim === 1 && reduction === "none") return reshape(rows, []);
   return reduce(rows, reduction, kept);
 }
 
@@ -143,14 +157,14 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
   const reduction = checkReduction(opts.reduction ?? "mean", op);
   checkFloat(logProbs, "input", op);
   const { N, C, kept } = checkClassTargets(logProbs, targets, op, ignoreIndex);
-  const x = logProbs.ndim === 1 ? logProbs.reshape([1, C]) : logProbs;
-  const t = targets.reshape([N]);
+  const x = logProbs.ndim === 1 ? reshape(logProbs, [1, C]) : logProbs;
+  const t = reshape(targets, [N]);
   // Ignored rows gather class 0 and are then zeroed by the mask.
   const keep = ne(t, ignoreIndex);
   const safe = mul(t, keep).reshape([N, 1]);
   const picked = gather(x, 1, safe).reshape([N]);
-  const rows = mul(picked, keep.to(x.dtype)).neg();
-  if (logProbs.ndim === 1 && reduction === "none") return rows.reshape([]);
+  const rows = mul(picked, convert(keep, x.dtype)).neg();
+  if (logProbs.ndim === 1 && reduction === "none") return reshape(rows, []);
   return reduce(rows, reduction, kept);
 }
 
@@ -202,28 +216,42 @@ export interface BceOptions extends ReductionOptions {
   weight?: Tensor;
 }
 
+interface BceCtx {
+  p: Tensor | null;        // the input, where its gradient is needed
+  t: Tensor;               // the target in the input's dtype
+  logP: Tensor;            // log p and log(1 − p), clamped at −100
+  log1mP: Tensor;
+  w: Tensor | null;
+  tShape: number[] | null; // target and weight shapes, where their gradients are needed
+  wShape: number[] | null;
+}
+
+function bceRule(c: BceCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
+  const gw = c.w ? mul(g!, c.w) : g!;
+  const gp = c.p ? mul(gw, sub(c.p, c.t)).div(maximum(mul(c.p, c.p.neg().add(1)), 1e-12)) : null;
+  const gt = c.tShape ? sumTo(mul(gw, sub(c.log1mP, c.logP)), c.tShape) : null;
+  const gwt = c.wShape ? sumTo(mul(g!, mul(c.t, c.logP).add(mul(c.t.neg().add(1), c.log1mP)).neg()), c.wShape) : null;
+  return [gp, gt, gwt];
+}
+
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
   const op = "binaryCrossEntropy";
   const reduction = checkPointwise(input, target, opts, op);
   const w = checkWeight(opts.weight, input, "weight", op);
-  const { p, t, logP, log1mP, rows } = noGrad(() => {
+  const { t, logP, log1mP, rows } = noGrad(() => {
     if (input.numel && (min(input).item() < 0 || max(input).item() > 1))
       throw new RangeError(`${op}: every input element must lie in [0, 1] (probabilities); use binaryCrossEntropyWithLogits for logits`);
-    const t = target.to(input.dtype);
+    const t = convert(target, input.dtype);
     // PyTorch clamps each log at -100 so p = 0 or 1 gives a finite loss.
     const logP = clamp(log(input), -100), log1mP = clamp(log(input.neg().add(1)), -100);
     const raw = mul(t, logP).add(mul(t.neg().add(1), log1mP)).neg();
-    return { p: input, t, logP, log1mP, rows: w ? mul(raw, w) : raw };
+    return { t, logP, log1mP, rows: w ? mul(raw, w) : raw };
   });
-  const inputs = w ? [p, target, w] : [p, target];
-  const out = record(rows, "BinaryCrossEntropyBackward", inputs, (g) => {
-    const gw = w ? mul(g, w) : g;
-    const gp = p.requiresGrad ? mul(gw, sub(p, t)).div(maximum(mul(p, p.neg().add(1)), 1e-12)) : null;
-    const gt = target.requiresGrad ? sumTo(mul(gw, sub(log1mP, logP)), target.shape) : null;
-    const gwt = w?.requiresGrad ? sumTo(mul(g, mul(t, logP).add(mul(t.neg().add(1), log1mP)).neg()), w.shape) : null;
-    return w ? [gp, gt, gwt] : [gp, gt];
-  });
-  return reduce(out, reduction);
+  const ctx: BceCtx = {
+    p: input.requiresGrad ? input : null, t, logP, log1mP, w: w ?? null,
+    tShape: target.requiresGrad ? target.shape : null, wShape: w?.requiresGrad ? w.shape : null,
+  };
+  return reduce(record("BinaryCrossEntropyBackward0", [rows], [input, target, w], ctx, bceRule), reduction);
 }
 
 export interface BceWithLogitsOptions extends ReductionOptions {
@@ -236,31 +264,45 @@ function softplusNeg(x: Tensor): Tensor {
   return relu(x.neg()).add(log(abs(x).neg().exp().add(1)));
 }
 
+interface BceLogitsCtx {
+  x: Tensor;
+  t: Tensor;           // the target in the input's dtype
+  sp: Tensor;          // softplus(−x)
+  L: Tensor | null;    // 1 + (pw − 1)·t, with posWeight
+  w: Tensor | null;
+  pw: Tensor | null;
+  needs: boolean[];    // [input, target, weight, posWeight]
+  shapes: number[][];
+}
+
+function bceLogitsRule(c: BceLogitsCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
+  const { x, t, sp, L, w, pw, needs, shapes } = c;
+  const gw = w ? mul(g!, w) : g!;
+  const gx = !needs[0] ? null : L ? mul(gw, mul(L, sigmoid(x)).sub(mul(pw!, t))) : mul(gw, sub(sigmoid(x), t));
+  const gt = !needs[1] ? null : sumTo(mul(gw, pw ? mul(sub(pw, 1), sp).sub(x) : x.neg()), shapes[1]);
+  const gwt = !needs[2] ? null : sumTo(mul(g!, mul(t.neg().add(1), x).add(L ? mul(L, sp) : sp)), shapes[2]);
+  const gpw = !needs[3] ? null : sumTo(mul(gw, mul(t, sp)), shapes[3]);
+  return [gx, gt, gwt, gpw];
+}
+
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
   const op = "binaryCrossEntropyWithLogits";
   const reduction = checkPointwise(input, target, opts, op);
-  const w = checkWeight(opts.weight, input, "weight", op);
-  const pw = checkWeight(opts.posWeight, input, "posWeight", op);
+  const w = checkWeight(opts.weight, input, "weight", op) ?? null;
+  const pw = checkWeight(opts.posWeight, input, "posWeight", op) ?? null;
   const x = input;
   const { t, sp, L, rows } = noGrad(() => {
-    const t = target.to(x.dtype), sp = softplusNeg(x);
+    const t = convert(target, x.dtype), sp = softplusNeg(x);
     // loss = (1 − t)·x + L·softplus(−x), L = 1 + (pw − 1)·t
     const L = pw ? mul(sub(pw, 1), t).add(1) : null;
     const raw = mul(t.neg().add(1), x).add(L ? mul(L, sp) : sp);
     return { t, sp, L, rows: w ? mul(raw, w) : raw };
   });
-  const inputs = [x, target, ...(w ? [w] : []), ...(pw ? [pw] : [])];
-  const out = record(rows, "BinaryCrossEntropyWithLogitsBackward", inputs, (g) => {
-    const gw = w ? mul(g, w) : g;
-    const s = sigmoid(x);
-    const gx = !x.requiresGrad ? null : L ? mul(gw, mul(L, s).sub(mul(pw!, t))) : mul(gw, sub(s, t));
-    const gt = !target.requiresGrad ? null : sumTo(mul(gw, pw ? mul(sub(pw, 1), sp).sub(x) : x.neg()), target.shape);
-    const grads: (Tensor | null)[] = [gx, gt];
-    if (w) grads.push(w.requiresGrad ? sumTo(mul(g, mul(t.neg().add(1), x).add(L ? mul(L, sp) : sp)), w.shape) : null);
-    if (pw) grads.push(pw.requiresGrad ? sumTo(mul(gw, mul(t, sp)), pw.shape) : null);
-    return grads;
-  });
-  return reduce(out, reduction);
+  const inputs = [x, target, w, pw];
+  const ctx: BceLogitsCtx = {
+    x, t, sp, L, w, pw, needs: inputs.map((i) => !!i?.requiresGrad), shapes: inputs.map((i) => i?.shape ?? []),
+  };
+  return reduce(record("BinaryCrossEntropyWithLogitsBackward0", [rows], inputs, ctx, bceLogitsRule), reduction);
 }
 
 // ---- multiclass hinge (composed) ----
@@ -281,14 +323,14 @@ export function multiMarginLoss(input: Tensor, targets: Tensor, opts: MultiMargi
   const { N, C } = checkClassTargets(input, targets, op, null);
   if (weight !== undefined && (checkFloat(weight, "weight", op).ndim !== 1 || weight.shape[0] !== C))
     throw new Error(`${op}: weight must have shape [${C}], got ${fmt(weight.shape)}`);
-  const x = input.ndim === 1 ? input.reshape([1, C]) : input;
-  const y = targets.reshape([N, 1]);
+  const x = input.ndim === 1 ? reshape(input, [1, C]) : input;
+  const y = reshape(targets, [N, 1]);
   const xy = gather(x, 1, y);
   let h = relu(sub(x, xy).add(margin));
   if (p === 2) h = mul(h, h);
-  const others = ne(arange(C).reshape([1, C]), y).to(x.dtype);
+  const others = convert(ne(reshape(arange(C), [1, C]), y), x.dtype);
   let rows = sum(mul(h, others), 1).mul(1 / C);
-  if (weight) rows = mul(rows, indexSelect(weight, 0, y.reshape([N])));
-  if (input.ndim === 1 && reduction === "none") return rows.reshape([]);
+  if (weight) rows = mul(rows, indexSelect(weight, 0, reshape(y, [N])));
+  if (input.ndim === 1 && reduction === "none") return reshape(rows, []);
   return reduce(rows, reduction);
 }

@@ -1,13 +1,15 @@
 // Reductions and their gradients:
-//   sum:   dx = g broadcast back over the reduced dims (a stride-0 view, no copy)
-//   mean:  dx = g / count, broadcast back
-//   max/min over all elements: g shared evenly among the elements equal to the result
-//   max/min(dim): g routed to the index the forward returned
+//   sum:   dx = g broadcast back over the reduced dims (a stride-0 view, no copy); saves nothing
+//   mean:  dx = g / count, broadcast back; saves nothing
+//   max/min over all elements: g shared evenly among the elements equal to the result (saves x, y)
+//   max/min(dim): g routed to the index the forward returned (saves the indices)
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
-import { contiguousStrides, normalizeDim, numelOf, sameShape } from "../shape.js";
-import { record } from "../autograd/node.js";
-import { checkTensor, div, eq, mul } from "./elementwise.js";
+import { normalizeDim, numelOf } from "../shape.js";
+import { defineOp } from "./define.js";
+import { checkTensor } from "./check.js";
+import { binaryKernel, compareKernel, convert, dense, expandBack, sumKernel, unaryKernel, viewAs } from "./kernels.js";
+import { args, vals } from "./samples.js";
 
 // Which dims a reduction covers: all when dim is undefined or [] (as torch.sum(x, dim=[])).
 function reducedDims(x: Tensor, dim: number | number[] | undefined, op: string): boolean[] {
@@ -22,108 +24,116 @@ function reducedDims(x: Tensor, dim: number | number[] | undefined, op: string):
   return red;
 }
 
-function shapes(x: Tensor, red: boolean[], keepdim: boolean) {
-  const kshape = x.shape.map((d, i) => (red[i] ? 1 : d));
-  const outShape = keepdim ? kshape : x.shape.filter((_, i) => !red[i]);
-  return { kshape, outShape };
+// The output shape: reduced dims kept as 1 (keepdim) or dropped.
+const outShape = (x: Tensor, red: boolean[], keepdim: boolean) =>
+  keepdim ? x.shape.map((d, i) => (red[i] ? 1 : d)) : x.shape.filter((_, i) => !red[i]);
+
+interface SumCtx {
+  kshape: number[];  // the output's keepdim shape
+  shape: number[];   // the input's shape
+  scale: number;
 }
 
-// Broadcasts a gradient of the reduced shape back over x's shape, as a view.
-function expandBack(g: Tensor, kshape: number[], x: Tensor): Tensor {
-  const gk = g.reshape(kshape);
-  return new Tensor(gk.storage, x.shape.slice(), gk.strides.map((s, i) => (kshape[i] === 1 ? 0 : s)), gk.offset, gk.dtype);
+function sumRule(c: SumCtx, g: Tensor): Tensor[] {
+  return [expandBack(c.scale === 1 ? g : unaryKernel("mulScalar", g, c.scale), c.kshape, c.shape)];
 }
 
-function sumForward(x: Tensor, red: boolean[], keepdim: boolean, scale: number): Tensor {
-  const { kshape, outShape } = shapes(x, red, keepdim);
-  const out = Tensor.output(kshape, x.dtype);
-  native.sum(x.shape, [x, out], x.storage, out.storage, out.numel, scale);
-  return new Tensor(out.storage, outShape, contiguousStrides(outShape), 0, x.dtype);
-}
+export const sum = defineOp({
+  name: "sum", doc: "sum over dims (all when omitted); keepdim keeps them as size 1", method: true,
+  sample: () => args(vals([2, 3]), 1),
+  forward(x: Tensor, dim?: number | number[], keepdim = false): Tensor {
+    const red = reducedDims(x, dim, "sum");
+    const out = sumKernel(x, red);
+    return this.record(viewAs(out, outShape(x, red, keepdim)), [x], { kshape: out.shape, shape: x.shape, scale: 1 });
+  },
+  backward: sumRule,
+});
 
-export function sum(x: Tensor, dim?: number | number[], keepdim = false): Tensor {
-  const red = reducedDims(x, dim, "sum");
-  const { kshape } = shapes(x, red, keepdim);
-  const out = sumForward(x, red, keepdim, 1);
-  return record(out, "SumBackward", [x], (g) => [expandBack(g, kshape, x)]);
-}
-
-export function mean(x: Tensor, dim?: number | number[], keepdim = false): Tensor {
-  if (checkTensor(x, "mean").dtype === "int32") throw new TypeError("mean: input dtype must be float32 or float64, got int32; call .float() first");
-  const red = reducedDims(x, dim, "mean");
-  const { kshape } = shapes(x, red, keepdim);
-  const count = numelOf(x.shape.filter((_, i) => red[i]));
-  const out = sumForward(x, red, keepdim, 1 / count);
-  return record(out, "MeanBackward", [x], (g) => [expandBack(mul(g, 1 / count), kshape, x)]);
-}
-
-// Gradients summed back to `shape`: undoes broadcasting in elementwise backward rules.
-export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  if (sameShape(g.shape, shape)) return g;
-  const lead = g.ndim - shape.length;
-  const dims: number[] = [];
-  for (let i = 0; i < g.ndim; ++i) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
-  const s = dims.length ? sum(g, dims, true) : g;
-  return s.reshape(shape as number[]);
-}
+export const mean = defineOp({
+  name: "mean", doc: "mean over dims (all when omitted); float inputs only", method: true,
+  sample: () => args(vals([2, 3]), 0, true),
+  node: "MeanBackward0",
+  forward(x: Tensor, dim?: number | number[], keepdim = false): Tensor {
+    if (checkTensor(x, "mean").dtype === "int32") throw new TypeError("mean: input dtype must be float32 or float64, got int32; call .float() first");
+    const red = reducedDims(x, dim, "mean");
+    const scale = 1 / numelOf(x.shape.filter((_, i) => red[i]));
+    const out = sumKernel(x, red, scale);
+    return this.record(viewAs(out, outShape(x, red, keepdim)), [x], { kshape: out.shape, shape: x.shape, scale });
+  },
+  backward: sumRule,
+});
 
 // ---- max / min / argmax / argmin ----
 
-interface Extreme {
-  values: Tensor | null;
-  indices: Tensor | null;
-}
-
 // Runs the native extreme kernel over `dim` (or all elements); outputs have the keepdim shape.
-function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, wantValues: boolean, op: string): Extreme & { kshape: number[] } {
+function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, wantValues: boolean, op: string) {
   if (checkTensor(x, op).numel === 0) throw new Error(`${op}: cannot reduce an empty tensor (shape [${x.shape.join(", ")}])`);
   const d = dim === undefined ? -1 : normalizeDim(dim, x.ndim, op);
-  const kshape = d < 0 || x.ndim === 0 ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d ? 1 : s));
+  const all = d < 0 || x.ndim === 0;
+  const kshape = all ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d ? 1 : s));
   // Kept dims first, the reduced dim(s) last.
-  const order = d < 0 || x.ndim === 0 ? x.shape.map((_, i) => i) : [...x.shape.keys()].filter((i) => i !== d).concat([d]);
-  const nkeep = d < 0 || x.ndim === 0 ? 0 : x.ndim - 1;
+  const order = all ? x.shape.map((_, i) => i) : [...x.shape.keys()].filter((i) => i !== d).concat([d]);
   const shape = order.map((i) => x.shape[i]);
   const view = (t: Tensor) => ({ shape: order.map((i) => t.shape[i]), strides: order.map((i) => t.strides[i]), offset: t.offset });
   const values = wantValues ? Tensor.output(kshape, x.dtype) : null;
   const indices = Tensor.output(kshape, "int32");
-  native.extreme(shape, [view(x), values && view(values), view(indices)], isMax, nkeep, x.storage, values ? values.storage : null, indices.storage as Int32Array);
-  return { values, indices, kshape };
+  native.extreme(shape, [view(x), values && view(values), view(indices)], isMax, all ? 0 : x.ndim - 1, x.storage,
+    values ? values.storage : null, indices.storage as Int32Array);
+  return { values, indices, kshape, dim: d };
 }
 
 function dropDim(t: Tensor, x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   if (keepdim && dim !== undefined) return t;
-  const shape = dim === undefined ? [] : x.shape.filter((_, i) => i !== normalizeDim(dim, x.ndim, "reduce"));
-  return new Tensor(t.storage, shape, contiguousStrides(shape), 0, t.dtype);
+  return viewAs(t, dim === undefined ? [] : x.shape.filter((_, i) => i !== normalizeDim(dim, x.ndim, "reduce")));
 }
 
-function extreme(x: Tensor, isMax: boolean, dim: number | undefined, keepdim: boolean): Tensor {
-  const op = isMax ? "max" : "min";
-  const r = extremeForward(x, isMax, dim, true, op);
-  const out = dropDim(r.values!, x, dim, keepdim);
-  if (dim === undefined)
-    return record(out, `${op}Backward`, [x], (g) => {
-      const mask = eq(x, out).to(g.dtype);
-      return [mul(mask, div(g, sum(mask)))];
-    });
-  const d = normalizeDim(dim, x.ndim, op);
-  return record(out, `${op}Backward`, [x], (g) => [routeToIndex(g.reshape(r.kshape), r.indices!, x, d)]);
+interface ExtremeCtx {
+  x: Tensor | null;        // over all elements: the input and the result (ties share g)
+  y: Tensor | null;
+  indices: Tensor | null;  // along a dim: where each result came from
+  kshape: number[];
+  shape: number[];
+  dim: number;
 }
 
-// dx = zeros with g placed at the forward's indices along `dim`.
-function routeToIndex(g: Tensor, idx: Tensor, x: Tensor, dim: number): Tensor {
-  const gx = Tensor.empty(x.shape, g.dtype);
-  const outer = numelOf(x.shape.slice(0, dim)), inner = numelOf(x.shape.slice(dim + 1));
-  native.scatterAdd(g.contiguous(true).storage, idx.storage as Int32Array, gx.storage, outer, x.shape[dim], inner, 1);
-  return gx;
+function extremeRule(c: ExtremeCtx, g: Tensor): Tensor[] {
+  if (c.indices) {
+    const gx = Tensor.empty(c.shape, g.dtype);
+    const outer = numelOf(c.shape.slice(0, c.dim)), inner = numelOf(c.shape.slice(c.dim + 1));
+    native.scatterAdd(dense(g).storage, c.indices.storage as Int32Array, gx.storage, outer, c.shape[c.dim], inner, 1);
+    return [gx];
+  }
+  const mask = convert(compareKernel("eq", c.x!, c.y!, c.shape), g.dtype);
+  const share = binaryKernel("div", g, viewAs(sumKernel(mask, mask.shape.map(() => true)), []), []);
+  return [binaryKernel("mul", mask, share, c.shape)];
 }
 
-export const max = (x: Tensor, dim?: number, keepdim = false) => extreme(x, true, dim, keepdim);
-export const min = (x: Tensor, dim?: number, keepdim = false) => extreme(x, false, dim, keepdim);
+function extremeOp(name: "max" | "min") {
+  const isMax = name === "max";
+  return defineOp({
+    name, doc: `${isMax ? "largest" : "smallest"} element, or values along dim (the gradient goes to the chosen index)`,
+    method: true, sample: () => args(vals([2, 3]), ...(isMax ? [1] : [])),
+    forward(x: Tensor, dim?: number, keepdim = false): Tensor {
+      const r = extremeForward(x, isMax, dim, true, name);
+      const out = dropDim(r.values!, x, dim, keepdim);
+      const all = dim === undefined;
+      return this.record(out, [x], { x: all ? x : null, y: all ? out : null, indices: all ? null : r.indices, kshape: r.kshape,
+        shape: x.shape, dim: r.dim });
+    },
+    backward: extremeRule,
+  });
+}
+export const max = extremeOp("max");
+export const min = extremeOp("min");
 
 // Index of the largest (smallest) element along dim, or the flat index over all elements.
-export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return dropDim(extremeForward(x, true, dim, false, "argmax").indices!, x, dim, keepdim);
+function argOp(name: "argmax" | "argmin") {
+  return defineOp({
+    name, doc: `index of the ${name === "argmax" ? "largest" : "smallest"} element (along dim, or flat), int32`,
+    method: true, differentiable: false,
+    forward: (x: Tensor, dim?: number, keepdim = false): Tensor =>
+      dropDim(extremeForward(x, name === "argmax", dim, false, name).indices, x, dim, keepdim),
+  });
 }
-export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return dropDim(extremeForward(x, false, dim, false, "argmin").indices!, x, dim, keepdim);
-}
+export const argmax = argOp("argmax");
+export const argmin = argOp("argmin");

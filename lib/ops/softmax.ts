@@ -1,30 +1,42 @@
-// softmax and logSoftmax along a dim, numerically stable (max-subtracted) in native code:
+// softmax and logSoftmax along a dim, numerically stable (max-subtracted) in native code. Each
+// saves only its output:
 //   softmax:     dx = y · (g − Σ g·y)
 //   logSoftmax:  dx = g − exp(y) · Σ g
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { normalizeDim, numelOf } from "../shape.js";
-import { record } from "../autograd/node.js";
-import { checkTensor } from "./elementwise.js";
+import { defineOp } from "./define.js";
+import { checkTensor } from "./check.js";
+import { convert, dense } from "./kernels.js";
+import { args, vals } from "./samples.js";
 
-function dims(x: Tensor, d: number) {
-  return [numelOf(x.shape.slice(0, d)), x.ndim ? x.shape[d] : 1, numelOf(x.shape.slice(d + 1))] as const;
+interface SoftmaxCtx {
+  y: Tensor;
+  log: boolean;
+  outer: number;
+  D: number;
+  inner: number;
 }
 
-function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
-  const op = log ? "logSoftmax" : "softmax";
-  if (checkTensor(x, op).dtype === "int32") x = x.to("float32");
-  const d = normalizeDim(dim, x.ndim, op);
-  const xd = x.contiguous(true);
-  const [outer, D, inner] = dims(xd, d);
-  const y = Tensor.output(x.shape, x.dtype);
-  native.softmax(log, xd.storage, y.storage, outer, D, inner);
-  return record(y, `${op}Backward`, [x], (g) => {
-    const gx = Tensor.output(x.shape, x.dtype);
-    native.softmaxBackward(log, y.storage, g.contiguous(true).storage, gx.storage, outer, D, inner);
-    return [gx];
+function softmaxOp(name: "softmax" | "logSoftmax", doc: string, sampleDim: number) {
+  const log = name === "logSoftmax";
+  return defineOp({
+    name, doc, method: true, sample: () => args(vals([2, 3]), sampleDim),
+    forward(x: Tensor, dim: number): Tensor {
+      if (checkTensor(x, name).dtype === "int32") x = convert(x, "float32");
+      const d = normalizeDim(dim, x.ndim, name);
+      const outer = numelOf(x.shape.slice(0, d)), D = x.ndim ? x.shape[d] : 1, inner = numelOf(x.shape.slice(d + 1));
+      const y = Tensor.output(x.shape, x.dtype);
+      native.softmax(log, dense(x).storage, y.storage, outer, D, inner);
+      return this.record(y, [x], { y, log, outer, D, inner });
+    },
+    backward(c: SoftmaxCtx, g) {
+      const gx = Tensor.output(c.y.shape, c.y.dtype);
+      native.softmaxBackward(c.log, c.y.storage, dense(g).storage, gx.storage, c.outer, c.D, c.inner);
+      return [gx];
+    },
   });
 }
 
-export const softmax = (x: Tensor, dim: number) => softmaxOp(x, dim, false);
-export const logSoftmax = (x: Tensor, dim: number) => softmaxOp(x, dim, true);
+export const softmax = softmaxOp("softmax", "e^x / Σ e^x along dim", 1);
+export const logSoftmax = softmaxOp("logSoftmax", "log softmax along dim (stable)", 0);

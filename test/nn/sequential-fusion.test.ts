@@ -1,5 +1,5 @@
-// Sequential runs Linear→ReLU as one fused op; values and gradients must equal the two modules run
-// one after the other.
+// Linear owns its fused Linear→ReLU path (Module.fuseWith); Sequential only asks each child for one.
+// Values and gradients must equal the two modules run one after the other.
 import { describe, expect, it } from "vitest";
 import * as tg from "../../lib/index.js";
 
@@ -9,9 +9,9 @@ describe("Sequential fuses Linear followed by ReLU", () => {
     const model = new tg.nn.Sequential(new tg.nn.Linear(5, 6), new tg.nn.ReLU(), new tg.nn.Linear(6, 3));
     const x = tg.randn([4, 5], { requiresGrad: true });
     const fused = model.forward(x);
-    expect((model.at(0) as tg.nn.Linear).forward(x).toString()).toMatch(/grad_fn=<LinearBackward>/);
+    expect((model.at(0) as tg.nn.Linear).forward(x).toString()).toMatch(/grad_fn=<LinearBackward0>/);
     const first = new tg.nn.Sequential(model.at(0), model.at(1)).forward(x);
-    expect(first.toString()).toMatch(/grad_fn=<LinearReluBackward>/);  // the fused op ran
+    expect(first.toString()).toMatch(/grad_fn=<LinearReluBackward0>/);  // the fused op ran
     fused.sum().backward();
     const fusedGrads = [x, ...model.parameters()].map((t) => t.grad!.toArray());
 
@@ -31,5 +31,27 @@ describe("Sequential fuses Linear followed by ReLU", () => {
     const f = (x: tg.Tensor, wv: tg.Tensor, bv: tg.Tensor) => tg.nn.functional.relu(tg.nn.functional.linear(x, wv, bv));
     expect(tg.gradCheck((x) => model.forward(x), [tg.randn([5, 3], { dtype: "float64" })])).toBe(true);
     expect(tg.gradCheck(f, [tg.randn([5, 3], { dtype: "float64" }), w.detach().clone(), b.detach().clone()])).toBe(true);
+  });
+  it("the fused form is Linear's: a subclass that changes forward, or another activation, is not fused", () => {
+    tg.manualSeed(9);
+    class Doubled extends tg.nn.Linear {
+      override forward(x: tg.Tensor): tg.Tensor {
+        return super.forward(x).mul(2);
+      }
+    }
+    const lin = new Doubled(3, 2), act = new tg.nn.ReLU();
+    expect(lin.fuseWith(act)).toBeNull();
+    expect(new tg.nn.Linear(3, 2).fuseWith(new tg.nn.Sigmoid())).toBeNull();
+    expect(new tg.nn.Linear(3, 2).fuseWith(undefined)).toBeNull();
+    const x = tg.randn([4, 3]);
+    expect(new tg.nn.Sequential(lin, act).forward(x).toArray()).toEqual(act.forward(lin.forward(x)).toArray());
+  });
+  it("a 3-D input takes the two-step path with the same values", () => {
+    tg.manualSeed(10);
+    const lin = new tg.nn.Linear(3, 2), act = new tg.nn.ReLU();
+    const x = tg.randn([2, 4, 3]);
+    const y = new tg.nn.Sequential(lin, act).forward(x);
+    expect(y.shape).toEqual([2, 4, 2]);
+    expect(y.toArray()).toEqual(act.forward(lin.forward(x)).toArray());
   });
 });

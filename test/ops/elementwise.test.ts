@@ -22,8 +22,8 @@ describe("binary arithmetic: forward on hand values", () => {
     expectClose(tg.div(12, a), [[12, 6, 4], [3, 2.4, 2]]);
   });
   it("add/sub alpha as PyTorch", () => {
-    expectClose(a.add(b, 2), [[5, 10, 19], [2, 6, 12]]);
-    expectClose(a.sub(b, 2), [[-3, -6, -13], [6, 4, 0]]);
+    expectClose(a.add(b, { alpha: 2 }), [[5, 10, 19], [2, 6, 12]]);
+    expectClose(a.sub(b, { alpha: 2 }), [[-3, -6, -13], [6, 4, 0]]);
   });
   it("division by zero gives inf/nan as IEEE", () => {
     expectClose(tg.tensor([1, -1, 0]).div(tg.tensor([0, 0, 0])), [Infinity, -Infinity, NaN]);

@@ -1,129 +1,140 @@
-// Every op exported on `tg` and on Tensor.prototype must be either differentiable with a
-// gradCheck case below, or listed as not differentiable. A new export that is in neither
-// list fails this suite, so no op reaches users without a checked backward.
+// The op registry (lib/ops/define.ts) is the one list of ops. This suite checks that everything derived
+// from it agrees with it: every differentiable op passes gradCheck on its own sample; tg exports and
+// Tensor methods are exactly the defined ops plus a fixed list of non-ops; the Tensor method types
+// (lib/ops/methods.ts) and the README's op list are generated from it. After adding an op, regenerate
+// both with:  UPDATE_OP_TABLES=1 npx vitest run test/ops/registry.test.ts
 import { describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import * as tg from "../../lib/index.js";
-import { i32, positive, vals } from "./util.js";
+import { OPS, type OpInfo } from "../../lib/ops/define.js";
+import * as elementwise from "../../lib/ops/elementwise.js";
+import * as reduce from "../../lib/ops/reduce.js";
+import * as views from "../../lib/ops/views.js";
+import * as indexing from "../../lib/ops/indexing.js";
+import * as linalg from "../../lib/ops/linalg.js";
+import * as softmax from "../../lib/ops/softmax.js";
+import * as copy from "../../lib/ops/copy.js";
 
-type Case = () => boolean;
-const check = (fn: (...xs: tg.Tensor[]) => tg.Tensor, ...inputs: tg.Tensor[]) => () => tg.gradCheck(fn, inputs);
-const x = vals([2, 3]), y = vals([2, 3], 2), p = positive([2, 3]);
+// The modules that define ops, by file name (the generated methods.ts imports them).
+const MODULES: Record<string, Record<string, unknown>> = { elementwise, reduce, views, indexing, linalg, softmax, copy };
 
-// One gradCheck per differentiable name (functions on tg and methods share names).
-const GRAD_CASES: Record<string, Case> = {
-  add: check((a, b) => tg.add(a, b), x, vals([3], 4)),
-  sub: check((a, b) => a.sub(b, 2), x, y),
-  mul: check((a, b) => tg.mul(a, b), x, y),
-  div: check((a, b) => tg.div(a, b), x, p),
-  neg: check((a) => tg.neg(a), x),
-  exp: check((a) => tg.exp(a), x),
-  log: check((a) => tg.log(a), p),
-  sqrt: check((a) => tg.sqrt(a), p),
-  pow: check((a) => tg.pow(a, 2.5), p),
-  abs: check((a) => tg.abs(a), x),
-  sign: check((a) => tg.sign(a), x),
-  square: check((a) => a.square(), x),
-  sigmoid: check((a) => tg.sigmoid(a), x),
-  tanh: check((a) => tg.tanh(a), x),
-  relu: check((a) => tg.relu(a), x),
-  leakyRelu: check((a) => tg.leakyRelu(a, 0.2), x),
-  elu: check((a) => tg.elu(a), x),
-  gelu: check((a) => tg.gelu(a), x),
-  clamp: check((a) => tg.clamp(a, -0.5, 0.5), x),
-  maximum: check((a, b) => tg.maximum(a, b), x, y),
-  minimum: check((a, b) => tg.minimum(a, b), x, y),
-  where: check((a, b) => tg.where(i32([[1, 0, 1], [0, 0, 1]]), a, b), x, y),
-  sum: check((a) => tg.sum(a, 1), x),
-  mean: check((a) => tg.mean(a, 0, true), x),
-  max: check((a) => tg.max(a, 1), x),
-  min: check((a) => tg.min(a), x),
-  reshape: check((a) => tg.reshape(a, [3, 2]), x),
-  view: check((a) => tg.view(a, [-1]), x),
-  transpose: check((a) => tg.transpose(a, 0, 1), x),
-  t: check((a) => a.t(), x),
-  permute: check((a) => tg.permute(a, [1, 0]), x),
-  squeeze: check((a) => tg.squeeze(a), vals([2, 1, 3])),
-  unsqueeze: check((a) => tg.unsqueeze(a, 1), x),
-  expand: check((a) => tg.expand(a, [4, 2, 3]), x),
-  expandAs: check((a) => a.expandAs(tg.zeros([2, 2, 3])), x),
-  flatten: check((a) => tg.flatten(a), x),
-  narrow: check((a) => tg.narrow(a, 1, 1, 2), x),
-  slice: check((a) => tg.slice(a, 1, 0, 3, 2), x),
-  select: check((a) => tg.select(a, 0, 1), x),
-  cat: check((a, b) => tg.cat([a, b], 1), x, y),
-  stack: check((a, b) => tg.stack([a, b], 2), x, y),
-  indexSelect: check((a) => tg.indexSelect(a, 1, i32([2, 0, 2])), x),
-  gather: check((a) => tg.gather(a, 1, i32([[2, 0], [1, 1]])), x),
-  matmul: check((a, b) => tg.matmul(a, b), x, vals([3, 2], 3)),
-  softmax: check((a) => tg.softmax(a, 1), x),
-  logSoftmax: check((a) => tg.logSoftmax(a, 0), x),
-  contiguous: check((a) => a.t().contiguous(), x),
-  clone: check((a) => a.clone(), x),
-  to: check((a) => a.to("float64").mul(a), x),
-  double: check((a) => a.double(), x),
-  float: () => tg.gradCheck((a) => a.float(), [x], { eps: 1e-3, atol: 1e-4, rtol: 1e-2 }),
-};
-
-// Exports that are not differentiable ops, by kind.
-const NOT_DIFFERENTIABLE = new Set([
-  // comparisons and index results: integer outputs
-  "eq", "ne", "gt", "ge", "lt", "le", "argmax", "argmin", "int",
+// tg exports that are not ops, by kind.
+const NOT_OPS = new Set([
+  "Tensor", "autograd", "nn", "optim",
   // creation and randomness
   "tensor", "zeros", "ones", "full", "zerosLike", "onesLike", "fullLike", "arange", "linspace", "eye",
   "rand", "randn", "randint", "randperm", "randLike", "randnLike", "manualSeed",
   // autograd and runtime control
   "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck",
   "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa",
-  // model inspection (runs a forward pass under noGrad)
-  "summary",
-  // checkpoints, random generators and moving tensors between threads
-  "Generator", "save", "load", "loadMetadata", "fromTransferable", "toJSON", "toTransferable",
-  // Tensor bookkeeping, read-out and in-place writes (in-place ops are not recorded on the tape)
-  "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "dispose", "data", "item", "toArray",
-  "toString", "size", "isContiguous", "fill_", "zero_", "copy_",
-  // serialisation, threads and data pipeline (copies; never on the tape)
-  "toJSON", "toTransferable", "fromTransferable", "save", "load", "loadMetadata", "Generator",
+  // model inspection, checkpoints, random generators and moving tensors between threads (copies; never on the tape)
+  "summary", "Generator", "save", "load", "loadMetadata", "fromTransferable",
+]);
+// Tensor methods that are not ops: bookkeeping, read-out, serialisation, autograd.
+const NOT_OP_METHODS = new Set([
+  "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "registerHook", "registerPostAccumulateGradHook",
+  "dispose", "data", "item", "toArray", "toString", "size", "isContiguous", "toJSON", "toTransferable",
 ]);
 
-// Namespaces and classes exported next to the ops.
-const NOT_OPS = new Set(["Tensor", "autograd", "nn", "optim"]);
+const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
+const update = process.env.UPDATE_OP_TABLES === "1";
 
-const exportedFunctions = Object.entries(tg)
-  .filter(([name, v]) => typeof v === "function" && !NOT_OPS.has(name))
-  .map(([name]) => name);
-const tensorMethods = Object.getOwnPropertyNames(tg.Tensor.prototype).filter((name) => {
-  const d = Object.getOwnPropertyDescriptor(tg.Tensor.prototype, name)!;
-  return typeof d.value === "function";
-});
+// Writes (with UPDATE_OP_TABLES=1) or compares a generated text.
+function generated(path: string, text: string, replaceIn?: (current: string) => string): void {
+  const current = readFileSync(root(path), "utf8");
+  const want = replaceIn ? replaceIn(current) : text;
+  if (update && current !== want) writeFileSync(root(path), want);
+  else expect(current, `${path} is stale: run UPDATE_OP_TABLES=1 npx vitest run test/ops/registry.test.ts`).toBe(want);
+}
+
+function moduleOf(op: OpInfo): string {
+  const found = Object.entries(MODULES).find(([, m]) => m[op.name] === op.fn);
+  if (!found) throw new Error(`op ${op.name} is not exported under its name by any of lib/ops/{${Object.keys(MODULES).join(",")}}.ts`);
+  return found[0];
+}
+
+export function methodsFile(): string {
+  const methods = [...OPS.values()].filter((o) => o.method).sort((a, b) => a.name.localeCompare(b.name));
+  const used = [...new Set(methods.map(moduleOf))].sort();
+  return [
+    "// Generated from the op definitions by test/ops/registry.test.ts (UPDATE_OP_TABLES=1 npx vitest run",
+    "// test/ops/registry.test.ts); do not edit. The types of the methods define.ts attaches to Tensor.prototype.",
+    'import type { MethodOf } from "./define.js";',
+    ...used.map((m) => `import type * as ${m} from "./${m}.js";`),
+    "",
+    'declare module "../tensor.js" {',
+    "  interface Tensor {",
+    ...methods.map((o) => `    ${o.name}: MethodOf<typeof ${moduleOf(o)}.${o.name}>;`),
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+function readmeList(): string {
+  const ops = [...OPS.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const where = (o: OpInfo) => (o.exported && o.method ? "`tg` and method" : o.exported ? "`tg`" : "method");
+  const grad = (o: OpInfo) => (o.differentiable ? "" : "; no gradient");
+  return ops.map((o) => `- \`${o.name}\` (${where(o)}${grad(o)}): ${o.doc}`).join("\n");
+}
+
+// The float tensors inside a sample's arguments (top level or in arrays), in order.
+function tensorsIn(args: unknown[]): tg.Tensor[] {
+  return args.flatMap((a) => (a instanceof tg.Tensor ? [a] : Array.isArray(a) ? tensorsIn(a) : [])).filter((t) => t.dtype !== "int32");
+}
+// args with its float tensors replaced, in order, by xs.
+function substitute(args: unknown[], xs: tg.Tensor[]): unknown[] {
+  let k = 0;
+  const walk = (a: unknown): unknown =>
+    a instanceof tg.Tensor && a.dtype !== "int32" ? xs[k++] : Array.isArray(a) ? a.map(walk) : a;
+  return args.map(walk);
+}
+
+const exportedFunctions = Object.entries(tg).filter(([, v]) => typeof v === "function").map(([n]) => n);
+const tensorMethods = Object.getOwnPropertyNames(tg.Tensor.prototype).filter(
+  (n) => typeof Object.getOwnPropertyDescriptor(tg.Tensor.prototype, n)!.value === "function",
+);
 
 describe("op registry", () => {
-  it("finds the exports (sanity)", () => {
-    expect(exportedFunctions).toContain("matmul");
-    expect(tensorMethods).toContain("logSoftmax");
-    expect(exportedFunctions.length).toBeGreaterThan(50);
+  it("finds the ops (sanity)", () => {
+    expect(OPS.get("matmul")?.method).toBe(true);
+    expect(OPS.size).toBeGreaterThan(60);
   });
-  it("every exported function is classified", () => {
-    const missing = exportedFunctions.filter((n) => !(n in GRAD_CASES) && !NOT_DIFFERENTIABLE.has(n));
-    expect(missing, `exported on tg without a gradCheck case or a non-differentiable listing: ${missing.join(", ")}`).toEqual([]);
+  it("tg exports exactly the ops defined for tg, plus the listed non-ops", () => {
+    const expected = [...[...OPS.values()].filter((o) => o.exported).map((o) => o.name), ...[...NOT_OPS].filter((n) => typeof (tg as Record<string, unknown>)[n] === "function")];
+    expect(exportedFunctions.sort()).toEqual([...new Set(expected)].sort());
+    for (const o of OPS.values()) if (o.exported) expect((tg as Record<string, unknown>)[o.name], o.name).toBe(o.fn);
   });
-  it("every Tensor method is classified", () => {
-    const missing = tensorMethods.filter((n) => !(n in GRAD_CASES) && !NOT_DIFFERENTIABLE.has(n));
-    expect(missing, `Tensor methods without a gradCheck case or a non-differentiable listing: ${missing.join(", ")}`).toEqual([]);
+  it("Tensor methods are exactly the ops defined with a method, plus the listed non-ops", () => {
+    const expected = [...[...OPS.values()].filter((o) => o.method).map((o) => o.name), ...NOT_OP_METHODS];
+    expect(tensorMethods.sort()).toEqual(expected.sort());
   });
-  it("no name is in both lists, and no stale entries", () => {
-    for (const n of Object.keys(GRAD_CASES)) expect(NOT_DIFFERENTIABLE.has(n), n).toBe(false);
-    const all = new Set([...exportedFunctions, ...tensorMethods]);
-    const stale = [...Object.keys(GRAD_CASES), ...NOT_DIFFERENTIABLE].filter((n) => !all.has(n));
-    expect(stale, `listed but not exported: ${stale.join(", ")}`).toEqual([]);
+  it("lib/ops/methods.ts (the method types) is generated from the definitions", () => {
+    generated("lib/ops/methods.ts", methodsFile());
   });
-  it("non-differentiable ops never record a backward", () => {
+  it("the README's op list is generated from the definitions", () => {
+    const begin = "<!-- ops:begin (generated by test/ops/registry.test.ts) -->", end = "<!-- ops:end -->";
+    generated("README.md", "", (current) => {
+      const i = current.indexOf(begin), j = current.indexOf(end);
+      expect(i >= 0 && j > i, "README.md has the op-list markers").toBe(true);
+      return `${current.slice(0, i + begin.length)}\n${readmeList()}\n${current.slice(j)}`;
+    });
+  });
+  it("every differentiable op has a sample; non-differentiable ops never record a backward", () => {
     const a = tg.tensor([1, 2, 3], { requiresGrad: true });
+    for (const o of OPS.values()) {
+      if (o.differentiable) expect(o.sample, `${o.name} has no sample for gradCheck`).toBeTypeOf("function");
+    }
     for (const out of [a.eq(2), a.gt(a), a.argmax(), a.argmin(0), a.int()]) {
       expect(out.requiresGrad).toBe(false);
       expect(out.gradFn).toBeNull();
     }
   });
-  it.each(Object.keys(GRAD_CASES))("%s records a backward that passes gradCheck", (name) => {
-    expect(GRAD_CASES[name]()).toBe(true);
+  it.each([...OPS.values()].filter((o) => o.differentiable).map((o) => [o.name, o] as const))("%s passes gradCheck on its sample", (_n, o) => {
+    const args = o.sample!();
+    const inputs = tensorsIn(args);
+    expect(inputs.length, `${o.name}'s sample has no float tensor`).toBeGreaterThan(0);
+    expect(tg.gradCheck((...xs) => o.fn(...substitute(args, xs)) as tg.Tensor, inputs, o.check)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { Tensor } from "../../tensor.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { abs, add, clamp, div, mul, pow, sqrt } from "../../ops/elementwise.js";
 import { max, sum } from "../../ops/reduce.js";
-import { stack } from "../../ops/shape.js";
+import { stack } from "../../ops/views.js";
 import { tensor } from "../../ops/creation.js";
 import { options } from "../../options.js";
 

@@ -7,9 +7,14 @@
 namespace tg {
 
 const char* const kBinaryOpNames[] = {
-#define TG_NAME(name, fwd, da, db) #name,
+#define TG_NAME(name, fwd, da, db, ra, rb) #name,
     TG_BINARY_OPS(TG_NAME)
 #undef TG_NAME
+};
+const int kBinaryOpReads[][2] = {
+#define TG_READS(name, fwd, da, db, ra, rb) {kBReads##ra, kBReads##rb},
+    TG_BINARY_OPS(TG_READS)
+#undef TG_READS
 };
 const char* const kCompareOpNames[] = {
 #define TG_NAME(name, expr) #name,
@@ -41,8 +46,8 @@ void map2(const Shape& s, const Layout* L, const A* ap, const B* bp, O* op, F f)
 template <class T>
 void binary(BinaryOp op, const Shape& s, const Layout* L, const T* a, const T* b, T* out) {
   switch (op) {
-#define TG_CASE(name, fwd, da, db) \
-  case BinaryOp::name:             \
+#define TG_CASE(name, fwd, da, db, ra, rb) \
+  case BinaryOp::name:                     \
     return map2(s, L, a, b, out, [](T a0, T b0) -> T { const Wide<T> a = a0, b = b0; return T(fwd); });
     TG_BINARY_OPS(TG_CASE)
 #undef TG_CASE
@@ -79,10 +84,15 @@ void binary_backward(BinaryOp op, const Shape& s, const Layout* L, const T* ap, 
     });
   };
   switch (op) {
-#define TG_CASE(name, fwd, da, db)                              \
-  case BinaryOp::name:                                          \
-    return run([](T a, T b, T g) -> T { return da; },           \
-               [](T a, T b, T g) -> T { return db; });
+// Only the operands a rule declares are named inside it.
+#define TG_PARAMS_NONE (T, T, T g)
+#define TG_PARAMS_A (T a, T, T g)
+#define TG_PARAMS_B (T, T b, T g)
+#define TG_PARAMS_AB (T a, T b, T g)
+#define TG_CASE(name, fwd, da, db, ra, rb)          \
+  case BinaryOp::name:                              \
+    return run([] TG_PARAMS_##ra -> T { return da; }, \
+               [] TG_PARAMS_##rb -> T { return db; });
     TG_BINARY_OPS(TG_CASE)
 #undef TG_CASE
     case BinaryOp::count: break;

@@ -1,29 +1,33 @@
 #pragma once
 // Binary elementwise ops over broadcast operands (a stride of 0 broadcasts), the comparisons
-// that produce int32 masks, where(), and the ops' gradients. The table lists every rule; JS
-// applies add's and sub's (g and ±g) without a kernel call.
+// that produce int32 masks, where(), and the ops' gradients: the table lists every rule.
 #include <cstdint>
 
 #include "runtime/strided.h"
 
 namespace tg {
 
-// name, forward value of (a, b), dL/da and dL/db given upstream g.
+// name, forward value of (a, b), dL/da and dL/db given upstream g, and what each of the two rules
+// reads besides g: A, B, AB or NONE. The reads columns are enforced: each rule is compiled with only
+// those operands in scope, and JS saves exactly what the gradients it needs read.
 #define TG_BINARY_OPS(X)                                                                         \
-  X(add, a + b, g, g)                                                                            \
-  X(sub, a - b, g, -g)                                                                           \
-  X(mul, a * b, g * b, g * a)                                                                    \
-  X(div, a / b, g / b, -g * a / (b * b))                                                         \
+  X(add, a + b, g, g, NONE, NONE)                                                                \
+  X(sub, a - b, g, -g, NONE, NONE)                                                               \
+  X(mul, a * b, g * b, g * a, B, A)                                                              \
+  X(div, a / b, g / b, -g * a / (b * b), B, AB)                                                  \
   X(maximum, (a != a || a > b) ? a : b, a > b ? g : a == b ? g / T(2) : T(0),                   \
-    b > a ? g : a == b ? g / T(2) : T(0))                                                        \
+    b > a ? g : a == b ? g / T(2) : T(0), AB, AB)                                                \
   X(minimum, (a != a || a < b) ? a : b, a < b ? g : a == b ? g / T(2) : T(0),                   \
-    b < a ? g : a == b ? g / T(2) : T(0))
+    b < a ? g : a == b ? g / T(2) : T(0), AB, AB)
+
+// A reads column as a bit mask (1 = a, 2 = b); native.binaryReads[op] = [mask of dL/da, mask of dL/db].
+enum : int { kBReadsNONE = 0, kBReadsA = 1, kBReadsB = 2, kBReadsAB = 3 };
 
 #define TG_COMPARE_OPS(X) \
   X(eq, a == b) X(ne, a != b) X(gt, a > b) X(ge, a >= b) X(lt, a < b) X(le, a <= b)
 
 enum class BinaryOp : int {
-#define TG_ENUM(name, fwd, da, db) name,
+#define TG_ENUM(name, fwd, da, db, ra, rb) name,
   TG_BINARY_OPS(TG_ENUM)
 #undef TG_ENUM
   count
@@ -37,6 +41,7 @@ enum class CompareOp : int {
 };
 
 extern const char* const kBinaryOpNames[];
+extern const int kBinaryOpReads[][2];
 extern const char* const kCompareOpNames[];
 
 // Operands: L[0] = a, L[1] = b, L[2] = out.

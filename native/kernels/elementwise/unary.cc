@@ -9,9 +9,14 @@
 namespace tg {
 
 const char* const kUnaryOpNames[] = {
-#define TG_NAME(name, fwd, bwd) #name,
+#define TG_NAME(name, fwd, bwd, reads) #name,
     TG_UNARY_OPS(TG_NAME)
 #undef TG_NAME
+};
+const int kUnaryOpReads[] = {
+#define TG_READS(name, fwd, bwd, reads) kReads##reads,
+    TG_UNARY_OPS(TG_READS)
+#undef TG_READS
 };
 
 namespace {
@@ -71,8 +76,8 @@ void unary(UnaryOp op, const Shape& s, const Layout* L, const T* x, T* out, doub
   (void)b;
   const Run<T> vec = vector_run<T>(op);
   switch (op) {
-#define TG_CASE(name, fwd, bwd) \
-  case UnaryOp::name:           \
+#define TG_CASE(name, fwd, bwd, reads) \
+  case UnaryOp::name:                  \
     return map1(s, L, x, out, [a, b](T x0) -> T { const Wide<T> x = x0; return T(fwd); }, vec);
     TG_UNARY_OPS(TG_CASE)
 #undef TG_CASE
@@ -86,9 +91,14 @@ void unary_backward(UnaryOp op, const Shape& s, const Layout* L, const T* x, con
                     double da, double db) {
   const T a = T(da), b = T(db);
   switch (op) {
-#define TG_CASE(name, fwd, bwd) \
-  case UnaryOp::name:           \
-    return map3(s, L, x, y, g, out, [a, b](T x, T y, T g) -> T { return bwd; });
+// Only the operands a rule declares are named inside it.
+#define TG_PARAMS_NONE (T, T, T g)
+#define TG_PARAMS_IN (T x, T, T g)
+#define TG_PARAMS_OUT (T, T y, T g)
+#define TG_PARAMS_INOUT (T x, T y, T g)
+#define TG_CASE(name, fwd, bwd, reads) \
+  case UnaryOp::name:                  \
+    return map3(s, L, x, y, g, out, [a, b] TG_PARAMS_##reads -> T { return bwd; });
     TG_UNARY_OPS(TG_CASE)
 #undef TG_CASE
     case UnaryOp::count: break;

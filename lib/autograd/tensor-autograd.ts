@@ -1,0 +1,85 @@
+// tg.autograd.backward and the autograd methods of Tensor: backward(), retainGrad() and gradient
+// hooks. The methods are attached here rather than written in tensor.ts so that tensor.ts imports
+// nothing from the engine.
+import { Tensor } from "../tensor.js";
+import { accumulatorOf, type GradHook, type RemovableHandle, type Node } from "./node.js";
+import { runBackward, type BackwardOptions } from "./engine.js";
+import { fill } from "../ops/kernels.js";
+
+declare module "../tensor.js" {
+  interface Tensor {
+    /**
+     * Computes the gradient of this tensor with respect to every leaf that requires grad and adds it
+     * into their `.grad` (PyTorch's `Tensor.backward`). `grad` (dL/dthis, of this tensor's shape) may be
+     * omitted for a one-element tensor. The graph's saved values are freed unless `{retainGraph: true}`.
+     * Forms: backward(), backward(grad), backward(grad, {retainGraph}), backward({retainGraph}).
+     * @throws Error when this tensor does not require grad, a gradient is missing or of the wrong shape,
+     *   a saved tensor was modified in place, or the graph was already freed.
+     */
+    backward(gradOrOpts?: Tensor | BackwardOptions, opts?: BackwardOptions): void;
+    /** Keeps this non-leaf tensor's gradient in `.grad` during backward (PyTorch's `retain_grad`). */
+    retainGrad(): Tensor;
+    /**
+     * Calls `hook(grad)` with this tensor's gradient each time one is computed, before it is used; a
+     * returned tensor (same shape) replaces the gradient. Works on leaves (before `.grad` is updated) and
+     * on intermediate results. Returns a handle whose `remove()` unregisters it (PyTorch's `register_hook`).
+     * @throws Error when this tensor does not require grad.
+     */
+    registerHook(hook: GradHook): RemovableHandle;
+    /**
+     * For a leaf: calls `hook(leaf)` after backward has accumulated into `leaf.grad` (PyTorch 2.1's
+     * `register_post_accumulate_grad_hook`; e.g. to start a gradient all-reduce as soon as it is ready).
+     * @throws Error on a non-leaf or a tensor that does not require grad.
+     */
+    registerPostAccumulateGradHook(hook: (leaf: Tensor) => void): RemovableHandle;
+  }
+}
+
+/**
+ * Adds the gradients of `tensors` (weighted by `grads`, dL/dtensor, one per tensor; null or omitted for
+ * a one-element tensor) into the `.grad` of every leaf they depend on (PyTorch's `torch.autograd.backward`).
+ * @throws Error as Tensor.backward.
+ */
+export function backward(tensors: Tensor | Tensor[], grads?: Tensor | (Tensor | null)[] | null, opts: BackwardOptions = {}): void {
+  const ts = Array.isArray(tensors) ? tensors : [tensors];
+  const gs = grads == null ? ts.map(() => null) : Array.isArray(grads) ? grads : [grads];
+  if (gs.length !== ts.length) throw new Error(`backward: ${gs.length} gradients for ${ts.length} tensors`);
+  const full = ts.map((t, i) => {
+    if (!(t instanceof Tensor) || !t.requiresGrad)
+      throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
+    if (gs[i]) return gs[i]!;
+    if (t.numel !== 1)
+      throw new Error(`backward: grad can be implicitly created only for a tensor with one element, this one has shape [${t.shape.join(", ")}]; pass a gradient of that shape`);
+    return fill(Tensor.empty(t.shape, t.dtype), 1);
+  });
+  runBackward(ts, full, gs.map((g) => g !== null), opts);
+}
+
+Tensor.prototype.backward = function (this: Tensor, gradOrOpts?: Tensor | BackwardOptions, opts: BackwardOptions = {}): void {
+  if (gradOrOpts instanceof Tensor) backward(this, gradOrOpts, opts);
+  else backward(this, null, gradOrOpts ?? opts);
+};
+
+Tensor.prototype.retainGrad = function (this: Tensor): Tensor {
+  if (!this.requiresGrad) throw new Error("retainGrad: this tensor does not require grad, so it never gets one");
+  const node = this.gradFn;
+  if (node) (node.retained ??= new Array<Tensor | null>(node.numOutputs).fill(null))[this.outputNr] = this;
+  return this;
+};
+
+// The node whose hooks see this tensor's gradient: its maker, or a leaf's accumulator.
+function hookNode(t: Tensor, what: string): Node {
+  if (!t.requiresGrad) throw new Error(`${what}: cannot register a hook on a tensor that does not require grad`);
+  return t.gradFn ?? accumulatorOf(t);
+}
+
+Tensor.prototype.registerHook = function (this: Tensor, hook: GradHook): RemovableHandle {
+  if (typeof hook !== "function") throw new TypeError("registerHook: the hook must be a function (grad) => Tensor | undefined");
+  return hookNode(this, "registerHook").addHook(this.gradFn ? this.outputNr : 0, hook);
+};
+
+Tensor.prototype.registerPostAccumulateGradHook = function (this: Tensor, hook: (leaf: Tensor) => void): RemovableHandle {
+  if (typeof hook !== "function") throw new TypeError("registerPostAccumulateGradHook: the hook must be a function (leaf) => void");
+  if (this.gradFn) throw new Error("registerPostAccumulateGradHook: only leaf tensors accumulate a .grad; use registerHook on a non-leaf");
+  return hookNode(this, "registerPostAccumulateGradHook").addPostHook(hook);
+};
