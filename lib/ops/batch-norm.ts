@@ -62,7 +62,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     training ? rv?.storage ?? null : rv!.storage, mean.storage, invstd.storage, N, C, L, training, momentum, eps);
   if (training) for (const r of [rm, rv]) if (r) bumpVersion(r.storage);
   const ctx = { x: xd, w, mean, invstd, dims: [N, C, L], training, want: [x.requiresGrad, !!w?.requiresGrad, !!b?.requiresGrad] };
-  return recordLayer("BatchNormBackward", y, [x, w, b], ctx, batchNormRule);
+  return recordLayer("NativeBatchNormBackward0", y, [x, w, b], ctx, batchNormRule);
 }
 
 interface BatchNormCtx {

@@ -23,7 +23,7 @@ function drop(op: string, x: Tensor, opts: DropoutOptions, units: number): Tenso
   const xd = dense(x);
   const y = Tensor.output(x.shape, x.dtype), mask = Tensor.output([units], x.dtype);
   native.dropout(xd.storage, y.storage, mask.storage, units, inner, p, true);
-  return recordLayer(`${op[0].toUpperCase()}${op.slice(1)}Backward`, y, [x], { mask, inner, p }, dropoutRule);
+  return recordLayer(op === "dropout" ? "NativeDropoutBackward0" : "FeatureDropoutBackward0", y, [x], { mask, inner, p }, dropoutRule);
 }
 
 function dropoutRule(c: { mask: Tensor; inner: number; p: number }, g: Tensor): Tensor[] {

@@ -55,7 +55,7 @@ export function embedding(indices: Tensor, weight: Tensor, opts: EmbeddingOption
   const id = dense(indices).storage as Int32Array, n = indices.numel, wd = dense(weight);  // id holds exactly n
   const out = Tensor.output([...indices.shape, dim], weight.dtype);
   native.indexSelect(wd.storage, id, out.storage, 1, num, dim, n);
-  return recordLayer("EmbeddingBackward", out, [weight], { id, shape: weight.shape, pad }, embeddingRule);
+  return recordLayer("EmbeddingBackward0", out, [weight], { id, shape: weight.shape, pad }, embeddingRule);
 }
 
 function embeddingRule(c: { id: Int32Array; shape: number[]; pad: number }, g: Tensor): Tensor[] {

@@ -16,7 +16,7 @@ function normalize(op: string, x: Tensor, N: number, C: number, L: number, G: nu
   const mean = Tensor.output([N * G], x.dtype), rstd = Tensor.output([N * G], x.dtype);
   native.groupNorm(xd.storage, y.storage, storageOf(w), storageOf(b), mean.storage, rstd.storage, N, C, L, G, eps);
   const ctx = { x: xd, w, mean, rstd, dims: [N, C, L, G], want: [x.requiresGrad, !!w?.requiresGrad, !!b?.requiresGrad] };
-  return recordLayer(`${op[0].toUpperCase()}${op.slice(1)}Backward`, y, [x, w, b], ctx, groupNormRule);
+  return recordLayer(op === "layerNorm" ? "NativeLayerNormBackward0" : "NativeGroupNormBackward0", y, [x, w, b], ctx, groupNormRule);
 }
 
 interface GroupNormCtx {

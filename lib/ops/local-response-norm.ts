@@ -33,7 +33,7 @@ export function localResponseNorm(x: Tensor, size: number, opts: LocalResponseNo
   const xd = dense(x);
   const y = Tensor.output(x.shape, x.dtype), scale = Tensor.output(x.shape, x.dtype);
   native.localResponseNorm(xd.storage, y.storage, scale.storage, N, C, L, size, alpha, beta, k);
-  return recordLayer("LocalResponseNormBackward", y, [x], { x: xd, scale, args: [N, C, L, size, alpha, beta, k] }, lrnRule);
+  return recordLayer("LocalResponseNormBackward0", y, [x], { x: xd, scale, args: [N, C, L, size, alpha, beta, k] }, lrnRule);
 }
 
 function lrnRule(c: { x: Tensor; scale: Tensor; args: number[] }, g: Tensor): Tensor[] {

@@ -9,6 +9,8 @@ import { dense, recordLayer } from "./layer-input.js";
 
 export type PadMode = "constant" | "reflect" | "replicate";
 const MODE: Record<PadMode, number> = { constant: 0, reflect: 1, replicate: 2 };
+// Graph node names, PyTorch's.
+const NODE: Record<PadMode, string> = { constant: "ConstantPadNdBackward0", reflect: "ReflectionPadBackward0", replicate: "ReplicationPadBackward0" };
 
 export interface PadOptions {
   mode?: PadMode;
@@ -60,7 +62,7 @@ export function pad(x: Tensor, pad: number[], opts: PadOptions = {}): Tensor {
   const outer = numelOf(x.shape.slice(0, x.ndim - k));
   const out = Tensor.output(outShape, x.dtype);
   native.pad(MODE[mode], dense(x).storage, out.storage, outer, spec, value ?? 0);
-  return recordLayer("PadBackward", out, [x], { mode: MODE[mode], shape: x.shape, outer, spec }, padRule);
+  return recordLayer(NODE[mode], out, [x], { mode: MODE[mode], shape: x.shape, outer, spec }, padRule);
 }
 
 function padRule(c: { mode: number; shape: number[]; outer: number; spec: Int32Array }, g: Tensor): Tensor[] {

@@ -14,6 +14,8 @@ export type Size2 = number | [number, number];
 
 // Kernel kinds, as native/binding.cc numbers them.
 const KIND = { max: 0, avg: 1, adaptiveMax: 2, adaptiveAvg: 3 } as const;
+// Graph node names, PyTorch's.
+const NODE = ["MaxPool2DWithIndicesBackward0", "AvgPool2DBackward0", "AdaptiveMaxPool2DBackward0", "AdaptiveAvgPool2DBackward0"];
 type Kind = (typeof KIND)[keyof typeof KIND];
 
 interface Geometry {
@@ -47,14 +49,14 @@ function poolRule(c: PoolCtx, gy: Tensor): Tensor[] {
 }
 
 // Runs the kernel of `kind`, recording the backward; max kinds also save the arg-max indices.
-function pool(op: string, kind: Kind, x: Tensor, g: Geometry): Tensor {
+function pool(kind: Kind, x: Tensor, g: Geometry): Tensor {
   const [N, C] = x.shape;
   const isMax = kind === KIND.max || kind === KIND.adaptiveMax;
   const xd = dense(x), args = geometryArgs(x, g);
   const y = Tensor.output([N, C, ...g.out], x.dtype);
   const idx = isMax ? Tensor.output(y.shape, "int32") : null;
   native.pool2d(kind, xd.storage, y.storage, idx && (idx.storage as Int32Array), args);
-  return recordLayer(`${op}Backward`, y, [x], { kind, shape: x.shape, args, idx }, poolRule);
+  return recordLayer(NODE[kind], y, [x], { kind, shape: x.shape, args, idx }, poolRule);
 }
 
 // PyTorch's pooling_output_shape: with ceilMode the last window must start inside the input or
@@ -116,7 +118,7 @@ export function maxPool2d(x: Tensor, kernelSize: Size2, opts: MaxPool2dOptions =
   const op = "maxPool2d";
   const o = options(op, opts, ["stride", "padding", "dilation", "ceilMode"]);
   const w = windows(op, nchw(x, op), { kernelSize, ...o });
-  return pool(op, KIND.max, x, { ...w, countIncludePad: false, divisorOverride: 0 });
+  return pool(KIND.max, x, { ...w, countIncludePad: false, divisorOverride: 0 });
 }
 
 export interface AvgPool2dOptions {
@@ -145,7 +147,7 @@ export function avgPool2d(x: Tensor, kernelSize: Size2, opts: AvgPool2dOptions =
   if (o.divisorOverride !== undefined && o.divisorOverride !== null && (!Number.isInteger(d) || d === 0 || Math.abs(d) > 2 ** 31 - 1))
     throw new RangeError(`${op}: divisorOverride must be a nonzero integer, got ${o.divisorOverride}`);
   const w = windows(op, nchw(x, op), { kernelSize, stride: o.stride, padding: o.padding, ceilMode: o.ceilMode });
-  return pool(op, KIND.avg, x, { ...w, countIncludePad: o.countIncludePad ?? true, divisorOverride: d });
+  return pool(KIND.avg, x, { ...w, countIncludePad: o.countIncludePad ?? true, divisorOverride: d });
 }
 
 /** An adaptive output size: `n`, `[h, w]`, with `null` keeping that input size (as PyTorch's None). */
@@ -160,7 +162,7 @@ function adaptive(op: string, kind: Kind, x: Tensor, outputSize: AdaptiveSize): 
   if (!out.every((v) => Number.isInteger(v) && v >= 0))
     throw new RangeError(`${op}: outputSize must be non-negative integers (or null), got [${given.join(", ")}]`);
   const one: [number, number] = [1, 1];
-  return pool(op, kind, x, { kernel: one, stride: one, padding: [0, 0], dilation: one, out, countIncludePad: false, divisorOverride: 0 });
+  return pool(kind, x, { kernel: one, stride: one, padding: [0, 0], dilation: one, out, countIncludePad: false, divisorOverride: 0 });
 }
 
 /**

@@ -296,3 +296,14 @@ describe("printing", () => {
     expect(String(model)).toBe(MODEL_REPR);
   });
 });
+
+describe("graph node names", () => {
+  it("are PyTorch's", () => {
+    const x = tg.randn([2, 4, 4, 4], { requiresGrad: true });
+    const names = [F.maxPool2d(x, 2), F.avgPool2d(x, 2), F.adaptiveAvgPool2d(x, 1), F.batchNorm(x, null, null, null, null, { training: true }),
+      F.layerNorm(x, 4), F.groupNorm(x, 2), F.dropout(x), F.embedding(tg.tensor([1], { dtype: "int32" }), x.reshape([32, 4])),
+      F.pad(x, [1, 1], { mode: "reflect" })].map((y) => y.gradFn!.name);
+    expect(names).toEqual(["MaxPool2DWithIndicesBackward0", "AvgPool2DBackward0", "AdaptiveAvgPool2DBackward0", "NativeBatchNormBackward0",
+      "NativeLayerNormBackward0", "NativeGroupNormBackward0", "NativeDropoutBackward0", "EmbeddingBackward0", "ReflectionPadBackward0"]);
+  });
+});
