@@ -4,7 +4,7 @@
 // generator's whole state is four numbers that a checkpoint stores in its metadata. Without an
 // explicit generator, the data pipeline seeds a fresh one from the global stream (tg.manualSeed),
 // as PyTorch's RandomSampler seeds from torch's default generator.
-import { randint } from "./ops/creation.js";
+import { native } from "./native.js";
 
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
@@ -123,6 +123,7 @@ export class Generator {
  * (PyTorch's RandomSampler does the same with torch's default generator).
  */
 export function generatorFromGlobalSeed(): Generator {
-  const seed = randint(0, 2 ** 31 - 1, [2]).data();
+  const seed = new Int32Array(2);
+  native.randInt(seed, 0, 2 ** 31 - 1);
   return new Generator().manualSeed(seed[0] * 2 ** 21 + (seed[1] & 0x1fffff));
 }

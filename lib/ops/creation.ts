@@ -3,9 +3,9 @@ import { Tensor, type NestedArray } from "../tensor.js";
 import { checkDType, dtypeOf, type DType } from "../dtype.js";
 import { native } from "../native.js";
 import { checkShape, fmt, numelOf } from "../shape.js";
+import { fill } from "./kernels.js";
 import { options } from "../options.js";
 import { Generator } from "../generator.js";
-import { fill } from "./kernels.js";
 
 export interface TensorOptions {
   dtype?: DType;

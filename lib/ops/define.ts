@@ -49,7 +49,6 @@ export interface OpInfo {
   readonly method: boolean;
   readonly exported: boolean;
   readonly differentiable: boolean;
-  readonly composite: boolean;
   readonly sample?: () => unknown[];
   readonly check?: GradCheckOptions;
 }
@@ -90,7 +89,7 @@ export function defineOp<F extends Fn, C extends object = object, M extends true
   });
   OPS.set(def.name, {
     name: def.name, doc: def.doc, fn, method: m !== undefined, exported: m !== "only",
-    differentiable: def.differentiable ?? true, composite: !backward, sample: def.sample, check: def.check,
+    differentiable: def.differentiable ?? true, sample: def.sample, check: def.check,
   });
   return fn as Op<F, M>;
 }
