@@ -3,7 +3,7 @@
 // into prebuilds/<platform>-<arch>/ under the name node-gyp-build selects at run time
 // (tensorgrad.glibc.node on glibc Linux), stripped as prebuildify --strip does. Reusing build/ is
 // what keeps `npm pack` from compiling the addon again from scratch; `npm run prebuildify` remains
-// the clean-room build for release machines.
+// the clean-room build for release machines. On Linux it also stages tg.distributed's prebuild.
 const { copyFileSync, mkdirSync } = require("node:fs");
 const { spawnSync } = require("node:child_process");
 const { join } = require("node:path");
@@ -22,3 +22,5 @@ if (process.platform !== "win32") {
   if (strip.status !== 0) console.warn(`stage-prebuild: strip failed (${strip.error?.message ?? `exit ${strip.status}`}); packing the unstripped addon`);
 }
 console.log(`stage-prebuild: ${target}`);
+// tg.distributed's addon and the Gloo libraries it needs, beside it (as `npm run prebuildify` does).
+if (process.platform === "linux") require("./distributed/bundle-prebuild.cjs").bundle(root, process.platform, process.arch);
