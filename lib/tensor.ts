@@ -15,7 +15,7 @@ import * as sh from "./ops/shape.js";
 import * as idx from "./ops/index.js";
 import { matmul } from "./ops/linalg.js";
 import { softmax, logSoftmax } from "./ops/softmax.js";
-import { clone, contiguous, copyTo, fillInto, toDType } from "./ops/copy.js";
+import { checkFillValue, clone, contiguous, copyTo, fillInto, toDType } from "./ops/copy.js";
 import { formatTensor } from "./format.js";
 
 type Operand = Tensor | number;
@@ -64,6 +64,7 @@ export class Tensor {
     return this.gradFn === null;
   }
   size(dim?: number): number | number[] {
+    if (dim !== undefined && this.ndim === 0) throw new RangeError(`size: dimension specified as ${dim} but the tensor has no dimensions`);
     return dim === undefined ? [...this.shape] : this.shape[sh.dimOf(this, dim, "size")];
   }
   isContiguous(): boolean {
@@ -152,6 +153,7 @@ export class Tensor {
   }
   fill_(value: number): this {
     checkInPlace(this, "fill_");
+    checkFillValue(value, this.dtype, "fill_");
     fillInto(this, this.storage, value);
     bumpVersion(this.storage);
     return this;

@@ -6,6 +6,7 @@ import type { DType } from "../dtype.js";
 import { native } from "../native.js";
 import { fmt, setLayout, broadcastShapes, sameShape, type Strided } from "../shape.js";
 import { record } from "../autograd/node.js";
+import { describe } from "./elementwise.js";
 
 // dst[...] = src broadcast to dst's shape, converting dtype. Not recorded on the tape.
 export function copyInto(src: Tensor, dst: Tensor): void {
@@ -29,7 +30,7 @@ export function contiguous(x: Tensor, dense = false): Tensor {
 export function toDType(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = Tensor.output(x.shape, dtype);
-  copyInto(x, out);
+  converting(`to(${dtype})`, () => copyInto(x, out));
   if (dtype === "int32") return out;
   return record(out, "ToCopyBackward", [x], (g) => [g.to(x.dtype)]);
 }
@@ -39,10 +40,30 @@ export function copyTo(src: Tensor, dst: Tensor): void {
   const shape = broadcastShapes(src.shape, dst.shape, "copy_");
   if (!sameShape(shape, dst.shape))
     throw new Error(`copy_: source of shape ${fmt(src.shape)} cannot be broadcast to destination ${fmt(dst.shape)}`);
-  if (dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0))
+  if (dst.numel > 0 && dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0))
     throw new Error(`copy_: the destination (shape ${fmt(dst.shape)}) is an expanded view whose elements overlap; copy into a contiguous tensor`);
   const same = src.storage === dst.storage && src.offset === dst.offset && sameShape(src.strides, dst.strides) && sameShape(src.shape, dst.shape);
-  if (!same) copyInto(src, dst);
+  if (!same) converting("copy_", () => copyInto(src, dst));
+}
+
+// A fill value must be a number, and one int32 can hold when the tensor is int32 (truncated toward
+// zero, as PyTorch converts; NaN, ±inf and values out of range are refused as PyTorch refuses them).
+export function checkFillValue(value: unknown, dtype: DType, op: string): number {
+  if (typeof value !== "number") throw new TypeError(`${op}: the fill value must be a number, got ${describe(value)}`);
+  if (dtype === "int32" && !(value > -2147483649 && value < 2147483648))
+    throw new RangeError(`${op}: the value ${value} cannot be converted to int32 without overflow`);
+  return value;
+}
+
+// Runs a native conversion, naming `op` when a float has no int32 value (NaN, ±inf, out of range).
+export function converting<T>(op: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof Error && e.message.includes("has no int32 equivalent"))
+      throw new RangeError(`${op}: ${e.message.replace(/^tensorgrad\.\w+: /, "")}`);
+    throw e;
+  }
 }
 
 // Sets every element `t` covers (a tensor or any strided view of `storage`) to value.

@@ -2,8 +2,8 @@
 import { Tensor, type NestedArray } from "../tensor.js";
 import { checkDType, dtypeOf, type DType } from "../dtype.js";
 import { native } from "../native.js";
-import { checkShape, fmt, numelOf } from "../shape.js";
-import { fillInto } from "./copy.js";
+import { checkAllocShape, fmt, numelOf } from "../shape.js";
+import { checkFillValue, fillInto } from "./copy.js";
 
 export interface TensorOptions {
   dtype?: DType;
@@ -44,7 +44,7 @@ export function tensor(data: Data, opts: DataOptions = {}): Tensor {
   const dtype = opts.dtype ? checkDType(opts.dtype, "tensor") : isTyped ? dtypeOf(data as Float32Array) : "float32";
   const shape = isTyped ? [(data as Float32Array).length] : inferShape(data as NestedArray);
   const flat = isTyped ? (data as Float32Array) : typeof data === "number" ? [data] : (data as unknown[]).flat(Infinity) as number[];
-  const finalShape = opts.shape ? checkShape(opts.shape, "tensor") : shape;
+  const finalShape = opts.shape ? checkAllocShape(opts.shape, "tensor") : shape;
   if (numelOf(finalShape) !== flat.length)
     throw new Error(`tensor: ${flat.length} values cannot fill shape ${fmt(finalShape)}`);
   const t = Tensor.empty(finalShape, dtype);
@@ -53,7 +53,9 @@ export function tensor(data: Data, opts: DataOptions = {}): Tensor {
 }
 
 export function full(shape: number[], value: number, opts: TensorOptions = {}): Tensor {
-  const t = Tensor.empty(checkShape(shape, "full"), checkDType(opts.dtype ?? "float32", "full"));
+  const dtype = checkDType(opts.dtype ?? "float32", "full");
+  checkFillValue(value, dtype, "full");
+  const t = Tensor.empty(checkAllocShape(shape, "full"), dtype);
   if (value !== 0) fillInto(t, t.storage, value);
   return finish(t, opts);
 }
@@ -64,6 +66,13 @@ export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 
 export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts));
 export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, likeOpts(t, opts));
 
+// An int32 range whose ends (and so every value between) int32 holds.
+function checkIntRange(first: number, last: number, op: string): void {
+  for (const v of [first, last])
+    if (!(v > -2147483649 && v < 2147483648))
+      throw new RangeError(`${op}: the value ${v} does not fit in int32 (PyTorch would use int64); pass {dtype: "float64"}`);
+}
+
 // arange(end) or arange(start, end, step?), like torch.arange: [start, end) in steps.
 export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
@@ -72,6 +81,7 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
   const n = Math.max(0, Math.ceil((end - start) / step));
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const t = Tensor.empty([n], checkDType(opts.dtype ?? (allInt ? "int32" : "float32"), "arange"));
+  if (t.dtype === "int32") checkIntRange(start, start + (n - 1) * step, "arange");
   native.arange(t.storage, start, step);
   return finish(t, opts);
 }
@@ -79,6 +89,7 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = Tensor.empty([steps], checkDType(opts.dtype ?? "float32", "linspace"));
+  if (t.dtype === "int32") checkIntRange(start, end, "linspace");
   native.arange(t.storage, start, steps > 1 ? (end - start) / (steps - 1) : 0);
   return finish(t, opts);
 }
@@ -101,23 +112,23 @@ function floatOpts(opts: TensorOptions, op: string): DType {
 }
 
 export function rand(shape: number[], opts: TensorOptions = {}): Tensor {
-  const t = Tensor.empty(checkShape(shape, "rand"), floatOpts(opts, "rand"));
+  const t = Tensor.empty(checkAllocShape(shape, "rand"), floatOpts(opts, "rand"));
   native.randUniform(t.storage, 0, 1);
   return finish(t, opts);
 }
 export function randn(shape: number[], opts: TensorOptions = {}): Tensor {
-  const t = Tensor.empty(checkShape(shape, "randn"), floatOpts(opts, "randn"));
+  const t = Tensor.empty(checkAllocShape(shape, "randn"), floatOpts(opts, "randn"));
   native.randNormal(t.storage, 0, 1);
   return finish(t, opts);
 }
 // Integers in [low, high), int32.
 export function randint(low: number, high: number, shape: number[]): Tensor {
-  const t = Tensor.empty(checkShape(shape, "randint"), "int32");
+  const t = Tensor.empty(checkAllocShape(shape, "randint"), "int32");
   native.randInt(t.storage as Int32Array, low, high);
   return t;
 }
 export function randperm(n: number): Tensor {
-  const t = Tensor.empty(checkShape([n], "randperm"), "int32");
+  const t = Tensor.empty(checkAllocShape([n], "randperm"), "int32");
   native.randPerm(t.storage as Int32Array);
   return t;
 }

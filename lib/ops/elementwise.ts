@@ -26,15 +26,27 @@ function scalarFor(v: number, like: Tensor): Tensor {
   return scalarTensor(v, like.dtype === "int32" && !Number.isInteger(v) ? "float32" : like.dtype);
 }
 
-export function checkTensor(x: unknown, op: string): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${typeof x}`);
+// How a wrong argument reads in an error message: "null", "string \"a\"", "an array", "a Map".
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
+  if (typeof v === "object") {
+    const name = (v as object).constructor?.name;
+    return !name || name === "Object" ? "an object" : `a ${name}`;
+  }
+  return `${typeof v} ${String(v)}`;
+}
+
+export function checkTensor(x: unknown, op: string, name?: string): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name ? `${name} must be a Tensor` : "expected a Tensor"}, got ${describe(x)}`);
   return x;
 }
 
 // ---- unary ----
 
 // Ops that keep int32 inputs int32 (given integer scalars); all others compute in float32.
-const INT_OK = new Set(["neg", "abs", "sign", "relu", "addScalar", "mulScalar", "rsubScalar", "clamp"]);
+const INT_OK = new Set(["neg", "abs", "sign", "relu", "addScalar", "mulScalar", "rsubScalar", "clamp", "pow"]);
 
 function unaryForward(name: string, x: Tensor, a: number, b: number): Tensor {
   const out = Tensor.output(x.shape, x.dtype);
@@ -68,15 +80,33 @@ export const sigmoid = (x: Tensor) => unary("sigmoid", x);
 export const tanh = (x: Tensor) => unary("tanh", x);
 export const relu = (x: Tensor) => unary("relu", x);
 export const gelu = (x: Tensor) => unary("gelu", x);
-export const leakyRelu = (x: Tensor, negativeSlope = 0.01) => unary("leakyRelu", x, negativeSlope);
-export const elu = (x: Tensor, alpha = 1) => unary("elu", x, alpha);
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  checkNumber(negativeSlope, "negativeSlope", "leakyRelu");
+  return unary("leakyRelu", x, negativeSlope);
+}
+export function elu(x: Tensor, alpha = 1): Tensor {
+  checkNumber(alpha, "alpha", "elu");
+  return unary("elu", x, alpha);
+}
 
+// An int32 tensor to a non-negative integer power stays int32 (wrapping on overflow, as PyTorch's
+// int32 arithmetic); a fractional power gives float32.
 export function pow(x: Tensor, p: number): Tensor {
-  if (typeof p !== "number") throw new TypeError("pow: the exponent must be a number");
+  if (typeof p !== "number") throw new TypeError(`pow: the exponent must be a number, got ${describe(p)}`);
+  if (checkTensor(x, "pow").dtype === "int32" && Number.isInteger(p) && p < 0)
+    throw new RangeError(`pow: integers to negative integer powers are not allowed (int32 tensor to the power ${p}); convert with .float() first`);
   return unary("pow", x, p);
 }
 
+// A scalar argument: a number, or (where `optional`) null/undefined for "absent".
+export function checkNumber(v: unknown, name: string, op: string, optional = false): void {
+  if (typeof v === "number" || (optional && v == null)) return;
+  throw new TypeError(`${op}: ${name} must be a number${optional ? " or null" : ""}, got ${describe(v)}`);
+}
+
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  checkTensor(x, "clamp");
+  checkNumber(min, "min", "clamp", true), checkNumber(max, "max", "clamp", true);
   if (min == null && max == null) throw new Error("clamp: at least one of min and max must be given");
   let lo = min ?? -Infinity, hi = max ?? Infinity;
   const intBound = (v: number) => Number.isInteger(v) || !Number.isFinite(v);

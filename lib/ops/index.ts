@@ -20,6 +20,12 @@ function around(x: Tensor, d: number) {
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = checkIndex(index, "indexSelect");
+  // A 0-d tensor acts as one element along dim 0, and the result stays 0-d (as PyTorch).
+  if (checkTensor(x, "indexSelect").ndim === 0) {
+    normalizeDim(dim, 0, "indexSelect");
+    if (idx.numel !== 1) throw new Error(`indexSelect: the index into a 0-d tensor must have one element, got shape ${fmt(idx.shape)}`);
+    return indexSelect(x.reshape([1]), 0, idx.reshape([1])).reshape([]);
+  }
   if (idx.ndim > 1) throw new Error(`indexSelect: the index must be 0-d or 1-d, got shape ${fmt(idx.shape)}`);
   const d = normalizeDim(dim, checkTensor(x, "indexSelect").ndim, "indexSelect");
   const xd = x.contiguous(true), id = idx.contiguous(true).storage as Int32Array;
@@ -37,6 +43,11 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = checkIndex(index, "gather");
+  if (checkTensor(x, "gather").ndim === 0) {
+    normalizeDim(dim, 0, "gather");
+    if (idx.ndim !== 0) throw new Error(`gather: the index into a 0-d tensor must be 0-d, got shape ${fmt(idx.shape)}`);
+    return gather(x.reshape([1]), 0, idx.reshape([1])).reshape([]);
+  }
   const d = normalizeDim(dim, checkTensor(x, "gather").ndim, "gather");
   if (idx.ndim !== x.ndim || idx.shape.some((s, i) => i !== d && s !== x.shape[i]))
     throw new Error(`gather: the index shape ${fmt(idx.shape)} must match the input shape ${fmt(x.shape)} in every dim but ${dim}`);

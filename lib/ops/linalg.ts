@@ -3,7 +3,7 @@
 // batch dims). Transposed operands reach the kernel as flags on strided views, never as copies.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
-import { broadcastShapes, fmt, setLayout } from "../shape.js";
+import { broadcastShapes, fmt, numelOf, setLayout } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { sumTo } from "./reduce.js";
 import { transpose, unsqueeze, squeeze } from "./shape.js";
@@ -28,6 +28,8 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
   if (b.shape[b.ndim - 2] !== K)
     throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  // A zero-size operand: an empty result, or (K = 0, an empty sum) zeros, as PyTorch.
+  if (numelOf(batch) * M * N === 0 || K === 0) return Tensor.empty([...batch, M, N], a.dtype);
   const out = Tensor.output([...batch, M, N], a.dtype);
   const A = asMatrix(a), B = asMatrix(b);
   const batchView = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });

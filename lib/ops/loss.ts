@@ -12,7 +12,7 @@ import { native } from "../native.js";
 import { fmt, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
-import { abs, clamp, log, maximum, mul, ne, relu, sigmoid, sub, where } from "./elementwise.js";
+import { abs, clamp, log, maximum, minimum, mul, ne, relu, sigmoid, sub, where } from "./elementwise.js";
 import { max, min, sum, sumTo } from "./reduce.js";
 import { gather, indexSelect } from "./index.js";
 import { arange } from "./creation.js";
@@ -145,11 +145,12 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
   const { N, C, kept } = checkClassTargets(logProbs, targets, op, ignoreIndex);
   const x = logProbs.ndim === 1 ? logProbs.reshape([1, C]) : logProbs;
   const t = targets.reshape([N]);
-  // Ignored rows gather class 0 and are then zeroed by the mask.
+  // Ignored rows gather class 0 and are then replaced by 0 — selected away, never multiplied by a
+  // zero mask: their log-probability may be -inf, and 0 × -inf would be NaN in the loss and grad.
   const keep = ne(t, ignoreIndex);
   const safe = mul(t, keep).reshape([N, 1]);
   const picked = gather(x, 1, safe).reshape([N]);
-  const rows = mul(picked, keep.to(x.dtype)).neg();
+  const rows = where(keep, picked, 0).neg();
   if (logProbs.ndim === 1 && reduction === "none") return rows.reshape([]);
   return reduce(rows, reduction, kept);
 }
@@ -183,10 +184,14 @@ export interface SmoothL1LossOptions extends ReductionOptions {
   beta?: number;
 }
 
-// 0.5·d²/beta where |d| < beta, else |d| − 0.5·beta; beta = 0 is the L1 loss.
+// 0.5·d²/beta where |d| < beta, else |d| − 0.5·beta; beta = 0 is the L1 loss. Written as
+// 0.5·z²/beta + (|d| − z) with z = min(|d|, beta): the same values and gradients without a
+// where() whose unused branch (d² at |d| = inf) would send 0 × inf = NaN into the gradient.
 function smoothL1(input: Tensor, target: Tensor, beta: number): Tensor {
-  const d = sub(input, target), a = abs(d);
-  return beta === 0 ? a : where(a.lt(beta), mul(mul(d, d), 0.5 / beta), a.sub(0.5 * beta));
+  const a = abs(sub(input, target));
+  if (beta === 0) return a;
+  const z = minimum(a, beta);
+  return mul(mul(z, z), 0.5 / beta).add(sub(a, z));
 }
 
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
@@ -286,8 +291,9 @@ export function multiMarginLoss(input: Tensor, targets: Tensor, opts: MultiMargi
   const xy = gather(x, 1, y);
   let h = relu(sub(x, xy).add(margin));
   if (p === 2) h = mul(h, h);
-  const others = ne(arange(C).reshape([1, C]), y).to(x.dtype);
-  let rows = sum(mul(h, others), 1).mul(1 / C);
+  // The target's own column is selected away (not multiplied by 0: it is NaN when x[i, y_i] is ±inf).
+  const others = ne(arange(C).reshape([1, C]), y);
+  let rows = sum(where(others, h, 0), 1).mul(1 / C);
   if (weight) rows = mul(rows, indexSelect(weight, 0, y.reshape([N])));
   if (input.ndim === 1 && reduction === "none") return rows.reshape([]);
   return reduce(rows, reduction);

@@ -7,7 +7,7 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { contiguousStrides, normalizeDim, numelOf, sameShape, setLayout, setOperand } from "../shape.js";
 import { record } from "../autograd/node.js";
-import { checkTensor, div, eq, mul } from "./elementwise.js";
+import { checkTensor, div, eq, mul, ne } from "./elementwise.js";
 
 // Which dims a reduction covers: all when dim is undefined or [] (as torch.sum(x, dim=[])).
 function reducedDims(x: Tensor, dim: number | number[] | undefined, op: string): boolean[] {
@@ -77,8 +77,11 @@ interface Extreme {
 
 // Runs the native extreme kernel over `dim` (or all elements); outputs have the keepdim shape.
 function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, wantValues: boolean, op: string): Extreme & { kshape: number[] } {
-  if (checkTensor(x, op).numel === 0) throw new Error(`${op}: cannot reduce an empty tensor (shape [${x.shape.join(", ")}])`);
+  checkTensor(x, op);
   const d = dim === undefined ? -1 : normalizeDim(dim, x.ndim, op);
+  // Only the reduced extent must be non-empty: zeros([3, 0, 2]).max(2) is an empty [3, 0], as in PyTorch.
+  if (d < 0 ? x.numel === 0 : x.ndim > 0 && x.shape[d] === 0)
+    throw new Error(`${op}: cannot reduce over an empty ${d < 0 ? "tensor" : `dim ${dim}`} (shape [${x.shape.join(", ")}]); PyTorch has no identity for ${op}`);
   const kshape = d < 0 || x.ndim === 0 ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d ? 1 : s));
   // Kept dims first, the reduced dim(s) last.
   const order = d < 0 || x.ndim === 0 ? x.shape.map((_, i) => i) : [...x.shape.keys()].filter((i) => i !== d).concat([d]);
@@ -90,7 +93,7 @@ function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, want
   setLayout(shape, view(x));
   if (values) setOperand(1, view(values), shape);
   setOperand(2, view(indices), shape);
-  native.extreme(isMax, nkeep, x.storage, values ? values.storage : null, indices.storage as Int32Array);
+  if (x.numel > 0) native.extreme(isMax, nkeep, x.storage, values ? values.storage : null, indices.storage as Int32Array);
   return { values, indices, kshape };
 }
 
@@ -106,7 +109,8 @@ function extreme(x: Tensor, isMax: boolean, dim: number | undefined, keepdim: bo
   const out = dropDim(r.values!, x, dim, keepdim);
   if (dim === undefined)
     return record(out, `${op}Backward`, [x], (g) => {
-      const mask = eq(x, out).to(g.dtype);
+      // Shared evenly among the elements equal to the result; a NaN result is its NaNs' (x ≠ x).
+      const mask = (Number.isNaN(out.item()) ? ne(x, x) : eq(x, out)).to(g.dtype);
       return [mul(mask, div(g, sum(mask)))];
     });
   const d = normalizeDim(dim, x.ndim, op);

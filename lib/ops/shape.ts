@@ -15,6 +15,13 @@ export function dimOf(x: Tensor, dim: number, op: string): number {
   return normalizeDim(dim, checkTensor(x, op).ndim, op);
 }
 
+// A dim that an op indexes into: a 0-d tensor has none (PyTorch: "select() cannot be applied to a 0-dim tensor").
+function indexedDim(x: Tensor, dim: number, op: string): number {
+  if (checkTensor(x, op).ndim === 0)
+    throw new RangeError(`${op}: cannot be applied to a 0-d tensor (dimension specified as ${dim} but the tensor has no dimensions); reshape it to [1] first`);
+  return dimOf(x, dim, op);
+}
+
 // Accepts f(2, 3), f([2, 3]) and f(...[2, 3]) alike.
 export function shapeArgs(args: (number | number[])[]): number[] {
   return args.length === 1 && Array.isArray(args[0]) ? args[0] : (args as number[]);
@@ -125,7 +132,7 @@ function subview(x: Tensor, name: string, pick: (t: Tensor) => Tensor): Tensor {
 }
 
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
-  const d = dimOf(x, dim, "slice"), n = x.shape[d];
+  const d = indexedDim(x, dim, "slice"), n = x.shape[d];
   if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
   if (!Number.isInteger(start) || !(end === undefined || Number.isInteger(end)))
     throw new RangeError(`slice: start and end must be integers, got ${start} and ${end}`);
@@ -141,7 +148,7 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1)
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
-  const d = dimOf(x, dim, "narrow"), n = x.shape[d];
+  const d = indexedDim(x, dim, "narrow"), n = x.shape[d];
   const s = start < 0 ? start + n : start;
   if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n)
     throw new RangeError(`narrow: start ${start} and length ${length} do not fit dim ${dim} of size ${n}`);
@@ -149,7 +156,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
-  const d = dimOf(x, dim, "select"), n = x.shape[d];
+  const d = indexedDim(x, dim, "select"), n = x.shape[d];
   const i = index < 0 ? index + n : index;
   if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`select: index ${index} is out of range for dim ${dim} of size ${n}`);
   return subview(x, "SelectBackward", (t) =>

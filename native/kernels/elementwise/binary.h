@@ -8,16 +8,18 @@
 
 namespace tg {
 
-// name, forward value of (a, b), dL/da and dL/db given upstream g.
+// name, forward value of (a, b), dL/da and dL/db given upstream g. maximum/minimum follow
+// PyTorch 1.13: NaN in either operand wins the value and both operands get the full gradient;
+// ties split it evenly.
 #define TG_BINARY_OPS(X)                                                                         \
   X(add, a + b, g, g)                                                                            \
   X(sub, a - b, g, -g)                                                                           \
   X(mul, a * b, g * b, g * a)                                                                    \
   X(div, a / b, g / b, -g * a / (b * b))                                                         \
-  X(maximum, (a != a || a > b) ? a : b, a > b ? g : a == b ? g / T(2) : T(0),                   \
-    b > a ? g : a == b ? g / T(2) : T(0))                                                        \
-  X(minimum, (a != a || a < b) ? a : b, a < b ? g : a == b ? g / T(2) : T(0),                   \
-    b < a ? g : a == b ? g / T(2) : T(0))
+  X(maximum, (a != a || a > b) ? a : b, a < b ? T(0) : a == b ? g / T(2) : g,                 \
+    a > b ? T(0) : a == b ? g / T(2) : g)                                                        \
+  X(minimum, (a != a || a < b) ? a : b, a > b ? T(0) : a == b ? g / T(2) : g,                 \
+    a < b ? T(0) : a == b ? g / T(2) : g)
 
 #define TG_COMPARE_OPS(X) \
   X(eq, a == b) X(ne, a != b) X(gt, a > b) X(ge, a >= b) X(lt, a < b) X(le, a <= b)

@@ -4,6 +4,8 @@
 // upstream gradient g. exp, tanh and sigmoid on float32 also have vectorised loops
 // (transcendental_simd.h) that follow these definitions within 2 ulp.
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 
 #include "runtime/strided.h"
 
@@ -20,22 +22,43 @@ T sigmoid_of(T x) {
   return x > T(-80) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
 }
 
+// x^p for an integer x and an integer p >= 0 by repeated squaring, wrapping on overflow as int32
+// arithmetic does in PyTorch (unsigned arithmetic: overflow is defined). Float types use std::pow.
+inline int64_t power(int64_t x, int64_t p) {
+  uint64_t r = 1, b = static_cast<uint64_t>(x);
+  for (uint64_t e = static_cast<uint64_t>(p); e; e >>= 1, b *= b)
+    if (e & 1) r *= b;
+  return static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(r)));
+}
+inline float power(float x, float p) { return std::pow(x, p); }
+inline double power(double x, double p) { return std::pow(x, p); }
+
+// NaN, ±inf and -0 follow PyTorch 1.13: relu/clamp/abs propagate NaN (a diverged network stays
+// visible), relu keeps -0 and passes the gradient at NaN, clamp is min(max(x, lo), hi) so lo > hi
+// gives hi everywhere and a NaN bound gives NaN; ELU maps -0 to +0 as its exp(x) - 1 does.
+// min(max(x, lo), hi) with NaN propagating from x or either bound (torch.clamp).
+template <class T>
+T clamp_of(T x, T lo, T hi) {
+  const T v = (x != x || x >= lo) ? x : lo;
+  return (v != v || v <= hi) ? v : hi;
+}
+
 #define TG_UNARY_OPS(X)                                                                        \
   X(neg, -x, -g)                                                                               \
   X(exp, std::exp(x), g * y)                                                                   \
   X(log, std::log(x), g / x)                                                                   \
   X(sqrt, std::sqrt(x), g / (T(2) * y))                                                        \
-  X(abs, x < 0 ? -x : x, x > 0 ? g : x < 0 ? -g : T(0))                                        \
+  X(abs, std::abs(x), x > 0 ? g : x < 0 ? -g : T(0))                                           \
   X(sign, T((x > 0) - (x < 0)), T(0))                                                          \
   X(sigmoid, sigmoid_of(x), g * y * (T(1) - y))                                                \
   X(tanh, std::tanh(x), g * (T(1) - y * y))                                                    \
-  X(relu, x > 0 ? x : T(0), x > 0 ? g : T(0))                                                  \
+  X(relu, x < 0 ? decltype(x)(0) : x, x <= 0 ? T(0) : g)                                       \
   X(leakyRelu, x > 0 ? x : a * x, x > 0 ? g : a * g)                                           \
-  X(elu, x > 0 ? x : a * std::expm1(x), x > 0 ? g : g * (y + a))                               \
+  X(elu, x > 0 ? x : a * std::expm1(x) + decltype(x)(0), x > 0 ? g : g * (y + a))              \
   X(gelu, T(0.5) * x * (T(1) + std::erf(x * T(kInvSqrt2))),                                    \
     g * (T(0.5) * (T(1) + std::erf(x * T(kInvSqrt2))) + x * std::exp(T(-0.5) * x * x) * T(kInvSqrt2Pi))) \
-  X(clamp, x < a ? a : x > b ? b : x, (x >= a && x <= b) ? g : T(0))                           \
-  X(pow, std::pow(x, a), a == 0 ? T(0) : g * a * std::pow(x, a - T(1)))                        \
+  X(clamp, clamp_of(x, a, b), (x >= a && x <= b) ? g : T(0))                                   \
+  X(pow, power(x, a), a == 0 ? T(0) : g * a * std::pow(x, a - T(1)))                           \
   X(addScalar, x + a, g)                                                                       \
   X(mulScalar, x * a, g * a)                                                                   \
   X(divScalar, x / a, g / a)                                                                   \
