@@ -4,7 +4,7 @@
 import { ARRAY_TYPE, type DType, checkDType } from "./dtype.js";
 import type { Storage } from "./native.js";
 import { allocStorage, releaseStorage } from "./storage.js";
-import { contiguousStrides, isContiguous, numelOf, type Shape } from "./shape.js";
+import { contiguousStrides, isContiguous, numelOf, sameShape, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
 import { runBackward } from "./autograd/backward.js";
 import { isGradEnabled } from "./autograd/grad-mode.js";
@@ -17,6 +17,8 @@ import { matmul } from "./ops/linalg.js";
 import { softmax, logSoftmax } from "./ops/softmax.js";
 import { checkFillValue, clone, contiguous, copyTo, fillInto, toDType } from "./ops/copy.js";
 import { formatTensor } from "./format.js";
+import { options } from "./options.js";
+import { describe } from "./ops/elementwise.js";
 
 type Operand = Tensor | number;
 // PyTorch's `alpha` argument of add/sub: the other operand times alpha.
@@ -73,9 +75,17 @@ export class Tensor {
 
   // ---- autograd ----
   // backward(), backward(grad), backward(grad, {retainGraph}) or backward({retainGraph}).
-  backward(gradOrOpts?: Tensor | { retainGraph?: boolean }, opts: { retainGraph?: boolean } = {}): void {
+  // `null` for the gradient means "none" (PyTorch's gradient=None).
+  backward(gradOrOpts?: Tensor | null | { retainGraph?: boolean }, opts: { retainGraph?: boolean } = {}): void {
     const given = gradOrOpts instanceof Tensor ? gradOrOpts : undefined;
-    if (gradOrOpts !== undefined && !(gradOrOpts instanceof Tensor)) opts = gradOrOpts;
+    if (gradOrOpts != null && !(gradOrOpts instanceof Tensor)) {
+      if (typeof gradOrOpts !== "object" || Array.isArray(gradOrOpts))
+        throw new TypeError(`backward: gradient must be a Tensor (or null), got ${describe(gradOrOpts)}; for a scalar seed use tg.tensor(${String(gradOrOpts)})`);
+      opts = gradOrOpts;
+    }
+    opts = options("backward", opts, ["retainGraph"]);
+    if (given && !sameShape(given.shape, this.shape))
+      throw new Error(`backward: gradient of shape [${given.shape.join(", ")}] does not match the tensor's shape [${this.shape.join(", ")}]`);
     if (!this.requiresGrad)
       throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
     if (!given && this.numel !== 1)

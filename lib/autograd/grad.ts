@@ -4,6 +4,7 @@ import { Tensor } from "../tensor.js";
 import { fmt, sameShape } from "../shape.js";
 import { runBackward } from "./backward.js";
 import { fillInto } from "../ops/copy.js";
+import { options } from "../options.js";
 
 export interface GradOptions {
   gradOutputs?: Tensor | Tensor[];
@@ -14,6 +15,7 @@ export interface GradOptions {
 const list = (t: Tensor | Tensor[]) => (Array.isArray(t) ? t : [t]);
 
 export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
+  opts = options("autograd.grad", opts, ["gradOutputs", "retainGraph", "allowUnused"]);
   const outs = list(outputs), ins = list(inputs);
   const gouts = opts.gradOutputs ? list(opts.gradOutputs) : outs.map((o) => {
     if (o.numel !== 1) throw new Error(`autograd.grad: output of shape ${fmt(o.shape)} is not a scalar; pass gradOutputs`);

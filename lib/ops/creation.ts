@@ -2,6 +2,7 @@
 import { Tensor, type NestedArray } from "../tensor.js";
 import { checkDType, dtypeOf, type DType } from "../dtype.js";
 import { native } from "../native.js";
+import { options } from "../options.js";
 import { checkAllocShape, fmt, numelOf } from "../shape.js";
 import { checkFillValue, fillInto } from "./copy.js";
 
@@ -14,6 +15,11 @@ export interface DataOptions extends TensorOptions {
 }
 
 type Data = NestedArray | Float32Array | Float64Array | Int32Array;
+
+const TENSOR_OPTIONS = ["dtype", "requiresGrad"] as const;
+// The options of a creation op, checked (unknown keys throw with the likely spelling).
+const checkOpts = <T extends TensorOptions>(op: string, o: T | undefined, extra: readonly (keyof T & string)[] = []) =>
+  options(op, o, [...TENSOR_OPTIONS, ...extra] as (keyof T & string)[]) as T;
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
   if (opts.requiresGrad) t.requiresGrad_(true);
@@ -39,7 +45,8 @@ function inferShape(data: NestedArray): number[] {
 
 // tg.tensor(data, {shape?, dtype?, requiresGrad?}): always copies. Plain numbers default to
 // float32 (JS cannot tell 2 from 2.0); typed arrays keep their own dtype unless one is given.
-export function tensor(data: Data, opts: DataOptions = {}): Tensor {
+export function tensor(data: Data, o: DataOptions = {}): Tensor {
+  const opts = checkOpts("tensor", o, ["shape"]);
   const isTyped = ArrayBuffer.isView(data);
   const dtype = opts.dtype ? checkDType(opts.dtype, "tensor") : isTyped ? dtypeOf(data as Float32Array) : "float32";
   const shape = isTyped ? [(data as Float32Array).length] : inferShape(data as NestedArray);
@@ -52,7 +59,8 @@ export function tensor(data: Data, opts: DataOptions = {}): Tensor {
   return finish(t, opts);
 }
 
-export function full(shape: number[], value: number, opts: TensorOptions = {}): Tensor {
+export function full(shape: number[], value: number, o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("full", o);
   const dtype = checkDType(opts.dtype ?? "float32", "full");
   checkFillValue(value, dtype, "full");
   const t = Tensor.empty(checkAllocShape(shape, "full"), dtype);
@@ -61,10 +69,10 @@ export function full(shape: number[], value: number, opts: TensorOptions = {}): 
 }
 export const zeros = (shape: number[], opts: TensorOptions = {}) => full(shape, 0, opts);
 export const ones = (shape: number[], opts: TensorOptions = {}) => full(shape, 1, opts);
-const likeOpts = (t: Tensor, opts: TensorOptions) => ({ dtype: t.dtype, ...opts });
-export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, likeOpts(t, opts));
-export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts));
-export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, likeOpts(t, opts));
+const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: t.dtype, ...checkOpts(op, opts) });
+export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, likeOpts(t, opts, "zerosLike"));
+export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts, "onesLike"));
+export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, likeOpts(t, opts, "fullLike"));
 
 // An int32 range whose ends (and so every value between) int32 holds.
 function checkIntRange(first: number, last: number, op: string): void {
@@ -74,7 +82,8 @@ function checkIntRange(first: number, last: number, op: string): void {
 }
 
 // arange(end) or arange(start, end, step?), like torch.arange: [start, end) in steps.
-export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
+export function arange(start: number, end?: number, step = 1, o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("arange", o);
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step))
     throw new RangeError(`arange: invalid range start=${start} end=${end} step=${step}`);
@@ -86,7 +95,8 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
   return finish(t, opts);
 }
 
-export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("linspace", o);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = Tensor.empty([steps], checkDType(opts.dtype ?? "float32", "linspace"));
   if (t.dtype === "int32") checkIntRange(start, end, "linspace");
@@ -95,7 +105,7 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 }
 
 export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
-  const t = zeros([n, m], opts);
+  const t = zeros([n, m], checkOpts("eye", opts));
   fillInto({ shape: [Math.min(n, m)], strides: [m + 1], offset: 0 }, t.storage, 1);
   return t;
 }
@@ -111,12 +121,14 @@ function floatOpts(opts: TensorOptions, op: string): DType {
   return d;
 }
 
-export function rand(shape: number[], opts: TensorOptions = {}): Tensor {
+export function rand(shape: number[], o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("rand", o);
   const t = Tensor.empty(checkAllocShape(shape, "rand"), floatOpts(opts, "rand"));
   native.randUniform(t.storage, 0, 1);
   return finish(t, opts);
 }
-export function randn(shape: number[], opts: TensorOptions = {}): Tensor {
+export function randn(shape: number[], o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("randn", o);
   const t = Tensor.empty(checkAllocShape(shape, "randn"), floatOpts(opts, "randn"));
   native.randNormal(t.storage, 0, 1);
   return finish(t, opts);
@@ -132,5 +144,5 @@ export function randperm(n: number): Tensor {
   native.randPerm(t.storage as Int32Array);
   return t;
 }
-export const randLike = (t: Tensor, opts: TensorOptions = {}) => rand(t.shape, likeOpts(t, opts));
-export const randnLike = (t: Tensor, opts: TensorOptions = {}) => randn(t.shape, likeOpts(t, opts));
+export const randLike = (t: Tensor, opts: TensorOptions = {}) => rand(t.shape, likeOpts(t, opts, "randLike"));
+export const randnLike = (t: Tensor, opts: TensorOptions = {}) => randn(t.shape, likeOpts(t, opts, "randnLike"));

@@ -38,6 +38,10 @@ export function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
+function checkOperand(v: unknown, name: string, op: string): void {
+  if (!(v instanceof Tensor) && typeof v !== "number") throw new TypeError(`${op}: ${name} must be a Tensor or a number, got ${describe(v)}`);
+}
+
 export function checkTensor(x: unknown, op: string, name?: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name ? `${name} must be a Tensor` : "expected a Tensor"}, got ${describe(x)}`);
   return x;
@@ -221,7 +225,8 @@ function whereForward(cond: Tensor, a: Tensor, b: Tensor): Tensor {
 }
 
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
-  const c = checkTensor(cond, "where").dtype === "int32" ? cond : ne(cond, 0);
+  const c = checkTensor(cond, "where", "condition").dtype === "int32" ? cond : ne(cond, 0);
+  checkOperand(a, "input", "where"), checkOperand(b, "other", "where");
   const like = a instanceof Tensor ? a : checkTensor(b, "where");
   let x = typeof a === "number" ? scalarFor(a, like) : a;
   let y = typeof b === "number" ? scalarFor(b, like) : b;

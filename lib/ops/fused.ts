@@ -6,6 +6,7 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt } from "../shape.js";
+import { options } from "../options.js";
 import { record } from "../autograd/node.js";
 import { checkTensor, unaryGrad } from "./elementwise.js";
 import { matmul } from "./linalg.js";
@@ -30,7 +31,7 @@ function checkLinear(x: Tensor, w: Tensor, b: Tensor | undefined): void {
 
 export function linear(x: Tensor, w: Tensor, b?: Tensor, opts: LinearOptions = {}): Tensor {
   checkLinear(x, w, b);
-  const relu = opts.relu ?? false;
+  const relu = options("linear", opts, ["relu"]).relu ?? false;
   const [M, K] = x.shape, N = w.shape[0];
   const xd = x.contiguous(true), wd = w.contiguous(true), bd = b?.contiguous(true);
   const out = Tensor.output([M, N], x.dtype);

@@ -9,6 +9,7 @@
 //   nllLoss, mseLoss, l1Loss, huberLoss, smoothL1Loss, multiMarginLoss: composed.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
+import { options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
@@ -21,6 +22,19 @@ export type Reduction = "mean" | "sum" | "none";
 export interface ReductionOptions {
   reduction?: Reduction;
 }
+
+// The option keys each loss accepts (its functional form and its module): anything else throws.
+export const LOSS_OPTIONS = {
+  crossEntropy: ["reduction", "ignoreIndex", "labelSmoothing"],
+  nllLoss: ["reduction", "ignoreIndex"],
+  mseLoss: ["reduction"],
+  l1Loss: ["reduction"],
+  huberLoss: ["reduction", "delta"],
+  smoothL1Loss: ["reduction", "beta"],
+  binaryCrossEntropy: ["reduction", "weight"],
+  binaryCrossEntropyWithLogits: ["reduction", "weight", "posWeight"],
+  multiMarginLoss: ["reduction", "p", "margin", "weight"],
+} as const;
 
 // ---- shared checks ----
 
@@ -116,6 +130,7 @@ function crossEntropyRows(x: Tensor, t: Tensor, N: number, C: number, ignoreInde
 }
 
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  opts = options("crossEntropy", opts, LOSS_OPTIONS.crossEntropy) as CrossEntropyOptions;
   const op = "crossEntropy";
   const { ignoreIndex = -100, labelSmoothing = 0 } = opts;
   const reduction = checkReduction(opts.reduction ?? "mean", op);
@@ -138,6 +153,7 @@ export interface NllLossOptions extends ReductionOptions {
 }
 
 export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions = {}): Tensor {
+  opts = options("nllLoss", opts, LOSS_OPTIONS.nllLoss) as NllLossOptions;
   const op = "nllLoss";
   const { ignoreIndex = -100 } = opts;
   const reduction = checkReduction(opts.reduction ?? "mean", op);
@@ -158,12 +174,14 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
 // ---- regression losses (composed) ----
 
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  opts = options("mseLoss", opts, LOSS_OPTIONS.mseLoss) as ReductionOptions;
   const reduction = checkPointwise(input, target, opts, "mseLoss");
   const d = sub(input, target);
   return reduce(mul(d, d), reduction);
 }
 
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  opts = options("l1Loss", opts, LOSS_OPTIONS.l1Loss) as ReductionOptions;
   const reduction = checkPointwise(input, target, opts, "l1Loss");
   return reduce(abs(sub(input, target)), reduction);
 }
@@ -174,6 +192,7 @@ export interface HuberLossOptions extends ReductionOptions {
 
 // 0.5·d² where |d| < delta, else delta·(|d| − 0.5·delta): delta times the smooth L1 loss with beta = delta.
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
+  opts = options("huberLoss", opts, LOSS_OPTIONS.huberLoss) as HuberLossOptions;
   const { delta = 1 } = opts;
   const reduction = checkPointwise(input, target, opts, "huberLoss");
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
@@ -195,6 +214,7 @@ function smoothL1(input: Tensor, target: Tensor, beta: number): Tensor {
 }
 
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
+  opts = options("smoothL1Loss", opts, LOSS_OPTIONS.smoothL1Loss) as SmoothL1LossOptions;
   const { beta = 1 } = opts;
   const reduction = checkPointwise(input, target, opts, "smoothL1Loss");
   if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
@@ -208,6 +228,7 @@ export interface BceOptions extends ReductionOptions {
 }
 
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
+  opts = options("binaryCrossEntropy", opts, LOSS_OPTIONS.binaryCrossEntropy) as BceOptions;
   const op = "binaryCrossEntropy";
   const reduction = checkPointwise(input, target, opts, op);
   const w = checkWeight(opts.weight, input, "weight", op);
@@ -242,6 +263,7 @@ function softplusNeg(x: Tensor): Tensor {
 }
 
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+  opts = options("binaryCrossEntropyWithLogits", opts, LOSS_OPTIONS.binaryCrossEntropyWithLogits) as BceWithLogitsOptions;
   const op = "binaryCrossEntropyWithLogits";
   const reduction = checkPointwise(input, target, opts, op);
   const w = checkWeight(opts.weight, input, "weight", op);
@@ -278,6 +300,7 @@ export interface MultiMarginLossOptions extends ReductionOptions {
 
 // loss_i = Σ_{j≠y_i} w[y_i]·max(0, margin − x[i, y_i] + x[i, j])^p / C
 export function multiMarginLoss(input: Tensor, targets: Tensor, opts: MultiMarginLossOptions = {}): Tensor {
+  opts = options("multiMarginLoss", opts, LOSS_OPTIONS.multiMarginLoss) as MultiMarginLossOptions;
   const op = "multiMarginLoss";
   const { p = 1, margin = 1, weight } = opts;
   const reduction = checkReduction(opts.reduction ?? "mean", op);

@@ -5,7 +5,7 @@
 //   narrow/slice/select:                      dx = zeros(x.shape) with g written into the same view
 //   cat/stack:                                dx_i = the slice of g that x_i filled
 import { Tensor } from "../tensor.js";
-import { contiguousStrides, fmt, normalizeDim, numelOf, checkShape } from "../shape.js";
+import { contiguousStrides, fmt, normalizeDim, numelOf, checkShape, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { copyInto } from "./copy.js";
 import { sumTo } from "./reduce.js";
@@ -188,6 +188,11 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
 
 export function stack(tensors: Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("stack: expected a non-empty array of tensors");
-  const d = normalizeDim(dim, checkTensor(tensors[0], "stack").ndim + 1, "stack");
+  tensors.forEach((t) => checkTensor(t, "stack"));
+  const d = normalizeDim(dim, tensors[0].ndim + 1, "stack");
+  tensors.forEach((t, i) => {
+    if (!sameShape(t.shape, tensors[0].shape) || t.dtype !== tensors[0].dtype)
+      throw new Error(`stack: expects each tensor to be equal size and dtype, but got ${fmt(tensors[0].shape)} ${tensors[0].dtype} at entry 0 and ${fmt(t.shape)} ${t.dtype} at entry ${i}`);
+  });
   return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }
