@@ -11,6 +11,7 @@ export { matmul } from "./ops/linalg.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { gradCheck } from "./autograd/gradcheck.js";
+export { setPrintOptions, getPrintOptions, type PrintOptions } from "./format.js";
 export * as autograd from "./autograd/index.js";
 export { setNumThreads, getNumThreads, cpuIsa, setCpuIsa } from "./runtime.js";
 export * as nn from "./nn/index.js";

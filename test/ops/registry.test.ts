@@ -72,7 +72,7 @@ const NOT_DIFFERENTIABLE = new Set([
   "tensor", "zeros", "ones", "full", "zerosLike", "onesLike", "fullLike", "arange", "linspace", "eye",
   "rand", "randn", "randint", "randperm", "randLike", "randnLike", "manualSeed",
   // autograd and runtime control
-  "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck",
+  "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck", "setPrintOptions", "getPrintOptions",
   "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa",
   // Tensor bookkeeping, read-out and in-place writes (in-place ops are not recorded on the tape)
   "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "dispose", "data", "item", "toArray",
