@@ -1,13 +1,8 @@
-// Shapes, strides, broadcasting, and writing operand layouts into the addon's params block.
+// Shapes, strides and broadcasting.
 import { native } from "./native.js";
 
 export type Shape = readonly number[];
-
-export interface Strided {
-  readonly shape: Shape;
-  readonly strides: Shape;
-  readonly offset: number;
-}
+export type { Strided } from "./native.js";
 
 export function numelOf(shape: Shape): number {
   let n = 1;
@@ -87,30 +82,4 @@ function checkNumel(shape: number[], op: string): number[] {
     throw new RangeError(`${op}: a tensor of shape ${fmt(shape)} would have ${n.toExponential(3)} elements ` +
       `(${(n * 4).toExponential(3)} bytes as float32), too large to allocate`);
   return shape;
-}
-
-const P = native.params;
-
-// The iteration shape all operands of the next native call share.
-export function setShape(shape: Shape): void {
-  if (shape.length > native.maxDims)
-    throw new RangeError(`tensors have at most ${native.maxDims} dims, got shape ${fmt(shape)}`);
-  P[0] = shape.length;
-  for (let i = 0; i < shape.length; ++i) P[1 + i] = shape[i];
-}
-
-// The layout of the next native call: the shared shape, then each operand over it in order.
-export function setLayout(shape: Shape, ...operands: Strided[]): void {
-  setShape(shape);
-  for (let k = 0; k < operands.length; ++k) setOperand(k, operands[k], shape);
-}
-
-// Operand k as seen over `over` (right-aligned; broadcast dims get stride 0).
-export function setOperand(k: number, t: Strided, over: Shape): void {
-  const base = 9 + 9 * k, nd = over.length, lead = nd - t.shape.length;
-  P[base] = t.offset;
-  for (let i = 0; i < nd; ++i) {
-    const j = i - lead;
-    P[base + 1 + i] = j < 0 || t.shape[j] === 1 ? 0 : t.strides[j];
-  }
 }

@@ -4,14 +4,13 @@
 import { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { native } from "../native.js";
-import { fmt, setLayout, broadcastShapes, sameShape, type Strided } from "../shape.js";
+import { fmt, broadcastShapes, sameShape, type Strided } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { describe } from "./elementwise.js";
 
 // dst[...] = src broadcast to dst's shape, converting dtype. Not recorded on the tape.
 export function copyInto(src: Tensor, dst: Tensor): void {
-  setLayout(dst.shape, src, dst);
-  native.copy(src.storage, dst.storage);
+  native.copy(dst.shape, [src, dst], src.storage, dst.storage);
 }
 
 export function clone(x: Tensor): Tensor {
@@ -68,6 +67,5 @@ export function converting<T>(op: string, run: () => T): T {
 
 // Sets every element `t` covers (a tensor or any strided view of `storage`) to value.
 export function fillInto(t: Strided, storage: Tensor["storage"], value: number): void {
-  setLayout(t.shape, t);
-  native.fill(storage, value);
+  native.fill(t.shape, [t], storage, value);
 }
