@@ -5,12 +5,13 @@ import { ARRAY_TYPE, type DType, checkDType } from "./dtype.js";
 import type { Storage } from "./native.js";
 import { allocStorage, releaseStorage } from "./storage.js";
 import { contiguousStrides, isContiguous, numelOf, sameShape, type Shape } from "./shape.js";
-import type { Node } from "./autograd/node.js";
+import { record, type Node } from "./autograd/node.js";
 import { runBackward } from "./autograd/backward.js";
 import { isGradEnabled } from "./autograd/grad-mode.js";
 import { bumpVersion } from "./autograd/version.js";
 import * as ew from "./ops/elementwise.js";
 import * as red from "./ops/reduce.js";
+import { sumTo } from "./ops/reduce.js";
 import * as sh from "./ops/shape.js";
 import * as idx from "./ops/index.js";
 import { matmul } from "./ops/linalg.js";
@@ -26,10 +27,30 @@ const scaled = (o: Operand, alpha?: number): Operand =>
   alpha === undefined ? o : typeof o === "number" ? o * alpha : ew.mul(o, alpha);
 export type NestedArray = number | NestedArray[];
 
-// In-place ops are not recorded on the tape, so a leaf being trained must not change that way.
+// A leaf being trained must not change in place while grad is recorded, neither directly nor
+// through a view of it (PyTorch refuses both): its gradient would belong to values it no longer has.
 function checkInPlace(t: Tensor, op: string): void {
-  if (t.requiresGrad && t.isLeaf && isGradEnabled())
+  if (!isGradEnabled()) return;
+  const base = t.base ?? t;
+  if (!base.requiresGrad || !base.isLeaf) return;
+  if (base === t)
     throw new Error(`${op}: a leaf tensor that requires grad cannot be changed in place; wrap the change in tg.noGrad(() => ...)`);
+  throw new Error(`${op}: a view of a leaf tensor that requires grad is being used in an in-place operation ` +
+    `(the leaf has shape [${base.shape.join(", ")}]); wrap the change in tg.noGrad(() => ...) or change a clone()`);
+}
+
+// copy_ as an autograd op: the destination's old values are all overwritten, so its history is
+// replaced by CopyBackwards, whose gradient goes to the source (summed over broadcast dims, in
+// the source's dtype); a source that needs no grad leaves the destination without history. A view's
+// base would keep a history that no longer describes its data, so that case is refused loudly.
+function rebaseAfterCopy(dst: Tensor, src: Tensor): void {
+  if (!isGradEnabled() || (!src.requiresGrad && !dst.requiresGrad)) return;
+  if (dst.base && src.requiresGrad)
+    throw new Error(`copy_: copying a tensor that requires grad into a view (shape [${dst.shape.join(", ")}]) is not supported: ` +
+      `the view's base would lose the gradient path; build the result with tg.cat / tg.where instead`);
+  dst.gradFn = null;
+  dst.requiresGrad = false;
+  record(dst, "CopyBackwards", [src], (g) => [sumTo(g, src.shape).to(src.dtype)]);
 }
 
 export class Tensor {
@@ -37,6 +58,8 @@ export class Tensor {
   requiresGrad = false;
   grad: Tensor | null = null;
   gradFn: Node | null = null;
+  /** The tensor this one is a view of (shape ops set it), for the in-place checks; null otherwise. */
+  base: Tensor | null = null;
 
   constructor(
     public storage: Storage,
@@ -173,8 +196,10 @@ export class Tensor {
   }
   copy_(src: Tensor): this {
     checkInPlace(this, "copy_");
+    if (!(src instanceof Tensor)) throw new TypeError(`copy_: src must be a Tensor, got ${describe(src)}`);
     copyTo(src, this);
     bumpVersion(this.storage);
+    rebaseAfterCopy(this, src);
     return this;
   }
 

@@ -28,7 +28,9 @@ export function shapeArgs(args: (number | number[])[]): number[] {
 }
 
 function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset): Tensor {
-  return new Tensor(x.storage, shape, strides, offset, x.dtype);
+  const v = new Tensor(x.storage, shape, strides, offset, x.dtype);
+  v.base = x.base ?? x;
+  return v;
 }
 
 function inferShape(x: Tensor, shape: number[], op: string): number[] {
