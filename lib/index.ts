@@ -4,6 +4,7 @@ export type { DType } from "./dtype.js";
 export * from "./ops/creation.js";
 export { add, sub, mul, div, neg, exp, log, sqrt, abs, sign, sigmoid, tanh, relu, leakyRelu, elu, gelu, pow, clamp,
   maximum, minimum, eq, ne, gt, ge, lt, le, where } from "./ops/elementwise.js";
+export { log1p, expm1, reciprocal, rsqrt, sin, cos, floor, ceil, round, square, isnan, isinf, isfinite, allclose } from "./ops/elementwise.js";
 export { sum, mean, max, min, argmax, argmin } from "./ops/reduce.js";
 export { reshape, view, transpose, permute, squeeze, unsqueeze, expand, flatten, narrow, slice, select, cat, stack } from "./ops/shape.js";
 export { indexSelect, gather } from "./ops/index.js";

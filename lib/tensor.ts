@@ -217,7 +217,20 @@ export class Tensor {
   sqrt(): Tensor { return ew.sqrt(this); }
   abs(): Tensor { return ew.abs(this); }
   sign(): Tensor { return ew.sign(this); }
-  square(): Tensor { return ew.mul(this, this); }
+  square(): Tensor { return ew.square(this); }
+  log1p(): Tensor { return ew.log1p(this); }
+  expm1(): Tensor { return ew.expm1(this); }
+  reciprocal(): Tensor { return ew.reciprocal(this); }
+  rsqrt(): Tensor { return ew.rsqrt(this); }
+  sin(): Tensor { return ew.sin(this); }
+  cos(): Tensor { return ew.cos(this); }
+  floor(): Tensor { return ew.floor(this); }
+  ceil(): Tensor { return ew.ceil(this); }
+  round(): Tensor { return ew.round(this); }
+  isnan(): Tensor { return ew.isnan(this); }
+  isinf(): Tensor { return ew.isinf(this); }
+  isfinite(): Tensor { return ew.isfinite(this); }
+  allclose(o: Tensor, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean { return ew.allclose(this, o, opts); }
   sigmoid(): Tensor { return ew.sigmoid(this); }
   tanh(): Tensor { return ew.tanh(this); }
   relu(): Tensor { return ew.relu(this); }
@@ -244,6 +257,13 @@ export class Tensor {
   reshape(...shape: (number | number[])[]): Tensor { return sh.reshape(this, sh.shapeArgs(shape)); }
   view(...shape: (number | number[])[]): Tensor { return sh.view(this, sh.shapeArgs(shape)); }
   transpose(d0: number, d1: number): Tensor { return sh.transpose(this, d0, d1); }
+  /** All dims reversed (x.T); for a 2-D tensor the transpose. */
+  get T(): Tensor { return sh.permute(this, [...this.shape.keys()].reverse()); }
+  /** The last two dims swapped (x.mT), batched matrix transpose; needs >= 2 dims. */
+  get mT(): Tensor {
+    if (this.ndim < 2) throw new Error(`mT: the tensor needs at least 2 dims, got shape [${this.shape.join(", ")}]`);
+    return sh.transpose(this, -2, -1);
+  }
   t(): Tensor {
     if (this.ndim > 2) throw new Error(`t: expects a tensor with <= 2 dims, got ${this.ndim}; use transpose(d0, d1)`);
     return this.ndim < 2 ? this : sh.transpose(this, 0, 1);

@@ -11,6 +11,7 @@ import { BINARY, COMPARE, UNARY, native } from "../native.js";
 import { broadcastShapes } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { sumTo } from "./reduce.js";
+import { options } from "../options.js";
 
 export type Operand = Tensor | number;
 
@@ -50,7 +51,7 @@ export function checkTensor(x: unknown, op: string, name?: string): Tensor {
 // ---- unary ----
 
 // Ops that keep int32 inputs int32 (given integer scalars); all others compute in float32.
-const INT_OK = new Set(["neg", "abs", "sign", "relu", "addScalar", "mulScalar", "rsubScalar", "clamp", "pow"]);
+const INT_OK = new Set(["neg", "abs", "sign", "relu", "addScalar", "mulScalar", "rsubScalar", "clamp", "pow", "floor", "ceil", "round"]);
 
 function unaryForward(name: string, x: Tensor, a: number, b: number): Tensor {
   const out = Tensor.output(x.shape, x.dtype);
@@ -93,6 +94,36 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 
 // An int32 tensor to a non-negative integer power stays int32 (wrapping on overflow, as PyTorch's
 // int32 arithmetic); a fractional power gives float32.
+export const log1p = (x: Tensor) => unary("log1p", x);
+export const expm1 = (x: Tensor) => unary("expm1", x);
+export const reciprocal = (x: Tensor) => unary("reciprocal", x);
+export const rsqrt = (x: Tensor) => unary("rsqrt", x);
+export const sin = (x: Tensor) => unary("sin", x);
+export const cos = (x: Tensor) => unary("cos", x);
+// Rounding: PyTorch's derivative is 0 everywhere; int32 stays int32. round() is half to even.
+export const floor = (x: Tensor) => unary("floor", x);
+export const ceil = (x: Tensor) => unary("ceil", x);
+export const round = (x: Tensor) => unary("round", x);
+export const square = (x: Tensor) => mul(x, x);
+export const silu = (x: Tensor) => unary("silu", x);
+export const mish = (x: Tensor) => unary("mish", x);
+export const logSigmoid = (x: Tensor) => unary("logSigmoid", x);
+export const softsign = (x: Tensor) => unary("softsign", x);
+
+/** F.softplus: log(1 + e^(βx))/β, and x itself where βx > threshold (PyTorch's defaults β = 1, threshold = 20). */
+export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor {
+  const { beta = 1, threshold = 20 } = options("softplus", opts, ["beta", "threshold"]);
+  checkNumber(beta, "beta", "softplus"), checkNumber(threshold, "threshold", "softplus");
+  return unary("softplus", x, beta, threshold);
+}
+
+/** F.hardtanh: clamp(x, minVal, maxVal) with gradient 1 strictly inside (PyTorch's defaults -1, 1). */
+export function hardtanh(x: Tensor, opts: { minVal?: number; maxVal?: number } = {}): Tensor {
+  const { minVal = -1, maxVal = 1 } = options("hardtanh", opts, ["minVal", "maxVal"]);
+  checkNumber(minVal, "minVal", "hardtanh"), checkNumber(maxVal, "maxVal", "hardtanh");
+  return unary("hardtanh", x, minVal, maxVal);
+}
+
 export function pow(x: Tensor, p: number): Tensor {
   if (typeof p !== "number") throw new TypeError(`pow: the exponent must be a number, got ${describe(p)}`);
   if (checkTensor(x, "pow").dtype === "int32" && Number.isInteger(p) && p < 0)
@@ -208,6 +239,31 @@ export const gt = (a: Operand, b: Operand) => compare("gt", a, b);
 export const ge = (a: Operand, b: Operand) => compare("ge", a, b);
 export const lt = (a: Operand, b: Operand) => compare("lt", a, b);
 export const le = (a: Operand, b: Operand) => compare("le", a, b);
+
+// ---- classification (int32 0/1 masks, as the comparisons) ----
+
+export const isnan = (x: Tensor) => ne(checkTensor(x, "isnan"), x);
+export const isinf = (x: Tensor) => eq(abs(checkTensor(x, "isinf")), Infinity);
+// Finite: equal to itself (not NaN) and not ±inf.
+export const isfinite = (x: Tensor) => mul(eq(checkTensor(x, "isfinite"), x), ne(abs(x), Infinity));
+
+/**
+ * torch.allclose: every |a − b| <= atol + rtol·|b| (broadcasting), NaNs equal only with equalNan.
+ * @throws TypeError for non-tensors; Error when the shapes do not broadcast.
+ */
+export function allclose(a: Tensor, b: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options("allclose", opts, ["rtol", "atol", "equalNan"]);
+  checkTensor(a, "allclose", "input"), checkTensor(b, "allclose", "other");
+  const x = a.to("float64"), y = b.to("float64");
+  // As torch.isclose: the error must be finite (inf vs -inf is not close) and within atol + rtol·|b|.
+  const err = abs(sub(x, y));
+  const close = mul(le(err, add(mul(abs(y), rtol), atol)), isfinite(err));
+  // Equal infinities are close (inf − inf is NaN); NaN pairs only when asked.
+  const same = eq(x, y);
+  const nan = equalNan ? mul(isnan(x), isnan(y)) : null;
+  const ok = nan ? maximum(maximum(close, same), nan) : maximum(close, same);
+  return ok.numel === 0 || ok.min().item() === 1;
+}
 
 // ---- where ----
 

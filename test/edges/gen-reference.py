@@ -56,7 +56,18 @@ UNARY = {
     "clamp(null, 0)": lambda t: t.clamp(max=0),
     "clamp(2, 1)": lambda t: t.clamp(2, 1),
     "clamp(NaN, 2)": lambda t: t.clamp(NAN, 2),
+    "log1p": torch.log1p, "expm1": torch.expm1, "reciprocal": torch.reciprocal, "rsqrt": torch.rsqrt,
+    "sin": torch.sin, "cos": torch.cos, "floor": torch.floor, "ceil": torch.ceil, "round": torch.round,
+    "square": torch.square, "silu": F.silu, "mish": F.mish, "softplus": F.softplus,
+    "softplus(beta 2, threshold 1)": lambda t: F.softplus(t, beta=2, threshold=1),
+    "hardtanh": F.hardtanh, "hardtanh(-0.5, 1.5)": lambda t: F.hardtanh(t, -0.5, 1.5),
+    "logSigmoid": F.logsigmoid, "softsign": F.softsign,
 }
+out["classify"] = {"isnan": torch.isnan(torch.tensor(X)).int(), "isinf": torch.isinf(torch.tensor(X)).int(),
+                   "isfinite": torch.isfinite(torch.tensor(X)).int()}
+out["allclose"] = [torch.allclose(torch.tensor(a), torch.tensor(b), **kw) for a, b, kw in [
+    ([1.0, INF], [1.0 + 1e-9, INF], {}), ([1.0, NAN], [1.0, NAN], {}), ([1.0, NAN], [1.0, NAN], {"equal_nan": True}),
+    ([1.0, 2.0], [1.0, 2.1], {}), ([1.0, 2.0], [1.0, 2.1], {"atol": 0.2}), ([INF], [-INF], {})]]
 out["unaryInputs"] = X
 out["unary"] = {k: value_and_grad(f, X) for k, f in UNARY.items()}
 

@@ -22,7 +22,17 @@ const GRAD_CASES: Record<string, Case> = {
   pow: check((a) => tg.pow(a, 2.5), p),
   abs: check((a) => tg.abs(a), x),
   sign: check((a) => tg.sign(a), x),
-  square: check((a) => a.square(), x),
+  square: check((a) => tg.square(a), x),
+  log1p: check((a) => tg.log1p(a), p),
+  expm1: check((a) => tg.expm1(a), x),
+  reciprocal: check((a) => tg.reciprocal(a), p),
+  rsqrt: check((a) => tg.rsqrt(a), p),
+  sin: check((a) => tg.sin(a), x),
+  cos: check((a) => tg.cos(a), x),
+  // Rounding is flat almost everywhere (PyTorch's derivative is 0): checked away from the steps.
+  floor: check((a) => tg.floor(a).add(a), vals([2, 3]).mul(0.4)),
+  ceil: check((a) => tg.ceil(a).add(a), vals([2, 3]).mul(0.4)),
+  round: check((a) => tg.round(a).add(a), vals([2, 3]).mul(0.4)),
   sigmoid: check((a) => tg.sigmoid(a), x),
   tanh: check((a) => tg.tanh(a), x),
   relu: check((a) => tg.relu(a), x),
@@ -67,7 +77,7 @@ const GRAD_CASES: Record<string, Case> = {
 // Exports that are not differentiable ops, by kind.
 const NOT_DIFFERENTIABLE = new Set([
   // comparisons and index results: integer outputs
-  "eq", "ne", "gt", "ge", "lt", "le", "argmax", "argmin", "int",
+  "eq", "ne", "gt", "ge", "lt", "le", "argmax", "argmin", "int", "isnan", "isinf", "isfinite", "allclose",
   // creation and randomness
   "tensor", "zeros", "ones", "full", "zerosLike", "onesLike", "fullLike", "arange", "linspace", "eye",
   "rand", "randn", "randint", "randperm", "randLike", "randnLike", "manualSeed",

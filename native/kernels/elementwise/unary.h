@@ -36,6 +36,21 @@ inline double power(double x, double p) { return std::pow(x, p); }
 // NaN, ±inf and -0 follow PyTorch 1.13: relu/clamp/abs propagate NaN (a diverged network stays
 // visible), relu keeps -0 and passes the gradient at NaN, clamp is min(max(x, lo), hi) so lo > hi
 // gives hi everywhere and a NaN bound gives NaN; ELU maps -0 to +0 as its exp(x) - 1 does.
+// d/dx x·tanh(softplus(x)) = tanh(sp) + x·σ(x)·(1 − tanh²(sp)), as PyTorch's mish_backward.
+template <class T>
+T mish_grad(T x, T g) {
+  const T t = std::tanh(std::log1p(std::exp(x)));
+  return g * (t + x * sigmoid_of(x) * (T(1) - t * t));
+}
+
+// PyTorch composes softsign as x / (1 + |x|); its gradient is the quotient rule's two terms, which
+// is NaN at ±inf (inf/inf) where the simplified 1/(1 + |x|)² would give 0.
+template <class T>
+T softsign_grad(T x, T g) {
+  const T d = T(1) + std::abs(x), s = T((x > 0) - (x < 0));
+  return g / d - g * x / (d * d) * s;
+}
+
 // min(max(x, lo), hi) with NaN propagating from x or either bound (torch.clamp).
 template <class T>
 T clamp_of(T x, T lo, T hi) {
@@ -63,7 +78,23 @@ T clamp_of(T x, T lo, T hi) {
   X(mulScalar, x * a, g * a)                                                                   \
   X(divScalar, x / a, g / a)                                                                   \
   X(rsubScalar, a - x, -g)                                                                     \
-  X(rdivScalar, a / x, -g * a / (x * x))
+  X(rdivScalar, a / x, -g * a / (x * x))                                                      \
+  X(log1p, std::log1p(x), g / (T(1) + x))                                                      \
+  X(expm1, std::expm1(x), g * (y + T(1)))                                                      \
+  X(reciprocal, T(1) / x, -g * y * y)                                                          \
+  X(rsqrt, T(1) / std::sqrt(x), T(-0.5) * g * y * y * y)                                       \
+  X(sin, std::sin(x), g * std::cos(x))                                                         \
+  X(cos, std::cos(x), -g * std::sin(x))                                                        \
+  X(floor, std::floor(x), T(0))                                                                \
+  X(ceil, std::ceil(x), T(0))                                                                  \
+  X(round, std::nearbyint(x), T(0))                                                            \
+  X(silu, x * sigmoid_of(x), g * sigmoid_of(x) * (T(1) + x * (T(1) - sigmoid_of(x))))          \
+  X(softplus, x * a > b ? x : std::log1p(std::exp(x * a)) / a,                                 \
+    x * a > b ? g : g * sigmoid_of(x * a))                                                     \
+  X(mish, x * std::tanh(std::log1p(std::exp(x))), mish_grad(x, g))                             \
+  X(hardtanh, clamp_of(x, a, b), (x > a && x < b) ? g : T(0))                                \
+  X(logSigmoid, (x < 0 ? x : decltype(x)(0)) - std::log1p(std::exp(-std::abs(x))), g * sigmoid_of(-x)) \
+  X(softsign, x / (T(1) + std::abs(x)), softsign_grad(x, g))
 
 enum class UnaryOp : int {
 #define TG_ENUM(name, fwd, bwd) name,
