@@ -20,6 +20,7 @@ import { checkFillValue, clone, contiguous, copyTo, fillInto, toDType } from "./
 import { formatTensor } from "./format.js";
 import { options } from "./options.js";
 import { describe } from "./ops/elementwise.js";
+import { toJSON, toTransferable, type TransferableTensor } from "./transfer.js";
 
 type Operand = Tensor | number;
 // PyTorch's `alpha` argument of add/sub: the other operand times alpha.
@@ -168,6 +169,17 @@ export class Tensor {
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+  /** What JSON.stringify writes: `{dtype, shape, data}`, data flat in row-major order. */
+  toJSON(): { dtype: DType; shape: number[]; data: number[] } {
+    return toJSON(this);
+  }
+  /**
+   * A copy to send to another thread: `{dtype, shape, buffer}`; post it with `[t.buffer]` as the
+   * transfer list and rebuild with `tg.fromTransferable()`. The tensor itself is untouched.
+   */
+  toTransferable(): TransferableTensor {
+    return toTransferable(this);
   }
 
   // ---- conversion and copies ----

@@ -3,6 +3,7 @@ import type { Tensor } from "../tensor.js";
 import { elu, gelu, leakyRelu, relu, sigmoid, tanh } from "../ops/elementwise.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import { Module } from "./module.js";
+import { pyFloat, pyStr } from "./repr.js";
 import { checkNumber } from "../ops/elementwise.js";
 
 function checkDim(dim: unknown, op: string): void {
@@ -20,6 +21,7 @@ export class Tanh extends Module {
 }
 export class GELU extends Module {
   forward(x: Tensor): Tensor { return gelu(x); }
+  override extraRepr(): string { return `approximate=${pyStr("none")}`; }
 }
 export class Identity extends Module {
   forward(x: Tensor): Tensor { return x; }
@@ -31,6 +33,7 @@ export class LeakyReLU extends Module {
     checkNumber(negativeSlope, "negativeSlope", "LeakyReLU");
   }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.negativeSlope); }
+  override extraRepr(): string { return `negative_slope=${pyFloat(this.negativeSlope)}`; }
 }
 
 export class ELU extends Module {
@@ -39,6 +42,7 @@ export class ELU extends Module {
     checkNumber(alpha, "alpha", "ELU");
   }
   forward(x: Tensor): Tensor { return elu(x, this.alpha); }
+  override extraRepr(): string { return `alpha=${pyFloat(this.alpha)}`; }
 }
 
 // dim is required: PyTorch's implicit-dim softmax is deprecated.
@@ -48,6 +52,7 @@ export class Softmax extends Module {
     checkDim(dim, "Softmax");
   }
   forward(x: Tensor): Tensor { return softmax(x, this.dim); }
+  override extraRepr(): string { return `dim=${this.dim}`; }
 }
 
 export class LogSoftmax extends Module {
@@ -56,4 +61,5 @@ export class LogSoftmax extends Module {
     checkDim(dim, "LogSoftmax");
   }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
+  override extraRepr(): string { return `dim=${this.dim}`; }
 }
