@@ -6,6 +6,7 @@ export type {} from "./ops/methods.js";
 export * from "./ops/creation.js";
 export { add, sub, mul, div, neg, exp, log, sqrt, abs, sign, sigmoid, tanh, relu, leakyRelu, elu, gelu, pow, square, clamp,
   maximum, minimum, eq, ne, gt, ge, lt, le, where } from "./ops/elementwise.js";
+export { log1p, expm1, reciprocal, rsqrt, sin, cos, floor, ceil, round, isnan, isinf, isfinite, allclose } from "./ops/elementwise.js";
 export { sum, mean, max, min, argmax, argmin } from "./ops/reduce.js";
 export { reshape, view, transpose, permute, squeeze, unsqueeze, expand, flatten, narrow, slice, select, cat, stack } from "./ops/views.js";
 export { indexSelect, gather } from "./ops/indexing.js";
@@ -14,6 +15,7 @@ export { clone } from "./ops/copy.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { gradCheck } from "./autograd/gradcheck.js";
+export { setPrintOptions, getPrintOptions, type PrintOptions } from "./format.js";
 export * as autograd from "./autograd/index.js";
 export { setNumThreads, getNumThreads, cpuIsa, setCpuIsa } from "./runtime.js";
 export * as nn from "./nn/index.js";

@@ -67,3 +67,19 @@ export function checkShape(shape: unknown, op: string): number[] {
   if (shape.length > native.maxDims) throw new RangeError(`${op}: at most ${native.maxDims} dims are supported`);
   return shape as number[];
 }
+
+// Beyond 2^50 elements no dtype fits in memory (or in a JS typed array's index range).
+export const MAX_NUMEL = 2 ** 50;
+
+// A shape to allocate: checkShape, and not beyond what memory can hold.
+export function checkAllocShape(shape: unknown, op: string): number[] {
+  return checkNumel(checkShape(shape, op), op);
+}
+
+function checkNumel(shape: number[], op: string): number[] {
+  const n = numelOf(shape);
+  if (n > MAX_NUMEL)
+    throw new RangeError(`${op}: a tensor of shape ${fmt(shape)} would have ${n.toExponential(3)} elements ` +
+      `(${(n * 4).toExponential(3)} bytes as float32), too large to allocate`);
+  return shape;
+}

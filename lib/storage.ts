@@ -35,6 +35,7 @@ function fromSlab(dtype: DType, n: number, bytes: number): Storage {
 // for outputs a kernel overwrites entirely.
 export function allocStorage(dtype: DType, n: number, zero = true): Storage {
   const bytes = n * ARRAY_TYPE[dtype].BYTES_PER_ELEMENT;
+  if (n > 2 ** 50) throw new RangeError(`cannot allocate a tensor of ${n.toExponential(3)} elements (${bytes.toExponential(3)} bytes): too large`);
   if (bytes === 0) return new ARRAY_TYPE[dtype](0);
   return bytes <= SLAB_MAX_BYTES ? fromSlab(dtype, n, bytes) : native.alloc(DTYPE_CODE[dtype], n, zero);
 }

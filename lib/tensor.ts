@@ -20,6 +20,8 @@ export class Tensor {
   outputNr = 0;
   // A leaf's gradient-accumulation node, made when an op first reads the leaf (autograd/node.ts).
   accumulator: Node | null = null;
+  /** The tensor this one is a view of (view ops set it), for the in-place checks; null otherwise. */
+  base: Tensor | null = null;
 
   constructor(
     public storage: Storage,
@@ -49,6 +51,7 @@ export class Tensor {
     return this.gradFn === null;
   }
   size(dim?: number): number | number[] {
+    if (dim !== undefined && this.ndim === 0) throw new RangeError(`size: dimension specified as ${dim} but the tensor has no dimensions`);
     return dim === undefined ? [...this.shape] : this.shape[normalizeDim(dim, this.ndim, "size")];
   }
   isContiguous(): boolean {

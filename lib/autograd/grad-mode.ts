@@ -1,25 +1,46 @@
 // Whether ops record onto the tape. noGrad() turns recording off for a block (inference,
 // optimizer updates, and every backward formula).
-let enabled = true;
+//
+// The mode follows the async context, not just the call stack: noGrad(async () => { await x;
+// return model.forward(y); }) records nothing after the await either, and a request handled
+// concurrently outside noGrad still records. Each noGrad/enableGrad block runs in an
+// AsyncLocalStorage scope holding its mode; outside every scope the process-wide default applies
+// (setGradEnabled there changes it).
+import { AsyncLocalStorage } from "node:async_hooks";
+
+interface Mode {
+  enabled: boolean;
+}
+
+const scope = new AsyncLocalStorage<Mode>();
+let globalEnabled = true;
 
 export function isGradEnabled(): boolean {
-  return enabled;
+  const m = scope.getStore();
+  return m === undefined ? globalEnabled : m.enabled;
 }
 
+/** Sets the mode of the current noGrad/enableGrad block, or the process-wide default outside any. */
 export function setGradEnabled(on: boolean): void {
-  enabled = on;
+  if (typeof on !== "boolean") throw new TypeError(`setGradEnabled: expected true or false, got ${String(on)}`);
+  const m = scope.getStore();
+  if (m === undefined) globalEnabled = on;
+  else m.enabled = on;
 }
 
-// Runs fn with recording set to `on`, restoring the previous mode even if fn throws.
-function withGradMode<T>(on: boolean, fn: () => T): T {
-  const prev = enabled;
-  enabled = on;
-  try {
-    return fn();
-  } finally {
-    enabled = prev;
-  }
+// Runs fn with recording set to `on` in its own async scope: the mode holds for fn's synchronous
+// part and for everything it awaits or schedules, and is gone (whatever fn throws) when it returns.
+function withGradMode<T>(on: boolean, fn: () => T, op: string): T {
+  if (typeof fn !== "function") throw new TypeError(`${op}: expected a function to run, got ${fn === null ? "null" : typeof fn}`);
+  return scope.run({ enabled: on }, fn);
 }
 
-export const noGrad = <T>(fn: () => T): T => withGradMode(false, fn);
-export const enableGrad = <T>(fn: () => T): T => withGradMode(true, fn);
+/**
+ * Runs `fn` with gradient recording off (torch.no_grad). `fn` may be async: the mode follows its
+ * awaits and never leaks into code running concurrently. Returns what `fn` returns (a promise for
+ * an async `fn`).
+ * @throws TypeError when `fn` is not a function.
+ */
+export const noGrad = <T>(fn: () => T): T => withGradMode(false, fn, "noGrad");
+/** Runs `fn` with gradient recording on (torch.enable_grad), sync or async as noGrad. */
+export const enableGrad = <T>(fn: () => T): T => withGradMode(true, fn, "enableGrad");

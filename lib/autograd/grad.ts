@@ -5,6 +5,7 @@ import { fmt, sameShape } from "../shape.js";
 import { runBackward } from "./engine.js";
 import { edgeOf } from "./node.js";
 import { fill } from "../ops/kernels.js";
+import { options } from "../options.js";
 
 export interface GradOptions {
   gradOutputs?: Tensor | Tensor[];
@@ -22,6 +23,7 @@ const list = (t: Tensor | Tensor[]) => (Array.isArray(t) ? t : [t]);
  *   input is unused and allowUnused is not set.
  */
 export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
+  opts = options("autograd.grad", opts, ["gradOutputs", "retainGraph", "allowUnused"]);
   const outs = list(outputs), ins = list(inputs);
   const given = opts.gradOutputs !== undefined;
   const gouts = given ? list(opts.gradOutputs!) : outs.map((o) => {

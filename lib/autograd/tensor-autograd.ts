@@ -5,6 +5,9 @@ import { Tensor } from "../tensor.js";
 import { accumulatorOf, type GradHook, type RemovableHandle, type Node } from "./node.js";
 import { runBackward, type BackwardOptions } from "./engine.js";
 import { fill } from "../ops/kernels.js";
+import { describe } from "../ops/check.js";
+import { options } from "../options.js";
+import { sameShape } from "../shape.js";
 
 declare module "../tensor.js" {
   interface Tensor {
@@ -16,7 +19,7 @@ declare module "../tensor.js" {
      * @throws Error when this tensor does not require grad, a gradient is missing or of the wrong shape,
      *   a saved tensor was modified in place, or the graph was already freed.
      */
-    backward(gradOrOpts?: Tensor | BackwardOptions, opts?: BackwardOptions): void;
+    backward(gradOrOpts?: Tensor | null | BackwardOptions, opts?: BackwardOptions): void;
     /** Keeps this non-leaf tensor's gradient in `.grad` during backward (PyTorch's `retain_grad`). */
     retainGrad(): Tensor;
     /**
@@ -55,9 +58,18 @@ export function backward(tensors: Tensor | Tensor[], grads?: Tensor | (Tensor | 
   runBackward(ts, full, gs.map((g) => g !== null), opts);
 }
 
-Tensor.prototype.backward = function (this: Tensor, gradOrOpts?: Tensor | BackwardOptions, opts: BackwardOptions = {}): void {
-  if (gradOrOpts instanceof Tensor) backward(this, gradOrOpts, opts);
-  else backward(this, null, gradOrOpts ?? opts);
+// `null` for the gradient means "none" (PyTorch's gradient=None).
+Tensor.prototype.backward = function (this: Tensor, gradOrOpts?: Tensor | null | BackwardOptions, opts: BackwardOptions = {}): void {
+  const given = gradOrOpts instanceof Tensor ? gradOrOpts : null;
+  if (gradOrOpts != null && !given) {
+    if (typeof gradOrOpts !== "object" || Array.isArray(gradOrOpts))
+      throw new TypeError(`backward: gradient must be a Tensor (or null), got ${describe(gradOrOpts)}; for a scalar seed use tg.tensor(${String(gradOrOpts)})`);
+    opts = gradOrOpts as BackwardOptions;
+  }
+  opts = options("backward", opts, ["retainGraph"]);
+  if (given && !sameShape(given.shape, this.shape))
+    throw new Error(`backward: gradient of shape [${given.shape.join(", ")}] does not match the tensor's shape [${this.shape.join(", ")}]`);
+  backward(this, given, opts);
 };
 
 Tensor.prototype.retainGrad = function (this: Tensor): Tensor {

@@ -4,6 +4,11 @@ import { elu, gelu, leakyRelu, relu, sigmoid, tanh } from "../ops/elementwise.js
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import { Module } from "./module.js";
 import { pyFloat, pyStr } from "./repr.js";
+import { checkNumber } from "../ops/check.js";
+
+function checkDim(dim: unknown, op: string): void {
+  if (!Number.isInteger(dim)) throw new TypeError(`${op}: dim must be an integer (PyTorch's implicit dim is deprecated), got ${String(dim)}`);
+}
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor { return relu(x); }
@@ -23,26 +28,38 @@ export class Identity extends Module {
 }
 
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) { super(); }
+  constructor(readonly negativeSlope = 0.01) {
+    super();
+    checkNumber(negativeSlope, "negativeSlope", "LeakyReLU");
+  }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.negativeSlope); }
   override extraRepr(): string { return `negative_slope=${pyFloat(this.negativeSlope)}`; }
 }
 
 export class ELU extends Module {
-  constructor(readonly alpha = 1) { super(); }
+  constructor(readonly alpha = 1) {
+    super();
+    checkNumber(alpha, "alpha", "ELU");
+  }
   forward(x: Tensor): Tensor { return elu(x, this.alpha); }
   override extraRepr(): string { return `alpha=${pyFloat(this.alpha)}`; }
 }
 
 // dim is required: PyTorch's implicit-dim softmax is deprecated.
 export class Softmax extends Module {
-  constructor(readonly dim: number) { super(); }
+  constructor(readonly dim: number) {
+    super();
+    checkDim(dim, "Softmax");
+  }
   forward(x: Tensor): Tensor { return softmax(x, this.dim); }
   override extraRepr(): string { return `dim=${this.dim}`; }
 }
 
 export class LogSoftmax extends Module {
-  constructor(readonly dim: number) { super(); }
+  constructor(readonly dim: number) {
+    super();
+    checkDim(dim, "LogSoftmax");
+  }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
   override extraRepr(): string { return `dim=${this.dim}`; }
 }

@@ -7,6 +7,7 @@ import { transpose } from "../ops/views.js";
 import { fmt } from "../shape.js";
 
 export { relu, leakyRelu, elu, gelu, sigmoid, tanh } from "../ops/elementwise.js";
+export { softplus, silu, mish, hardtanh, logSigmoid, softsign } from "../ops/elementwise.js";
 export { softmax, logSoftmax } from "../ops/softmax.js";
 export {
   crossEntropy, nllLoss, mseLoss, l1Loss, huberLoss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,

@@ -5,6 +5,7 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { fmt } from "../shape.js";
+import { options } from "../options.js";
 
 export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "leaky_relu" | "selu";
 export type FanMode = "fanIn" | "fanOut";
@@ -89,7 +90,7 @@ export interface KaimingOptions {
 
 // std = gain / √fan with PyTorch's defaults a = 0, mode "fanIn", nonlinearity "leaky_relu".
 function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
-  const { a = 0, mode = "fanIn", nonlinearity = "leaky_relu" } = opts;
+  const { a = 0, mode = "fanIn", nonlinearity = "leaky_relu" } = options(op, opts, ["a", "mode", "nonlinearity"]);
   if (mode !== "fanIn" && mode !== "fanOut") throw new Error(`${op}: mode must be "fanIn" or "fanOut", got ${JSON.stringify(mode)}`);
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, op));
   return calculateGain(nonlinearity, a) / Math.sqrt(mode === "fanIn" ? fanIn : fanOut);

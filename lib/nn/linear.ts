@@ -3,6 +3,7 @@
 import { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { Module } from "./module.js";
+import { options } from "../options.js";
 import { Parameter } from "./parameter.js";
 import { kaimingUniform_, uniform_ } from "./init.js";
 import { linear } from "./functional.js";
@@ -24,7 +25,8 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
-    const { bias = true, dtype = "float32" } = opts;
+    const { bias = true, dtype = "float32" } = options("Linear", opts, ["bias", "dtype"]);
+    if (typeof bias !== "boolean") throw new TypeError(`Linear: bias must be true or false, got ${String(bias)}`);
     for (const [name, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const)
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`Linear: ${name} must be a non-negative integer, got ${v}`);
     if (dtype === "int32") throw new TypeError("Linear: dtype must be float32 or float64");

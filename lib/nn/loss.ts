@@ -6,39 +6,66 @@ import { Module } from "./module.js";
 import { options } from "../options.js";
 
 export class CrossEntropyLoss extends Module {
-  constructor(readonly opts: L.CrossEntropyOptions = {}) { super(); }
+  constructor(readonly opts: L.CrossEntropyOptions = {}) {
+    super();
+    options("CrossEntropyLoss", opts, L.LOSS_OPTIONS.crossEntropy);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return L.crossEntropy(input, target, this.opts); }
 }
 export class NLLLoss extends Module {
-  constructor(readonly opts: L.NllLossOptions = {}) { super(); }
+  constructor(readonly opts: L.NllLossOptions = {}) {
+    super();
+    options("NLLLoss", opts, L.LOSS_OPTIONS.nllLoss);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return L.nllLoss(input, target, this.opts); }
 }
 export class MSELoss extends Module {
-  constructor(readonly opts: L.ReductionOptions = {}) { super(); }
+  constructor(readonly opts: L.ReductionOptions = {}) {
+    super();
+    options("MSELoss", opts, L.LOSS_OPTIONS.mseLoss);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return L.mseLoss(input, target, this.opts); }
 }
 export class L1Loss extends Module {
-  constructor(readonly opts: L.ReductionOptions = {}) { super(); }
+  constructor(readonly opts: L.ReductionOptions = {}) {
+    super();
+    options("L1Loss", opts, L.LOSS_OPTIONS.l1Loss);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return L.l1Loss(input, target, this.opts); }
 }
 export class HuberLoss extends Module {
-  constructor(readonly opts: L.HuberLossOptions = {}) { super(); }
+  constructor(readonly opts: L.HuberLossOptions = {}) {
+    super();
+    options("HuberLoss", opts, L.LOSS_OPTIONS.huberLoss);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return L.huberLoss(input, target, this.opts); }
 }
 export class SmoothL1Loss extends Module {
-  constructor(readonly opts: L.SmoothL1LossOptions = {}) { super(); }
+  constructor(readonly opts: L.SmoothL1LossOptions = {}) {
+    super();
+    options("SmoothL1Loss", opts, L.LOSS_OPTIONS.smoothL1Loss);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return L.smoothL1Loss(input, target, this.opts); }
 }
 export class BCELoss extends Module {
-  constructor(readonly opts: L.BceOptions = {}) { super(); }
+  constructor(readonly opts: L.BceOptions = {}) {
+    super();
+    options("BCELoss", opts, L.LOSS_OPTIONS.binaryCrossEntropy);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return L.binaryCrossEntropy(input, target, this.opts); }
 }
 export class BCEWithLogitsLoss extends Module {
-  constructor(readonly opts: L.BceWithLogitsOptions = {}) { super(); }
+  constructor(readonly opts: L.BceWithLogitsOptions = {}) {
+    super();
+    options("BCEWithLogitsLoss", opts, L.LOSS_OPTIONS.binaryCrossEntropyWithLogits);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return L.binaryCrossEntropyWithLogits(input, target, this.opts); }
 }
 export class MultiMarginLoss extends Module {
-  constructor(readonly opts: L.MultiMarginLossOptions = {}) { super(); }
+  constructor(readonly opts: L.MultiMarginLossOptions = {}) {
+    super();
+    options("MultiMarginLoss", opts, L.LOSS_OPTIONS.multiMarginLoss);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return L.multiMarginLoss(input, target, this.opts); }
 }
 export class CosineEmbeddingLoss extends Module {

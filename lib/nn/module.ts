@@ -11,6 +11,7 @@
 // Call a model with `model.forward(x)` or `model.call(x)` (PyTorch's `model(x)`).
 import { Tensor } from "../tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
+import { options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { Parameter } from "./parameter.js";
 import { zerosLike } from "../ops/creation.js";
@@ -245,7 +246,7 @@ export abstract class Module {
 
   // Copies values into the existing tensors (converting dtype). strict: every key must match.
   loadStateDict(sd: StateDict, opts: { strict?: boolean } = {}): LoadResult {
-    const { strict = true } = opts;
+    const { strict = true } = options("loadStateDict", opts, ["strict"]);
     const own = new Map<string, Tensor>(this.#stateEntries());
     const missingKeys = [...own.keys()].filter((k) => !(k in sd));
     const unexpectedKeys = Object.keys(sd).filter((k) => !own.has(k));

@@ -2,9 +2,32 @@
 import { Tensor } from "../tensor.js";
 import { normalizeDim } from "../shape.js";
 
-export function checkTensor(x: unknown, op: string, what = "input"): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor as ${what}, got ${x === null ? "null" : typeof x}`);
+// How a wrong argument reads in an error message: "null", "string \"a\"", "an array", "a Map".
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
+  if (typeof v === "object") {
+    const name = (v as object).constructor?.name;
+    return !name || name === "Object" ? "an object" : `a ${name}`;
+  }
+  return `${typeof v} ${String(v)}`;
+}
+
+export function checkTensor(x: unknown, op: string, name?: string): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name ? `${name} must be a Tensor` : "expected a Tensor"}, got ${describe(x)}`);
   return x;
+}
+
+// A tensor-or-number operand.
+export function checkOperand(v: unknown, name: string, op: string): void {
+  if (!(v instanceof Tensor) && typeof v !== "number") throw new TypeError(`${op}: ${name} must be a Tensor or a number, got ${describe(v)}`);
+}
+
+// A scalar argument: a number, or (where `optional`) null/undefined for "absent".
+export function checkNumber(v: unknown, name: string, op: string, optional = false): void {
+  if (typeof v === "number" || (optional && v == null)) return;
+  throw new TypeError(`${op}: ${name} must be a number${optional ? " or null" : ""}, got ${describe(v)}`);
 }
 
 // dim of x, negative counting from the end, checked against x's dims.

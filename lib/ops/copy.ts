@@ -9,8 +9,8 @@ import { fmt, broadcastShapes, sameShape } from "../shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { defineOp } from "./define.js";
-import { checkTensor } from "./check.js";
-import { convert, copyInto, dense, fill } from "./kernels.js";
+import { checkTensor, describe } from "./check.js";
+import { convert, copyInto, dense, fill, sumTo } from "./kernels.js";
 import { args, vals } from "./samples.js";
 
 const x23 = () => args(vals([2, 3]));
@@ -43,7 +43,7 @@ export const to = defineOp({
   forward(x: Tensor, dtype: DType): Tensor {
     const d = checkDType(dtype, "to");
     if (x.dtype === d) return x;
-    const out = convert(x, d);
+    const out = converting(`to(${d})`, () => convert(x, d));
     return d === "int32" ? out : this.record(out, [x], { dtype: x.dtype });
   },
   backward: (c: ToCtx, g) => [convert(g, c.dtype)],
@@ -56,16 +56,23 @@ export const float = defineOp({
 export const double = defineOp({ name: "double", doc: "x.to(\"float64\")", method: "only", sample: x23, forward: (x: Tensor): Tensor => to(x, "float64") });
 export const int = defineOp({ name: "int", doc: "x.to(\"int32\") (truncates)", method: "only", differentiable: false, forward: (x: Tensor): Tensor => to(x, "int32") });
 
-// In-place ops are not recorded on the tape, so a leaf being trained must not change that way.
+// A leaf being trained must not change in place while grad is recorded, neither directly nor
+// through a view of it (PyTorch refuses both): its gradient would belong to values it no longer has.
 function checkInPlace(t: Tensor, op: string): void {
-  if (t.requiresGrad && t.isLeaf && isGradEnabled())
+  if (!isGradEnabled()) return;
+  const base = t.base ?? t;
+  if (!base.requiresGrad || !base.isLeaf) return;
+  if (base === t)
     throw new Error(`${op}: a leaf tensor that requires grad cannot be changed in place; wrap the change in tg.noGrad(() => ...)`);
+  throw new Error(`${op}: a view of a leaf tensor that requires grad is being used in an in-place operation ` +
+    `(the leaf has shape [${base.shape.join(", ")}]); wrap the change in tg.noGrad(() => ...) or change a clone()`);
 }
 
 export const fill_ = defineOp({
   name: "fill_", doc: "every element set to value, in place", method: "only", differentiable: false,
   forward(x: Tensor, value: number): Tensor {
     checkInPlace(x, "fill_");
+    checkFillValue(value, x.dtype, "fill_");
     fill(x, value);
     bumpVersion(x.storage);
     return x;
@@ -73,19 +80,57 @@ export const fill_ = defineOp({
 });
 export const zero_ = defineOp({ name: "zero_", doc: "every element set to 0, in place", method: "only", differentiable: false, forward: (x: Tensor): Tensor => fill_(x, 0) });
 
+interface CopyCtx {
+  shape: number[];
+  dtype: DType;
+}
+
+// copy_ as an autograd op: the destination's old values are all overwritten, so its history is
+// replaced by CopyBackwards, whose gradient goes to the source (summed over broadcast dims, in the
+// source's dtype); a source that needs no grad leaves the destination without history. A view's base
+// would keep a history that no longer describes its data, so that case is refused loudly.
+// (differentiable: false only keeps the registry's gradCheck away: an in-place op on a leaf is refused.)
 export const copy_ = defineOp({
-  name: "copy_", doc: "src (broadcast) copied into x, in place", method: "only", differentiable: false,
+  name: "copy_", doc: "src (broadcast) copied into x, in place; differentiable with respect to src", method: "only",
+  differentiable: false, node: "CopyBackwards",
   forward(dst: Tensor, src: Tensor): Tensor {
     checkInPlace(dst, "copy_");
     checkTensor(src, "copy_", "source");
     const shape = broadcastShapes(src.shape, dst.shape, "copy_");
     if (!sameShape(shape, dst.shape))
       throw new Error(`copy_: source of shape ${fmt(src.shape)} cannot be broadcast to destination ${fmt(dst.shape)}`);
-    if (dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0))
+    if (dst.numel > 0 && dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0))
       throw new Error(`copy_: the destination (shape ${fmt(dst.shape)}) is an expanded view whose elements overlap; copy into a contiguous tensor`);
     const same = src.storage === dst.storage && src.offset === dst.offset && sameShape(src.strides, dst.strides) && sameShape(src.shape, dst.shape);
-    if (!same) copyInto(src, dst);
+    if (!same) converting("copy_", () => copyInto(src, dst));
     bumpVersion(dst.storage);
-    return dst;
+    if (!isGradEnabled() || (!src.requiresGrad && !dst.requiresGrad)) return dst;
+    if (dst.base && src.requiresGrad)
+      throw new Error(`copy_: copying a tensor that requires grad into a view (shape [${dst.shape.join(", ")}]) is not supported: ` +
+        `the view's base would lose the gradient path; build the result with tg.cat / tg.where instead`);
+    dst.gradFn = null;
+    dst.requiresGrad = false;
+    return this.record(dst, [src], { shape: src.shape, dtype: src.dtype });
   },
+  backward: (c: CopyCtx, g) => [convert(sumTo(g, c.shape), c.dtype)],
 });
+
+// A fill value must be a number, and one int32 can hold when the tensor is int32 (truncated toward
+// zero, as PyTorch converts; NaN, ±inf and values out of range are refused as PyTorch refuses them).
+export function checkFillValue(value: unknown, dtype: DType, op: string): number {
+  if (typeof value !== "number") throw new TypeError(`${op}: the fill value must be a number, got ${describe(value)}`);
+  if (dtype === "int32" && !(value > -2147483649 && value < 2147483648))
+    throw new RangeError(`${op}: the value ${value} cannot be converted to int32 without overflow`);
+  return value;
+}
+
+// Runs a native conversion, naming `op` when a float has no int32 value (NaN, ±inf, out of range).
+export function converting<T>(op: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof Error && e.message.includes("has no int32 equivalent"))
+      throw new RangeError(`${op}: ${e.message.replace(/^tensorgrad\.\w+: /, "")}`);
+    throw e;
+  }
+}

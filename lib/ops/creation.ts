@@ -2,8 +2,9 @@
 import { Tensor, type NestedArray } from "../tensor.js";
 import { checkDType, dtypeOf, type DType } from "../dtype.js";
 import { native } from "../native.js";
-import { checkShape, fmt, numelOf } from "../shape.js";
+import { checkAllocShape, checkShape, fmt, numelOf } from "../shape.js";
 import { fill } from "./kernels.js";
+import { checkFillValue } from "./copy.js";
 import { options } from "../options.js";
 // Type only: generator.ts imports randint from here, so a value import would make a cycle.
 import type { Generator } from "../generator.js";
@@ -17,6 +18,11 @@ export interface DataOptions extends TensorOptions {
 }
 
 type Data = NestedArray | Float32Array | Float64Array | Int32Array;
+
+const TENSOR_OPTIONS = ["dtype", "requiresGrad"] as const;
+// The options of a creation op, checked (unknown keys throw with the likely spelling).
+const checkOpts = <T extends TensorOptions>(op: string, o: T | undefined, extra: readonly (keyof T & string)[] = []) =>
+  options(op, o, [...TENSOR_OPTIONS, ...extra] as (keyof T & string)[]) as T;
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
   if (opts.requiresGrad) t.requiresGrad_(true);
@@ -42,12 +48,13 @@ function inferShape(data: NestedArray): number[] {
 
 // tg.tensor(data, {shape?, dtype?, requiresGrad?}): always copies. Plain numbers default to
 // float32 (JS cannot tell 2 from 2.0); typed arrays keep their own dtype unless one is given.
-export function tensor(data: Data, opts: DataOptions = {}): Tensor {
+export function tensor(data: Data, o: DataOptions = {}): Tensor {
+  const opts = checkOpts("tensor", o, ["shape"]);
   const isTyped = ArrayBuffer.isView(data);
   const dtype = opts.dtype ? checkDType(opts.dtype, "tensor") : isTyped ? dtypeOf(data as Float32Array) : "float32";
   const shape = isTyped ? [(data as Float32Array).length] : inferShape(data as NestedArray);
   const flat = isTyped ? (data as Float32Array) : typeof data === "number" ? [data] : (data as unknown[]).flat(Infinity) as number[];
-  const finalShape = opts.shape ? checkShape(opts.shape, "tensor") : shape;
+  const finalShape = opts.shape ? checkAllocShape(opts.shape, "tensor") : shape;
   if (numelOf(finalShape) !== flat.length)
     throw new Error(`tensor: ${flat.length} values cannot fill shape ${fmt(finalShape)}`);
   const t = Tensor.empty(finalShape, dtype);
@@ -55,39 +62,53 @@ export function tensor(data: Data, opts: DataOptions = {}): Tensor {
   return finish(t, opts);
 }
 
-export function full(shape: number[], value: number, opts: TensorOptions = {}): Tensor {
-  const t = Tensor.empty(checkShape(shape, "full"), checkDType(opts.dtype ?? "float32", "full"));
+export function full(shape: number[], value: number, o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("full", o);
+  const dtype = checkDType(opts.dtype ?? "float32", "full");
+  checkFillValue(value, dtype, "full");
+  const t = Tensor.empty(checkAllocShape(shape, "full"), dtype);
   if (value !== 0) fill(t, value);
   return finish(t, opts);
 }
 export const zeros = (shape: number[], opts: TensorOptions = {}) => full(shape, 0, opts);
 export const ones = (shape: number[], opts: TensorOptions = {}) => full(shape, 1, opts);
-const likeOpts = (t: Tensor, opts: TensorOptions) => ({ dtype: t.dtype, ...opts });
-export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, likeOpts(t, opts));
-export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts));
-export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, likeOpts(t, opts));
+const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: t.dtype, ...checkOpts(op, opts) });
+export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, likeOpts(t, opts, "zerosLike"));
+export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts, "onesLike"));
+export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, likeOpts(t, opts, "fullLike"));
+
+// An int32 range whose ends (and so every value between) int32 holds.
+function checkIntRange(first: number, last: number, op: string): void {
+  for (const v of [first, last])
+    if (!(v > -2147483649 && v < 2147483648))
+      throw new RangeError(`${op}: the value ${v} does not fit in int32 (PyTorch would use int64); pass {dtype: "float64"}`);
+}
 
 // arange(end) or arange(start, end, step?), like torch.arange: [start, end) in steps.
-export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
+export function arange(start: number, end?: number, step = 1, o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("arange", o);
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step))
     throw new RangeError(`arange: invalid range start=${start} end=${end} step=${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const t = Tensor.empty([n], checkDType(opts.dtype ?? (allInt ? "int32" : "float32"), "arange"));
+  if (t.dtype === "int32") checkIntRange(start, start + (n - 1) * step, "arange");
   native.arange(t.storage, start, step);
   return finish(t, opts);
 }
 
-export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("linspace", o);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = Tensor.empty([steps], checkDType(opts.dtype ?? "float32", "linspace"));
+  if (t.dtype === "int32") checkIntRange(start, end, "linspace");
   native.arange(t.storage, start, steps > 1 ? (end - start) / (steps - 1) : 0);
   return finish(t, opts);
 }
 
 export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
-  const t = zeros([n, m], opts);
+  const t = zeros([n, m], checkOpts("eye", opts));
   fill(new Tensor(t.storage, [Math.min(n, m)], [m + 1], 0, t.dtype), 1);
   return t;
 }
@@ -103,19 +124,21 @@ function floatOpts(opts: TensorOptions, op: string): DType {
   return d;
 }
 
-export function rand(shape: number[], opts: TensorOptions = {}): Tensor {
-  const t = Tensor.empty(checkShape(shape, "rand"), floatOpts(opts, "rand"));
+export function rand(shape: number[], o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("rand", o);
+  const t = Tensor.empty(checkAllocShape(shape, "rand"), floatOpts(opts, "rand"));
   native.randUniform(t.storage, 0, 1);
   return finish(t, opts);
 }
-export function randn(shape: number[], opts: TensorOptions = {}): Tensor {
-  const t = Tensor.empty(checkShape(shape, "randn"), floatOpts(opts, "randn"));
+export function randn(shape: number[], o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("randn", o);
+  const t = Tensor.empty(checkAllocShape(shape, "randn"), floatOpts(opts, "randn"));
   native.randNormal(t.storage, 0, 1);
   return finish(t, opts);
 }
 // Integers in [low, high), int32.
 export function randint(low: number, high: number, shape: number[]): Tensor {
-  const t = Tensor.empty(checkShape(shape, "randint"), "int32");
+  const t = Tensor.empty(checkAllocShape(shape, "randint"), "int32");
   native.randInt(t.storage as Int32Array, low, high);
   return t;
 }
@@ -129,9 +152,9 @@ export function randperm(n: number, opts: { generator?: Generator } = {}): Tenso
     if (typeof (generator as Generator | null)?.randperm !== "function") throw new TypeError("randperm: generator must be a tg.Generator");
     return tensor(generator.randperm(checkShape([n], "randperm")[0]));
   }
-  const t = Tensor.empty(checkShape([n], "randperm"), "int32");
+  const t = Tensor.empty(checkAllocShape([n], "randperm"), "int32");
   native.randPerm(t.storage as Int32Array);
   return t;
 }
-export const randLike = (t: Tensor, opts: TensorOptions = {}) => rand(t.shape, likeOpts(t, opts));
-export const randnLike = (t: Tensor, opts: TensorOptions = {}) => randn(t.shape, likeOpts(t, opts));
+export const randLike = (t: Tensor, opts: TensorOptions = {}) => rand(t.shape, likeOpts(t, opts, "randLike"));
+export const randnLike = (t: Tensor, opts: TensorOptions = {}) => randn(t.shape, likeOpts(t, opts, "randnLike"));

@@ -11,7 +11,7 @@ import { record } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { options } from "../options.js";
 import { defineOp } from "./define.js";
-import { checkTensor } from "./check.js";
+import { checkNumber, checkOperand, checkTensor, describe } from "./check.js";
 import {
   binaryGradKernel, binaryKernel, compareKernel, convert, scalarTensor, sumTo, unaryGradKernel, unaryKernel, whereKernel,
 } from "./kernels.js";
@@ -30,7 +30,7 @@ function scalarFor(v: number, like: Tensor): Tensor {
 // ---- unary (one kernel per row of the C++ unary table) ----
 
 // Ops that keep int32 inputs int32 (given integer scalars); all others compute in float32.
-const INT_OK = new Set(["neg", "abs", "sign", "relu", "addScalar", "mulScalar", "rsubScalar", "clamp"]);
+const INT_OK = new Set(["neg", "abs", "sign", "relu", "addScalar", "mulScalar", "rsubScalar", "clamp", "pow", "floor", "ceil", "round"]);
 const int32Scalar = (v: number) => Number.isInteger(v) && Math.abs(v) <= 2 ** 31;
 
 interface UnaryCtx {
@@ -73,18 +73,71 @@ export const gelu = unaryOp("gelu", "x·Φ(x), the exact (erf) form");
 export const leakyRelu = defineOp({
   name: "leakyRelu", doc: "x where x > 0, else negativeSlope·x (default 0.01)", method: true,
   sample: () => args(vals([2, 3]), 0.2),
-  forward: (x: Tensor, negativeSlope = 0.01): Tensor => unary("leakyRelu", "leakyRelu", x, negativeSlope),
+  forward(x: Tensor, negativeSlope = 0.01): Tensor {
+    checkNumber(negativeSlope, "negativeSlope", "leakyRelu");
+    return unary("leakyRelu", "leakyRelu", x, negativeSlope);
+  },
 });
 
 export const elu = defineOp({
   name: "elu", doc: "x where x > 0, else alpha·(eˣ − 1) (default alpha 1)", method: true, sample: x23,
-  forward: (x: Tensor, alpha = 1): Tensor => unary("elu", "elu", x, alpha),
+  forward(x: Tensor, alpha = 1): Tensor {
+    checkNumber(alpha, "alpha", "elu");
+    return unary("elu", "elu", x, alpha);
+  },
 });
+
+export const log1p = unaryOp("log1p", "log(1 + x), accurate near 0");
+export const expm1 = unaryOp("expm1", "eˣ − 1, accurate near 0");
+export const reciprocal = unaryOp("reciprocal", "1 / x", () => [positive([2, 3])]);
+export const rsqrt = unaryOp("rsqrt", "1 / √x", () => [positive([2, 3])]);
+export const sin = unaryOp("sin", "sine (radians)");
+export const cos = unaryOp("cos", "cosine (radians)");
+// Rounding: PyTorch's derivative is 0 everywhere; int32 stays int32. round() is half to even.
+// Rounding is flat almost everywhere: its sample stays away from the steps.
+const offSteps = () => args(vals([2, 3]).mul(0.4).add(0.25));
+export const floor = unaryOp("floor", "largest integer <= x (gradient 0)", offSteps);
+export const ceil = unaryOp("ceil", "smallest integer >= x (gradient 0)", offSteps);
+export const round = unaryOp("round", "nearest integer, half to even (gradient 0)", offSteps);
+// Activations that PyTorch has only in torch.nn.functional: plain functions (not registry ops, which
+// are on tg), reached as tg.nn.functional.*; their gradients are checked in test/edges.
+/** F.silu: x·σ(x). Shapes and dtype of x (int32 computes in float32). @throws TypeError for a non-tensor. */
+export const silu = (x: Tensor): Tensor => unary("silu", "silu", x);
+/** F.mish: x·tanh(softplus(x)). @throws TypeError for a non-tensor. */
+export const mish = (x: Tensor): Tensor => unary("mish", "mish", x);
+/** F.logsigmoid: log σ(x), stable for large |x|. @throws TypeError for a non-tensor. */
+export const logSigmoid = (x: Tensor): Tensor => unary("logSigmoid", "logSigmoid", x);
+/** F.softsign: x / (1 + |x|). @throws TypeError for a non-tensor. */
+export const softsign = (x: Tensor): Tensor => unary("softsign", "softsign", x);
+
+/**
+ * F.softplus: log(1 + e^(βx))/β, and x itself where βx > threshold (PyTorch's defaults β = 1, threshold = 20).
+ * @throws TypeError for a non-tensor or non-number option; Error for an unknown option key.
+ */
+export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor {
+  const { beta = 1, threshold = 20 } = options("softplus", opts, ["beta", "threshold"]);
+  checkNumber(beta, "beta", "softplus"), checkNumber(threshold, "threshold", "softplus");
+  return unary("softplus", "softplus", x, beta, threshold);
+}
+
+/**
+ * F.hardtanh: clamp(x, minVal, maxVal) with gradient 1 strictly inside (PyTorch's defaults −1, 1).
+ * @throws TypeError for a non-tensor or non-number option; Error for an unknown option key.
+ */
+export function hardtanh(x: Tensor, opts: { minVal?: number; maxVal?: number } = {}): Tensor {
+  const { minVal = -1, maxVal = 1 } = options("hardtanh", opts, ["minVal", "maxVal"]);
+  checkNumber(minVal, "minVal", "hardtanh"), checkNumber(maxVal, "maxVal", "hardtanh");
+  return unary("hardtanh", "hardtanh", x, minVal, maxVal);
+}
 
 export const pow = defineOp({
   name: "pow", doc: "xᵖ for a number p", method: true, sample: () => args(positive([2, 3]), 2.5),
   forward(x: Tensor, p: number): Tensor {
-    if (typeof p !== "number") throw new TypeError("pow: the exponent must be a number");
+    if (typeof p !== "number") throw new TypeError(`pow: the exponent must be a number, got ${describe(p)}`);
+    // An int32 tensor to a non-negative integer power stays int32 (wrapping on overflow, as PyTorch's
+    // int32 arithmetic); a fractional power gives float32.
+    if (checkTensor(x, "pow").dtype === "int32" && Number.isInteger(p) && p < 0)
+      throw new RangeError(`pow: integers to negative integer powers are not allowed (int32 tensor to the power ${p}); convert with .float() first`);
     return unary("pow", "pow", x, p);
   },
 });
@@ -97,6 +150,8 @@ export const square = defineOp({
 export const clamp = defineOp({
   name: "clamp", doc: "x limited to [min, max] (either may be null)", method: true, sample: () => args(vals([2, 3]), -0.5, 0.5),
   forward(x: Tensor, min?: number | null, max?: number | null): Tensor {
+    checkTensor(x, "clamp");
+    checkNumber(min, "min", "clamp", true), checkNumber(max, "max", "clamp", true);
     if (min == null && max == null) throw new Error("clamp: at least one of min and max must be given");
     let lo = min ?? -Infinity, hi = max ?? Infinity;
     const intBound = (v: number) => Number.isInteger(v) || !Number.isFinite(v);
@@ -221,6 +276,40 @@ export const ge = compareOp("ge", "a >= b");
 export const lt = compareOp("lt", "a < b");
 export const le = compareOp("le", "a <= b");
 
+// ---- classification (int32 0/1 masks, as the comparisons) ----
+
+function classifyOp(name: string, doc: string, f: (x: Tensor) => Tensor) {
+  return defineOp({ name, doc: `${doc}, as an int32 mask`, method: true, differentiable: false,
+    forward: (x: Tensor): Tensor => f(checkTensor(x, name)) });
+}
+export const isnan = classifyOp("isnan", "x is NaN", (x) => ne(x, x));
+export const isinf = classifyOp("isinf", "x is ±inf", (x) => eq(abs(x), Infinity));
+// Finite: equal to itself (not NaN) and not ±inf.
+export const isfinite = classifyOp("isfinite", "x is neither NaN nor ±inf", (x) => mul(eq(x, x), ne(abs(x), Infinity)));
+
+/**
+ * torch.allclose: every |a − b| <= atol + rtol·|b| (broadcasting), NaNs equal only with equalNan.
+ * Options rtol (1e-5), atol (1e-8), equalNan (false).
+ * @throws TypeError for non-tensors; Error when the shapes do not broadcast or an option is unknown.
+ */
+export const allclose = defineOp({
+  name: "allclose", doc: "whether every |a − b| <= atol + rtol·|b| (options rtol 1e-5, atol 1e-8, equalNan false), a boolean",
+  method: true, differentiable: false,
+  forward(a: Tensor, b: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+    const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options("allclose", opts, ["rtol", "atol", "equalNan"]);
+    checkTensor(a, "allclose", "input"), checkTensor(b, "allclose", "other");
+    const x = a.to("float64"), y = b.to("float64");
+    // As torch.isclose: the error must be finite (inf vs -inf is not close) and within atol + rtol·|b|.
+    const err = abs(sub(x, y));
+    const close = mul(le(err, add(mul(abs(y), rtol), atol)), isfinite(err));
+    // Equal infinities are close (inf − inf is NaN); NaN pairs only when asked.
+    const same = eq(x, y);
+    const nan = equalNan ? mul(isnan(x), isnan(y)) : null;
+    const ok = nan ? maximum(maximum(close, same), nan) : maximum(close, same);
+    return ok.numel === 0 || ok.min().item() === 1;
+  },
+});
+
 // ---- where ----
 
 interface WhereCtx {
@@ -240,6 +329,7 @@ export const where = defineOp({
   sample: () => args(ints([1, 0, 1, 0, 0, 1], [2, 3]), vals([2, 3]), vals([2, 3], 2)),
   forward(cond: Tensor, a: Operand, b: Operand): Tensor {
     const c = checkTensor(cond, "where", "condition").dtype === "int32" ? cond : compare("ne", cond, 0);
+    checkOperand(a, "input", "where"), checkOperand(b, "other", "where");
     const like = a instanceof Tensor ? a : checkTensor(b, "where");
     const x = typeof a === "number" ? scalarFor(a, like) : a, y = typeof b === "number" ? scalarFor(b, like) : b;
     const d = promote(x.dtype, y.dtype);

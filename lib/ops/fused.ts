@@ -6,6 +6,7 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt } from "../shape.js";
+import { options } from "../options.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { checkTensor } from "./check.js";
@@ -46,7 +47,7 @@ function linearRule(c: LinearCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
 
 export function linear(x: Tensor, w: Tensor, b?: Tensor, opts: LinearOptions = {}): Tensor {
   checkLinear(x, w, b);
-  const relu = opts.relu ?? false;
+  const relu = options("linear", opts, ["relu"]).relu ?? false;
   const [M, K] = x.shape, N = w.shape[0];
   const out = Tensor.output([M, N], x.dtype);
   native.linear(dense(x).storage, dense(w).storage, b ? dense(b).storage : null, out.storage, M, N, K, relu);

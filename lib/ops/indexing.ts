@@ -7,6 +7,7 @@ import { native } from "../native.js";
 import { defineOp } from "./define.js";
 import { checkTensor } from "./check.js";
 import { dense } from "./kernels.js";
+import { reshape } from "./views.js";
 import { args, ints, vals } from "./samples.js";
 
 function checkIndex(index: unknown, op: string): Tensor {
@@ -42,6 +43,12 @@ export const indexSelect = defineOp({
   sample: () => args(vals([2, 3]), 1, ints([2, 0, 2])),
   forward(x: Tensor, dim: number, index: Tensor): Tensor {
     const idx = checkIndex(index, "indexSelect");
+    // A 0-d tensor acts as one element along dim 0, and the result stays 0-d (as PyTorch).
+    if (checkTensor(x, "indexSelect").ndim === 0) {
+      normalizeDim(dim, 0, "indexSelect");
+      if (idx.numel !== 1) throw new Error(`indexSelect: the index into a 0-d tensor must have one element, got shape ${fmt(idx.shape)}`);
+      return reshape(indexSelect(reshape(x, [1]), 0, reshape(idx, [1])), []);
+    }
     if (idx.ndim > 1) throw new Error(`indexSelect: the index must be 0-d or 1-d, got shape ${fmt(idx.shape)}`);
     const d = normalizeDim(dim, checkTensor(x, "indexSelect").ndim, "indexSelect");
     const c = around(x.shape, d, dense(idx), idx.numel);
@@ -59,6 +66,11 @@ export const gather = defineOp({
   sample: () => args(vals([2, 3]), 1, ints([2, 0, 1, 1], [2, 2])),
   forward(x: Tensor, dim: number, index: Tensor): Tensor {
     const idx = checkIndex(index, "gather");
+    if (checkTensor(x, "gather").ndim === 0) {
+      normalizeDim(dim, 0, "gather");
+      if (idx.ndim !== 0) throw new Error(`gather: the index into a 0-d tensor must be 0-d, got shape ${fmt(idx.shape)}`);
+      return reshape(gather(reshape(x, [1]), 0, reshape(idx, [1])), []);
+    }
     const d = normalizeDim(dim, checkTensor(x, "gather").ndim, "gather");
     if (idx.ndim !== x.ndim || idx.shape.some((s, i) => i !== d && s !== x.shape[i]))
       throw new Error(`gather: the index shape ${fmt(idx.shape)} must match the input shape ${fmt(x.shape)} in every dim but ${dim}`);

@@ -4,7 +4,7 @@
 // reach the kernel as flags on strided views, never as copies.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
-import { broadcastShapes, fmt } from "../shape.js";
+import { broadcastShapes, fmt, numelOf } from "../shape.js";
 import { defineOp } from "./define.js";
 import { dense, sumTo } from "./kernels.js";
 import { squeeze, unsqueeze } from "./views.js";
@@ -31,6 +31,8 @@ export function matmulKernel(a: Tensor, b: Tensor): Tensor {
   if (b.shape[b.ndim - 2] !== K)
     throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  // A zero-size operand: an empty result, or (K = 0, an empty sum) zeros, as PyTorch.
+  if (numelOf(batch) * M * N === 0 || K === 0) return Tensor.empty([...batch, M, N], a.dtype);
   const out = Tensor.output([...batch, M, N], a.dtype);
   const A = asMatrix(a), B = asMatrix(b);
   const batchView = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });

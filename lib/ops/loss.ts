@@ -9,10 +9,11 @@
 //   nllLoss, mseLoss, l1Loss, huberLoss, smoothL1Loss, multiMarginLoss: composed.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
+import { options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
-import { abs, clamp, log, maximum, mul, ne, relu, sigmoid, sub, where } from "./elementwise.js";
+import { abs, clamp, log, maximum, minimum, mul, ne, relu, sigmoid, sub, where } from "./elementwise.js";
 import { max, min, sum } from "./reduce.js";
 import { gather, indexSelect } from "./indexing.js";
 import { arange } from "./creation.js";
@@ -23,6 +24,19 @@ export type Reduction = "mean" | "sum" | "none";
 export interface ReductionOptions {
   reduction?: Reduction;
 }
+
+// The option keys each loss accepts (its functional form and its module): anything else throws.
+export const LOSS_OPTIONS = {
+  crossEntropy: ["reduction", "ignoreIndex", "labelSmoothing"],
+  nllLoss: ["reduction", "ignoreIndex"],
+  mseLoss: ["reduction"],
+  l1Loss: ["reduction"],
+  huberLoss: ["reduction", "delta"],
+  smoothL1Loss: ["reduction", "beta"],
+  binaryCrossEntropy: ["reduction", "weight"],
+  binaryCrossEntropyWithLogits: ["reduction", "weight", "posWeight"],
+  multiMarginLoss: ["reduction", "p", "margin", "weight"],
+} as const;
 
 // ---- shared checks ----
 
@@ -130,6 +144,7 @@ function crossEntropyRows(x: Tensor, t: Tensor, N: number, C: number, ignoreInde
 }
 
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  opts = options("crossEntropy", opts, LOSS_OPTIONS.crossEntropy) as CrossEntropyOptions;
   const op = "crossEntropy";
   const { ignoreIndex = -100, labelSmoothing = 0 } = opts;
   const reduction = checkReduction(opts.reduction ?? "mean", op);
@@ -152,6 +167,7 @@ export interface NllLossOptions extends ReductionOptions {
 }
 
 export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions = {}): Tensor {
+  opts = options("nllLoss", opts, LOSS_OPTIONS.nllLoss) as NllLossOptions;
   const op = "nllLoss";
   const { ignoreIndex = -100 } = opts;
   const reduction = checkReduction(opts.reduction ?? "mean", op);
@@ -159,11 +175,12 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
   const { N, C, kept } = checkClassTargets(logProbs, targets, op, ignoreIndex);
   const x = logProbs.ndim === 1 ? reshape(logProbs, [1, C]) : logProbs;
   const t = reshape(targets, [N]);
-  // Ignored rows gather class 0 and are then zeroed by the mask.
+  // Ignored rows gather class 0 and are then replaced by 0 — selected away, never multiplied by a
+  // zero mask: their log-probability may be -inf, and 0 × -inf would be NaN in the loss and grad.
   const keep = ne(t, ignoreIndex);
   const safe = mul(t, keep).reshape([N, 1]);
   const picked = gather(x, 1, safe).reshape([N]);
-  const rows = mul(picked, convert(keep, x.dtype)).neg();
+  const rows = where(keep, picked, 0).neg();
   if (logProbs.ndim === 1 && reduction === "none") return reshape(rows, []);
   return reduce(rows, reduction, kept);
 }
@@ -171,12 +188,14 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
 // ---- regression losses (composed) ----
 
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  opts = options("mseLoss", opts, LOSS_OPTIONS.mseLoss) as ReductionOptions;
   const reduction = checkPointwise(input, target, opts, "mseLoss");
   const d = sub(input, target);
   return reduce(mul(d, d), reduction);
 }
 
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  opts = options("l1Loss", opts, LOSS_OPTIONS.l1Loss) as ReductionOptions;
   const reduction = checkPointwise(input, target, opts, "l1Loss");
   return reduce(abs(sub(input, target)), reduction);
 }
@@ -187,6 +206,7 @@ export interface HuberLossOptions extends ReductionOptions {
 
 // 0.5·d² where |d| < delta, else delta·(|d| − 0.5·delta): delta times the smooth L1 loss with beta = delta.
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
+  opts = options("huberLoss", opts, LOSS_OPTIONS.huberLoss) as HuberLossOptions;
   const { delta = 1 } = opts;
   const reduction = checkPointwise(input, target, opts, "huberLoss");
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
@@ -197,13 +217,18 @@ export interface SmoothL1LossOptions extends ReductionOptions {
   beta?: number;
 }
 
-// 0.5·d²/beta where |d| < beta, else |d| − 0.5·beta; beta = 0 is the L1 loss.
+// 0.5·d²/beta where |d| < beta, else |d| − 0.5·beta; beta = 0 is the L1 loss. Written as
+// 0.5·z²/beta + (|d| − z) with z = min(|d|, beta): the same values and gradients without a
+// where() whose unused branch (d² at |d| = inf) would send 0 × inf = NaN into the gradient.
 function smoothL1(input: Tensor, target: Tensor, beta: number): Tensor {
-  const d = sub(input, target), a = abs(d);
-  return beta === 0 ? a : where(a.lt(beta), mul(mul(d, d), 0.5 / beta), a.sub(0.5 * beta));
+  const a = abs(sub(input, target));
+  if (beta === 0) return a;
+  const z = minimum(a, beta);
+  return mul(mul(z, z), 0.5 / beta).add(sub(a, z));
 }
 
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
+  opts = options("smoothL1Loss", opts, LOSS_OPTIONS.smoothL1Loss) as SmoothL1LossOptions;
   const { beta = 1 } = opts;
   const reduction = checkPointwise(input, target, opts, "smoothL1Loss");
   if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
@@ -235,6 +260,7 @@ function bceRule(c: BceCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
 }
 
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
+  opts = options("binaryCrossEntropy", opts, LOSS_OPTIONS.binaryCrossEntropy) as BceOptions;
   const op = "binaryCrossEntropy";
   const reduction = checkPointwise(input, target, opts, op);
   const w = checkWeight(opts.weight, input, "weight", op);
@@ -286,6 +312,7 @@ function bceLogitsRule(c: BceLogitsCtx, [g]: (Tensor | null)[]): (Tensor | null)
 }
 
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+  opts = options("binaryCrossEntropyWithLogits", opts, LOSS_OPTIONS.binaryCrossEntropyWithLogits) as BceWithLogitsOptions;
   const op = "binaryCrossEntropyWithLogits";
   const reduction = checkPointwise(input, target, opts, op);
   const w = checkWeight(opts.weight, input, "weight", op) ?? null;
@@ -315,6 +342,7 @@ export interface MultiMarginLossOptions extends ReductionOptions {
 
 // loss_i = Σ_{j≠y_i} w[y_i]·max(0, margin − x[i, y_i] + x[i, j])^p / C
 export function multiMarginLoss(input: Tensor, targets: Tensor, opts: MultiMarginLossOptions = {}): Tensor {
+  opts = options("multiMarginLoss", opts, LOSS_OPTIONS.multiMarginLoss) as MultiMarginLossOptions;
   const op = "multiMarginLoss";
   const { p = 1, margin = 1, weight } = opts;
   const reduction = checkReduction(opts.reduction ?? "mean", op);
@@ -328,8 +356,9 @@ export function multiMarginLoss(input: Tensor, targets: Tensor, opts: MultiMargi
   const xy = gather(x, 1, y);
   let h = relu(sub(x, xy).add(margin));
   if (p === 2) h = mul(h, h);
-  const others = convert(ne(reshape(arange(C), [1, C]), y), x.dtype);
-  let rows = sum(mul(h, others), 1).mul(1 / C);
+  // The target's own column is selected away (not multiplied by 0: it is NaN when x[i, y_i] is ±inf).
+  const others = ne(reshape(arange(C), [1, C]), y);
+  let rows = sum(where(others, h, 0), 1).mul(1 / C);
   if (weight) rows = mul(rows, indexSelect(weight, 0, reshape(y, [N])));
   if (input.ndim === 1 && reduction === "none") return reshape(rows, []);
   return reduce(rows, reduction);

@@ -67,8 +67,11 @@ export const mean = defineOp({
 
 // Runs the native extreme kernel over `dim` (or all elements); outputs have the keepdim shape.
 function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, wantValues: boolean, op: string) {
-  if (checkTensor(x, op).numel === 0) throw new Error(`${op}: cannot reduce an empty tensor (shape [${x.shape.join(", ")}])`);
+  checkTensor(x, op);
   const d = dim === undefined ? -1 : normalizeDim(dim, x.ndim, op);
+  // Only the reduced extent must be non-empty: zeros([3, 0, 2]).max(2) is an empty [3, 0], as in PyTorch.
+  if (d < 0 ? x.numel === 0 : x.ndim > 0 && x.shape[d] === 0)
+    throw new Error(`${op}: cannot reduce over an empty ${d < 0 ? "tensor" : `dim ${dim}`} (shape [${x.shape.join(", ")}]); PyTorch has no identity for ${op}`);
   const all = d < 0 || x.ndim === 0;
   const kshape = all ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d ? 1 : s));
   // Kept dims first, the reduced dim(s) last.
@@ -77,7 +80,7 @@ function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, want
   const view = (t: Tensor) => ({ shape: order.map((i) => t.shape[i]), strides: order.map((i) => t.strides[i]), offset: t.offset });
   const values = wantValues ? Tensor.output(kshape, x.dtype) : null;
   const indices = Tensor.output(kshape, "int32");
-  native.extreme(shape, [view(x), values && view(values), view(indices)], isMax, all ? 0 : x.ndim - 1, x.storage,
+  if (x.numel > 0) native.extreme(shape, [view(x), values && view(values), view(indices)], isMax, all ? 0 : x.ndim - 1, x.storage,
     values ? values.storage : null, indices.storage as Int32Array);
   return { values, indices, kshape, dim: d };
 }
@@ -103,7 +106,9 @@ function extremeRule(c: ExtremeCtx, g: Tensor): Tensor[] {
     native.scatterAdd(dense(g).storage, c.indices.storage as Int32Array, gx.storage, outer, c.shape[c.dim], inner, 1);
     return [gx];
   }
-  const mask = convert(compareKernel("eq", c.x!, c.y!, c.shape), g.dtype);
+  // Shared evenly among the elements equal to the result; a NaN result is its NaNs' (x ≠ x).
+  const nan = Number.isNaN(c.y!.item());
+  const mask = convert(compareKernel(nan ? "ne" : "eq", c.x!, nan ? c.x! : c.y!, c.shape), g.dtype);
   const share = binaryKernel("div", g, viewAs(sumKernel(mask, mask.shape.map(() => true)), []), []);
   return [binaryKernel("mul", mask, share, c.shape)];
 }

@@ -6,7 +6,7 @@
 //   slice/select/narrow:                      dx = zeros(x.shape) with g written into the same view
 //   cat/stack:                                dx_i = the slice of g that x_i filled
 import { Tensor } from "../tensor.js";
-import { contiguousStrides, fmt, normalizeDim, numelOf, checkShape } from "../shape.js";
+import { contiguousStrides, fmt, normalizeDim, numelOf, checkShape, sameShape } from "../shape.js";
 import { defineOp } from "./define.js";
 import { checkTensor, dimOf, shapeArgs } from "./check.js";
 import { copyInto, scatterView, sumTo, viewAs } from "./kernels.js";
@@ -15,8 +15,17 @@ import { args, vals } from "./samples.js";
 type Sizes = (number | number[])[];
 const x23 = () => args(vals([2, 3]));
 
+// A dim that an op indexes into: a 0-d tensor has none (PyTorch: "select() cannot be applied to a 0-dim tensor").
+function indexedDim(x: Tensor, dim: number, op: string): number {
+  if (checkTensor(x, op).ndim === 0)
+    throw new RangeError(`${op}: cannot be applied to a 0-d tensor (dimension specified as ${dim} but the tensor has no dimensions); reshape it to [1] first`);
+  return dimOf(x, dim, op);
+}
+
 function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset): Tensor {
-  return new Tensor(x.storage, shape, strides, offset, x.dtype);
+  const v = new Tensor(x.storage, shape, strides, offset, x.dtype);
+  v.base = x.base ?? x;
+  return v;
 }
 
 function inferShape(x: Tensor, shape: number[], op: string): number[] {
@@ -61,7 +70,7 @@ export const reshape = defineOp({
   sample: () => args(vals([2, 3]), [3, 2]),
   forward(x: Tensor, shape: number[]): Tensor {
     const s = inferShape(x, shape, "reshape");
-    return this.record(viewAs(x, s), [x], { shape: x.shape });
+    return this.record(x.isContiguous() ? viewOf(x, s, contiguousStrides(s)) : viewAs(x, s), [x], { shape: x.shape });
   },
   backward: unview,
 });
@@ -174,7 +183,7 @@ export const slice = defineOp({
   name: "slice", doc: "x[start:end:step] along dim (a view; Python's clamping of start/end)", method: true,
   sample: () => args(vals([2, 3]), 1, 0, 3, 2),
   forward(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
-    const d = dimOf(x, dim, "slice"), n = x.shape[d];
+    const d = indexedDim(x, dim, "slice"), n = x.shape[d];
     if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
     if (!Number.isInteger(start) || !(end === undefined || Number.isInteger(end)))
       throw new RangeError(`slice: start and end must be integers, got ${start} and ${end}`);
@@ -195,7 +204,7 @@ export const slice = defineOp({
 export const narrow = defineOp({
   name: "narrow", doc: "length elements of dim from start (a view)", method: true, sample: () => args(vals([2, 3]), 1, 1, 2),
   forward(x: Tensor, dim: number, start: number, length: number): Tensor {
-    const d = dimOf(x, dim, "narrow"), n = x.shape[d];
+    const d = indexedDim(x, dim, "narrow"), n = x.shape[d];
     const s = start < 0 ? start + n : start;
     if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n)
       throw new RangeError(`narrow: start ${start} and length ${length} do not fit dim ${dim} of size ${n}`);
@@ -206,7 +215,7 @@ export const narrow = defineOp({
 export const select = defineOp({
   name: "select", doc: "the slice at index along dim, without that dim (a view)", method: true, sample: () => args(vals([2, 3]), 0, 1),
   forward(x: Tensor, dim: number, index: number): Tensor {
-    const d = dimOf(x, dim, "select"), n = x.shape[d];
+    const d = indexedDim(x, dim, "select"), n = x.shape[d];
     const i = index < 0 ? index + n : index;
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`select: index ${index} is out of range for dim ${dim} of size ${n}`);
     const pick = (t: Tensor) => viewOf(t, t.shape.filter((_, k) => k !== d), t.strides.filter((_, k) => k !== d), t.offset + i * t.strides[d]);
@@ -262,8 +271,36 @@ export const stack = defineOp({
   name: "stack", doc: "tensors of one shape joined along a new dim", sample: () => args([vals([2, 3]), vals([2, 3], 2)], 2),
   forward(tensors: Tensor[], dim = 0): Tensor {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("stack: expected a non-empty array of tensors");
-    const d = normalizeDim(dim, checkTensor(tensors[0], "stack").ndim + 1, "stack");
+    tensors.forEach((t) => checkTensor(t, "stack"));
+    const d = normalizeDim(dim, tensors[0].ndim + 1, "stack");
+    tensors.forEach((t, i) => {
+      if (!sameShape(t.shape, tensors[0].shape) || t.dtype !== tensors[0].dtype)
+        throw new Error(`stack: expects each tensor to be equal size and dtype, but got ${fmt(tensors[0].shape)} ${tensors[0].dtype} at entry 0 and ${fmt(t.shape)} ${t.dtype} at entry ${i}`);
+    });
     return cat(tensors.map((t) => unsqueeze(t, d)), d);
   },
 });
 
+
+// x.T and x.mT, PyTorch's transpose properties (getters, so not registry ops).
+declare module "../tensor.js" {
+  interface Tensor {
+    /** All dims reversed (x.T, as torch.Tensor.T); for a 2-D tensor the transpose. A view. */
+    readonly T: Tensor;
+    /** The last two dims swapped (x.mT), a batched matrix transpose view. @throws Error for fewer than 2 dims. */
+    readonly mT: Tensor;
+  }
+}
+Object.defineProperties(Tensor.prototype, {
+  T: {
+    get(this: Tensor): Tensor { return permute(this, [...this.shape.keys()].reverse()); },
+    configurable: true,
+  },
+  mT: {
+    get(this: Tensor): Tensor {
+      if (this.ndim < 2) throw new Error(`mT: the tensor needs at least 2 dims, got shape [${this.shape.join(", ")}]`);
+      return transpose(this, -2, -1);
+    },
+    configurable: true,
+  },
+});

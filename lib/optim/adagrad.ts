@@ -17,7 +17,7 @@ type AdagradHyper = Required<AdagradOptions>;
 
 export class Adagrad extends Optimizer<AdagradHyper> {
   constructor(params: ParamsInput<AdagradHyper>, opts: AdagradOptions = {}) {
-    super("Adagrad", params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...opts });
+    super("Adagrad", params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, opts);
   }
 
   protected validate(g: ParamGroup<AdagradHyper>): void {

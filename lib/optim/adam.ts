@@ -46,7 +46,7 @@ const ADAM_DEFAULTS: AdamHyper = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, wei
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   constructor(params: ParamsInput<AdamHyper>, opts: AdamOptions = {}) {
-    super("Adam", params, { ...ADAM_DEFAULTS, ...opts });
+    super("Adam", params, ADAM_DEFAULTS, opts);
   }
 }
 
@@ -54,6 +54,6 @@ export class Adam extends AdamBase {
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   constructor(params: ParamsInput<AdamHyper>, opts: AdamOptions = {}) {
-    super("AdamW", params, { ...ADAM_DEFAULTS, weightDecay: 1e-2, ...opts });
+    super("AdamW", params, { ...ADAM_DEFAULTS, weightDecay: 1e-2 }, opts);
   }
 }

@@ -6,6 +6,7 @@ import { enableGrad, noGrad } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { zerosLike } from "../ops/creation.js";
 import { fmt, sameShape } from "../shape.js";
+import { options } from "../options.js";
 
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
 // What constructors accept: plain parameters, or groups whose options override the defaults.
@@ -23,12 +24,17 @@ export interface OptimizerStateDict {
 export abstract class Optimizer<O extends object = Record<string, unknown>> {
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();
+  readonly defaults: O;
 
+  // `defaults` lists every hyper-parameter with its default; `opts` (the constructor's options
+  // object) may set any of them and nothing else: an unknown key (weight_decay) throws.
   constructor(
     readonly name: string,
     params: ParamsInput<O>,
-    readonly defaults: O,
+    defaults: O,
+    opts?: Partial<O>,
   ) {
+    this.defaults = { ...defaults, ...options(name, opts as O | undefined, Object.keys(defaults) as (keyof O & string)[]) };
     if (params instanceof Tensor || params === null || typeof params !== "object" || !(Symbol.iterator in params))
       throw new TypeError(`${name}: params must be an array of Tensors or of parameter groups ({params, ...options})`);
     const list = Array.from(params as Iterable<Tensor | ParamGroupInput<O>>);
@@ -45,6 +51,9 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   addParamGroup(input: ParamGroupInput<O>): void {
     if (input === null || typeof input !== "object" || !input.params || input.params instanceof Tensor)
       throw new TypeError(`${this.name}: a parameter group must be an object {params: Tensor[], ...options}`);
+    // A group may also carry initialLr (set by a scheduler), as in PyTorch's state dicts.
+    const { params: _, ...hyper } = input;
+    options(`${this.name} parameter group`, hyper, [...Object.keys(this.defaults), "initialLr"] as (keyof typeof hyper & string)[]);
     const params = Array.from(input.params);
     params.forEach((p, i) => this.checkParam(p, i));
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
@@ -52,7 +61,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       throw new Error(`${this.name}: some parameters appear in more than one parameter group (or twice in one)`);
     const group = { ...copyOptions(this.defaults), ...copyOptions(input), params } as ParamGroup<O>;
     for (const [k, v] of Object.entries(group))
-      if (v === undefined) throw new Error(`${this.name}: parameter group didn't specify a value of required option ${k}`);
+      if (v === undefined)
+        throw new Error(`${this.name}: parameter group didn't specify a value of required option ${k} (give it as new ${this.name}(params, ${k}) or in each group)`);
     this.validate(group);
     this.paramGroups.push(group);
   }

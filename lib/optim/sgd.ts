@@ -4,6 +4,7 @@ import type { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 import { finite, flag, nonNegative } from "./validate.js";
+import { options } from "../options.js";
 
 export interface SGDOptions {
   lr: number;
@@ -15,9 +16,19 @@ export interface SGDOptions {
 }
 type SGDHyper = Required<SGDOptions>;
 
+// lr is required (as in PyTorch), so by the calling rule it may come positionally:
+// new SGD(params, 0.1, {momentum: 0.9}); the options-only form new SGD(params, {lr: 0.1, momentum: 0.9})
+// works too. lr may also be left to every parameter group.
 export class SGD extends Optimizer<SGDHyper> {
-  constructor(params: ParamsInput<SGDHyper>, opts: SGDOptions) {
-    super("SGD", params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, ...opts });
+  constructor(params: ParamsInput<SGDHyper>, lr: number | SGDOptions, opts?: Omit<SGDOptions, "lr">) {
+    const defaults = { lr: undefined as unknown as number, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false };
+    if (typeof lr === "number") {
+      if (opts && typeof opts === "object" && "lr" in opts) throw new Error("SGD: lr is given twice (positionally and in the options)");
+      super("SGD", params, defaults, { ...options("SGD", opts, Object.keys(defaults).filter((k) => k !== "lr") as (keyof Omit<SGDOptions, "lr">)[]), lr });
+    } else {
+      if (opts !== undefined) throw new TypeError("SGD: expected new SGD(params, lr, {options}) or new SGD(params, {lr, ...options})");
+      super("SGD", params, defaults, lr);
+    }
   }
 
   protected validate(g: ParamGroup<SGDHyper>): void {

@@ -302,6 +302,8 @@ napi_value guarded(napi_env env, const char* name, F&& f) {
     // Dtype dispatch (std::invalid_argument, a TypeError) already names the op; don't name it twice.
     const std::string m = e.what(), msg = m.rfind(name, 0) == 0 ? m : std::string(name) + ": " + m;
     if (dynamic_cast<const std::invalid_argument*>(&e)) napi_throw_type_error(env, nullptr, msg.c_str());
+    else if (dynamic_cast<const std::range_error*>(&e) || dynamic_cast<const std::overflow_error*>(&e))
+      napi_throw_range_error(env, nullptr, msg.c_str());  // a value with no result in the dtype
     else napi_throw_error(env, nullptr, msg.c_str());
   }
   return nullptr;

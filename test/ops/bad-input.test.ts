@@ -22,7 +22,7 @@ describe("wrong shapes", () => {
     expect(() => tg.cat([tg.ones([2, 3]), tg.ones([2, 4])])).toThrow(/cat: tensors must have the same dtype and shape except in dim 0; got \[2, 3\] float32, \[2, 4\] float32/);
     expect(() => tg.cat([tg.ones([2]), tg.ones([2], { dtype: "float64" })])).toThrow(/cat: .*float64/);
     expect(() => tg.cat([])).toThrow(/cat: expected a non-empty array/);
-    expect(() => tg.stack([tg.ones([2]), tg.ones([3])])).toThrow(/cat: .*\[1, 2\].*\[1, 3\]/);
+    expect(() => tg.stack([tg.ones([2]), tg.ones([3])])).toThrow(/stack: expects each tensor to be equal size and dtype, but got \[2\] float32 at entry 0 and \[3\] float32 at entry 1/);
   });
   it("view / reshape", () => {
     expect(() => tg.ones([2, 3]).view(4, 2)).toThrow(/view: shape \[4, 2\] is invalid for input of size 6/);
@@ -37,8 +37,8 @@ describe("wrong shapes", () => {
     expect(() => tg.ones([2]).max(1.5)).toThrow(/max: dim 1.5 is out of range/);
   });
   it("reductions over nothing", () => {
-    expect(() => tg.zeros([0]).max()).toThrow(/max: cannot reduce an empty tensor \(shape \[0\]\)/);
-    expect(() => tg.zeros([2, 0]).argmax(1)).toThrow(/cannot reduce an empty/);
+    expect(() => tg.zeros([0]).max()).toThrow(/max: cannot reduce over an empty tensor \(shape \[0\]\)/);
+    expect(() => tg.zeros([2, 0]).argmax(1)).toThrow(/cannot reduce over an empty dim 1/);
   });
 });
 
@@ -105,7 +105,7 @@ describe("wrong-typed arguments", () => {
       expect(() => tg.indexSelect(bad, 0, i32([0]))).toThrow(/indexSelect: expected a Tensor/);
       expect(() => tg.gather(bad, 0, i32([0]))).toThrow(/gather: expected a Tensor/);
       expect(() => tg.softmax(bad, 0)).toThrow(/softmax: expected a Tensor/);
-      expect(() => tg.where(bad, tg.ones([1]), 0)).toThrow(/where: expected a Tensor/);
+      expect(() => tg.where(bad, tg.ones([1]), 0)).toThrow(/where: condition must be a Tensor/);
     }
   });
   it("a non-number exponent, and a non-array shape", () => {

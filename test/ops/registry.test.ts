@@ -26,7 +26,7 @@ const NOT_OPS = new Set([
   "tensor", "zeros", "ones", "full", "zerosLike", "onesLike", "fullLike", "arange", "linspace", "eye",
   "rand", "randn", "randint", "randperm", "randLike", "randnLike", "manualSeed",
   // autograd and runtime control
-  "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck",
+  "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck", "setPrintOptions", "getPrintOptions",
   "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa",
   // model inspection, checkpoints, random generators and moving tensors between threads (copies; never on the tape)
   "summary", "Generator", "save", "load", "loadMetadata", "fromTransferable",

@@ -77,6 +77,6 @@ describe("SGD hyper-parameter errors (PyTorch's checks)", () => {
     expect(() => new tg.optim.SGD([p()], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true })).toThrow(/zero dampening/);
   });
   it("lr is required (in the defaults or every group)", () => {
-    expect(() => new tg.optim.SGD([p()], {} as tg.optim.SGDOptions)).toThrow("SGD: invalid learning rate undefined");
+    expect(() => new tg.optim.SGD([p()], {} as tg.optim.SGDOptions)).toThrow("SGD: parameter group didn't specify a value of required option lr");
   });
 });

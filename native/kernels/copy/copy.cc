@@ -1,6 +1,31 @@
 #include "kernels/copy/copy.h"
 
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
 namespace tg {
+
+namespace {
+
+// A float converted to int32 truncates toward zero, as PyTorch does; a value with no int32 result
+// (NaN, ±inf, out of range) is an error instead of C++'s undefined behaviour.
+template <class Out, class In>
+Out convert(In v) {
+  if constexpr (std::is_integral_v<Out> && !std::is_integral_v<In>) {
+    if (!(v > In(-2147483649.0) && v < In(2147483648.0))) throw_unrepresentable(static_cast<double>(v));
+  }
+  return static_cast<Out>(v);
+}
+
+}  // namespace
+
+void throw_unrepresentable(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  throw std::range_error(std::string("the value ") + buf + " has no int32 equivalent (int32 holds -2147483648..2147483647)");
+}
 
 template <class In, class Out>
 void copy(const Shape& s, const Layout* L, const In* ip, Out* op) {
@@ -8,16 +33,16 @@ void copy(const Shape& s, const Layout* L, const In* ip, Out* op) {
     const In* in = ip + o[0];
     Out* out = op + o[1];
     if (is[0] == 1 && is[1] == 1) {
-      for (int64_t i = 0; i < n; ++i) out[i] = static_cast<Out>(in[i]);
+      for (int64_t i = 0; i < n; ++i) out[i] = convert<Out>(in[i]);
     } else {
-      for (int64_t i = 0; i < n; ++i) out[i * is[1]] = static_cast<Out>(in[i * is[0]]);
+      for (int64_t i = 0; i < n; ++i) out[i * is[1]] = convert<Out>(in[i * is[0]]);
     }
   });
 }
 
 template <class T>
 void fill(const Shape& s, const Layout* L, T* op, double value) {
-  const T v = static_cast<T>(value);
+  const T v = convert<T>(value);
   for_each_run<1>(s, L, [&](int64_t n, const int64_t* o, const int64_t* is) {
     T* out = op + o[0];
     for (int64_t i = 0; i < n; ++i) out[i * is[0]] = v;
@@ -26,7 +51,7 @@ void fill(const Shape& s, const Layout* L, T* op, double value) {
 
 template <class T>
 void arange(int64_t n, T* out, double start, double step) {
-  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<T>(start + static_cast<double>(i) * step);
+  for (int64_t i = 0; i < n; ++i) out[i] = convert<T>(start + static_cast<double>(i) * step);
 }
 
 #define TG_COPY_FROM(In)                                                            \

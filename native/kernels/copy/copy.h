@@ -11,6 +11,10 @@ namespace tg {
 template <class In, class Out>
 void copy(const Shape& s, const Layout* L, const In* in, Out* out);
 
+// Throws std::range_error naming v: a float with no int32 value. Conversions to int32 (copy,
+// fill, arange) truncate toward zero and call this for NaN, ±inf and values out of range.
+[[noreturn]] void throw_unrepresentable(double v);
+
 // Operand: L[0] = out.
 template <class T>
 void fill(const Shape& s, const Layout* L, T* out, double value);

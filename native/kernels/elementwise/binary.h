@@ -10,15 +10,17 @@ namespace tg {
 // name, forward value of (a, b), dL/da and dL/db given upstream g, and what each of the two rules
 // reads besides g: A, B, AB or NONE. The reads columns are enforced: each rule is compiled with only
 // those operands in scope, and JS saves exactly what the gradients it needs read.
+// maximum/minimum follow PyTorch 1.13: NaN in either operand wins the value and both operands get
+// the full gradient; ties split it evenly.
 #define TG_BINARY_OPS(X)                                                                         \
   X(add, a + b, g, g, NONE, NONE)                                                                \
   X(sub, a - b, g, -g, NONE, NONE)                                                               \
   X(mul, a * b, g * b, g * a, B, A)                                                              \
   X(div, a / b, g / b, -g * a / (b * b), B, AB)                                                  \
-  X(maximum, (a != a || a > b) ? a : b, a > b ? g : a == b ? g / T(2) : T(0),                   \
-    b > a ? g : a == b ? g / T(2) : T(0), AB, AB)                                                \
-  X(minimum, (a != a || a < b) ? a : b, a < b ? g : a == b ? g / T(2) : T(0),                   \
-    b < a ? g : a == b ? g / T(2) : T(0), AB, AB)
+  X(maximum, (a != a || a > b) ? a : b, a < b ? T(0) : a == b ? g / T(2) : g,                   \
+    a > b ? T(0) : a == b ? g / T(2) : g, AB, AB)                                                \
+  X(minimum, (a != a || a < b) ? a : b, a > b ? T(0) : a == b ? g / T(2) : g,                   \
+    a < b ? T(0) : a == b ? g / T(2) : g, AB, AB)
 
 // A reads column as a bit mask (1 = a, 2 = b); native.binaryReads[op] = [mask of dL/da, mask of dL/db].
 enum : int { kBReadsNONE = 0, kBReadsA = 1, kBReadsB = 2, kBReadsAB = 3 };

@@ -31,7 +31,7 @@ void linear(int64_t M, int64_t N, int64_t K, const T* x, const T* w, const T* b,
   gemm_nt(M, N, K, x, w, b != nullptr ? T(1) : T(0), out);
   if (!relu) return;
   parallel_for(M, row_grain(N), [&](int64_t r0, int64_t r1) {
-    for (int64_t i = r0 * N; i < r1 * N; ++i) out[i] = out[i] > 0 ? out[i] : T(0);  // as the relu op (unary.h)
+    for (int64_t i = r0 * N; i < r1 * N; ++i) out[i] = out[i] < 0 ? T(0) : out[i];  // as the relu op (unary.h): NaN stays NaN
   });
 }
 

@@ -6,27 +6,31 @@
 
 namespace tg {
 
+// Log-probabilities are (x − m) − log s, as PyTorch computes them: x − (m + log s) rounds log s
+// away once the logits are large (1e6 in float32). Ignored rows are skipped, never multiplied by
+// a zero weight, and the label-smoothing term is added only when eps > 0: 0 × (−inf) would be NaN.
 template <class T>
 void cross_entropy(const CrossEntropyArgs& a, const T* x, const int32_t* t, T* loss, T* probs) {
+  const T eps = T(a.smoothing);
   parallel_for(a.N, 64, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       const T* row = x + r * a.C;
-      T m = row[0], mean = 0;
+      T m = row[0];
       for (int64_t c = 1; c < a.C; ++c) m = row[c] > m ? row[c] : m;
-      T s = 0;
+      T s = 0, shifted_sum = 0;
       for (int64_t c = 0; c < a.C; ++c) {
         s += std::exp(row[c] - m);
-        mean += row[c];
+        shifted_sum += row[c] - m;
       }
-      const T lse = m + std::log(s);
+      const T ls = std::log(s);
       if (probs)
-        for (int64_t c = 0; c < a.C; ++c) probs[r * a.C + c] = std::exp(row[c] - lse);
+        for (int64_t c = 0; c < a.C; ++c) probs[r * a.C + c] = std::exp((row[c] - m) - ls);
       if (t[r] == a.ignore) {
         loss[r] = 0;
         continue;
       }
-      const T eps = T(a.smoothing);
-      loss[r] = (T(1) - eps) * (lse - row[t[r]]) + eps * (lse - mean / T(a.C));
+      const T nll = ls - (row[t[r]] - m);
+      loss[r] = eps > 0 ? (T(1) - eps) * nll + eps * (ls - shifted_sum / T(a.C)) : nll;
     }
   });
 }

@@ -1,6 +1,9 @@
 #include "kernels/reduce/reduce.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include "runtime/threadpool.h"
@@ -55,6 +58,19 @@ double sum_blocked(const T* x, int64_t n) {
   return t;
 }
 
+// A sum back in the tensor's type. PyTorch sums int32 into int64; without int64, an int32 sum
+// that leaves int32's range is an error rather than a wrapped (or, converted from double,
+// undefined) value.
+template <class T>
+T narrow_sum(double v) {
+  if constexpr (std::is_integral_v<T>) {
+    if (!(v >= -2147483648.0 && v <= 2147483647.0))
+      throw std::overflow_error("the int32 sum " + std::to_string(static_cast<long long>(v)) +
+                                " does not fit in int32 (PyTorch would return int64); convert with .double() before summing");
+  }
+  return static_cast<T>(v);
+}
+
 }  // namespace
 
 // Threads split only over output elements (whole rows that each reduce into their own output, or
@@ -93,7 +109,7 @@ void sum(const Shape& s, const Layout* L, const T* xp, T* out, int64_t out_numel
     rows(0, outer, 0, inner);
   }
   T* op = out + L[1].off;
-  for (int64_t i = 0; i < out_numel; ++i) op[i] = static_cast<T>(acc[i] * scale);
+  for (int64_t i = 0; i < out_numel; ++i) op[i] = narrow_sum<T>(acc[i] * scale);
 }
 
 template <class T>

@@ -37,8 +37,9 @@ void softmax(bool log, SoftmaxDims d, const T* x, T* y) {
       s += e;
     }
     if (log) {
-      const T lse = m + std::log(s);
-      for (int64_t k = 0; k < d.D; ++k) yl[k * st] = xl[k * st] - lse;
+      // (x − m) − log s, as PyTorch: x − (m + log s) loses log s once m dwarfs it (large logits).
+      const T ls = std::log(s);
+      for (int64_t k = 0; k < d.D; ++k) yl[k * st] = (xl[k * st] - m) - ls;
     } else {
       const T inv = T(1) / s;
       for (int64_t k = 0; k < d.D; ++k) yl[k * st] *= inv;

@@ -1,0 +1,71 @@
+// Integer dtypes at their limits and every float→int32 conversion: defined (PyTorch's value) or a
+// clear RangeError, never C++'s undefined behaviour (the UBSan CI step runs these).
+import { describe, expect, it } from "vitest";
+import * as tg from "../../lib/index.js";
+import { REF } from "./reference.js";
+
+const i32 = (d: number[]) => tg.tensor(d, { dtype: "int32" });
+
+describe("int32 arithmetic", () => {
+  it("an int32 sum that leaves int32 throws (PyTorch returns int64 2147483648); one that fits is exact", () => {
+    expect(REF.intSumOverflow).toBe(2147483648);
+    expect(() => i32([2147483647, 1]).sum()).toThrow(RangeError);
+    expect(() => i32([2147483647, 1]).sum()).toThrow(/sum 2147483648 does not fit in int32.*\.double\(\)/);
+    expect(() => i32([-2147483648, -1]).sum()).toThrow(/-2147483649/);
+    expect(() => tg.full([3, 2], 2 ** 30, { dtype: "int32" }).sum(0)).toThrow(/3221225472/);
+    expect(i32([2147483647, -1]).sum().item()).toBe(2147483646);
+    expect(i32([2147483647, 1]).double().sum().item()).toBe(REF.intSumOverflow);
+    // A large sum takes the threaded path and still checks.
+    expect(() => tg.full([1 << 18], 2 ** 14, { dtype: "int32" }).sum()).toThrow(/4294967296/);
+  });
+  it("int32 pow(2) stays int32 and wraps as PyTorch; pow(-1) throws; pow(0.5) is float32", () => {
+    const y = i32([3, -4, 46341]).pow(2);
+    expect(y.dtype).toBe("int32");
+    expect(REF.intPow2Dtype).toBe("torch.int32");
+    expect(Array.from(y.data())).toEqual(REF.intPow2);
+    expect(() => i32([2]).pow(-1)).toThrow(/pow: integers to negative integer powers are not allowed/);
+    expect(i32([4]).pow(0.5).dtype).toBe("float32");
+    expect(i32([4]).pow(0).item()).toBe(1);
+  });
+  it("int32 clamp with min > max gives max everywhere", () => {
+    expect(Array.from(i32([0, 3]).clamp(2, 1).data())).toEqual(REF.intClamp21);
+    expect(i32([0, 3]).clamp(2, 1).dtype).toBe("int32");
+    expect(Array.from(tg.tensor([0, 1, 0.5, 2, 3]).clamp(2, 1).data())).toEqual([1, 1, 1, 1, 1]);
+  });
+  it("int32 neg and abs of -2^31 wrap to -2^31 as in PyTorch (no UB)", () => {
+    expect(i32([-2147483648]).neg().item()).toBe(-2147483648);
+    expect(i32([-2147483648]).abs().item()).toBe(-2147483648);
+  });
+});
+
+describe("float → int32 conversions", () => {
+  it(".int() truncates toward zero and refuses NaN, ±inf and values out of int32", () => {
+    expect(Array.from(tg.tensor([1.9, -1.9, 2147483647, -2147483648], { dtype: "float64" }).int().data())).toEqual([1, -1, 2147483647, -2147483648]);
+    for (const v of [NaN, Infinity, -Infinity, 2147483648, -2147483649, 1e10])
+      expect(() => tg.tensor([0, v], { dtype: "float64" }).int(), String(v)).toThrow(/to\(int32\): the value .* has no int32 equivalent/);
+    // The threaded copy path reports it too.
+    const big = tg.zeros([1 << 17]);
+    big.fill_(NaN);
+    expect(() => big.int()).toThrow(/to\(int32\): the value nan/);
+  });
+  it("copy_ of floats into an int32 tensor follows the same rule", () => {
+    const t = tg.zeros([2], { dtype: "int32" });
+    t.copy_(tg.tensor([2.7, -3.2]));
+    expect(Array.from(t.data())).toEqual([2, -3]);
+    expect(() => t.copy_(tg.tensor([NaN, 1]))).toThrow(/copy_: the value nan has no int32 equivalent/);
+  });
+  it("int32 full and fill_ refuse NaN/inf/out-of-range values as PyTorch ('cannot be converted to int32 without overflow')", () => {
+    for (const v of [NaN, Infinity, -Infinity, 2 ** 31])
+      expect(() => tg.full([2], v, { dtype: "int32" }), String(v)).toThrow(/full: the value .* cannot be converted to int32 without overflow/);
+    expect(() => tg.zeros([2], { dtype: "int32" }).fill_(NaN)).toThrow(/fill_: the value NaN cannot be converted to int32/);
+    expect(Array.from(tg.full([2], 2.7, { dtype: "int32" }).data())).toEqual([2, 2]);
+    expect(Array.from(tg.full([1], -2147483648, { dtype: "int32" }).data())).toEqual([-2147483648]);
+  });
+  it("arange and linspace past int32 throw instead of wrapping; float64 holds them", () => {
+    expect(() => tg.arange(0, 4e9, 1e9)).toThrow(/arange: the value 3000000000 does not fit in int32/);
+    expect(() => tg.arange(2147483640, 2147483650)).toThrow(/arange: the value 2147483649 does not fit in int32/);
+    expect(Array.from(tg.arange(0, 3e9, 1e9, { dtype: "float64" }).data())).toEqual([0, 1e9, 2e9]);
+    expect(() => tg.linspace(0, 3e9, 3, { dtype: "int32" })).toThrow(/linspace: the value 3000000000 does not fit/);
+    expect(Array.from(tg.arange(2147483645, 2147483648).data())).toEqual([2147483645, 2147483646, 2147483647]);
+  });
+});
