@@ -15,7 +15,6 @@ import { options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { Parameter } from "./parameter.js";
 import { zerosLike } from "../ops/creation.js";
-import { options } from "../options.js";
 import { checkDType, type DType } from "../dtype.js";
 import { moduleRepr } from "./repr.js";
 import { addForwardHook, type ForwardHook, type ForwardPreHook, type RemovableHandle } from "./hooks.js";
