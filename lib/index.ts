@@ -18,6 +18,7 @@ export * as autograd from "./autograd/index.js";
 export { setNumThreads, getNumThreads, cpuIsa, setCpuIsa } from "./runtime.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as metrics from "./metrics/index.js";
 export { summary, type SummaryOptions, type ModelSummary, type SummaryRow } from "./utils/summary.js";
 export * as viz from "./viz/index.js";
 export * as utils from "./utils/index.js";

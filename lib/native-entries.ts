@@ -19,22 +19,33 @@ export interface RawEntries {
   adamStep(p: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean, amsgrad: boolean, maximize: boolean): void;
   alloc(dtype: number, n: number, zero?: boolean): Storage;
   arange(out: Storage, start: number, step: number): void;
+  batchNorm(x: Storage, y: Storage, w: Storage | null, b: Storage | null, runMean: Storage | null, runVar: Storage | null, mean: Storage, invstd: Storage, N: number, C: number, L: number, training: boolean, momentum: number, eps: number): void;
+  batchNormBackward(x: Storage, g: Storage, w: Storage | null, mean: Storage, invstd: Storage, gx: Storage | null, gw: Storage | null, gb: Storage | null, N: number, C: number, L: number, training: boolean): void;
   binary(op: number, a: Storage, b: Storage, out: Storage): void;
   binaryBackward(op: number, a: Storage, b: Storage, g: Storage, ga: Storage, gb: Storage): void;
   compare(op: number, a: Storage, b: Storage, out: Int32Array): void;
   copy(x: Storage, out: Storage): void;
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
+  dropout(x: Storage, y: Storage, mask: Storage, outer: number, inner: number, p: number, draw: boolean): void;
   extreme(isMax: boolean, nkeep: number, x: Storage, values: Storage | null, indices: Int32Array | null): void;
   fill(out: Storage, value: number): void;
   gather(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   gemm(a: Storage, b: Storage, c: Storage, transA: boolean, transB: boolean, M: number, N: number, K: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
   getIsa(): string;
   getNumThreads(): number;
+  groupNorm(x: Storage, y: Storage, w: Storage | null, b: Storage | null, mean: Storage, rstd: Storage, N: number, C: number, L: number, G: number, eps: number): void;
+  groupNormBackward(x: Storage, g: Storage, w: Storage | null, mean: Storage, rstd: Storage, gx: Storage | null, gw: Storage | null, gb: Storage | null, N: number, C: number, L: number, G: number): void;
   indexAdd(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   indexSelect(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   linear(x: Storage, w: Storage, b: Storage | null, out: Storage, M: number, N: number, K: number, relu: boolean): void;
+  localResponseNorm(x: Storage, y: Storage, scale: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
+  localResponseNormBackward(x: Storage, g: Storage, scale: Storage, gx: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
   manualSeed(seed: number): void;
+  pad(mode: number, x: Storage, y: Storage, outer: number, spec: Int32Array, value: number): void;
+  padBackward(mode: number, g: Storage, gx: Storage, outer: number, spec: Int32Array): void;
+  pool2d(kind: number, x: Storage, y: Storage, idx: Int32Array | null, geometry: Int32Array): void;
+  pool2dBackward(kind: number, gy: Storage, idx: Int32Array | null, gx: Storage, geometry: Int32Array): void;
   randInt(out: Int32Array, low: number, high: number): void;
   randNormal(out: Storage, mean: number, std: number): void;
   randPerm(out: Int32Array): void;
@@ -60,22 +71,33 @@ export interface Entries {
   adamStep(p: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean, amsgrad: boolean, maximize: boolean): void;
   alloc(dtype: number, n: number, zero?: boolean): Storage;
   arange(out: Storage, start: number, step: number): void;
+  batchNorm(x: Storage, y: Storage, w: Storage | null, b: Storage | null, runMean: Storage | null, runVar: Storage | null, mean: Storage, invstd: Storage, N: number, C: number, L: number, training: boolean, momentum: number, eps: number): void;
+  batchNormBackward(x: Storage, g: Storage, w: Storage | null, mean: Storage, invstd: Storage, gx: Storage | null, gw: Storage | null, gb: Storage | null, N: number, C: number, L: number, training: boolean): void;
   binary(shape: readonly number[], operands: readonly (Strided | null)[], op: number, a: Storage, b: Storage, out: Storage): void;
   binaryBackward(shape: readonly number[], operands: readonly (Strided | null)[], op: number, a: Storage, b: Storage, g: Storage, ga: Storage, gb: Storage): void;
   compare(shape: readonly number[], operands: readonly (Strided | null)[], op: number, a: Storage, b: Storage, out: Int32Array): void;
   copy(shape: readonly number[], operands: readonly (Strided | null)[], x: Storage, out: Storage): void;
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
+  dropout(x: Storage, y: Storage, mask: Storage, outer: number, inner: number, p: number, draw: boolean): void;
   extreme(shape: readonly number[], operands: readonly (Strided | null)[], isMax: boolean, nkeep: number, x: Storage, values: Storage | null, indices: Int32Array | null): void;
   fill(shape: readonly number[], operands: readonly (Strided | null)[], out: Storage, value: number): void;
   gather(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   gemm(shape: readonly number[], operands: readonly (Strided | null)[], a: Storage, b: Storage, c: Storage, transA: boolean, transB: boolean, M: number, N: number, K: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
   getIsa(): string;
   getNumThreads(): number;
+  groupNorm(x: Storage, y: Storage, w: Storage | null, b: Storage | null, mean: Storage, rstd: Storage, N: number, C: number, L: number, G: number, eps: number): void;
+  groupNormBackward(x: Storage, g: Storage, w: Storage | null, mean: Storage, rstd: Storage, gx: Storage | null, gw: Storage | null, gb: Storage | null, N: number, C: number, L: number, G: number): void;
   indexAdd(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   indexSelect(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   linear(x: Storage, w: Storage, b: Storage | null, out: Storage, M: number, N: number, K: number, relu: boolean): void;
+  localResponseNorm(x: Storage, y: Storage, scale: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
+  localResponseNormBackward(x: Storage, g: Storage, scale: Storage, gx: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
   manualSeed(seed: number): void;
+  pad(mode: number, x: Storage, y: Storage, outer: number, spec: Int32Array, value: number): void;
+  padBackward(mode: number, g: Storage, gx: Storage, outer: number, spec: Int32Array): void;
+  pool2d(kind: number, x: Storage, y: Storage, idx: Int32Array | null, geometry: Int32Array): void;
+  pool2dBackward(kind: number, gy: Storage, idx: Int32Array | null, gx: Storage, geometry: Int32Array): void;
   randInt(out: Int32Array, low: number, high: number): void;
   randNormal(out: Storage, mean: number, std: number): void;
   randPerm(out: Int32Array): void;
@@ -102,22 +124,33 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     adamStep: raw.adamStep,
     alloc: raw.alloc,
     arange: raw.arange,
+    batchNorm: raw.batchNorm,
+    batchNormBackward: raw.batchNormBackward,
     binary: (shape, operands, op, a, b, out) => (write(shape, operands), raw.binary(op, a, b, out)),
     binaryBackward: (shape, operands, op, a, b, g, ga, gb) => (write(shape, operands), raw.binaryBackward(op, a, b, g, ga, gb)),
     compare: (shape, operands, op, a, b, out) => (write(shape, operands), raw.compare(op, a, b, out)),
     copy: (shape, operands, x, out) => (write(shape, operands), raw.copy(x, out)),
     crossEntropy: raw.crossEntropy,
     crossEntropyBackward: raw.crossEntropyBackward,
+    dropout: raw.dropout,
     extreme: (shape, operands, isMax, nkeep, x, values, indices) => (write(shape, operands), raw.extreme(isMax, nkeep, x, values, indices)),
     fill: (shape, operands, out, value) => (write(shape, operands), raw.fill(out, value)),
     gather: raw.gather,
     gemm: (shape, operands, a, b, c, transA, transB, M, N, K, lda, ldb, ldc, alpha, beta) => (write(shape, operands), raw.gemm(a, b, c, transA, transB, M, N, K, lda, ldb, ldc, alpha, beta)),
     getIsa: raw.getIsa,
     getNumThreads: raw.getNumThreads,
+    groupNorm: raw.groupNorm,
+    groupNormBackward: raw.groupNormBackward,
     indexAdd: raw.indexAdd,
     indexSelect: raw.indexSelect,
     linear: raw.linear,
+    localResponseNorm: raw.localResponseNorm,
+    localResponseNormBackward: raw.localResponseNormBackward,
     manualSeed: raw.manualSeed,
+    pad: raw.pad,
+    padBackward: raw.padBackward,
+    pool2d: raw.pool2d,
+    pool2dBackward: raw.pool2dBackward,
     randInt: raw.randInt,
     randNormal: raw.randNormal,
     randPerm: raw.randPerm,

@@ -14,13 +14,19 @@
 #include "binding/call.h"
 #include "binding/layout.h"
 #include "kernels/copy/copy.h"
+#include "kernels/dropout/dropout.h"
 #include "kernels/elementwise/binary.h"
 #include "kernels/elementwise/unary.h"
 #include "kernels/gemm/gemm.h"
 #include "kernels/index/gather.h"
 #include "kernels/linear/linear.h"
 #include "kernels/loss/cross_entropy.h"
+#include "kernels/norm/batch_norm.h"
+#include "kernels/norm/group_norm.h"
+#include "kernels/norm/local_response_norm.h"
 #include "kernels/optim/optim.h"
+#include "kernels/pad/pad.h"
+#include "kernels/pool/pool2d.h"
 #include "kernels/random/random.h"
 #include "kernels/reduce/reduce.h"
 #include "kernels/softmax/softmax.h"
@@ -440,6 +446,270 @@ void RandInt(const Args& a, I32Array out, Finite lo, Finite hi) {
 }
 void RandPerm(const Args& a, I32Array out) { rand_perm(a.instance().rng, out.len, out.as<int32_t>()); }
 
+// ---- layers: pooling, normalisation, dropout, padding (dense NCHW-style buffers) ----
+
+// An optional array of x's dtype with at least n elements; a null pointer when absent.
+Array optional_array(const Args& a, const MaybeArray& m, const Array& like, int64_t n, const char* what) {
+  if (!m) return Array{like.dtype, 0, nullptr};
+  same_dtype(a, like, *m);
+  need_len(a, *m, n, what);
+  return *m;
+}
+
+// Outputs must not share memory with the inputs a kernel reads while writing them.
+void no_overlap(const Args& a, const Array& out, std::initializer_list<Array> ins) {
+  for (const Array& in : ins)
+    if (out.data && in.data && overlaps(out, in)) range_error(std::string(a.op()) + ": an output overlaps an input");
+}
+
+enum class PoolKind : int { Max = 0, Avg = 1, AdaptiveMax = 2, AdaptiveAvg = 3, count };
+
+// The geometry, an Int32Array: planes, H, W, OH, OW, kH, kW, sH, sW, pH, pW, dH, dW, countIncludePad
+// (0/1), divisorOverride (0: none). Windows are computed here, so any sizes from JS stay in bounds.
+struct PoolArgs {
+  int64_t planes, H, W;
+  AxisWindows h, w;
+  int64_t divisor_override;
+  PoolGeometry geometry() const { return {planes, H, W, h, w}; }
+};
+PoolArgs pool_args(const Args& a, const I32Array& spec, PoolKind kind) {
+  if (spec.len != 15) range_error(std::string(a.op()) + ": the pooling geometry must have 15 entries");
+  const int32_t* g = spec.as<int32_t>();
+  for (int k = 0; k < 13; ++k)
+    if (g[k] < (k >= 5 && (k < 9 || k >= 11) ? 1 : 0))
+      range_error(std::string(a.op()) + ": pooling geometry entry " + std::to_string(k) + " is out of range: " + std::to_string(g[k]));
+  PoolArgs p;
+  p.planes = g[0], p.H = g[1], p.W = g[2], p.divisor_override = g[14];
+  const int64_t OH = g[3], OW = g[4];
+  if (p.H * p.W > 2147483647) range_error(std::string(a.op()) + ": a plane of more than 2^31 elements cannot be indexed by int32");
+  const bool adaptive = kind == PoolKind::AdaptiveMax || kind == PoolKind::AdaptiveAvg;
+  if (adaptive && ((OH > 0 && p.H == 0) || (OW > 0 && p.W == 0)))
+    range_error(std::string(a.op()) + ": adaptive pooling of an empty plane");
+  if (kind == PoolKind::Max) p.h = max_pool_axis(p.H, OH, g[5], g[7], g[9], g[11]), p.w = max_pool_axis(p.W, OW, g[6], g[8], g[10], g[12]);
+  if (kind == PoolKind::Avg)
+    p.h = avg_pool_axis(p.H, OH, g[5], g[7], g[9], g[13] != 0), p.w = avg_pool_axis(p.W, OW, g[6], g[8], g[10], g[13] != 0);
+  if (adaptive) p.h = adaptive_axis(p.H, OH), p.w = adaptive_axis(p.W, OW);
+  return p;
+}
+
+bool is_max(PoolKind k) { return k == PoolKind::Max || k == PoolKind::AdaptiveMax; }
+
+// pool2d(kind, x, y, idx|null, geometry): idx (max kinds only) receives the arg-max positions.
+void Pool2d(const Args& a, Code<PoolKind> kind, Array x, Array y, MaybeI32 idx, I32Array geometry) {
+  same_dtype(a, x, y);
+  const PoolArgs p = pool_args(a, geometry, kind);
+  const int64_t in_n = dense_numel(a, {p.planes, p.H, p.W}), out_n = dense_numel(a, {p.planes, p.h.size(), p.w.size()});
+  need_len(a, x, in_n, "input"), need_len(a, y, out_n, "output");
+  Array ix{DType::I32, 0, nullptr};
+  if (is_max(kind)) {
+    if (!idx) type_error(std::string(a.op()) + ": max pooling needs an indices array");
+    ix = *idx, need_len(a, ix, out_n, "indices");
+  }
+  no_overlap(a, y, {x, ix}), no_overlap(a, ix, {x});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    if (is_max(kind)) max_pool2d<T>(p.geometry(), x.as<T>(), y.as<T>(), ix.as<int32_t>());
+    else avg_pool2d<T>(p.geometry(), p.divisor_override, x.as<T>(), y.as<T>());
+  });
+}
+
+// pool2dBackward(kind, gy, idx|null, gx, geometry): gx is overwritten.
+void Pool2dBackward(const Args& a, Code<PoolKind> kind, Array gy, MaybeI32 idx, Array gx, I32Array geometry) {
+  same_dtype(a, gy, gx);
+  const PoolArgs p = pool_args(a, geometry, kind);
+  const int64_t plane = p.H * p.W, in_n = dense_numel(a, {p.planes, p.H, p.W});
+  const int64_t out_n = dense_numel(a, {p.planes, p.h.size(), p.w.size()});
+  need_len(a, gy, out_n, "output gradient"), need_len(a, gx, in_n, "input gradient");
+  Array ix{DType::I32, 0, nullptr};
+  if (is_max(kind)) {
+    if (!idx) type_error(std::string(a.op()) + ": max pooling needs an indices array");
+    ix = *idx, need_len(a, ix, out_n, "indices");
+    const int32_t* ip = ix.as<int32_t>();
+    for (int64_t i = 0; i < out_n; ++i)
+      if (ip[i] < -1 || ip[i] >= plane)
+        range_error(std::string(a.op()) + ": index " + std::to_string(ip[i]) + " is outside a plane of " + std::to_string(plane));
+  }
+  no_overlap(a, gx, {gy, ix});
+  visit_float_dtype(gy.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    if (is_max(kind)) max_pool2d_backward<T>(p.geometry(), gy.as<T>(), ix.as<int32_t>(), gx.as<T>());
+    else avg_pool2d_backward<T>(p.geometry(), p.divisor_override, gy.as<T>(), gx.as<T>());
+  });
+}
+
+double non_negative(const Args& a, double d, const char* name) {
+  if (d < 0) range_error(std::string(a.op()) + ": " + name + " must be >= 0, got " + std::to_string(d));
+  return d;
+}
+
+void BatchNorm(const Args& a, Array x, Array y, MaybeArray weight, MaybeArray bias, MaybeArray run_mean, MaybeArray run_var,
+               Array mean, Array invstd, Size N, Size C, Size L, bool training, Finite momentum, Finite eps) {
+  same_dtype(a, x, y);
+  const BatchNormArgs s{N, C, L, training, momentum, non_negative(a, eps, "eps")};
+  const int64_t n = dense_numel(a, {s.N, s.C, s.L});
+  need_len(a, x, n, "input"), need_len(a, y, n, "output");
+  const Array w = optional_array(a, weight, x, s.C, "weight"), b = optional_array(a, bias, x, s.C, "bias");
+  const Array rm = optional_array(a, run_mean, x, s.C, "running mean"), rv = optional_array(a, run_var, x, s.C, "running var");
+  same_dtype(a, x, mean), same_dtype(a, x, invstd), need_len(a, mean, s.C, "mean"), need_len(a, invstd, s.C, "invstd");
+  if (!training && (!rm.data || !rv.data)) type_error(std::string(a.op()) + ": eval mode needs the running mean and var");
+  for (const Array& out : {y, rm, rv, mean, invstd}) no_overlap(a, out, {x, w, b});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    batch_norm<T>(s, x.as<T>(), w.as<T>(), b.as<T>(), rm.as<T>(), rv.as<T>(), y.as<T>(), mean.as<T>(), invstd.as<T>());
+  });
+}
+
+void BatchNormBackward(const Args& a, Array x, Array g, MaybeArray weight, Array mean, Array invstd, MaybeArray gx_,
+                       MaybeArray gw_, MaybeArray gb_, Size N, Size C, Size L, bool training) {
+  same_dtype(a, x, g);
+  const BatchNormArgs s{N, C, L, training, 0, 0};
+  const int64_t n = dense_numel(a, {s.N, s.C, s.L});
+  need_len(a, x, n, "input"), need_len(a, g, n, "gradient");
+  const Array w = optional_array(a, weight, x, s.C, "weight");
+  same_dtype(a, x, mean), same_dtype(a, x, invstd), need_len(a, mean, s.C, "mean"), need_len(a, invstd, s.C, "invstd");
+  const Array gx = optional_array(a, gx_, x, n, "input gradient");
+  const Array gw = optional_array(a, gw_, x, s.C, "weight gradient"), gb = optional_array(a, gb_, x, s.C, "bias gradient");
+  for (const Array& out : {gx, gw, gb}) no_overlap(a, out, {x, g, w, mean, invstd});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    batch_norm_backward<T>(s, x.as<T>(), g.as<T>(), w.as<T>(), mean.as<T>(), invstd.as<T>(), gx.as<T>(), gw.as<T>(),
+                           gb.as<T>());
+  });
+}
+
+GroupNormArgs group_norm_args(const Args& a, int64_t N, int64_t C, int64_t L, int64_t G, double eps) {
+  if (C % G != 0) range_error(std::string(a.op()) + ": " + std::to_string(G) + " groups do not divide " + std::to_string(C) + " channels");
+  dense_numel(a, {N, C, L});
+  return {N, C, L, G, non_negative(a, eps, "eps")};
+}
+
+void GroupNorm(const Args& a, Array x, Array y, MaybeArray weight, MaybeArray bias, Array mean, Array rstd, Size N, Size C,
+               Size L, Count G, Finite eps) {
+  same_dtype(a, x, y);
+  const GroupNormArgs s = group_norm_args(a, N, C, L, G, eps);
+  const int64_t n = s.N * s.C * s.L;
+  need_len(a, x, n, "input"), need_len(a, y, n, "output");
+  const Array w = optional_array(a, weight, x, s.C, "weight"), b = optional_array(a, bias, x, s.C, "bias");
+  same_dtype(a, x, mean), same_dtype(a, x, rstd), need_len(a, mean, s.N * s.G, "mean"), need_len(a, rstd, s.N * s.G, "rstd");
+  for (const Array& out : {y, mean, rstd}) no_overlap(a, out, {x, w, b});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    group_norm<T>(s, x.as<T>(), w.as<T>(), b.as<T>(), y.as<T>(), mean.as<T>(), rstd.as<T>());
+  });
+}
+
+void GroupNormBackward(const Args& a, Array x, Array g, MaybeArray weight, Array mean, Array rstd, MaybeArray gx_,
+                       MaybeArray gw_, MaybeArray gb_, Size N, Size C, Size L, Count G) {
+  same_dtype(a, x, g);
+  const GroupNormArgs s = group_norm_args(a, N, C, L, G, 0);
+  const int64_t n = s.N * s.C * s.L;
+  need_len(a, x, n, "input"), need_len(a, g, n, "gradient");
+  const Array w = optional_array(a, weight, x, s.C, "weight");
+  same_dtype(a, x, mean), same_dtype(a, x, rstd), need_len(a, mean, s.N * s.G, "mean"), need_len(a, rstd, s.N * s.G, "rstd");
+  const Array gx = optional_array(a, gx_, x, n, "input gradient");
+  const Array gw = optional_array(a, gw_, x, s.C, "weight gradient"), gb = optional_array(a, gb_, x, s.C, "bias gradient");
+  for (const Array& out : {gx, gw, gb}) no_overlap(a, out, {x, g, w, mean, rstd});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    group_norm_backward<T>(s, x.as<T>(), g.as<T>(), w.as<T>(), mean.as<T>(), rstd.as<T>(), gx.as<T>(), gw.as<T>(),
+                           gb.as<T>());
+  });
+}
+
+void LocalResponseNorm(const Args& a, Array x, Array y, Array scale, Size N, Size C, Size L, Count size, Finite alpha,
+                       Finite beta, Finite k) {
+  same_dtype(a, x, y), same_dtype(a, x, scale);
+  const LrnArgs s{N, C, L, size, alpha, beta, k};
+  const int64_t n = dense_numel(a, {s.N, s.C, s.L});
+  need_len(a, x, n, "input"), need_len(a, y, n, "output"), need_len(a, scale, n, "scale");
+  no_overlap(a, y, {x, scale}), no_overlap(a, scale, {x});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    local_response_norm<T>(s, x.as<T>(), y.as<T>(), scale.as<T>());
+  });
+}
+
+void LocalResponseNormBackward(const Args& a, Array x, Array g, Array scale, Array gx, Size N, Size C, Size L, Count size,
+                               Finite alpha, Finite beta, Finite k) {
+  same_dtype(a, x, g), same_dtype(a, x, scale), same_dtype(a, x, gx);
+  const LrnArgs s{N, C, L, size, alpha, beta, k};
+  const int64_t n = dense_numel(a, {s.N, s.C, s.L});
+  need_len(a, x, n, "input"), need_len(a, g, n, "gradient"), need_len(a, scale, n, "scale"), need_len(a, gx, n, "input gradient");
+  no_overlap(a, gx, {x, g, scale});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    local_response_norm_backward<T>(s, x.as<T>(), g.as<T>(), scale.as<T>(), gx.as<T>());
+  });
+}
+
+// dropout(x, y, mask, outer, inner, p, draw): draw → a fresh mask from the generator; y = x · mask
+// (one mask value per outer index). With draw = false it applies the given mask (the backward).
+void Dropout(const Args& a, Array x, Array y, Array mask, Size outer, Size inner, Finite p, bool draw) {
+  same_dtype(a, x, y), same_dtype(a, x, mask);
+  if (p < 0 || p > 1) range_error(std::string(a.op()) + ": p must be in [0, 1], got " + std::to_string(double(p)));
+  const int64_t n = dense_numel(a, {outer, inner});
+  need_len(a, x, n, "input"), need_len(a, y, n, "output"), need_len(a, mask, outer, "mask");
+  no_overlap(a, mask, {x, y}), no_overlap(a, y, {mask});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    if (draw) rand_keep_mask<T>(a.instance().rng, outer, 1.0 - p, p < 1 ? T(1.0 / (1.0 - p)) : T(0), mask.as<T>());
+    apply_mask<T>(outer, inner, x.as<T>(), mask.as<T>(), y.as<T>());
+  });
+}
+
+// The padding spec: (in, before, after) per padded dim, first to last.
+PadDims pad_dims(const Args& a, PadMode mode, int64_t outer, const I32Array& spec) {
+  PadDims d;
+  d.outer = outer;
+  const int64_t k = int64_t(spec.len) / 3;
+  if (k < 1 || k > kMaxDims || int64_t(spec.len) != 3 * k)
+    range_error(std::string(a.op()) + ": the padding spec must hold (in, before, after) for 1 to 8 dims");
+  const int32_t* s = spec.as<int32_t>();
+  for (int64_t j = 0; j < k; ++j) {
+    const int64_t in = s[3 * j], before = s[3 * j + 1], after = s[3 * j + 2];
+    if (in < 0 || in + before + after < 0) range_error(std::string(a.op()) + ": padding makes a negative size");
+    if (mode == PadMode::Reflect && (before >= in || after >= in) && (before > 0 || after > 0))
+      range_error(std::string(a.op()) + ": reflect padding must be smaller than the dim it pads");
+    if (mode == PadMode::Replicate && in == 0 && (before > 0 || after > 0))
+      range_error(std::string(a.op()) + ": replicate padding of an empty dim");
+    d.in.push_back(in);
+    d.out.push_back(in + before + after);
+    d.maps.push_back(pad_map(mode, in, before, after));
+  }
+  int64_t nin = d.outer, nout = d.outer;
+  for (int64_t j = 0; j < k; ++j) nin = nin < 0 ? -1 : mul_add(nin, d.in[j], 0), nout = nout < 0 ? -1 : mul_add(nout, d.out[j], 0);
+  if (nin < 0 || nout < 0) range_error(std::string(a.op()) + ": sizes are too large (their product overflows)");
+  return d;
+}
+
+int64_t numel_of(int64_t outer, const std::vector<int64_t>& dims) {
+  int64_t n = outer;
+  for (int64_t v : dims) n *= v;
+  return n;
+}
+
+void Pad(const Args& a, Code<PadMode> mode, Array x, Array y, Size outer, I32Array spec, double value) {
+  same_dtype(a, x, y);
+  const PadDims d = pad_dims(a, mode, outer, spec);
+  need_len(a, x, numel_of(d.outer, d.in), "input"), need_len(a, y, numel_of(d.outer, d.out), "output");
+  no_overlap(a, y, {x});
+  visit_dtype(x.dtype, [&](auto t) {
+    using T = decltype(t);
+    pad<T>(d, x.as<T>(), y.as<T>(), T(value));
+  });
+}
+
+void PadBackward(const Args& a, Code<PadMode> mode, Array g, Array gx, Size outer, I32Array spec) {
+  same_dtype(a, g, gx);
+  const PadDims d = pad_dims(a, mode, outer, spec);
+  need_len(a, g, numel_of(d.outer, d.out), "gradient"), need_len(a, gx, numel_of(d.outer, d.in), "input gradient");
+  no_overlap(a, gx, {g});
+  visit_float_dtype(g.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    pad_backward<T>(d, g.as<T>(), gx.as<T>());
+  });
+}
+
 void SetNumThreads(const Args& a, Count n) {
   if (n > kMaxThreads) range_error(std::string(a.op()) + ": at most " + std::to_string(kMaxThreads) + " threads, got " + std::to_string(n));
   set_num_threads(static_cast<int>(n));
@@ -487,6 +757,17 @@ const char* SetIsa(const Args&, Code<Isa> isa) {
   X(randNormal, RandNormal, "out mean std")                                                                 \
   X(randInt, RandInt, "out low high")                                                                       \
   X(randPerm, RandPerm, "out")                                                                              \
+  X(pool2d, Pool2d, "kind x y idx geometry")                                                               \
+  X(pool2dBackward, Pool2dBackward, "kind gy idx gx geometry")                                              \
+  X(batchNorm, BatchNorm, "x y w b runMean runVar mean invstd N C L training momentum eps")                  \
+  X(batchNormBackward, BatchNormBackward, "x g w mean invstd gx gw gb N C L training")                      \
+  X(groupNorm, GroupNorm, "x y w b mean rstd N C L G eps")                                                  \
+  X(groupNormBackward, GroupNormBackward, "x g w mean rstd gx gw gb N C L G")                               \
+  X(localResponseNorm, LocalResponseNorm, "x y scale N C L size alpha beta k")                              \
+  X(localResponseNormBackward, LocalResponseNormBackward, "x g scale gx N C L size alpha beta k")           \
+  X(dropout, Dropout, "x y mask outer inner p draw")                                                        \
+  X(pad, Pad, "mode x y outer spec value")                                                                  \
+  X(padBackward, PadBackward, "mode g gx outer spec")                                                       \
   X(setNumThreads, SetNumThreads, "n")                                                                      \
   X(getNumThreads, GetNumThreads, "")                                                                       \
   X(getIsa, GetIsa, "")                                                                                     \
