@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "kernels/conv/conv.h"
 #include "kernels/copy/copy.h"
 #include "kernels/elementwise/binary.h"
 #include "kernels/elementwise/unary.h"
@@ -508,6 +509,104 @@ napi_value Linear(const Args& a) {
   return undefined(a.env());
 }
 
+// ---- convolution: dense NCHW operands; the geometry is read from params[0..15] (written by JS) ----
+// n, c, h, w (input), o, kh, kw (weight [o, c/groups, kh, kw]), oh, ow (output), sh, sw, ph, pw, dh, dw, groups.
+ConvGeom conv_geom(const Args& a) {
+  const double* P = a.instance().params;
+  int64_t v[16];
+  static const char* names[16] = {"batch", "channels", "height", "width", "out channels", "kernel height",
+                                  "kernel width", "output height", "output width", "stride", "stride", "padding",
+                                  "padding", "dilation", "dilation", "groups"};
+  for (int i = 0; i < 16; ++i) {
+    v[i] = checked_int(P[i], a.op(), names[i]);
+    const bool positive = (i >= 9 && i <= 10) || i >= 13;
+    if (positive && v[i] < 1) range_error(std::string(a.op()) + ": " + names[i] + " must be >= 1");
+  }
+  const ConvGeom g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]};
+  if (g.c % g.groups != 0 || g.o % g.groups != 0)
+    range_error(std::string(a.op()) + ": groups " + std::to_string(g.groups) + " must divide the channels (" +
+                std::to_string(g.c) + " in, " + std::to_string(g.o) + " out)");
+  return g;
+}
+
+// Checks the three operands' lengths (input-like, weight, output-like) and that the written one is separate.
+void conv_operands(const Args& a, const ConvGeom& g, const Array& x, const Array& w, const Array& y, bool y_is_out) {
+  same_dtype(a, x, w), same_dtype(a, x, y);
+  need_len(a, x, dense_numel(a, {g.n, g.c, g.h, g.w}), "input");
+  need_len(a, w, dense_numel(a, {g.o, g.c / g.groups, g.kh, g.kw}), "weight");
+  need_len(a, y, dense_numel(a, {g.n, g.o, g.oh, g.ow}), "output");
+  const Array& written = y_is_out ? y : x;
+  const Array& other = y_is_out ? x : y;
+  if (overlaps(written, other) || overlaps(written, w)) range_error(std::string(a.op()) + ": the output overlaps an input");
+}
+
+// conv2d(x, w, b|null, y): y = conv(x, w) + b.
+napi_value Conv2d(const Args& a) {
+  const Array x = a.array(0), w = a.array(1), y = a.array(3);
+  const ConvGeom g = conv_geom(a);
+  conv_operands(a, g, x, w, y, true);
+  const bool has_bias = !a.is_null(2);
+  Array b;
+  if (has_bias) {
+    b = a.array(2), same_dtype(a, x, b), need_len(a, b, g.o, "bias");
+    if (overlaps(y, b)) range_error(std::string(a.op()) + ": the output overlaps an input");
+  }
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    conv2d_forward<T>(g, x.as<T>(), w.as<T>(), has_bias ? b.as<T>() : nullptr, y.as<T>());
+  });
+  return undefined(a.env());
+}
+
+// conv2dBackwardInput(dy, w, dx): dx = the gradient of conv2d w.r.t. its input.
+napi_value Conv2dBackwardInput(const Args& a) {
+  const Array dy = a.array(0), w = a.array(1), dx = a.array(2);
+  const ConvGeom g = conv_geom(a);
+  conv_operands(a, g, dx, w, dy, false);
+  visit_float_dtype(dx.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    conv2d_backward_input<T>(g, dy.as<T>(), w.as<T>(), dx.as<T>());
+  });
+  return undefined(a.env());
+}
+
+// conv2dBackwardWeight(x, dy, dw): dw = the gradient of conv2d w.r.t. its weight.
+napi_value Conv2dBackwardWeight(const Args& a) {
+  const Array x = a.array(0), dy = a.array(1), dw = a.array(2);
+  const ConvGeom g = conv_geom(a);
+  same_dtype(a, x, dy), same_dtype(a, x, dw);
+  need_len(a, x, dense_numel(a, {g.n, g.c, g.h, g.w}), "input");
+  need_len(a, dw, dense_numel(a, {g.o, g.c / g.groups, g.kh, g.kw}), "weight");
+  need_len(a, dy, dense_numel(a, {g.n, g.o, g.oh, g.ow}), "output gradient");
+  if (overlaps(dw, x) || overlaps(dw, dy)) range_error(std::string(a.op()) + ": the output overlaps an input");
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    conv2d_backward_weight<T>(g, x.as<T>(), dy.as<T>(), dw.as<T>());
+  });
+  return undefined(a.env());
+}
+
+// unfold(x, col) and fold(col, x): groups 1, o = c (col is [n, c·kh·kw, oh·ow]).
+napi_value UnfoldEntry(const Args& a, bool fold_back) {
+  const Array src = a.array(0), dst = a.array(1);
+  const ConvGeom g = conv_geom(a);
+  if (g.groups != 1 || g.o != g.c) range_error(std::string(a.op()) + ": expects groups 1 and o == c");
+  same_dtype(a, src, dst);
+  const Array& x = fold_back ? dst : src;
+  const Array& col = fold_back ? src : dst;
+  need_len(a, x, dense_numel(a, {g.n, g.c, g.h, g.w}), "image");
+  need_len(a, col, dense_numel(a, {g.n, g.c, g.kh, g.kw, g.oh, g.ow}), "columns");
+  if (overlaps(src, dst)) range_error(std::string(a.op()) + ": the output overlaps the input");
+  visit_float_dtype(src.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    if (fold_back) fold<T>(g, src.as<T>(), dst.as<T>());
+    else unfold<T>(g, src.as<T>(), dst.as<T>());
+  });
+  return undefined(a.env());
+}
+napi_value Unfold(const Args& a) { return UnfoldEntry(a, false); }
+napi_value Fold(const Args& a) { return UnfoldEntry(a, true); }
+
 SoftmaxDims softmax_dims(const Args& a, size_t i) {
   return {a.integer(i), a.integer(i + 1), a.integer(i + 2)};
 }
@@ -785,7 +884,9 @@ napi_value call(napi_env env, napi_callback_info info, const char* name) {
   X(gather, Gather) X(scatterAdd, ScatterAdd) X(sgdStep, SgdStep) X(adamStep, AdamStep)                 \
   X(rmspropStep, RmspropStep) X(adagradStep, AdagradStep) X(manualSeed, ManualSeed)                     \
   X(randUniform, RandUniform) X(randNormal, RandNormal) X(randInt, RandInt) X(randPerm, RandPerm)       \
-  X(setNumThreads, SetNumThreads) X(getNumThreads, GetNumThreads) X(getIsa, GetIsa) X(setIsa, SetIsa)
+  X(setNumThreads, SetNumThreads) X(getNumThreads, GetNumThreads) X(getIsa, GetIsa) X(setIsa, SetIsa)   \
+  X(conv2d, Conv2d) X(conv2dBackwardInput, Conv2dBackwardInput) X(conv2dBackwardWeight, Conv2dBackwardWeight) \
+  X(unfold, Unfold) X(fold, Fold)
 
 #define TG_WRAP(js, fn) \
   napi_value js##_cb(napi_env env, napi_callback_info info) { return call<fn>(env, info, "tensorgrad." #js); }
