@@ -53,6 +53,12 @@ export interface Binding {
   randNormal(out: Storage, mean: number, std: number): void;
   randInt(out: Int32Array, lo: number, hi: number): void;
   randPerm(out: Int32Array): void;
+  // Convolutions read their geometry from params[0..15] (see native/binding.cc).
+  conv2d(x: Storage, w: Storage, b: Maybe<Storage>, y: Storage): void;
+  conv2dBackwardInput(dy: Storage, w: Storage, dx: Storage): void;
+  conv2dBackwardWeight(x: Storage, dy: Storage, dw: Storage): void;
+  unfold(x: Storage, col: Storage): void;
+  fold(col: Storage, x: Storage): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   getIsa(): string;

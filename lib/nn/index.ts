@@ -4,6 +4,7 @@ export { Parameter } from "./parameter.js";
 export { Linear, type LinearOptions } from "./linear.js";
 export { ReLU, Sigmoid, Tanh, LeakyReLU, ELU, GELU, Softmax, LogSoftmax, Identity } from "./activation.js";
 export { Sequential } from "./container.js";
+export { Conv1d, Conv2d, ConvTranspose2d, type Conv1dModuleOptions, type Conv2dModuleOptions, type ConvTranspose2dModuleOptions } from "./conv.js";
 export {
   CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, MultiMarginLoss,
 } from "./loss.js";
