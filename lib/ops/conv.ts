@@ -12,6 +12,7 @@ import { checkTensor } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { reshape, squeeze, unsqueeze } from "./shape.js";
 import { add } from "./elementwise.js";
+import { contiguous } from "./copy.js";
 
 type Size = number | [number, number];
 export type Padding = Size | "same" | "valid";
@@ -88,7 +89,7 @@ function outSize(op: string, axis: string, size: number, padTotal: number, k: nu
   return Math.floor((size + padTotal - span) / s) + 1;
 }
 
-const dense = (t: Tensor) => t.contiguous(true);
+const dense = (t: Tensor) => contiguous(t, true);
 
 // ---- conv2d ----
 
