@@ -59,6 +59,24 @@ export interface Binding {
   conv2dBackwardWeight(x: Storage, dy: Storage, dw: Storage): void;
   unfold(x: Storage, col: Storage): void;
   fold(col: Storage, x: Storage): void;
+  // layers (pooling, normalisation, dropout, padding): dense buffers, see native/binding.cc
+  pool2d(kind: number, x: Storage, y: Storage, idx: Maybe<Int32Array>, geometry: Int32Array): void;
+  pool2dBackward(kind: number, gy: Storage, idx: Maybe<Int32Array>, gx: Storage, geometry: Int32Array): void;
+  batchNorm(x: Storage, y: Storage, w: Maybe<Storage>, b: Maybe<Storage>, runMean: Maybe<Storage>, runVar: Maybe<Storage>,
+    mean: Storage, invstd: Storage, N: number, C: number, L: number, training: boolean, factor: number, eps: number): void;
+  batchNormBackward(x: Storage, g: Storage, w: Maybe<Storage>, mean: Storage, invstd: Storage, gx: Maybe<Storage>,
+    gw: Maybe<Storage>, gb: Maybe<Storage>, N: number, C: number, L: number, training: boolean): void;
+  groupNorm(x: Storage, y: Storage, w: Maybe<Storage>, b: Maybe<Storage>, mean: Storage, rstd: Storage, N: number,
+    C: number, L: number, G: number, eps: number): void;
+  groupNormBackward(x: Storage, g: Storage, w: Maybe<Storage>, mean: Storage, rstd: Storage, gx: Maybe<Storage>,
+    gw: Maybe<Storage>, gb: Maybe<Storage>, N: number, C: number, L: number, G: number): void;
+  localResponseNorm(x: Storage, y: Storage, scale: Storage, N: number, C: number, L: number, size: number, alpha: number,
+    beta: number, k: number): void;
+  localResponseNormBackward(x: Storage, g: Storage, scale: Storage, gx: Storage, N: number, C: number, L: number,
+    size: number, alpha: number, beta: number, k: number): void;
+  dropout(x: Storage, y: Storage, mask: Storage, outer: number, inner: number, p: number, draw: boolean): void;
+  pad(mode: number, x: Storage, y: Storage, outer: number, spec: Int32Array, value: number): void;
+  padBackward(mode: number, g: Storage, gx: Storage, outer: number, spec: Int32Array): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   getIsa(): string;

@@ -10,6 +10,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -18,13 +19,19 @@
 
 #include "kernels/conv/conv.h"
 #include "kernels/copy/copy.h"
+#include "kernels/dropout/dropout.h"
 #include "kernels/elementwise/binary.h"
 #include "kernels/elementwise/unary.h"
 #include "kernels/gemm/gemm.h"
 #include "kernels/index/gather.h"
 #include "kernels/linear/linear.h"
 #include "kernels/loss/cross_entropy.h"
+#include "kernels/norm/batch_norm.h"
+#include "kernels/norm/group_norm.h"
+#include "kernels/norm/local_response_norm.h"
 #include "kernels/optim/optim.h"
+#include "kernels/pad/pad.h"
+#include "kernels/pool/pool2d.h"
 #include "kernels/random/random.h"
 #include "kernels/reduce/reduce.h"
 #include "kernels/softmax/softmax.h"
@@ -825,6 +832,316 @@ napi_value RandPerm(const Args& a) {
   return undefined(a.env());
 }
 
+// ---- layers: pooling, normalisation, dropout, padding (dense NCHW-style buffers) ----
+
+// An optional array (null → none) of x's dtype with at least n elements.
+Array optional_array(const Args& a, size_t i, const Array& like, int64_t n, const char* what) {
+  if (a.is_null(i)) return Array{like.dtype, 0, nullptr};
+  const Array r = a.array(i);
+  same_dtype(a, like, r);
+  need_len(a, r, n, what);
+  return r;
+}
+
+// Outputs must not share memory with the inputs a kernel reads while writing them.
+void no_overlap(const Args& a, const Array& out, std::initializer_list<Array> ins) {
+  for (const Array& in : ins)
+    if (out.data && in.data && overlaps(out, in)) range_error(std::string(a.op()) + ": an output overlaps an input");
+}
+
+enum class PoolKind : int { Max = 0, Avg = 1, AdaptiveMax = 2, AdaptiveAvg = 3, count };
+
+// The geometry, an Int32Array at argument i: planes, H, W, OH, OW, kH, kW, sH, sW, pH, pW, dH, dW,
+// countIncludePad (0/1), divisorOverride (0: none). Windows are computed here, so any sizes from JS
+// stay in bounds.
+struct PoolArgs {
+  int64_t planes, H, W;
+  AxisWindows h, w;
+  int64_t divisor_override;
+  PoolGeometry geometry() const { return {planes, H, W, h, w}; }
+};
+PoolArgs pool_args(const Args& a, size_t i, PoolKind kind) {
+  const Array spec = a.array(i, DType::I32);
+  if (spec.len != 15) range_error(std::string(a.op()) + ": the pooling geometry must have 15 entries");
+  const int32_t* g = spec.as<int32_t>();
+  for (int k = 0; k < 13; ++k)
+    if (g[k] < (k >= 5 && (k < 9 || k >= 11) ? 1 : 0))
+      range_error(std::string(a.op()) + ": pooling geometry entry " + std::to_string(k) + " is out of range: " + std::to_string(g[k]));
+  PoolArgs p;
+  p.planes = g[0], p.H = g[1], p.W = g[2], p.divisor_override = g[14];
+  const int64_t OH = g[3], OW = g[4];
+  dense_numel(a, {p.planes, p.H, p.W}), dense_numel(a, {p.planes, OH, OW});
+  if (p.H * p.W > 2147483647) range_error(std::string(a.op()) + ": a plane of more than 2^31 elements cannot be indexed by int32");
+  const bool adaptive = kind == PoolKind::AdaptiveMax || kind == PoolKind::AdaptiveAvg;
+  if (adaptive && ((OH > 0 && p.H == 0) || (OW > 0 && p.W == 0)))
+    range_error(std::string(a.op()) + ": adaptive pooling of an empty plane");
+  if (kind == PoolKind::Max) p.h = max_pool_axis(p.H, OH, g[5], g[7], g[9], g[11]), p.w = max_pool_axis(p.W, OW, g[6], g[8], g[10], g[12]);
+  if (kind == PoolKind::Avg)
+    p.h = avg_pool_axis(p.H, OH, g[5], g[7], g[9], g[13] != 0), p.w = avg_pool_axis(p.W, OW, g[6], g[8], g[10], g[13] != 0);
+  if (adaptive) p.h = adaptive_axis(p.H, OH), p.w = adaptive_axis(p.W, OW);
+  return p;
+}
+
+// pool2d(kind, x, y, idx|null, geometry): idx (int32, max kinds only) receives the arg-max positions.
+napi_value Pool2d(const Args& a) {
+  const auto kind = op_code<PoolKind>(a, 0, int(PoolKind::count));
+  const bool is_max = kind == PoolKind::Max || kind == PoolKind::AdaptiveMax;
+  const Array x = a.array(1), y = a.array(2);
+  same_dtype(a, x, y);
+  const PoolArgs p = pool_args(a, 4, kind);
+  const int64_t out_n = p.planes * p.h.size() * p.w.size();
+  need_len(a, x, p.planes * p.H * p.W, "input"), need_len(a, y, out_n, "output");
+  Array idx{DType::I32, 0, nullptr};
+  if (is_max) idx = a.array(3, DType::I32), need_len(a, idx, out_n, "indices");
+  no_overlap(a, y, {x, idx}), no_overlap(a, idx, {x});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    if (is_max) max_pool2d<T>(p.geometry(), x.as<T>(), y.as<T>(), idx.as<int32_t>());
+    else avg_pool2d<T>(p.geometry(), p.divisor_override, x.as<T>(), y.as<T>());
+  });
+  return undefined(a.env());
+}
+
+// pool2dBackward(kind, gy, idx|null, gx, geometry): gx is overwritten.
+napi_value Pool2dBackward(const Args& a) {
+  const auto kind = op_code<PoolKind>(a, 0, int(PoolKind::count));
+  const bool is_max = kind == PoolKind::Max || kind == PoolKind::AdaptiveMax;
+  const Array gy = a.array(1), gx = a.array(3);
+  same_dtype(a, gy, gx);
+  const PoolArgs p = pool_args(a, 4, kind);
+  const int64_t out_n = p.planes * p.h.size() * p.w.size(), plane = p.H * p.W;
+  need_len(a, gy, out_n, "output gradient"), need_len(a, gx, p.planes * plane, "input gradient");
+  Array idx{DType::I32, 0, nullptr};
+  if (is_max) {
+    idx = a.array(2, DType::I32), need_len(a, idx, out_n, "indices");
+    const int32_t* ip = idx.as<int32_t>();
+    for (int64_t i = 0; i < out_n; ++i)
+      if (ip[i] < -1 || ip[i] >= plane)
+        range_error(std::string(a.op()) + ": index " + std::to_string(ip[i]) + " is outside a plane of " + std::to_string(plane));
+  }
+  no_overlap(a, gx, {gy, idx});
+  visit_float_dtype(gy.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    if (is_max) max_pool2d_backward<T>(p.geometry(), gy.as<T>(), idx.as<int32_t>(), gx.as<T>());
+    else avg_pool2d_backward<T>(p.geometry(), p.divisor_override, gy.as<T>(), gx.as<T>());
+  });
+  return undefined(a.env());
+}
+
+double non_negative(const Args& a, size_t i, const char* name) {
+  const double d = finite(a, i, name);
+  if (d < 0) range_error(std::string(a.op()) + ": " + name + " must be >= 0, got " + std::to_string(d));
+  return d;
+}
+
+// batchNorm(x, y, w|null, b|null, runMean|null, runVar|null, mean, invstd, N, C, L, training, factor, eps)
+napi_value BatchNorm(const Args& a) {
+  const Array x = a.array(0), y = a.array(1);
+  same_dtype(a, x, y);
+  BatchNormArgs s{a.integer(8), a.integer(9), a.integer(10), a.flag(11), finite(a, 12, "momentum"), non_negative(a, 13, "eps")};
+  const int64_t n = dense_numel(a, {s.N, s.C, s.L});
+  need_len(a, x, n, "input"), need_len(a, y, n, "output");
+  const Array w = optional_array(a, 2, x, s.C, "weight"), b = optional_array(a, 3, x, s.C, "bias");
+  const Array rm = optional_array(a, 4, x, s.C, "running mean"), rv = optional_array(a, 5, x, s.C, "running var");
+  const Array mean = a.array(6), invstd = a.array(7);
+  same_dtype(a, x, mean), same_dtype(a, x, invstd), need_len(a, mean, s.C, "mean"), need_len(a, invstd, s.C, "invstd");
+  if (!s.training && (!rm.data || !rv.data)) type_error(std::string(a.op()) + ": eval mode needs the running mean and var");
+  for (const Array& out : {y, rm, rv, mean, invstd}) no_overlap(a, out, {x, w, b});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    batch_norm<T>(s, x.as<T>(), w.as<T>(), b.as<T>(), rm.as<T>(), rv.as<T>(), y.as<T>(), mean.as<T>(), invstd.as<T>());
+  });
+  return undefined(a.env());
+}
+
+// batchNormBackward(x, g, w|null, mean, invstd, gx|null, gw|null, gb|null, N, C, L, training)
+napi_value BatchNormBackward(const Args& a) {
+  const Array x = a.array(0), g = a.array(1);
+  same_dtype(a, x, g);
+  BatchNormArgs s{a.integer(8), a.integer(9), a.integer(10), a.flag(11), 0, 0};
+  const int64_t n = dense_numel(a, {s.N, s.C, s.L});
+  need_len(a, x, n, "input"), need_len(a, g, n, "gradient");
+  const Array w = optional_array(a, 2, x, s.C, "weight");
+  const Array mean = a.array(3), invstd = a.array(4);
+  same_dtype(a, x, mean), same_dtype(a, x, invstd), need_len(a, mean, s.C, "mean"), need_len(a, invstd, s.C, "invstd");
+  const Array gx = optional_array(a, 5, x, n, "input gradient");
+  const Array gw = optional_array(a, 6, x, s.C, "weight gradient"), gb = optional_array(a, 7, x, s.C, "bias gradient");
+  for (const Array& out : {gx, gw, gb}) no_overlap(a, out, {x, g, w, mean, invstd});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    batch_norm_backward<T>(s, x.as<T>(), g.as<T>(), w.as<T>(), mean.as<T>(), invstd.as<T>(), gx.as<T>(), gw.as<T>(),
+                           gb.as<T>());
+  });
+  return undefined(a.env());
+}
+
+GroupNormArgs group_norm_args(const Args& a, size_t i) {
+  GroupNormArgs s{a.integer(i), a.integer(i + 1), a.integer(i + 2), a.integer(i + 3, 1), 0};
+  if (s.C % s.G != 0) range_error(std::string(a.op()) + ": " + std::to_string(s.G) + " groups do not divide " + std::to_string(s.C) + " channels");
+  dense_numel(a, {s.N, s.C, s.L});
+  return s;
+}
+
+// groupNorm(x, y, w|null, b|null, mean, rstd, N, C, L, G, eps)
+napi_value GroupNorm(const Args& a) {
+  const Array x = a.array(0), y = a.array(1);
+  same_dtype(a, x, y);
+  GroupNormArgs s = group_norm_args(a, 6);
+  s.eps = non_negative(a, 10, "eps");
+  const int64_t n = s.N * s.C * s.L;
+  need_len(a, x, n, "input"), need_len(a, y, n, "output");
+  const Array w = optional_array(a, 2, x, s.C, "weight"), b = optional_array(a, 3, x, s.C, "bias");
+  const Array mean = a.array(4), rstd = a.array(5);
+  same_dtype(a, x, mean), same_dtype(a, x, rstd), need_len(a, mean, s.N * s.G, "mean"), need_len(a, rstd, s.N * s.G, "rstd");
+  for (const Array& out : {y, mean, rstd}) no_overlap(a, out, {x, w, b});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    group_norm<T>(s, x.as<T>(), w.as<T>(), b.as<T>(), y.as<T>(), mean.as<T>(), rstd.as<T>());
+  });
+  return undefined(a.env());
+}
+
+// groupNormBackward(x, g, w|null, mean, rstd, gx|null, gw|null, gb|null, N, C, L, G)
+napi_value GroupNormBackward(const Args& a) {
+  const Array x = a.array(0), g = a.array(1);
+  same_dtype(a, x, g);
+  const GroupNormArgs s = group_norm_args(a, 8);
+  const int64_t n = s.N * s.C * s.L;
+  need_len(a, x, n, "input"), need_len(a, g, n, "gradient");
+  const Array w = optional_array(a, 2, x, s.C, "weight");
+  const Array mean = a.array(3), rstd = a.array(4);
+  same_dtype(a, x, mean), same_dtype(a, x, rstd), need_len(a, mean, s.N * s.G, "mean"), need_len(a, rstd, s.N * s.G, "rstd");
+  const Array gx = optional_array(a, 5, x, n, "input gradient");
+  const Array gw = optional_array(a, 6, x, s.C, "weight gradient"), gb = optional_array(a, 7, x, s.C, "bias gradient");
+  for (const Array& out : {gx, gw, gb}) no_overlap(a, out, {x, g, w, mean, rstd});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    group_norm_backward<T>(s, x.as<T>(), g.as<T>(), w.as<T>(), mean.as<T>(), rstd.as<T>(), gx.as<T>(), gw.as<T>(),
+                           gb.as<T>());
+  });
+  return undefined(a.env());
+}
+
+LrnArgs lrn_args(const Args& a, size_t i) {
+  LrnArgs s{a.integer(i), a.integer(i + 1), a.integer(i + 2), a.integer(i + 3, 1), finite(a, i + 4, "alpha"),
+            finite(a, i + 5, "beta"), finite(a, i + 6, "k")};
+  dense_numel(a, {s.N, s.C, s.L});
+  return s;
+}
+
+// localResponseNorm(x, y, scale, N, C, L, size, alpha, beta, k)
+napi_value LocalResponseNorm(const Args& a) {
+  const Array x = a.array(0), y = a.array(1), scale = a.array(2);
+  same_dtype(a, x, y), same_dtype(a, x, scale);
+  const LrnArgs s = lrn_args(a, 3);
+  const int64_t n = s.N * s.C * s.L;
+  need_len(a, x, n, "input"), need_len(a, y, n, "output"), need_len(a, scale, n, "scale");
+  no_overlap(a, y, {x, scale}), no_overlap(a, scale, {x});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    local_response_norm<T>(s, x.as<T>(), y.as<T>(), scale.as<T>());
+  });
+  return undefined(a.env());
+}
+
+// localResponseNormBackward(x, g, scale, gx, N, C, L, size, alpha, beta, k)
+napi_value LocalResponseNormBackward(const Args& a) {
+  const Array x = a.array(0), g = a.array(1), scale = a.array(2), gx = a.array(3);
+  same_dtype(a, x, g), same_dtype(a, x, scale), same_dtype(a, x, gx);
+  const LrnArgs s = lrn_args(a, 4);
+  const int64_t n = s.N * s.C * s.L;
+  need_len(a, x, n, "input"), need_len(a, g, n, "gradient"), need_len(a, scale, n, "scale"), need_len(a, gx, n, "input gradient");
+  no_overlap(a, gx, {x, g, scale});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    local_response_norm_backward<T>(s, x.as<T>(), g.as<T>(), scale.as<T>(), gx.as<T>());
+  });
+  return undefined(a.env());
+}
+
+// dropout(x, y, mask, outer, inner, p, draw): draw → a fresh mask from the generator; y = x · mask
+// (mask per outer index). With draw = false it applies a given mask (the backward).
+napi_value Dropout(const Args& a) {
+  const Array x = a.array(0), y = a.array(1), mask = a.array(2);
+  same_dtype(a, x, y), same_dtype(a, x, mask);
+  const int64_t outer = a.integer(3), inner = a.integer(4);
+  const double p = finite(a, 5, "p");
+  const bool draw = a.flag(6);
+  if (p < 0 || p > 1) range_error(std::string(a.op()) + ": p must be in [0, 1], got " + std::to_string(p));
+  const int64_t n = dense_numel(a, {outer, inner});
+  need_len(a, x, n, "input"), need_len(a, y, n, "output"), need_len(a, mask, outer, "mask");
+  no_overlap(a, mask, {x, y}), no_overlap(a, y, {mask});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    if (draw) dropout_mask<T>(a.instance().rng, outer, p, mask.as<T>());
+    apply_mask<T>(outer, inner, x.as<T>(), mask.as<T>(), y.as<T>());
+  });
+  return undefined(a.env());
+}
+
+// The padding spec: outer, then an Int32Array of (in, before, after) per padded dim.
+PadDims pad_dims(const Args& a, size_t i, PadMode mode) {
+  PadDims d;
+  d.outer = a.integer(i);
+  const Array spec = a.array(i + 1, DType::I32);
+  const int64_t k = int64_t(spec.len) / 3;
+  if (k < 1 || k > kMaxDims || int64_t(spec.len) != 3 * k)
+    range_error(std::string(a.op()) + ": the padding spec must hold (in, before, after) for 1 to 8 dims");
+  const int32_t* s = spec.as<int32_t>();
+  for (int64_t j = 0; j < k; ++j) {
+    const int64_t in = s[3 * j], before = s[3 * j + 1], after = s[3 * j + 2];
+    if (in < 0 || in + before + after < 0) range_error(std::string(a.op()) + ": padding makes a negative size");
+    if (mode == PadMode::Reflect && (before >= in || after >= in) && (before > 0 || after > 0))
+      range_error(std::string(a.op()) + ": reflect padding must be smaller than the dim it pads");
+    if (mode == PadMode::Replicate && in == 0 && (before > 0 || after > 0))
+      range_error(std::string(a.op()) + ": replicate padding of an empty dim");
+    d.in.push_back(in);
+    d.out.push_back(in + before + after);
+    d.maps.push_back(pad_map(mode, in, before, after));
+  }
+  int64_t nin = d.outer, nout = d.outer;
+  for (int64_t j = 0; j < k; ++j) nin = mul_add(nin, d.in[j], 0), nout = mul_add(nout, d.out[j], 0);
+  if (nin < 0 || nout < 0) range_error(std::string(a.op()) + ": sizes are too large (their product overflows)");
+  return d;
+}
+
+int64_t numel_of(int64_t outer, const std::vector<int64_t>& dims) {
+  int64_t n = outer;
+  for (int64_t v : dims) n *= v;
+  return n;
+}
+
+// pad(mode, x, y, outer, spec, value)
+napi_value Pad(const Args& a) {
+  const auto mode = op_code<PadMode>(a, 0, 3);
+  const Array x = a.array(1), y = a.array(2);
+  same_dtype(a, x, y);
+  const PadDims d = pad_dims(a, 3, mode);
+  const double value = a.number(5);
+  need_len(a, x, numel_of(d.outer, d.in), "input"), need_len(a, y, numel_of(d.outer, d.out), "output");
+  no_overlap(a, y, {x});
+  visit_dtype(x.dtype, [&](auto t) {
+    using T = decltype(t);
+    pad<T>(d, x.as<T>(), y.as<T>(), T(value));
+  });
+  return undefined(a.env());
+}
+
+// padBackward(mode, g, gx, outer, spec): gx is overwritten.
+napi_value PadBackward(const Args& a) {
+  const auto mode = op_code<PadMode>(a, 0, 3);
+  const Array g = a.array(1), gx = a.array(2);
+  same_dtype(a, g, gx);
+  const PadDims d = pad_dims(a, 3, mode);
+  need_len(a, g, numel_of(d.outer, d.out), "gradient"), need_len(a, gx, numel_of(d.outer, d.in), "input gradient");
+  no_overlap(a, gx, {g});
+  visit_float_dtype(g.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    pad_backward<T>(d, g.as<T>(), gx.as<T>());
+  });
+  return undefined(a.env());
+}
+
 napi_value make_int(napi_env env, int64_t v) {
   napi_value r;
   napi_create_int64(env, v, &r);
@@ -884,6 +1201,10 @@ napi_value call(napi_env env, napi_callback_info info, const char* name) {
   X(gather, Gather) X(scatterAdd, ScatterAdd) X(sgdStep, SgdStep) X(adamStep, AdamStep)                 \
   X(rmspropStep, RmspropStep) X(adagradStep, AdagradStep) X(manualSeed, ManualSeed)                     \
   X(randUniform, RandUniform) X(randNormal, RandNormal) X(randInt, RandInt) X(randPerm, RandPerm)       \
+  X(pool2d, Pool2d) X(pool2dBackward, Pool2dBackward) X(batchNorm, BatchNorm)                          \
+  X(batchNormBackward, BatchNormBackward) X(groupNorm, GroupNorm) X(groupNormBackward, GroupNormBackward) \
+  X(localResponseNorm, LocalResponseNorm) X(localResponseNormBackward, LocalResponseNormBackward)         \
+  X(dropout, Dropout) X(pad, Pad) X(padBackward, PadBackward)                                             \
   X(setNumThreads, SetNumThreads) X(getNumThreads, GetNumThreads) X(getIsa, GetIsa) X(setIsa, SetIsa)   \
   X(conv2d, Conv2d) X(conv2dBackwardInput, Conv2dBackwardInput) X(conv2dBackwardWeight, Conv2dBackwardWeight) \
   X(unfold, Unfold) X(fold, Fold)

@@ -90,7 +90,7 @@ abstract class ConvNd extends Module {
   }
 
   /** PyTorch's extra_repr, e.g. `1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2)`. */
-  extraRepr(): string {
+  override extraRepr(): string {
     const zeros = (v: number[]) => v.every((x) => x === 0), ones = (v: number[]) => v.every((x) => x === 1);
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${tuple(this.kernelSize)}, stride=${tuple(this.stride)}`;
     if (typeof this.padding === "string") s += `, padding=${this.padding}`;

@@ -19,6 +19,9 @@ export type {
   BceWithLogitsOptions, MultiMarginLossOptions,
 } from "../ops/loss.js";
 
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from "../ops/pool.js";
+export type { Size2, AdaptiveSize, MaxPool2dOptions, AvgPool2dOptions } from "../ops/pool.js";
+
 // x·Wᵀ + b for x [..., in], weight [out, in], bias [out]. A 2-D input takes the fused native op
 // (bias rows written into the output, then one GEMM); others read Wᵀ as a strided view the GEMM
 // takes with a transpose flag, never a copy.

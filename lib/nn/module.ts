@@ -3,7 +3,10 @@
 // order) for names that are not integers; integer-like names ("0", "1", …) come first, ascending,
 // which is exactly what Sequential needs. A property counts as
 //   - a parameter when it holds a Parameter (`this.weight = new Parameter(t)` or registerParameter),
-//   - a buffer when it holds a Tensor registered with registerBuffer (saved in stateDict, not trained),
+//   - a buffer when it holds a Tensor registered with registerBuffer (saved in stateDict unless
+//     registered with {persistent: false}, never trained); its state-dict key is the registered name
+//     and its property that name in camelCase, so registerBuffer("running_mean", t) gives
+//     `this.runningMean` saved as "running_mean" (PyTorch's key),
 //   - a submodule when it holds a Module.
 // Call a model with `model.forward(x)` or `model.call(x)` (PyTorch's `model(x)`).
 import { Tensor } from "../tensor.js";
@@ -11,6 +14,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { fmt, sameShape } from "../shape.js";
 import { Parameter } from "./parameter.js";
 import { zerosLike } from "../ops/creation.js";
+import { options } from "../options.js";
 
 export type StateDict = Record<string, Tensor>;
 
@@ -21,8 +25,8 @@ export interface LoadResult {
 
 export abstract class Module {
   training = true;
-  // Names of plain-tensor properties that belong in stateDict (PyTorch's buffers).
-  readonly #buffers = new Set<string>();
+  // Buffers by property name: the registered name (the state-dict key) and whether stateDict saves it.
+  readonly #buffers = new Map<string, { key: string; persistent: boolean }>();
 
   abstract forward(...inputs: Tensor[]): Tensor;
 
@@ -35,9 +39,25 @@ export abstract class Module {
   registerParameter(name: string, t: Tensor | null): void {
     (this as Record<string, unknown>)[name] = t === null || t instanceof Parameter ? t : new Parameter(t);
   }
-  registerBuffer(name: string, t: Tensor | null): void {
-    this.#buffers.add(name);
-    (this as Record<string, unknown>)[name] = t;
+  /**
+   * Registers a tensor that is part of the module's state but not trained (PyTorch's register_buffer),
+   * e.g. BatchNorm's running statistics. `name` is the state-dict key; the property is its camelCase
+   * form (`"running_mean"` → `this.runningMean`). Non-persistent buffers are listed by buffers() but
+   * not saved by stateDict(). Reassigning the property keeps it a buffer.
+   * @throws TypeError when t is neither a Tensor nor null, or name is empty or clashes with a parameter
+   *   or submodule.
+   */
+  registerBuffer(name: string, t: Tensor | null, opts: { persistent?: boolean } = {}): void {
+    const { persistent = true } = options("registerBuffer", opts, ["persistent"]);
+    if (typeof name !== "string" || name === "" || name.includes("."))
+      throw new TypeError(`registerBuffer: the name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
+    if (t !== null && !(t instanceof Tensor)) throw new TypeError(`registerBuffer: ${name} must be a Tensor or null`);
+    const prop = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const old = (this as Record<string, unknown>)[prop];
+    if (old instanceof Parameter || old instanceof Module)
+      throw new TypeError(`registerBuffer: "${prop}" already holds a ${old instanceof Parameter ? "parameter" : "submodule"}`);
+    this.#buffers.set(prop, { key: name, persistent });
+    (this as Record<string, unknown>)[prop] = t;
   }
   registerModule(name: string, m: Module | null): void {
     if (m !== null && !(m instanceof Module)) throw new TypeError(`registerModule: ${name} is not a Module`);
@@ -73,15 +93,20 @@ export abstract class Module {
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }
+  /** Every buffer of this module and its descendants, keyed as in stateDict (`"0.running_mean"`), persistent or not. */
   namedBuffers(prefix = ""): [string, Tensor][] {
     const out: [string, Tensor][] = [];
-    for (const [mp, m] of this.namedModules(prefix)) for (const [k, v] of m.#ownBuffers()) out.push([mp ? `${mp}.${k}` : k, v]);
+    for (const [mp, m] of this.namedModules(prefix)) for (const [k, v] of m.#ownBuffers(false)) out.push([mp ? `${mp}.${k}` : k, v]);
     return out;
   }
-  *#ownBuffers(): Generator<[string, Tensor]> {
-    for (const k of this.#buffers) {
-      const v = (this as Record<string, unknown>)[k];
-      if (v instanceof Tensor) yield [k, v];
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, t]) => t);
+  }
+  // [key, tensor] of the buffers set to a tensor (only the persistent ones when asked).
+  *#ownBuffers(persistentOnly: boolean): Generator<[string, Tensor]> {
+    for (const [prop, { key, persistent }] of this.#buffers) {
+      const v = (this as Record<string, unknown>)[prop];
+      if (v instanceof Tensor && (persistent || !persistentOnly)) yield [key, v];
     }
   }
   // Everything stateDict saves, by key: each module's parameters, then its buffers, then its
@@ -91,7 +116,7 @@ export abstract class Module {
     for (const [mp, m] of this.namedModules()) {
       const key = (k: string) => (mp ? `${mp}.${k}` : k);
       for (const [k, v] of Object.entries(m)) if (v instanceof Parameter) out.push([key(k), v]);
-      for (const [k, v] of m.#ownBuffers()) out.push([key(k), v]);
+      for (const [k, v] of m.#ownBuffers(true)) out.push([key(k), v]);
     }
     return out;
   }
@@ -111,6 +136,12 @@ export abstract class Module {
       if (setToNone) p.grad = null;
       else p.grad = zerosLike(p.grad);  // fresh: a grad may share storage with others
     }
+  }
+
+  // ---- printing ----
+  /** Extra text inside this module's parentheses when printed (PyTorch's extra_repr); "" by default. Layers override it. */
+  extraRepr(): string {
+    return "";
   }
 
   // ---- state ----

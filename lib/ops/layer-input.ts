@@ -1,0 +1,47 @@
+// Input checks and preparation shared by the layer ops (pooling, normalisation, dropout, padding):
+// each failure is an Error naming the op, the argument and the shapes involved.
+import { Tensor } from "../tensor.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { fmt, sameShape } from "../shape.js";
+
+/** A float32/float64 tensor, or a TypeError naming `op` and `what`. */
+export function floatTensor(x: unknown, op: string, what = "input"): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${what} must be a Tensor, got ${x === null ? "null" : typeof x}`);
+  if (x.dtype === "int32") throw new TypeError(`${op}: ${what} must be float32 or float64, got int32 (shape ${fmt(x.shape)}); use .float()`);
+  return x;
+}
+
+/**
+ * A float [N, C, H, W] input with C, H, W > 0 (N may be 0). A 3-D [C, H, W] input is refused with the
+ * fix: these ops take batches, as the rest of tensorgrad's NCHW family.
+ */
+export function nchw(x: unknown, op: string): Tensor {
+  const t = floatTensor(x, op);
+  if (t.ndim !== 4)
+    throw new Error(`${op}: input must be 4-D [N, C, H, W], got ${t.ndim}-D shape ${fmt(t.shape)}` +
+      (t.ndim === 3 ? "; for a single image use x.unsqueeze(0)" : ""));
+  if (t.shape.slice(1).some((d) => d === 0))
+    throw new Error(`${op}: input of shape ${fmt(t.shape)} has an empty channel or spatial dim (only N may be 0)`);
+  return t;
+}
+
+/** An optional per-channel tensor (weight, bias, running stats): null, or float of `shape` and x's dtype. */
+export function optionalParam(t: unknown, shape: readonly number[], x: Tensor, op: string, what: string): Tensor | null {
+  if (t === null || t === undefined) return null;
+  floatTensor(t, op, what);
+  const p = t as Tensor;
+  if (!sameShape(p.shape, shape))
+    throw new Error(`${op}: ${what} has shape ${fmt(p.shape)}, expected ${fmt(shape)} for input of shape ${fmt(x.shape)}`);
+  if (p.dtype !== x.dtype) throw new TypeError(`${op}: ${what} is ${p.dtype} but the input is ${x.dtype}; convert one of them`);
+  return p;
+}
+
+/** The tensor's values as a dense buffer from offset 0 (a copy only when needed), off the tape. */
+export function dense(t: Tensor): Tensor {
+  return noGrad(() => t.contiguous(true));
+}
+
+/** A dense tensor's storage, or null. */
+export function storageOf(t: Tensor | null): Tensor["storage"] | null {
+  return t ? dense(t).storage : null;
+}

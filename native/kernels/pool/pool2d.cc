@@ -1,0 +1,106 @@
+#include "kernels/pool/pool2d.h"
+
+#include <cmath>
+#include <limits>
+
+#include "runtime/threadpool.h"
+
+namespace tg {
+
+namespace {
+
+// Runs f(p) for every plane p, on the pool, with chunks of roughly equal work.
+template <class F>
+void for_each_plane(const PoolGeometry& g, F f) {
+  const int64_t work = g.OH() * g.OW() * g.h.longest() * g.w.longest() + g.H * g.W;
+  parallel_for(g.planes, 1 + (int64_t(1) << 15) / (work + 1), [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; ++p) f(p);
+  });
+}
+
+double divisor(const PoolGeometry& g, int64_t override_, int64_t oh, int64_t ow) {
+  return double(override_ != 0 ? override_ : g.h.count[oh] * g.w.count[ow]);
+}
+
+}  // namespace
+
+template <class T>
+void max_pool2d(const PoolGeometry& g, const T* x, T* y, int32_t* idx) {
+  const int64_t OH = g.OH(), OW = g.OW(), sh = g.h.step, sw = g.w.step;
+  for_each_plane(g, [&](int64_t p) {
+    const T* xp = x + p * g.H * g.W;
+    T* yp = y + p * OH * OW;
+    int32_t* ip = idx + p * OH * OW;
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        // PyTorch starts from −inf at the window's first position, so an all −inf window points there.
+        const bool empty = g.h.start[oh] >= g.h.end[oh] || g.w.start[ow] >= g.w.end[ow];
+        T best = -std::numeric_limits<T>::infinity();
+        int64_t at = empty ? -1 : g.h.start[oh] * g.W + g.w.start[ow];
+        for (int64_t ih = g.h.start[oh]; ih < g.h.end[oh]; ih += sh)
+          for (int64_t iw = g.w.start[ow]; iw < g.w.end[ow]; iw += sw) {
+            const T v = xp[ih * g.W + iw];
+            if (v > best || std::isnan(v)) best = v, at = ih * g.W + iw;
+          }
+        yp[oh * OW + ow] = best;
+        ip[oh * OW + ow] = int32_t(at);
+      }
+  });
+}
+
+template <class T>
+void max_pool2d_backward(const PoolGeometry& g, const T* gy, const int32_t* idx, T* gx) {
+  const int64_t n = g.OH() * g.OW();
+  for_each_plane(g, [&](int64_t p) {
+    T* gp = gx + p * g.H * g.W;
+    for (int64_t i = 0; i < g.H * g.W; ++i) gp[i] = T(0);
+    const T* gyp = gy + p * n;
+    const int32_t* ip = idx + p * n;
+    for (int64_t i = 0; i < n; ++i)
+      if (ip[i] >= 0) gp[ip[i]] += gyp[i];
+  });
+}
+
+template <class T>
+void avg_pool2d(const PoolGeometry& g, int64_t divisor_override, const T* x, T* y) {
+  const int64_t OH = g.OH(), OW = g.OW();
+  for_each_plane(g, [&](int64_t p) {
+    const T* xp = x + p * g.H * g.W;
+    T* yp = y + p * OH * OW;
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        double s = 0;  // as PyTorch's CPU kernel, float sums accumulate in double
+        for (int64_t ih = g.h.start[oh]; ih < g.h.end[oh]; ++ih)
+          for (int64_t iw = g.w.start[ow]; iw < g.w.end[ow]; ++iw) s += xp[ih * g.W + iw];
+        const bool empty = g.h.start[oh] >= g.h.end[oh] || g.w.start[ow] >= g.w.end[ow];
+        yp[oh * OW + ow] = empty ? T(0) : T(s / divisor(g, divisor_override, oh, ow));
+      }
+  });
+}
+
+template <class T>
+void avg_pool2d_backward(const PoolGeometry& g, int64_t divisor_override, const T* gy, T* gx) {
+  const int64_t OH = g.OH(), OW = g.OW();
+  for_each_plane(g, [&](int64_t p) {
+    T* gp = gx + p * g.H * g.W;
+    for (int64_t i = 0; i < g.H * g.W; ++i) gp[i] = T(0);
+    const T* gyp = gy + p * OH * OW;
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        const T share = T(gyp[oh * OW + ow] / divisor(g, divisor_override, oh, ow));
+        for (int64_t ih = g.h.start[oh]; ih < g.h.end[oh]; ++ih)
+          for (int64_t iw = g.w.start[ow]; iw < g.w.end[ow]; ++iw) gp[ih * g.W + iw] += share;
+      }
+  });
+}
+
+#define TG_INSTANTIATE(T)                                                                        \
+  template void max_pool2d<T>(const PoolGeometry&, const T*, T*, int32_t*);                      \
+  template void max_pool2d_backward<T>(const PoolGeometry&, const T*, const int32_t*, T*);       \
+  template void avg_pool2d<T>(const PoolGeometry&, int64_t, const T*, T*);                       \
+  template void avg_pool2d_backward<T>(const PoolGeometry&, int64_t, const T*, T*);
+TG_INSTANTIATE(float)
+TG_INSTANTIATE(double)
+#undef TG_INSTANTIATE
+
+}  // namespace tg

@@ -1,0 +1,106 @@
+// Pooling: hand values, modules, edge inputs and bad input (PyTorch comparisons are in
+// pytorch-reference.test.ts, gradients in test/nn/grad-cases/pooling.ts).
+import { describe, expect, it } from "vitest";
+import * as tg from "../../lib/index.js";
+import { expectClose } from "../ops/util.js";
+
+const { nn } = tg;
+const F = nn.functional;
+const grid = () => tg.arange(16).float().reshape([1, 1, 4, 4]);
+
+describe("maxPool2d", () => {
+  it("takes each window's max and routes the gradient to it", () => {
+    const x = grid().requiresGrad_(true);
+    const y = F.maxPool2d(x, 2);
+    expectClose(y, [[[[5, 7], [13, 15]]]]);
+    y.sum().backward();
+    expectClose(x.grad!, [[[[0, 0, 0, 0], [0, 1, 0, 1], [0, 0, 0, 0], [0, 1, 0, 1]]]]);
+  });
+  it("gives a shared arg-max every window's gradient (overlapping windows)", () => {
+    const x = tg.tensor([[[[0, 0, 0], [0, 9, 0], [0, 0, 0]]]], { requiresGrad: true });
+    F.maxPool2d(x, 2, { stride: 1 }).sum().backward();
+    expectClose(x.grad!, [[[[0, 0, 0], [0, 4, 0], [0, 0, 0]]]]);
+  });
+  it("keeps float64 and an empty batch", () => {
+    expect(F.maxPool2d(grid().double(), 2).dtype).toBe("float64");
+    const e = tg.zeros([0, 3, 4, 4], { requiresGrad: true });
+    const y = F.maxPool2d(e, 2);
+    expect(y.shape).toEqual([0, 3, 2, 2]);
+    y.sum().backward();
+    expect(e.grad!.shape).toEqual([0, 3, 4, 4]);
+  });
+  it("reads non-contiguous input", () => {
+    const x = tg.arange(32).float().reshape([1, 2, 4, 4]);
+    expectClose(F.maxPool2d(x.transpose(2, 3), 2), F.maxPool2d(x, 2).transpose(2, 3).toArray() as number[]);
+  });
+  it("gives the same bits at 1 and 2 threads", () => {
+    const x = tg.randn([8, 4, 9, 9]);
+    const n = tg.getNumThreads();
+    try {
+      tg.setNumThreads(1);
+      const a = F.maxPool2d(x, 3, { stride: 2, padding: 1 }).data();
+      const b = F.avgPool2d(x, 3, { stride: 2, padding: 1 }).data();
+      tg.setNumThreads(2);
+      expect(F.maxPool2d(x, 3, { stride: 2, padding: 1 }).data()).toEqual(a);
+      expect(F.avgPool2d(x, 3, { stride: 2, padding: 1 }).data()).toEqual(b);
+    } finally {
+      tg.setNumThreads(n);
+    }
+  });
+});
+
+describe("avgPool2d and adaptive pooling", () => {
+  it("averages windows, with or without the padding in the count", () => {
+    const x = grid();
+    expectClose(F.avgPool2d(x, 2), [[[[2.5, 4.5], [10.5, 12.5]]]]);
+    // corner window over the padded input: (0 + 1 + 4 + 5) / 9 vs / 4
+    expect(F.avgPool2d(x, 3, { stride: 3, padding: 1 }).data()[0]).toBeCloseTo(10 / 9, 6);
+    expect(F.avgPool2d(x, 3, { stride: 3, padding: 1, countIncludePad: false }).data()[0]).toBeCloseTo(10 / 4, 6);
+    expect(F.avgPool2d(x, 2, { divisorOverride: 2 }).data()[0]).toBeCloseTo(5, 6);
+  });
+  it("adaptive pooling to 1×1 is the global mean / max", () => {
+    const x = tg.randn([2, 3, 5, 7]);
+    expectClose(F.adaptiveAvgPool2d(x, 1).reshape([2, 3]), x.mean([2, 3]).toArray() as number[][], 1e-6);
+    expectClose(F.adaptiveMaxPool2d(x, 1).reshape([2, 3]), x.reshape([2, 3, 35]).max(2).toArray() as number[][]);
+  });
+});
+
+describe("bad pooling input names the op, the argument and the shapes", () => {
+  const x = tg.zeros([1, 3, 4, 4]);
+  it.each([
+    ["3-D input", () => F.maxPool2d(tg.zeros([3, 4, 4]), 2), /maxPool2d: input must be 4-D \[N, C, H, W\], got 3-D shape \[3, 4, 4\]; .*unsqueeze\(0\)/],
+    ["5-D input", () => F.avgPool2d(tg.zeros([1, 1, 3, 4, 4]), 2), /avgPool2d: input must be 4-D .*\[1, 1, 3, 4, 4\]/],
+    ["kernel larger than the padded input", () => F.maxPool2d(x, 5, { padding: 0 }), /maxPool2d: the kernel \[5, 5\].*larger than the padded input \[4, 4\] of input shape \[1, 3, 4, 4\]/],
+    ["dilated kernel too large", () => F.maxPool2d(x, 2, { dilation: 4 }), /maxPool2d: the kernel \[2, 2\] \(dilation \[4, 4\], spanning \[5, 5\]\)/],
+    ["zero stride", () => F.maxPool2d(x, 2, { stride: 0 }), /maxPool2d: stride must be an integer >= 1, got 0/],
+    ["negative stride", () => F.avgPool2d(x, 2, { stride: [1, -1] }), /avgPool2d: stride must be integers >= 1, got \[1, -1\]/],
+    ["zero kernel", () => F.maxPool2d(x, 0), /maxPool2d: kernelSize must be an integer >= 1, got 0/],
+    ["padding over half the kernel", () => F.maxPool2d(x, 2, { padding: 2 }), /maxPool2d: padding \[2, 2\] must be at most half the kernel size \[2, 2\]/],
+    ["zero divisor", () => F.avgPool2d(x, 2, { divisorOverride: 0 }), /avgPool2d: divisorOverride must be a nonzero integer, got 0/],
+    ["empty channel dim", () => F.maxPool2d(tg.zeros([1, 0, 4, 4]), 2), /maxPool2d: input of shape \[1, 0, 4, 4\] has an empty channel or spatial dim/],
+    ["int32 input", () => F.maxPool2d(tg.zeros([1, 1, 4, 4], { dtype: "int32" }), 2), /maxPool2d: input must be float32 or float64, got int32/],
+    ["unknown option", () => F.maxPool2d(x, 2, { ceil_mode: true } as never), /maxPool2d: unknown option "ceil_mode"; did you mean "ceilMode"\?/],
+    ["negative adaptive size", () => F.adaptiveAvgPool2d(x, [-1, 2]), /adaptiveAvgPool2d: outputSize must be non-negative integers/],
+  ])("%s", (_, fn, msg) => {
+    expect(fn).toThrow(msg);
+  });
+});
+
+describe("pooling modules", () => {
+  it("MaxPool2d: stride defaults to the kernel, PyTorch's extra_repr, no parameters", () => {
+    const m = new nn.MaxPool2d(2);
+    expect(m.extraRepr()).toBe("kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False");
+    expect(new nn.MaxPool2d([3, 2], { stride: 1, padding: [1, 0], ceilMode: true }).extraRepr())
+      .toBe("kernel_size=(3, 2), stride=1, padding=(1, 0), dilation=1, ceil_mode=True");
+    expect(m.parameters()).toEqual([]);
+    expectClose(m.forward(grid()), [[[[5, 7], [13, 15]]]]);
+    expect(() => new nn.MaxPool2d(2, { strides: 1 } as never)).toThrow(/MaxPool2d: unknown option "strides"; did you mean "stride"\?/);
+  });
+  it("AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d", () => {
+    expect(new nn.AvgPool2d(3, { stride: 2, padding: 1 }).extraRepr()).toBe("kernel_size=3, stride=2, padding=1");
+    expect(new nn.AdaptiveAvgPool2d([5, 7]).extraRepr()).toBe("output_size=(5, 7)");
+    expect(new nn.AdaptiveMaxPool2d([null, 7]).extraRepr()).toBe("output_size=(None, 7)");
+    expect(new nn.AdaptiveAvgPool2d(1).forward(grid()).item()).toBeCloseTo(7.5, 6);
+    expectClose(new nn.AvgPool2d(2, { divisorOverride: 1 }).forward(grid()), [[[[10, 18], [42, 50]]]]);
+  });
+});
