@@ -4,6 +4,7 @@
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import * as tg from "../dist/index.js";
+import { lenet5 } from "./lenet5.js";
 
 const { values: args } = parseArgs({ options: { epochs: { type: "string", default: "8" }, seed: { type: "string", default: "0" } } });
 const EPOCHS = Number(args.epochs), SEED = Number(args.seed);
@@ -31,18 +32,6 @@ function loadDigits() {
   return { x: tg.tensor(images, { shape: [total, 1, SIDE, SIDE] }), y: tg.tensor(labels) };
 }
 
-function lenet5() {
-  const { nn } = tg;
-  return new nn.Sequential(
-    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(16 * 5 * 5, 120), new nn.ReLU(),
-    new nn.Linear(120, 84), new nn.ReLU(),
-    new nn.Linear(84, 10),
-  );
-}
-
 // Fraction of x classified as y, in chunks (no tape).
 function accuracy(model, x, y) {
   return tg.noGrad(() => {
@@ -60,7 +49,7 @@ const { x, y } = loadDigits();
 const order = tg.randperm(x.shape[0]);
 const train = order.narrow(0, 0, TRAIN), held = order.narrow(0, TRAIN, x.shape[0] - TRAIN);
 const [xTrain, yTrain, xHeld, yHeld] = [x.indexSelect(0, train), y.indexSelect(0, train), x.indexSelect(0, held), y.indexSelect(0, held)];
-const model = lenet5();
+const model = lenet5(tg);
 const opt = new tg.optim.Adam(model.parameters(), { lr: 2e-3 });
 
 console.log(`LeNet-5 on ${x.shape[0]} real MNIST digits (${TRAIN} train / ${xHeld.shape[0]} held out), Adam, batch ${BATCH}, ` +

@@ -1,21 +1,18 @@
 // LeNet-5 training step (conv 6@5×5 pad 2 → ReLU → maxpool 2 → conv 16@5×5 → ReLU → maxpool 2 → FC 120 → 84 → 10),
 // batch 64 of 28×28 images, cross-entropy, plain SGD: in tensorgrad and in TF.js (tfjs-wasm cannot train it:
 // its backend has no Conv2DBackpropFilter kernel, so the row reports the error).
+import { lenet5 } from "../../examples/lenet5.js";
+
 export const LENET = { batch: 64, lr: 0.01 };
 
 export function tgLenet(tg, timeIt) {
-  const { nn, optim } = tg;
   tg.manualSeed(0);
-  const model = new nn.Sequential(
-    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(), new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
-  );
+  const model = lenet5(tg);
   const x = tg.rand([LENET.batch, 1, 28, 28]), y = tg.randint(0, 10, [LENET.batch]);
-  const opt = new optim.SGD(model.parameters(), { lr: LENET.lr });
+  const opt = new tg.optim.SGD(model.parameters(), { lr: LENET.lr });
   const step = () => {
     opt.zeroGrad();
-    nn.functional.crossEntropy(model.forward(x), y).backward();
+    tg.nn.functional.crossEntropy(model.forward(x), y).backward();
     opt.step();
   };
   return timeIt(step, { batchMs: 100, reps: 9 });
