@@ -74,9 +74,9 @@ void backward_input_stride1(const ConvGeom& g, const T* dy, const T* w, T* dx) {
   conv2d_forward<T>(t, dy, wt.data(), nullptr, dx);
 }
 
-// Strided: per image and group, the patch gradients Wᵀ·dy in a buffer, scattered back by col2im.
+// Per image and group, the patch gradients Wᵀ·dy in a buffer, scattered back by col2im.
 template <typename T>
-void backward_input_strided(const ConvGeom& g, const T* dy, const T* w, T* dx) {
+void backward_input_scatter(const ConvGeom& g, const T* dy, const T* w, T* dx) {
   const int64_t cg = g.cg(), og = g.og(), K = g.patch(), P = g.out_plane(), HW = g.in_plane();
   parallel_for(g.n * g.groups, 1, [&](int64_t t0, int64_t t1) {
     T* dcol = gemm::packing_buffer<T, 2>(K * P);
@@ -117,10 +117,14 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
   });
 }
 
+// Stride 1 runs as a convolution over dy, whose packing moves O·KH·KW·H·W values per image; the scatter path
+// moves C·KH·KW·OH·OW (its GEMM's depth is only O/groups, so it is kept for when it moves far less: few input
+// channels, as LeNet's second layer, or any stride > 1).
 template <typename T>
 void conv2d_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
-  if (g.sh == 1 && g.sw == 1) return backward_input_stride1(g, dy, w, dx);
-  backward_input_strided(g, dy, w, dx);
+  const bool implicit_cheaper = g.c * g.out_plane() * 2 > g.o * g.in_plane();
+  if (g.sh == 1 && g.sw == 1 && implicit_cheaper) return backward_input_stride1(g, dy, w, dx);
+  backward_input_scatter(g, dy, w, dx);
 }
 
 // dW (per group) = dy · patchesᵀ with the depth running over every image's output positions in turn.
