@@ -15,3 +15,4 @@ export * as autograd from "./autograd/index.js";
 export { setNumThreads, getNumThreads, cpuIsa, setCpuIsa } from "./runtime.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as metrics from "./metrics/index.js";

@@ -21,6 +21,14 @@ export type {
 
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from "../ops/pool.js";
 export type { Size2, AdaptiveSize, MaxPool2dOptions, AvgPool2dOptions } from "../ops/pool.js";
+export { batchNorm, type BatchNormOptions } from "../ops/batch-norm.js";
+export { layerNorm, groupNorm, type NormOptions } from "../ops/group-norm.js";
+export { localResponseNorm, type LocalResponseNormOptions } from "../ops/local-response-norm.js";
+export { dropout, dropout2d, type DropoutOptions } from "../ops/dropout.js";
+export { embedding, type EmbeddingOptions } from "../ops/embedding.js";
+export { pad, type PadMode, type PadOptions } from "../ops/pad.js";
+export { flatten } from "../ops/shape.js";
+export { cosineEmbeddingLoss, marginRankingLoss, hingeEmbeddingLoss, type MarginLossOptions } from "../ops/contrastive-loss.js";
 
 // x·Wᵀ + b for x [..., in], weight [out, in], bias [out]. A 2-D input takes the fused native op
 // (bias rows written into the output, then one GEMM); others read Wᵀ as a strided view the GEMM

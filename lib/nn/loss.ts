@@ -1,6 +1,7 @@
 // Loss modules: hold the options of the matching tg.nn.functional loss; forward(input, target).
 import type { Tensor } from "../tensor.js";
 import * as L from "../ops/loss.js";
+import * as C from "../ops/contrastive-loss.js";
 import { Module } from "./module.js";
 
 export class CrossEntropyLoss extends Module {
@@ -38,4 +39,16 @@ export class BCEWithLogitsLoss extends Module {
 export class MultiMarginLoss extends Module {
   constructor(readonly opts: L.MultiMarginLossOptions = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return L.multiMarginLoss(input, target, this.opts); }
+}
+export class CosineEmbeddingLoss extends Module {
+  constructor(readonly opts: C.MarginLossOptions = {}) { super(); }
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor { return C.cosineEmbeddingLoss(input1, input2, target, this.opts); }
+}
+export class MarginRankingLoss extends Module {
+  constructor(readonly opts: C.MarginLossOptions = {}) { super(); }
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor { return C.marginRankingLoss(input1, input2, target, this.opts); }
+}
+export class HingeEmbeddingLoss extends Module {
+  constructor(readonly opts: C.MarginLossOptions = {}) { super(); }
+  forward(input: Tensor, target: Tensor): Tensor { return C.hingeEmbeddingLoss(input, target, this.opts); }
 }

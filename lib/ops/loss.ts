@@ -24,12 +24,12 @@ export interface ReductionOptions {
 
 // ---- shared checks ----
 
-function checkReduction(r: unknown, op: string): Reduction {
+export function checkReduction(r: unknown, op: string): Reduction {
   if (r === "mean" || r === "sum" || r === "none") return r;
   throw new Error(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}`);
 }
 
-function checkFloat(x: unknown, what: string, op: string): Tensor {
+export function checkFloat(x: unknown, what: string, op: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${what} must be a Tensor, got ${typeof x}`);
   if (x.dtype === "int32") throw new TypeError(`${op}: ${what} must be float32 or float64, got int32; use .float()`);
   return x;
@@ -51,7 +51,7 @@ function checkPointwise(input: Tensor, target: Tensor, opts: ReductionOptions, o
 
 // Class-index targets of a [N, C] (or [C]) input: int32, shape [N] (or []), each in [0, C) or
 // equal to ignoreIndex. Returns N, C and the number of rows not ignored (the divisor of "mean").
-function checkClassTargets(input: Tensor, targets: unknown, op: string, ignoreIndex: number | null): { N: number; C: number; kept: number } {
+export function checkClassTargets(input: Tensor, targets: unknown, op: string, ignoreIndex: number | null): { N: number; C: number; kept: number } {
   if (!(targets instanceof Tensor)) throw new TypeError(`${op}: targets must be a Tensor of int32 class indices`);
   if (targets.dtype !== "int32")
     throw new TypeError(`${op}: targets must be int32 class indices, got ${targets.dtype}; use .int()`);
@@ -74,7 +74,7 @@ function checkClassTargets(input: Tensor, targets: unknown, op: string, ignoreIn
 
 // Applies the reduction; `count` is the divisor of "mean" (PyTorch divides by the number of
 // non-ignored rows for class losses).
-function reduce(loss: Tensor, reduction: Reduction, count = loss.numel): Tensor {
+export function reduce(loss: Tensor, reduction: Reduction, count = loss.numel): Tensor {
   if (reduction === "none") return loss;
   const s = sum(loss);
   return reduction === "sum" ? s : mul(s, 1 / count);

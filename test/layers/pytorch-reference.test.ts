@@ -15,6 +15,15 @@ const CALL: Record<string, (t: Inputs, o: Opts) => tg.Tensor> = {
   avgPool2d: (t, o) => F.avgPool2d(t.x, o.kernelSize, without(o, "kernelSize")),
   adaptiveAvgPool2d: (t, o) => F.adaptiveAvgPool2d(t.x, o.outputSize),
   adaptiveMaxPool2d: (t, o) => F.adaptiveMaxPool2d(t.x, o.outputSize),
+  batchNorm: (t, o) => F.batchNorm(t.x, t.runningMean ?? null, t.runningVar ?? null, t.weight ?? null, t.bias ?? null, o),
+  layerNorm: (t, o) => F.layerNorm(t.x, o.normalizedShape, t.weight ?? null, t.bias ?? null, without(o, "normalizedShape")),
+  groupNorm: (t, o) => F.groupNorm(t.x, o.numGroups, t.weight ?? null, t.bias ?? null, without(o, "numGroups")),
+  localResponseNorm: (t, o) => F.localResponseNorm(t.x, o.size, without(o, "size")),
+  pad: (t, o) => F.pad(t.x, o.pad, without(o, "pad")),
+  embedding: (t, o) => F.embedding(t.indices, t.weight, o),
+  cosineEmbeddingLoss: (t, o) => F.cosineEmbeddingLoss(t.input1, t.input2, t.target, o),
+  marginRankingLoss: (t, o) => F.marginRankingLoss(t.input1, t.input2, t.target, o),
+  hingeEmbeddingLoss: (t, o) => F.hingeEmbeddingLoss(t.input, t.target, o),
 };
 
 function build(r: RefTensor, dtype: "float32" | "float64", grad: boolean): tg.Tensor {
@@ -52,6 +61,7 @@ describe("layer ops agree with PyTorch 1.13", () => {
     const { inputs, out } = run(c, "float64");
     expect(out.shape).toEqual(c.out.shape);
     expectValues(out.data(), c.out.data, 1e-10, "output");
+    for (const [k, v] of Object.entries(c.extras)) expectValues(inputs[k].data(), v, 1e-10, `${k} after the call`);
     if (Object.keys(c.grads).length === 0) return;
     weighted(out).backward();
     for (const [k, g] of Object.entries(c.grads)) expectValues(inputs[k].grad!.data(), g, 1e-9, `grad of ${k}`);

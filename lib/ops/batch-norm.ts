@@ -1,0 +1,70 @@
+// Batch normalisation over [N, C, *] inputs, per channel, native forward and backward:
+//   y = (x − mean_c) / √(var_c + eps) · w_c + b_c
+//   training: batch statistics (biased variance); running stats move by momentum with the unbiased one
+//   eval:     the running statistics
+//   dx (training) = w·invstd·(g − mean(g) − x̂·mean(g·x̂)),  dx (eval) = g·w·invstd
+//   dw = Σ g·x̂,  db = Σ g  (over N and the spatial dims)
+import { Tensor } from "../tensor.js";
+import { native } from "../native.js";
+import { fmt, numelOf } from "../shape.js";
+import { record } from "../autograd/node.js";
+import { bumpVersion } from "../autograd/version.js";
+import { options } from "../options.js";
+import { dense, floatTensor, optionalParam, storageOf } from "./layer-input.js";
+
+export interface BatchNormOptions {
+  /** Use (and update) batch statistics; default false, as torch.nn.functional.batch_norm. */
+  training?: boolean;
+  /** Weight of the new batch statistic in the running average; default 0.1. */
+  momentum?: number;
+  eps?: number;
+}
+
+// The running statistics are updated in place by the kernel, so they must be dense.
+function runningStat(t: Tensor | null, what: string): Tensor | null {
+  if (t && !(t.isContiguous() && t.offset === 0 && t.storage.length === t.numel))
+    throw new Error(`batchNorm: ${what} must be a dense tensor (it is updated in place); pass a contiguous tensor`);
+  return t;
+}
+
+/**
+ * Batch normalisation, as `torch.nn.functional.batch_norm`.
+ * @param x float32/float64 input `[N, C]`, `[N, C, L]` or `[N, C, H, W]` (any `[N, C, ...]`).
+ * @param runningMean `[C]` or null; in training mode updated in place to (1 − momentum)·r + momentum·mean.
+ * @param runningVar `[C]` or null; updated likewise with the unbiased batch variance.
+ * @param weight `[C]` scale γ or null (1). @param bias `[C]` shift β or null (0).
+ * @param opts `training` (default false: use the running statistics), `momentum` (0.1), `eps` (1e-5).
+ * @returns a tensor of x's shape and dtype. Gradients flow to x, weight and bias (not to the running stats).
+ * @throws Error when x has fewer than 2 dims, a per-channel tensor is not `[C]`, training sees one value per
+ *   channel, or eval mode has no running statistics; TypeError for int32 or mixed dtypes.
+ */
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null = null,
+  bias: Tensor | null = null, opts: BatchNormOptions = {}): Tensor {
+  const op = "batchNorm";
+  const { training = false, momentum = 0.1, eps = 1e-5 } = options(op, opts, ["training", "momentum", "eps"]);
+  floatTensor(x, op);
+  if (x.ndim < 2) throw new Error(`${op}: input must be [N, C, ...] with at least 2 dims, got shape ${fmt(x.shape)}`);
+  const [N, C] = x.shape, L = numelOf(x.shape.slice(2));
+  const rm = runningStat(optionalParam(runningMean, [C], x, op, "runningMean"), "runningMean");
+  const rv = runningStat(optionalParam(runningVar, [C], x, op, "runningVar"), "runningVar");
+  const w = optionalParam(weight, [C], x, op, "weight"), b = optionalParam(bias, [C], x, op, "bias");
+  if (!Number.isFinite(momentum)) throw new RangeError(`${op}: momentum must be a finite number, got ${momentum}`);
+  if (!(eps >= 0)) throw new RangeError(`${op}: eps must be >= 0, got ${eps}`);
+  if (!training && (!rm || !rv)) throw new Error(`${op}: eval mode (training: false) needs runningMean and runningVar; pass them or set training: true`);
+  if (training && N * L <= 1)
+    throw new Error(`${op}: expected more than 1 value per channel when training, got input of shape ${fmt(x.shape)}`);
+  const xd = dense(x);
+  const y = Tensor.output(x.shape, x.dtype);
+  const mean = Tensor.output([C], x.dtype), invstd = Tensor.output([C], x.dtype);
+  native.batchNorm(xd.storage, y.storage, storageOf(w), storageOf(b), training ? rm?.storage ?? null : rm!.storage,
+    training ? rv?.storage ?? null : rv!.storage, mean.storage, invstd.storage, N, C, L, training, momentum, eps);
+  if (training) for (const r of [rm, rv]) if (r) bumpVersion(r.storage);
+  const inputs = [x, ...(w ? [w] : []), ...(b ? [b] : [])];
+  return record(y, "BatchNormBackward", inputs, (g) => {
+    const gx = x.requiresGrad ? Tensor.output(x.shape, g.dtype) : null;
+    const gw = w?.requiresGrad ? Tensor.output([C], g.dtype) : null, gb = b?.requiresGrad ? Tensor.output([C], g.dtype) : null;
+    native.batchNormBackward(xd.storage, dense(g).storage, storageOf(w), mean.storage, invstd.storage, gx && gx.storage,
+      gw && gw.storage, gb && gb.storage, N, C, L, training);
+    return [gx, ...(w ? [gw] : []), ...(b ? [gb] : [])];
+  });
+}
