@@ -51,8 +51,8 @@ function smallCnn() {
   return new nn.Sequential(
     new nn.Conv2d(1, 16, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(16), new nn.ReLU(), new nn.MaxPool2d(2),
     new nn.Conv2d(16, 32, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(32), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(), new nn.Dropout(0.25),
-    new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Dropout(0.5),
+    new nn.Flatten(), new nn.Dropout({ p: 0.25 }),
+    new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Dropout({ p: 0.5 }),
     new nn.Linear(128, 10),
   );
 }
