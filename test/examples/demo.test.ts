@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const run = (script: string, args: string[] = []) =>
-  execFileSync(process.execPath, [script, ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  execFileSync(process.execPath, [script, ...args], { cwd: root, encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] });
 
 describe("examples", () => {
   it("npm run demo: LeNet-5 on the real MNIST digits learns within two epochs, one line per epoch", () => {
@@ -18,6 +18,17 @@ describe("examples", () => {
     const [loss1, loss2] = epochs.map((m) => Number(m[1]));
     expect(loss2).toBeLessThan(loss1);
     expect(Number(epochs[1][2])).toBeGreaterThan(93);
+  });
+  it("examples/fashion-mnist.js says how to get the data when it is absent", () => {
+    let err: { status: number; stderr: string } | undefined;
+    try {
+      run("examples/fashion-mnist.js", ["/nonexistent/fashion-mnist"]);
+    } catch (e) {
+      err = e as { status: number; stderr: string };
+    }
+    expect(err?.status).toBe(2);
+    expect(err?.stderr).toMatch(/Fashion-MNIST not found in \/nonexistent\/fashion-mnist \(missing train-images-idx3-ubyte.gz/);
+    expect(err?.stderr).toMatch(/apt-get install dataset-fashion-mnist/);
   });
   it("examples/spiral.js trains the spiral MLP above 97% accuracy, printing a line per epoch", () => {
     const out = run("examples/spiral.js");
