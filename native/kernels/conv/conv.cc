@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "kernels/conv/depthwise.h"
 #include "kernels/conv/im2col.h"
 #include "kernels/gemm/blocked.h"
 #include "kernels/gemm/gemm.h"
@@ -94,6 +95,7 @@ void backward_input_scatter(const ConvGeom& g, const T* dy, const T* w, T* dx) {
 
 template <typename T>
 void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
+  if (conv::use_depthwise(g)) return conv::depthwise_forward(g, x, w, b, y);
   const Ukernel<T> uk = gemm::select_ukernel<T>();
   const int64_t cg = g.cg(), og = g.og(), K = g.patch(), P = g.out_plane(), HW = g.in_plane();
   const int64_t panels = (P + uk.nr - 1) / uk.nr;
@@ -122,6 +124,7 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
 // channels, as LeNet's second layer, or any stride > 1).
 template <typename T>
 void conv2d_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
+  if (conv::use_depthwise(g)) return conv::depthwise_backward_input(g, dy, w, dx);
   const bool implicit_cheaper = g.c * g.out_plane() * 2 > g.o * g.in_plane();
   if (g.sh == 1 && g.sw == 1 && implicit_cheaper) return backward_input_stride1(g, dy, w, dx);
   backward_input_scatter(g, dy, w, dx);
@@ -130,6 +133,7 @@ void conv2d_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
 // dW (per group) = dy · patchesᵀ with the depth running over every image's output positions in turn.
 template <typename T>
 void conv2d_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
+  if (conv::use_depthwise(g)) return conv::depthwise_backward_weight(g, x, dy, dw);
   const Ukernel<T> uk = gemm::select_ukernel<T>();
   const int64_t cg = g.cg(), og = g.og(), K = g.patch(), P = g.out_plane(), HW = g.in_plane();
   const int64_t panels = (K + uk.nr - 1) / uk.nr;

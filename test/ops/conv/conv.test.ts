@@ -126,6 +126,7 @@ describe("determinism", () => {
     ["batch 4, 3x3 pad 1", [4, 16, 20, 20], [24, 16, 3, 3], { padding: 1 }],
     ["batch 1 (split inside the image), stride 2", [1, 8, 40, 40], [64, 8, 3, 3], { padding: 1, stride: 2 }],
     ["batch 1, 1x1", [1, 32, 30, 30], [48, 32, 1, 1], {}],
+    ["depthwise (direct loops)", [2, 32, 20, 20], [64, 1, 3, 3], { padding: 1, groups: 32 }],
   ] as [string, number[], number[], Record<string, unknown>][])("%s: bit-identical at 1 and 2 threads", (_, xs, ws, opts) => {
     tg.manualSeed(3);
     const x = tg.randn(xs), w = tg.randn(ws), b = tg.randn([ws[0]]);
