@@ -10,6 +10,7 @@ import { fmt, numelOf } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { bumpVersion } from "../autograd/version.js";
 import { options } from "../options.js";
+import { mul } from "./elementwise.js";
 import { dense, floatTensor, optionalParam, storageOf } from "./layer-input.js";
 
 export interface BatchNormOptions {
@@ -51,8 +52,10 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   if (!Number.isFinite(momentum)) throw new RangeError(`${op}: momentum must be a finite number, got ${momentum}`);
   if (!(eps >= 0)) throw new RangeError(`${op}: eps must be >= 0, got ${eps}`);
   if (!training && (!rm || !rv)) throw new Error(`${op}: eval mode (training: false) needs runningMean and runningVar; pass them or set training: true`);
-  if (training && N * L <= 1)
+  if (training && N * L === 1)
     throw new Error(`${op}: expected more than 1 value per channel when training, got input of shape ${fmt(x.shape)}`);
+  // An empty batch has no statistics: as PyTorch, the output is empty and the running stats stay.
+  if (x.numel === 0) return mul(x, 1);
   const xd = dense(x);
   const y = Tensor.output(x.shape, x.dtype);
   const mean = Tensor.output([C], x.dtype), invstd = Tensor.output([C], x.dtype);

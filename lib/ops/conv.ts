@@ -55,10 +55,13 @@ interface Geom {
   n: number; c: number; h: number; w: number;
   o: number; kh: number; kw: number; oh: number; ow: number;
   stride: [number, number]; pad: [number, number]; dil: [number, number]; groups: number;
+  spec?: Int32Array;
 }
+const spec = (g: Geom) => (g.spec ??= geometry(g));
 
-function setGeom(g: Geom): void {
-  native.params.set([g.n, g.c, g.h, g.w, g.o, g.kh, g.kw, g.oh, g.ow, ...g.stride, ...g.pad, ...g.dil, g.groups]);
+// The native geometry array, made once per op and shared by its forward and backward calls.
+function geometry(g: Geom): Int32Array {
+  return Int32Array.from([g.n, g.c, g.h, g.w, g.o, g.kh, g.kw, g.oh, g.ow, ...g.stride, ...g.pad, ...g.dil, g.groups]);
 }
 
 function floatOperands(op: string, ts: (Tensor | null)[], names: string[]): void {
@@ -143,8 +146,7 @@ function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null 
   const g: Geom = { n: N, c: C, h: H, w: W, o: O, kh: KH, kw: KW, oh: OH, ow: OW, stride, pad, dil, groups };
   const xd = dense(x), wd = dense(weight);
   const out = Tensor.output([N, O, OH, OW], x.dtype);
-  setGeom(g);
-  native.conv2d(xd.storage, wd.storage, b ? dense(b).storage : null, out.storage);
+  native.conv2d(xd.storage, wd.storage, b ? dense(b).storage : null, out.storage, spec(g));
   const inputs = b ? [x, weight, b] : [x, weight];
   return record(out, "ConvolutionBackward", inputs, (grad) => {
     const gd = dense(grad);
@@ -159,16 +161,14 @@ function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null 
 // dx of a convolution with geometry g, from its output gradient gd: [n, c, h, w].
 function convInputGrad(g: Geom, gd: Tensor, wd: Tensor, dtype: Tensor["dtype"]): Tensor {
   const dx = Tensor.output([g.n, g.c, g.h, g.w], dtype);
-  setGeom(g);
-  native.conv2dBackwardInput(gd.storage, wd.storage, dx.storage);
+  native.conv2dBackwardInput(gd.storage, wd.storage, dx.storage, spec(g));
   return dx;
 }
 
 // dW of a convolution with geometry g, from its input xd and output gradient gd.
 function convWeightGrad(g: Geom, xd: Tensor, gd: Tensor, shape: number[]): Tensor {
   const dw = Tensor.output(shape, xd.dtype);
-  setGeom(g);
-  native.conv2dBackwardWeight(xd.storage, gd.storage, dw.storage);
+  native.conv2dBackwardWeight(xd.storage, gd.storage, dw.storage, spec(g));
   return dw;
 }
 
@@ -244,8 +244,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
     let dx: Tensor | null = null;
     if (x.requiresGrad) {
       dx = Tensor.output(x.shape, x.dtype);
-      setGeom(g);
-      native.conv2d(gd.storage, wd.storage, null, dx.storage);
+      native.conv2d(gd.storage, wd.storage, null, dx.storage, spec(g));
     }
     return [dx, weight.requiresGrad ? convWeightGrad(g, gd, xd, weight.shape) : null];
   });
@@ -263,15 +262,13 @@ function unfoldGeom(op: string, n: number, c: number, size: [number, number], ke
 
 function im2col(g: Geom, xd: Tensor): Tensor {
   const col = Tensor.output([g.n, g.c * g.kh * g.kw, g.oh * g.ow], xd.dtype);
-  setGeom(g);
-  native.unfold(xd.storage, col.storage);
+  native.unfold(xd.storage, col.storage, spec(g));
   return col;
 }
 
 function col2im(g: Geom, cd: Tensor): Tensor {
   const x = Tensor.output([g.n, g.c, g.h, g.w], cd.dtype);
-  setGeom(g);
-  native.fold(cd.storage, x.storage);
+  native.fold(cd.storage, x.storage, spec(g));
   return x;
 }
 

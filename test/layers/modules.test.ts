@@ -220,3 +220,67 @@ describe("loss modules and tg.metrics.accuracy", () => {
     expect(() => tg.metrics.accuracy(logits, tg.tensor([0, 1, 2, 3, 0], { dtype: "int32" }))).toThrow(/accuracy: target 3 at position 3 is out of range for 3 classes/);
   });
 });
+
+describe("empty batches pass through every layer op", () => {
+  const e = () => tg.zeros([0, 4, 3, 3], { requiresGrad: true });
+  it.each([
+    ["maxPool2d", (x: tg.Tensor) => F.maxPool2d(x, 2), [0, 4, 1, 1]],
+    ["avgPool2d", (x: tg.Tensor) => F.avgPool2d(x, 2, { padding: 1 }), [0, 4, 2, 2]],
+    ["adaptiveAvgPool2d", (x: tg.Tensor) => F.adaptiveAvgPool2d(x, 2), [0, 4, 2, 2]],
+    ["adaptiveMaxPool2d", (x: tg.Tensor) => F.adaptiveMaxPool2d(x, 2), [0, 4, 2, 2]],
+    ["batchNorm (training)", (x: tg.Tensor) => F.batchNorm(x, tg.zeros([4]), tg.ones([4]), null, null, { training: true }), [0, 4, 3, 3]],
+    ["layerNorm", (x: tg.Tensor) => F.layerNorm(x, [4, 3, 3]), [0, 4, 3, 3]],
+    ["groupNorm", (x: tg.Tensor) => F.groupNorm(x, 2), [0, 4, 3, 3]],
+    ["localResponseNorm", (x: tg.Tensor) => F.localResponseNorm(x, 3), [0, 4, 3, 3]],
+    ["dropout", (x: tg.Tensor) => F.dropout(x), [0, 4, 3, 3]],
+    ["dropout2d", (x: tg.Tensor) => F.dropout2d(x), [0, 4, 3, 3]],
+    ["pad", (x: tg.Tensor) => F.pad(x, [1, 1, 1, 1], { mode: "reflect" }), [0, 4, 5, 5]],
+  ])("%s", (_, fn, shape) => {
+    const x = e();
+    const y = fn(x);
+    expect(y.shape).toEqual(shape);
+    y.sum().backward();
+    expect(x.grad?.shape ?? [0, 4, 3, 3]).toEqual([0, 4, 3, 3]);
+  });
+  it("BatchNorm2d leaves its running statistics alone for an empty batch", () => {
+    const bn = new nn.BatchNorm2d(4);
+    bn.forward(tg.zeros([0, 4, 3, 3]));
+    expect(bn.runningMean!.toArray()).toEqual([0, 0, 0, 0]);
+    expect(bn.runningVar!.toArray()).toEqual([1, 1, 1, 1]);
+  });
+});
+
+describe("Module buffers", () => {
+  class WithBuffers extends nn.Module {
+    declare steps: tg.Tensor;
+    declare cache: tg.Tensor;
+    lin = new nn.Linear(2, 2);
+    constructor() {
+      super();
+      this.registerBuffer("steps", tg.zeros([], { dtype: "int32" }));
+      this.registerBuffer("cache", tg.zeros([2]), { persistent: false });
+    }
+    forward(x: tg.Tensor) { return this.lin.forward(x); }
+  }
+  it("registerBuffer: camelCase property, PyTorch key; non-persistent buffers are listed but not saved", () => {
+    const m = new WithBuffers();
+    expect(m.namedBuffers().map(([k]) => k)).toEqual(["steps", "cache"]);
+    expect(Object.keys(m.stateDict())).toEqual(["steps", "lin.weight", "lin.bias"]);
+    m.registerBuffer("running_total", tg.ones([1]));
+    expect((m as unknown as { runningTotal: tg.Tensor }).runningTotal.toArray()).toEqual([1]);
+    expect(Object.keys(m.stateDict())).toContain("running_total");
+    expect(m.parameters().length).toBe(2);
+  });
+  it("loadStateDict loads buffers and reassigning a buffer property keeps it a buffer", () => {
+    const a = new WithBuffers(), b = new WithBuffers();
+    a.steps = tg.full([], 7, { dtype: "int32" });
+    b.loadStateDict(a.stateDict());
+    expect(b.steps.item()).toBe(7);
+  });
+  it("rejects a clash with a parameter or a non-tensor", () => {
+    const m = new WithBuffers();
+    expect(() => m.registerBuffer("lin", tg.zeros([1]))).toThrow(/registerBuffer: "lin" already holds a submodule/);
+    expect(() => m.registerBuffer("x", 3 as never)).toThrow(/registerBuffer: x must be a Tensor or null/);
+    expect(() => m.registerBuffer("a.b", tg.zeros([1]))).toThrow(/registerBuffer: the name must be a non-empty string without "."/);
+  });
+});

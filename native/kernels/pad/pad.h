@@ -10,7 +10,7 @@
 
 namespace tg {
 
-enum class PadMode : int { Constant = 0, Reflect = 1, Replicate = 2 };
+enum class PadMode : int { Constant = 0, Reflect = 1, Replicate = 2, count };
 
 std::vector<int64_t> pad_map(PadMode mode, int64_t in, int64_t before, int64_t after);
 
