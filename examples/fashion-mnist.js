@@ -10,7 +10,7 @@ import * as tg from "../dist/index.js";
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
-  options: { epochs: { type: "string", default: "4" }, batch: { type: "string", default: "128" }, seed: { type: "string", default: "0" } },
+  options: { epochs: { type: "string", default: "6" }, batch: { type: "string", default: "128" }, seed: { type: "string", default: "0" } },
 });
 const DIR = positionals[0] ?? "/usr/share/datasets/fashion-mnist";
 const EPOCHS = Number(opts.epochs), BATCH = Number(opts.batch);
@@ -105,6 +105,7 @@ for (let epoch = 1; epoch <= EPOCHS; ++epoch) {
   if (process.stdout.isTTY) process.stdout.write("\r\x1b[K");
   console.log(`epoch ${epoch}  loss ${(total / n).toFixed(4)}  train accuracy ${(100 * right / n).toFixed(1)}%  ` +
     `test accuracy ${(100 * testAcc).toFixed(1)}%  ${Math.round(n / secs)} samples/s`);
+  for (const group of opt.paramGroups) group.lr *= 0.8;  // exponential decay (PyTorch's ExponentialLR, gamma 0.8)
 }
 console.log(`test accuracy ${(100 * testAcc).toFixed(1)}% after ${EPOCHS} epochs in ${((performance.now() - start) / 1000).toFixed(0)} s`);
 if (testAcc < 0.9) process.exitCode = 1;
