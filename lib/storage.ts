@@ -39,7 +39,32 @@ export function allocStorage(dtype: DType, n: number, zero = true): Storage {
   return bytes <= SLAB_MAX_BYTES ? fromSlab(dtype, n, bytes) : native.alloc(DTYPE_CODE[dtype], n, zero);
 }
 
+// Buffers a native thread is reading or writing (tg.distributed's collectives), with a count of
+// the operations in flight; dispose() of such a buffer is deferred until the last one settles.
+const pinned = new Map<ArrayBufferLike, { count: number; release: Storage | null }>();
+
+export function pinStorage(s: Storage): void {
+  const p = pinned.get(s.buffer);
+  if (p) p.count++;
+  else pinned.set(s.buffer, { count: 1, release: null });
+}
+
+export function unpinStorage(s: Storage): void {
+  const p = pinned.get(s.buffer);
+  if (!p || --p.count > 0) return;
+  pinned.delete(s.buffer);
+  if (p.release) releaseStorage(p.release);
+}
+
 // Frees storage now rather than at the next garbage collection, unless it shares a slab.
 export function releaseStorage(s: Storage): void {
-  if (s.length > 0 && !slabs.has(s.buffer)) native.release(s);
+  const p = pinned.get(s.buffer);
+  if (p) p.release = s;
+  else if (s.length > 0 && !slabs.has(s.buffer)) native.release(s);
+}
+
+// Marks a buffer that several tensors view (a loaded checkpoint's data) so that dispose() on one of
+// them leaves the others valid; the garbage collector frees it once none is left.
+export function markShared(buffer: ArrayBufferLike): void {
+  slabs.add(buffer);
 }

@@ -11,9 +11,14 @@ export type { BatchNormModuleOptions, LayerNormModuleOptions, GroupNormModuleOpt
 export { Dropout, Dropout2d } from "./dropout.js";
 export { Flatten, Unflatten } from "./flatten.js";
 export { Embedding, type EmbeddingModuleOptions } from "./embedding.js";
+export { ModuleList } from "./module-list.js";
+export { ModuleDict } from "./module-dict.js";
+export { RemovableHandle, type ForwardHook, type ForwardPreHook } from "./hooks.js";
+export * as utils from "./utils/index.js";
 export {
   CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, MultiMarginLoss,
   CosineEmbeddingLoss, MarginRankingLoss, HingeEmbeddingLoss,
 } from "./loss.js";
 export * as functional from "./functional.js";
 export * as init from "./init.js";
+export * as parallel from "./parallel/index.js";
