@@ -1,11 +1,11 @@
 // A small CNN with BatchNorm and Dropout on the full Fashion-MNIST (60,000 training / 10,000 test images of
 // clothing, 10 classes), read from Debian's dataset-fashion-mnist package or from a directory you give:
 //   node examples/fashion-mnist.js [DIR] [--epochs N] [--batch B]
-// DIR holds {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (the original IDX files, gzipped).
-import { existsSync, readFileSync } from "node:fs";
+// DIR holds {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz (the original IDX files, gzipped), read by
+// tg.data.FashionMNIST.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { gunzipSync } from "node:zlib";
 import * as tg from "../dist/index.js";
 
 const { values: opts, positionals } = parseArgs({
@@ -18,22 +18,10 @@ const CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal"
 // The training set's pixel mean and standard deviation (of values in [0, 1]).
 const MEAN = 0.286, STD = 0.353;
 
-// An IDX file: big-endian magic (0x0000 08 = uint8, then the number of dims), the dims, then the bytes.
-function readIdx(file, dims) {
-  const buf = gunzipSync(readFileSync(file));
-  const magic = buf.readUInt32BE(0);
-  if (magic !== 0x800 + dims) throw new Error(`${file}: not an IDX file of ${dims}-d uint8 data (magic 0x${magic.toString(16)})`);
-  const shape = Array.from({ length: dims }, (_, i) => buf.readUInt32BE(4 + 4 * i));
-  return { shape, bytes: buf.subarray(4 + 4 * dims) };
-}
-
-function loadSplit(kind) {
-  const images = readIdx(join(DIR, `${kind}-images-idx3-ubyte.gz`), 3), labels = readIdx(join(DIR, `${kind}-labels-idx1-ubyte.gz`), 1);
-  const [n, h, w] = images.shape;
-  if (labels.shape[0] !== n) throw new Error(`${kind}: ${n} images but ${labels.shape[0]} labels`);
-  const x = new Float32Array(n * h * w);
-  for (let i = 0; i < x.length; ++i) x[i] = (images.bytes[i] / 255 - MEAN) / STD;
-  return { x: tg.tensor(x, { shape: [n, 1, h, w] }), y: tg.tensor(Int32Array.from(labels.bytes)) };
+// One split as x [n, 1, 28, 28] (normalised) and labels y [n] (int32), through tg.data's reader.
+function loadSplit(train) {
+  const set = new tg.data.FashionMNIST(DIR, { train });
+  return { x: set.data.sub(MEAN).div(STD), y: set.targets };
 }
 
 const needed = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
@@ -74,7 +62,7 @@ function evaluate(model, x, y) {
 
 tg.manualSeed(Number(opts.seed));
 const t0 = performance.now();
-const train = loadSplit("train"), test = loadSplit("t10k");
+const train = loadSplit(true), test = loadSplit(false);
 const n = train.x.shape[0];
 console.log(`Fashion-MNIST from ${DIR}: ${n} training and ${test.x.shape[0]} test images (${CLASSES.length} classes), ` +
   `read in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
