@@ -653,7 +653,7 @@ void Dropout(const Args& a, Array x, Array y, Array mask, Size outer, Size inner
   no_overlap(a, mask, {x, y}), no_overlap(a, y, {mask});
   visit_float_dtype(x.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
-    if (draw) dropout_mask<T>(a.instance().rng, outer, p, mask.as<T>());
+    if (draw) rand_keep_mask<T>(a.instance().rng, outer, 1.0 - p, p < 1 ? T(1.0 / (1.0 - p)) : T(0), mask.as<T>());
     apply_mask<T>(outer, inner, x.as<T>(), mask.as<T>(), y.as<T>());
   });
 }

@@ -27,6 +27,8 @@ export function writeFileAtomic(path: string, chunks: Uint8Array[]): void {
     unlinkSync(tmp);
     throw e;
   }
+  // Windows cannot open a folder as a file (and its rename is durable by itself).
+  if (process.platform === "win32") return;
   const dfd = openSync(dir, "r");
   try {
     fsyncSync(dfd);

@@ -3,6 +3,7 @@ import type { Tensor } from "../tensor.js";
 import * as L from "../ops/loss.js";
 import * as C from "../ops/contrastive-loss.js";
 import { Module } from "./module.js";
+import { options } from "../options.js";
 
 export class CrossEntropyLoss extends Module {
   constructor(readonly opts: L.CrossEntropyOptions = {}) { super(); }
@@ -41,14 +42,14 @@ export class MultiMarginLoss extends Module {
   forward(input: Tensor, target: Tensor): Tensor { return L.multiMarginLoss(input, target, this.opts); }
 }
 export class CosineEmbeddingLoss extends Module {
-  constructor(readonly opts: C.MarginLossOptions = {}) { super(); }
+  constructor(readonly opts: C.MarginLossOptions = {}) { super(); options("CosineEmbeddingLoss", opts, ["margin", "reduction"]); }
   forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor { return C.cosineEmbeddingLoss(input1, input2, target, this.opts); }
 }
 export class MarginRankingLoss extends Module {
-  constructor(readonly opts: C.MarginLossOptions = {}) { super(); }
+  constructor(readonly opts: C.MarginLossOptions = {}) { super(); options("MarginRankingLoss", opts, ["margin", "reduction"]); }
   forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor { return C.marginRankingLoss(input1, input2, target, this.opts); }
 }
 export class HingeEmbeddingLoss extends Module {
-  constructor(readonly opts: C.MarginLossOptions = {}) { super(); }
+  constructor(readonly opts: C.MarginLossOptions = {}) { super(); options("HingeEmbeddingLoss", opts, ["margin", "reduction"]); }
   forward(input: Tensor, target: Tensor): Tensor { return C.hingeEmbeddingLoss(input, target, this.opts); }
 }

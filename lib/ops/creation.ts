@@ -4,6 +4,8 @@ import { checkDType, dtypeOf, type DType } from "../dtype.js";
 import { native } from "../native.js";
 import { checkShape, fmt, numelOf } from "../shape.js";
 import { fillInto } from "./copy.js";
+import { options } from "../options.js";
+import { Generator } from "../generator.js";
 
 export interface TensorOptions {
   dtype?: DType;
@@ -116,7 +118,16 @@ export function randint(low: number, high: number, shape: number[]): Tensor {
   native.randInt(t.storage as Int32Array, low, high);
   return t;
 }
-export function randperm(n: number): Tensor {
+/**
+ * A random permutation of 0..n-1, int32 `[n]` (mirrors `torch.randperm(n, generator=g)`): from the
+ * global stream (tg.manualSeed), or from `generator` (a tg.Generator) when given.
+ */
+export function randperm(n: number, opts: { generator?: Generator } = {}): Tensor {
+  const { generator } = options("randperm", opts, ["generator"]);
+  if (generator !== undefined) {
+    if (!(generator instanceof Generator)) throw new TypeError("randperm: generator must be a tg.Generator");
+    return tensor(generator.randperm(checkShape([n], "randperm")[0]));
+  }
   const t = Tensor.empty(checkShape([n], "randperm"), "int32");
   native.randPerm(t.storage as Int32Array);
   return t;

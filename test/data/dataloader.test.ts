@@ -36,6 +36,13 @@ describe("tg.Generator", () => {
     }
     for (const c of counts) expect(Math.abs(c - 1000)).toBeLessThan(150);  // ~5 sigma
   });
+  it("tg.randperm(n, {generator}) draws from the generator", () => {
+    const p = tg.randperm(10, { generator: new tg.Generator().manualSeed(9) });
+    expect(p.dtype).toBe("int32");
+    expect(Array.from(p.data())).toEqual(Array.from(new tg.Generator().manualSeed(9).randperm(10)));
+    expect(() => tg.randperm(3, { generator: {} as tg.Generator })).toThrow(/generator must be a tg.Generator/);
+    expect(() => tg.randperm(3, { gen: 1 } as object)).toThrow(/unknown option "gen"/);
+  });
   it("rejects bad seeds and states", () => {
     expect(() => new tg.Generator().manualSeed(-1)).toThrow(/seed must be a non-negative integer/);
     expect(() => new tg.Generator().setState({ seed: 1, s: [0, 0, 0, 0] })).toThrow(/Generator.setState/);

@@ -1,8 +1,8 @@
 // examples/train-loop.js (the README's training loop): trains, checkpoints each epoch, and a second
-// run resumes after the last saved epoch. Needs dist/ and dataset-fashion-mnist.
+// run resumes after the last saved epoch, curves included. Needs dist/ and dataset-fashion-mnist.
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,5 +22,10 @@ describe("examples/train-loop.js", () => {
     const acc = Number(/^epoch 2 .*val accuracy ([\d.]+)%$/m.exec(second)![1]);
     expect(acc).toBeGreaterThan(60);
     expect(existsSync(join(cwd, "fashion-mlp.safetensors"))).toBe(true);
+    // The curves continue across the resume: epochs 1 … 2, train and val in the SVG.
+    expect(second).toMatch(/^loss per epoch \(1 … 2\)$/m);
+    const svg = readFileSync(join(cwd, "fashion-curves.svg"), "utf8");
+    expect(svg.startsWith("<svg")).toBe(true);
+    for (const label of ["epoch", "loss", "accuracy", "train", "val"]) expect(svg).toContain(`>${label}</text>`);
   });
 });

@@ -78,6 +78,27 @@ describe("safetensors: the reference layout, byte for byte", () => {
   });
 });
 
+describe("tg.save / tg.load of tensorgrad tensors", () => {
+  it("strided views, slab-sized and large tensors, every dtype, 0-d and empty round-trip exactly", () => {
+    const big = tg.randn([300, 7], { dtype: "float64" });
+    const tensors = {
+      transposed: tg.arange(12, undefined, undefined, { dtype: "float32" }).reshape(3, 4).t(),
+      sliced: big.slice(0, 10, 200, 3),
+      expanded: tg.tensor([1, 2, 3], { dtype: "int32" }).expand(2, 3),
+      scalar: tg.tensor(-0.5),
+      empty: tg.zeros([0, 4], { dtype: "int32" }),
+      big,
+    };
+    const p = join(dir, "views.safetensors");
+    tg.save(tensors, p);
+    const back = tg.load(p) as Record<string, Tensor>;
+    for (const [k, t] of Object.entries(tensors)) {
+      expect([back[k].dtype, back[k].shape]).toEqual([t.dtype, t.shape]);
+      expect(Array.from(back[k].data())).toEqual(Array.from(t.data()));
+    }
+  });
+});
+
 describe("tg.save / tg.load of nested training states", () => {
   it("restores tensors, numbers (with inf, NaN and -0), strings, booleans and arrays exactly", () => {
     const state = {
@@ -112,6 +133,10 @@ describe("tg.save / tg.load of nested training states", () => {
     expect(() => tg.save({ a: tg.ones([1]) }, p, { metadata: { n: 1 as unknown as string } })).toThrow(/metadata must be an object of strings/);
     expect(() => tg.save({ a: tg.ones([1]) }, p, { metdata: {} } as object)).toThrow(/unknown option "metdata"; did you mean "metadata"/);
     expect(() => tg.save({ a: tg.ones([1]) }, join(dir, "no-such-dir", "x.safetensors"))).toThrow(/ENOENT/);
+    const gone = tg.ones([1000]);
+    gone.dispose();
+    expect(() => tg.save({ gone }, p)).toThrow(/dispose/);
+    expect(() => tg.save({ a: 1 } as object, p, {})).not.toThrow();  // a nested (non-tensor) value is fine
   });
 });
 

@@ -284,3 +284,15 @@ describe("Module buffers", () => {
     expect(() => m.registerBuffer("a.b", tg.zeros([1]))).toThrow(/registerBuffer: the name must be a non-empty string without "."/);
   });
 });
+
+describe("printing", () => {
+  it("String(model) matches PyTorch's repr of the same layers", async () => {
+    const { MODEL_REPR } = await import("./reference.js");
+    const model = new nn.Sequential(new nn.BatchNorm2d(6), new nn.MaxPool2d(2), new nn.MaxPool2d([3, 2], { stride: 1, padding: [1, 0], ceilMode: true }),
+      new nn.AvgPool2d(3, { stride: 2, padding: 1 }), new nn.AdaptiveAvgPool2d([5, 7]), new nn.AdaptiveMaxPool2d(1),
+      new nn.BatchNorm1d(4, { momentum: null, affine: false }), new nn.LayerNorm([4, 5]), new nn.GroupNorm(2, 6, { eps: 1e-3 }),
+      new nn.LocalResponseNorm(2), new nn.Dropout({ p: 0.25 }), new nn.Dropout2d(), new nn.Flatten(), new nn.Unflatten(1, [2, 5]),
+      new nn.Embedding(10, 3, { paddingIdx: 0 }), new nn.CosineEmbeddingLoss(), new nn.MarginRankingLoss(), new nn.HingeEmbeddingLoss());
+    expect(String(model)).toBe(MODEL_REPR);
+  });
+});

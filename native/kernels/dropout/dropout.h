@@ -4,14 +4,9 @@
 // index (inner = 1: per element, dropout; inner = H·W: per channel, dropout2d).
 #include <cstdint>
 
-#include "kernels/random/random.h"
-
 namespace tg {
 
-// mask[i] = 1/(1 − p) with probability 1 − p, else 0 (always 0 when p = 1). Sequential, so a seed
-// gives the same mask at any thread count.
-template <class T>
-void dropout_mask(Rng& r, int64_t n, double p, T* mask);
+// The mask comes from rand_keep_mask (kernels/random/random.h): 1/(1 − p) with probability 1 − p.
 
 // y[o, i] = x[o, i] · mask[o]; threaded. Also the backward (x = the output gradient).
 template <class T>

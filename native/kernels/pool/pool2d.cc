@@ -1,5 +1,6 @@
 #include "kernels/pool/pool2d.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -24,27 +25,62 @@ double divisor(const PoolGeometry& g, int64_t override_, int64_t oh, int64_t ow)
 
 }  // namespace
 
+// One output row of max pooling, visiting the window's input positions in PyTorch's order (rows,
+// then columns, ascending) but with the output column innermost: every window of the row moves one
+// kernel offset at a time, so the loop has no data-dependent branches and reads input rows in order.
+// Window columns of output ow are ws[ow] + j·step for j in [0, kW), where ws is the unclipped start.
+template <class T>
+void max_pool_row(const PoolGeometry& g, const T* xp, int64_t oh, T* yr, int32_t* ir) {
+  const int64_t OW = g.OW(), W = g.W, kw = g.w.kernel, sw = g.w.stride, dw = g.w.step;
+  for (int64_t ow = 0; ow < OW; ++ow) {
+    const bool empty = g.h.start[oh] >= g.h.end[oh] || g.w.start[ow] >= g.w.end[ow];
+    // PyTorch starts from −inf at the window's first position, so an all −inf window points there.
+    yr[ow] = -std::numeric_limits<T>::infinity();
+    ir[ow] = empty ? -1 : int32_t(g.h.start[oh] * W + g.w.start[ow]);
+  }
+  for (int64_t ih = g.h.start[oh]; ih < g.h.end[oh]; ih += g.h.step) {
+    const T* row = xp + ih * W;
+    for (int64_t j = 0; j < kw; ++j) {
+      const int64_t off = j * dw - g.w.pad;  // iw = ow·stride + off, valid for iw in [0, W)
+      const int64_t lo = off >= 0 ? 0 : (-off + sw - 1) / sw, hi = std::min(OW, W - off > 0 ? (W - off + sw - 1) / sw : 0);
+      for (int64_t ow = lo; ow < hi; ++ow) {
+        const int64_t iw = ow * sw + off;
+        const T v = row[iw];
+        const bool take = (v > yr[ow]) | (v != v);  // NaN wins, as PyTorch
+        yr[ow] = take ? v : yr[ow];
+        ir[ow] = take ? int32_t(ih * W + iw) : ir[ow];
+      }
+    }
+  }
+}
+
 template <class T>
 void max_pool2d(const PoolGeometry& g, const T* x, T* y, int32_t* idx) {
-  const int64_t OH = g.OH(), OW = g.OW(), sh = g.h.step, sw = g.w.step;
+  const int64_t OH = g.OH(), OW = g.OW(), sh = g.h.step, sw = g.w.step, W = g.W;
   for_each_plane(g, [&](int64_t p) {
-    const T* xp = x + p * g.H * g.W;
+    const T* xp = x + p * g.H * W;
     T* yp = y + p * OH * OW;
     int32_t* ip = idx + p * OH * OW;
-    for (int64_t oh = 0; oh < OH; ++oh)
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        // PyTorch starts from −inf at the window's first position, so an all −inf window points there.
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      if (g.w.kernel > 0) {  // windows of a fixed kernel (max_pool2d)
+        max_pool_row(g, xp, oh, yp + oh * OW, ip + oh * OW);
+        continue;
+      }
+      for (int64_t ow = 0; ow < OW; ++ow) {  // adaptive windows of varying size
         const bool empty = g.h.start[oh] >= g.h.end[oh] || g.w.start[ow] >= g.w.end[ow];
         T best = -std::numeric_limits<T>::infinity();
-        int64_t at = empty ? -1 : g.h.start[oh] * g.W + g.w.start[ow];
+        int32_t at = empty ? -1 : int32_t(g.h.start[oh] * W + g.w.start[ow]);
         for (int64_t ih = g.h.start[oh]; ih < g.h.end[oh]; ih += sh)
           for (int64_t iw = g.w.start[ow]; iw < g.w.end[ow]; iw += sw) {
-            const T v = xp[ih * g.W + iw];
-            if (v > best || std::isnan(v)) best = v, at = ih * g.W + iw;
+            const T v = xp[ih * W + iw];
+            const bool take = (v > best) | (v != v);
+            best = take ? v : best;
+            at = take ? int32_t(ih * W + iw) : at;
           }
         yp[oh * OW + ow] = best;
-        ip[oh * OW + ow] = int32_t(at);
+        ip[oh * OW + ow] = at;
       }
+    }
   });
 }
 

@@ -12,7 +12,7 @@ int64_t AxisWindows::longest() const {
 
 AxisWindows max_pool_axis(int64_t in, int64_t out, int64_t k, int64_t stride, int64_t pad, int64_t dilation) {
   AxisWindows w;
-  w.step = dilation;
+  w.step = dilation, w.kernel = k, w.stride = stride, w.pad = pad;
   for (int64_t o = 0; o < out; ++o) {
     int64_t s = o * stride - pad;
     const int64_t e = std::min(s + (k - 1) * dilation + 1, in);

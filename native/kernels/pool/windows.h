@@ -11,6 +11,8 @@ namespace tg {
 struct AxisWindows {
   std::vector<int64_t> start, end, count;
   int64_t step = 1;
+  // For max_pool_axis windows (else kernel = 0): window o covers o·stride − pad + j·step, j in [0, kernel).
+  int64_t kernel = 0, stride = 1, pad = 0;
   int64_t size() const { return int64_t(start.size()); }
   int64_t longest() const;  // the most input positions any window covers
 };

@@ -52,6 +52,16 @@ void rand_int(Rng& r, int64_t n, int32_t* out, int64_t lo, int64_t hi) {
   for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int32_t>(lo + static_cast<int64_t>(r.next() % range));
 }
 
+template <class T>
+void rand_keep_mask(Rng& r, int64_t n, double keep, T value, T* out) {
+  // uniform() < keep, compared on the 53 random bits without converting each draw to double, and
+  // applied by a multiply: a branch on random bits would mispredict half the time.
+  const uint64_t below = uint64_t(keep * 0x1.0p53);
+  // (bits − below) >> 63 is 1 exactly when bits < below (both below 2^53): the compiler keeps it as
+  // arithmetic where a comparison becomes a branch.
+  for (int64_t i = 0; i < n; ++i) out[i] = value * T(((r.next() >> 11) - below) >> 63);
+}
+
 void rand_perm(Rng& r, int64_t n, int32_t* out) {
   for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int32_t>(i);
   for (int64_t i = n - 1; i > 0; --i) {
@@ -66,5 +76,7 @@ template void rand_uniform<float>(Rng&, int64_t, float*, double, double);
 template void rand_uniform<double>(Rng&, int64_t, double*, double, double);
 template void rand_normal<float>(Rng&, int64_t, float*, double, double);
 template void rand_normal<double>(Rng&, int64_t, double*, double, double);
+template void rand_keep_mask<float>(Rng&, int64_t, double, float, float*);
+template void rand_keep_mask<double>(Rng&, int64_t, double, double, double*);
 
 }  // namespace tg

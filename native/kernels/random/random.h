@@ -23,6 +23,10 @@ template <class T>
 void rand_normal(Rng& r, int64_t n, T* out, double mean, double std);
 // Integers uniform in [lo, hi).
 void rand_int(Rng& r, int64_t n, int32_t* out, int64_t lo, int64_t hi);
+// out[i] = value with probability keep, else 0 (dropout masks). Sequential: a seed gives the same
+// mask at any thread count.
+template <class T>
+void rand_keep_mask(Rng& r, int64_t n, double keep, T value, T* out);
 // A uniformly random permutation of 0..n-1 (Fisher-Yates).
 void rand_perm(Rng& r, int64_t n, int32_t* out);
 
