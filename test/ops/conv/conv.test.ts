@@ -154,3 +154,34 @@ describe("determinism", () => {
     }
   });
 });
+
+describe("autograd saves only what backward reads", () => {
+  const x0 = () => tg.randn([1, 2, 5, 5]), w0 = () => tg.randn([3, 2, 3, 3]);
+  it("dW reads x, not W: changing W in place after the forward leaves dW right", () => {
+    tg.manualSeed(1);
+    const x = x0(), w = w0().requiresGrad_(true);
+    tg.nn.functional.conv2d(x, w, null, { padding: 1 }).sum().backward();
+    const expected = Array.from(w.grad!.data());
+    w.grad = null;
+    const y = tg.nn.functional.conv2d(x, w, null, { padding: 1 });
+    tg.noGrad(() => w.fill_(7));
+    y.sum().backward();
+    expect(Array.from(w.grad!.data())).toEqual(expected);
+  });
+  it("dx reads W: changing W in place after the forward makes backward refuse", () => {
+    const x = x0().requiresGrad_(true), w = w0();
+    const y = tg.nn.functional.conv2d(x, w);
+    tg.noGrad(() => w.fill_(7));
+    expect(() => y.sum().backward()).toThrow(/modified in place/);
+  });
+  it("convTranspose2d: dW reads x only, dx reads W only", () => {
+    const x = tg.randn([1, 3, 4, 4]), w = tg.randn([3, 2, 3, 3]).requiresGrad_(true);
+    const y = tg.nn.functional.convTranspose2d(x, w, null, { stride: 2 });
+    tg.noGrad(() => w.fill_(7));
+    expect(() => y.sum().backward()).not.toThrow();
+    const x2 = tg.randn([1, 3, 4, 4]).requiresGrad_(true), w2 = tg.randn([3, 2, 3, 3]);
+    const y2 = tg.nn.functional.convTranspose2d(x2, w2);
+    tg.noGrad(() => w2.fill_(7));
+    expect(() => y2.sum().backward()).toThrow(/modified in place/);
+  });
+});
