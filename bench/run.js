@@ -8,6 +8,7 @@ import { BENCH_DIR } from "./lib/native-tool.js";
 import { formatTable, markdownTable, num } from "./lib/format.js";
 import { GEMM_SHAPES, gemmFlops } from "./workloads/sgemm.js";
 import { MLP_FLOPS } from "./workloads/mlp.js";
+import { CONV_FLOPS } from "./workloads/conv.js";
 import { runTensorgrad } from "./workloads/tensorgrad.js";
 import { openblasPeer } from "./peers/openblas.js";
 import { torchPeer } from "./peers/torch.js";
@@ -43,6 +44,12 @@ rows.push({ key: "add4", label: "add [4]+[4] (per op)", t: defaultThreads, unit:
 rows.push({ key: "mlp-small", label: "MLP 2-16-16-1 tanh, b32, MSE, SGD step", t: defaultThreads, unit: "µs", show: (sec) => sec * 1e6 });
 for (const t of threadCounts)
   rows.push({ key: `mlp@${t}`, label: "MLP 784-512-256-10 ReLU, b128, CE, SGD step", t, unit: "ms", show: (sec) => sec * 1e3 });
+for (const t of threadCounts) {
+  rows.push({ key: `conv-fwd@${t}`, label: "conv 3×3 64→64, 32×32, pad 1, b32: forward", t, unit: "GFLOP/s", show: (sec) => CONV_FLOPS / sec / 1e9 });
+  rows.push({ key: `conv-fwdbwd@${t}`, label: "conv 3×3 64→64, 32×32, pad 1, b32: fwd+bwd", t, unit: "GFLOP/s", show: (sec) => (3 * CONV_FLOPS) / sec / 1e9 });
+}
+for (const t of threadCounts)
+  rows.push({ key: `lenet@${t}`, label: "LeNet-5, b64, CE, SGD step", t, unit: "ms", show: (sec) => sec * 1e3 });
 
 const peakFor = (t) => machine.peakPerCore * t;
 // A peer cell: its figure and tensorgrad's speed relative to it (>1× = tensorgrad faster).
@@ -75,6 +82,7 @@ const legend = [
   "Medians of repeated timed batches after warm-up.",
   "Peer cells: the peer's figure, then tensorgrad's speed relative to the peer (peer time ÷ tensorgrad time = tensorgrad GFLOP/s ÷ peer GFLOP/s): above 1× tensorgrad is faster.",
   "Aᵀ·B and A·Bᵀ use transposed views (a.t()), not copies. MLP step ≈ 308 MFLOP; its % peak counts GEMM flops only.",
+  `conv rows: ${(CONV_FLOPS / 1e9).toFixed(2)} GFLOP forward, 3× that forward+backward (input and weight gradients); implicit GEMM through the GEMM micro-kernel (12×32 fp32 tile: 64 output channels fill 64 of 72 tile rows, so ≤ 89 % of the kernel's rate), patches packed from the input per block; the rest goes to packing (patches, and for dW a transpose of them) and the bias and gradient sums.`,
   "TF.js runs single-threaded here, so it appears in the 1-thread rows and the thread-independent rows.",
   ...peers.flatMap((p) => p.notes ?? []),
   `Memory (flat RSS over a long training run) is not part of this run: node bench/memory.js [--steps N | --seconds S].`,

@@ -24,12 +24,16 @@ export interface RawEntries {
   binary(op: number, a: Storage, b: Storage, out: Storage): void;
   binaryBackward(op: number, a: Storage, b: Storage, g: Storage, ga: Storage, gb: Storage): void;
   compare(op: number, a: Storage, b: Storage, out: Int32Array): void;
+  conv2d(x: Storage, w: Storage, b: Storage | null, y: Storage, geometry: Int32Array): void;
+  conv2dBackwardInput(dy: Storage, w: Storage, dx: Storage, geometry: Int32Array): void;
+  conv2dBackwardWeight(x: Storage, dy: Storage, dw: Storage, geometry: Int32Array): void;
   copy(x: Storage, out: Storage): void;
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   dropout(x: Storage, y: Storage, mask: Storage, outer: number, inner: number, p: number, draw: boolean): void;
   extreme(isMax: boolean, nkeep: number, x: Storage, values: Storage | null, indices: Int32Array | null): void;
   fill(out: Storage, value: number): void;
+  fold(col: Storage, x: Storage, geometry: Int32Array): void;
   gather(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   gemm(a: Storage, b: Storage, c: Storage, transA: boolean, transB: boolean, M: number, N: number, K: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
   getIsa(): string;
@@ -61,6 +65,7 @@ export interface RawEntries {
   sum(x: Storage, out: Storage, outNumel: number, scale: number): void;
   unary(op: number, x: Storage, out: Storage, a: number, b: number): void;
   unaryBackward(op: number, x: Storage, y: Storage, g: Storage, out: Storage, a: number, b: number): void;
+  unfold(x: Storage, col: Storage, geometry: Int32Array): void;
   where(cond: Int32Array, a: Storage, b: Storage, out: Storage): void;
 }
 
@@ -76,12 +81,16 @@ export interface Entries {
   binary(shape: readonly number[], operands: readonly (Strided | null)[], op: number, a: Storage, b: Storage, out: Storage): void;
   binaryBackward(shape: readonly number[], operands: readonly (Strided | null)[], op: number, a: Storage, b: Storage, g: Storage, ga: Storage, gb: Storage): void;
   compare(shape: readonly number[], operands: readonly (Strided | null)[], op: number, a: Storage, b: Storage, out: Int32Array): void;
+  conv2d(x: Storage, w: Storage, b: Storage | null, y: Storage, geometry: Int32Array): void;
+  conv2dBackwardInput(dy: Storage, w: Storage, dx: Storage, geometry: Int32Array): void;
+  conv2dBackwardWeight(x: Storage, dy: Storage, dw: Storage, geometry: Int32Array): void;
   copy(shape: readonly number[], operands: readonly (Strided | null)[], x: Storage, out: Storage): void;
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   dropout(x: Storage, y: Storage, mask: Storage, outer: number, inner: number, p: number, draw: boolean): void;
   extreme(shape: readonly number[], operands: readonly (Strided | null)[], isMax: boolean, nkeep: number, x: Storage, values: Storage | null, indices: Int32Array | null): void;
   fill(shape: readonly number[], operands: readonly (Strided | null)[], out: Storage, value: number): void;
+  fold(col: Storage, x: Storage, geometry: Int32Array): void;
   gather(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   gemm(shape: readonly number[], operands: readonly (Strided | null)[], a: Storage, b: Storage, c: Storage, transA: boolean, transB: boolean, M: number, N: number, K: number, lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
   getIsa(): string;
@@ -113,6 +122,7 @@ export interface Entries {
   sum(shape: readonly number[], operands: readonly (Strided | null)[], x: Storage, out: Storage, outNumel: number, scale: number): void;
   unary(shape: readonly number[], operands: readonly (Strided | null)[], op: number, x: Storage, out: Storage, a: number, b: number): void;
   unaryBackward(shape: readonly number[], operands: readonly (Strided | null)[], op: number, x: Storage, y: Storage, g: Storage, out: Storage, a: number, b: number): void;
+  unfold(x: Storage, col: Storage, geometry: Int32Array): void;
   where(shape: readonly number[], operands: readonly (Strided | null)[], cond: Int32Array, a: Storage, b: Storage, out: Storage): void;
 }
 
@@ -129,12 +139,16 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     binary: (shape, operands, op, a, b, out) => (write(shape, operands), raw.binary(op, a, b, out)),
     binaryBackward: (shape, operands, op, a, b, g, ga, gb) => (write(shape, operands), raw.binaryBackward(op, a, b, g, ga, gb)),
     compare: (shape, operands, op, a, b, out) => (write(shape, operands), raw.compare(op, a, b, out)),
+    conv2d: raw.conv2d,
+    conv2dBackwardInput: raw.conv2dBackwardInput,
+    conv2dBackwardWeight: raw.conv2dBackwardWeight,
     copy: (shape, operands, x, out) => (write(shape, operands), raw.copy(x, out)),
     crossEntropy: raw.crossEntropy,
     crossEntropyBackward: raw.crossEntropyBackward,
     dropout: raw.dropout,
     extreme: (shape, operands, isMax, nkeep, x, values, indices) => (write(shape, operands), raw.extreme(isMax, nkeep, x, values, indices)),
     fill: (shape, operands, out, value) => (write(shape, operands), raw.fill(out, value)),
+    fold: raw.fold,
     gather: raw.gather,
     gemm: (shape, operands, a, b, c, transA, transB, M, N, K, lda, ldb, ldc, alpha, beta) => (write(shape, operands), raw.gemm(a, b, c, transA, transB, M, N, K, lda, ldb, ldc, alpha, beta)),
     getIsa: raw.getIsa,
@@ -166,6 +180,7 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     sum: (shape, operands, x, out, outNumel, scale) => (write(shape, operands), raw.sum(x, out, outNumel, scale)),
     unary: (shape, operands, op, x, out, a, b) => (write(shape, operands), raw.unary(op, x, out, a, b)),
     unaryBackward: (shape, operands, op, x, y, g, out, a, b) => (write(shape, operands), raw.unaryBackward(op, x, y, g, out, a, b)),
+    unfold: raw.unfold,
     where: (shape, operands, cond, a, b, out) => (write(shape, operands), raw.where(cond, a, b, out)),
   };
 }

@@ -13,6 +13,7 @@
 
 #include "binding/call.h"
 #include "binding/layout.h"
+#include "kernels/conv/conv.h"
 #include "kernels/copy/copy.h"
 #include "kernels/dropout/dropout.h"
 #include "kernels/elementwise/binary.h"
@@ -722,6 +723,84 @@ const char* SetIsa(const Args&, Code<Isa> isa) {
   return isa_name(cpu_isa());
 }
 
+// ---- convolution: dense NCHW operands; the geometry is an Int32Array of 16 entries ----
+// n, c, h, w (input), o, kh, kw (weight [o, c/groups, kh, kw]), oh, ow (output), sh, sw, ph, pw, dh, dw, groups.
+ConvGeom conv_geom(const Args& a, const I32Array& spec) {
+  if (spec.len != 16) range_error(std::string(a.op()) + ": the convolution geometry must have 16 entries");
+  static const char* names[16] = {"batch", "channels", "height", "width", "out channels", "kernel height",
+                                  "kernel width", "output height", "output width", "stride", "stride", "padding",
+                                  "padding", "dilation", "dilation", "groups"};
+  const int32_t* v = spec.as<int32_t>();
+  for (int i = 0; i < 16; ++i) {
+    const int lo = (i >= 9 && i <= 10) || i >= 13 ? 1 : 0;
+    if (v[i] < lo) range_error(std::string(a.op()) + ": " + names[i] + " must be >= " + std::to_string(lo) + ", got " + std::to_string(v[i]));
+  }
+  const ConvGeom g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]};
+  if (g.c % g.groups != 0 || g.o % g.groups != 0)
+    range_error(std::string(a.op()) + ": groups " + std::to_string(g.groups) + " must divide the channels (" +
+                std::to_string(g.c) + " in, " + std::to_string(g.o) + " out)");
+  return g;
+}
+
+// The three operands of a convolution: an input-shaped x, the weight w and an output-shaped y.
+void conv_lengths(const Args& a, const ConvGeom& g, const Array& x, const Array& w, const Array& y) {
+  same_dtype(a, x, w), same_dtype(a, x, y);
+  need_len(a, x, dense_numel(a, {g.n, g.c, g.h, g.w}), "input");
+  need_len(a, w, dense_numel(a, {g.o, g.c / g.groups, g.kh, g.kw}), "weight");
+  need_len(a, y, dense_numel(a, {g.n, g.o, g.oh, g.ow}), "output");
+}
+
+// conv2d(x, w, b|null, y, geometry): y = conv(x, w) + b.
+void Conv2d(const Args& a, Array x, Array w, MaybeArray b, Array y, I32Array geometry) {
+  const ConvGeom g = conv_geom(a, geometry);
+  conv_lengths(a, g, x, w, y);
+  if (b) same_dtype(a, x, *b), need_len(a, *b, g.o, "bias"), no_overlap(a, y, {*b});
+  no_overlap(a, y, {x, w, geometry});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    conv2d_forward<T>(g, x.as<T>(), w.as<T>(), b ? b->as<T>() : nullptr, y.as<T>());
+  });
+}
+
+// conv2dBackwardInput(dy, w, dx, geometry): dx (overwritten) = the gradient of conv2d w.r.t. its input.
+void Conv2dBackwardInput(const Args& a, Array dy, Array w, Array dx, I32Array geometry) {
+  const ConvGeom g = conv_geom(a, geometry);
+  conv_lengths(a, g, dx, w, dy);
+  no_overlap(a, dx, {dy, w, geometry});
+  visit_float_dtype(dx.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    conv2d_backward_input<T>(g, dy.as<T>(), w.as<T>(), dx.as<T>());
+  });
+}
+
+// conv2dBackwardWeight(x, dy, dw, geometry): dw (overwritten) = the gradient of conv2d w.r.t. its weight.
+void Conv2dBackwardWeight(const Args& a, Array x, Array dy, Array dw, I32Array geometry) {
+  const ConvGeom g = conv_geom(a, geometry);
+  conv_lengths(a, g, x, dw, dy);
+  no_overlap(a, dw, {x, dy, geometry});
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    conv2d_backward_weight<T>(g, x.as<T>(), dy.as<T>(), dw.as<T>());
+  });
+}
+
+// unfold(x, col, geometry) and fold(col, x, geometry): groups 1, o = c; col is [n, c·kh·kw, oh·ow].
+void unfold_entry(const Args& a, const Array& src, const Array& dst, const I32Array& geometry, bool fold_back) {
+  const ConvGeom g = conv_geom(a, geometry);
+  if (g.groups != 1 || g.o != g.c) range_error(std::string(a.op()) + ": expects groups 1 and o == c");
+  same_dtype(a, src, dst);
+  need_len(a, fold_back ? dst : src, dense_numel(a, {g.n, g.c, g.h, g.w}), "image");
+  need_len(a, fold_back ? src : dst, dense_numel(a, {g.n, g.c, g.kh, g.kw, g.oh, g.ow}), "columns");
+  no_overlap(a, dst, {src, geometry});
+  visit_float_dtype(src.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    if (fold_back) fold<T>(g, src.as<T>(), dst.as<T>());
+    else unfold<T>(g, src.as<T>(), dst.as<T>());
+  });
+}
+void Unfold(const Args& a, Array x, Array col, I32Array geometry) { unfold_entry(a, x, col, geometry, false); }
+void Fold(const Args& a, Array col, Array x, I32Array geometry) { unfold_entry(a, col, x, geometry, true); }
+
 // ---- the entry table: JS name, C++ function, argument names (their kinds are the function's parameter types) ----
 
 #define TG_ENTRIES(X)                                                                                       \
@@ -771,7 +850,12 @@ const char* SetIsa(const Args&, Code<Isa> isa) {
   X(setNumThreads, SetNumThreads, "n")                                                                      \
   X(getNumThreads, GetNumThreads, "")                                                                       \
   X(getIsa, GetIsa, "")                                                                                     \
-  X(setIsa, SetIsa, "isa")
+  X(setIsa, SetIsa, "isa")                                                                                  \
+  X(conv2d, Conv2d, "x w b y geometry")                                                                     \
+  X(conv2dBackwardInput, Conv2dBackwardInput, "dy w dx geometry")                                           \
+  X(conv2dBackwardWeight, Conv2dBackwardWeight, "x dy dw geometry")                                         \
+  X(unfold, Unfold, "x col geometry")                                                                       \
+  X(fold, Fold, "col x geometry")
 
 // ---- registration ----
 

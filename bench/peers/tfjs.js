@@ -7,6 +7,7 @@ import { GEMM_SHAPES, gemmFlops, tfjsSgemm, TFJS_CPU_MAX_FLOPS } from "../worklo
 import { tfjsTinyAdd } from "../workloads/tiny-add.js";
 import { tfjsSmallMlp } from "../workloads/mlp-small.js";
 import { tfjsMlp } from "../workloads/mlp.js";
+import { tfjsLenet } from "../workloads/lenet.js";
 
 const backend = process.argv[2];
 // tfjs greets Node users (at import and again later); keep the output to the results line.
@@ -30,6 +31,11 @@ if (backend === "cpu") notes.push("tfjs-cpu: sgemm above n=512 skipped (≈1 GFL
 results["add4"] = tfjsTinyAdd(tf, timeIt);
 results["mlp-small"] = tfjsSmallMlp(tf, timeIt);
 results["mlp@1"] = tfjsMlp(tf, timeIt);
+try {
+  results["lenet@1"] = tfjsLenet(tf, timeIt);
+} catch (e) {
+  notes.push(`tfjs-${backend} cannot train LeNet-5: ${String(e.message).split("\n")[0]}`);
+}
 
 const threads = backend === "wasm" ? (await import("@tensorflow/tfjs-backend-wasm")).getThreadsCount() : 1;
 console.log(JSON.stringify({ info: { version: tf.version.tfjs, backend, threads }, notes, results }));

@@ -92,6 +92,40 @@ def mlp():
                    batch_s=0.1, reps=9)
 
 
+def conv():
+    """3x3 conv 64->64, 32x32, pad 1, batch 32: forward (no grad) and forward+backward (input and weight grads)."""
+    layer = torch.nn.Conv2d(64, 64, 3, padding=1)
+    x = torch.randn(32, 64, 32, 32)
+    xg = x.clone().requires_grad_()
+    g = torch.randn(32, 64, 32, 32)
+
+    def forward():
+        with torch.no_grad():
+            layer(x)
+
+    def forward_backward():
+        layer.zero_grad()
+        xg.grad = None
+        layer(xg).backward(g)
+    return time_it(forward, batch_s=0.1), time_it(forward_backward, batch_s=0.1)
+
+
+def lenet():
+    """LeNet-5, batch 64, cross-entropy, SGD: the idiomatic nn.Module step."""
+    nn = torch.nn
+    model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    x, y = torch.rand(64, 1, 28, 28), torch.randint(0, 10, (64,))
+
+    def step():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+    return time_it(step, batch_s=0.1, reps=9)
+
+
 def main():
     threads, shapes = int(sys.argv[1]), json.loads(sys.argv[2])
     torch.set_num_threads(threads)
@@ -100,6 +134,8 @@ def main():
     results["add4"] = tiny_add()
     results["mlp-small"] = small_mlp()
     results[f"mlp@{threads}"] = mlp()
+    results[f"conv-fwd@{threads}"], results[f"conv-fwdbwd@{threads}"] = conv()
+    results[f"lenet@{threads}"] = lenet()
     info = {"version": torch.__version__, "threads": torch.get_num_threads()}
     print(json.dumps({"info": info, "results": results}))
 

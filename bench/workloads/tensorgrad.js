@@ -4,6 +4,8 @@ import { GEMM_SHAPES, tgSgemm } from "./sgemm.js";
 import { tgTinyAdd } from "./tiny-add.js";
 import { tgSmallMlp } from "./mlp-small.js";
 import { tgMlp } from "./mlp.js";
+import { tgConv } from "./conv.js";
+import { tgLenet } from "./lenet.js";
 
 export function runTensorgrad(tg, threadCounts, defaultThreads) {
   const results = {};
@@ -14,6 +16,10 @@ export function runTensorgrad(tg, threadCounts, defaultThreads) {
     const mlp = tgMlp(tg, timeIt);
     results[`mlp@${t}`] = mlp.sec;
     style = mlp.style;
+    const conv = tgConv(tg, timeIt);
+    results[`conv-fwd@${t}`] = conv.fwd;
+    results[`conv-fwdbwd@${t}`] = conv.fwdbwd;
+    results[`lenet@${t}`] = tgLenet(tg, timeIt);
   }
   tg.setNumThreads(defaultThreads);
   results["add4"] = tgTinyAdd(tg, timeIt);

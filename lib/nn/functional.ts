@@ -9,6 +9,8 @@ import { fmt } from "../shape.js";
 export { relu, leakyRelu, elu, gelu, sigmoid, tanh } from "../ops/elementwise.js";
 export { softplus, silu, mish, hardtanh, logSigmoid, softsign } from "../ops/elementwise.js";
 export { softmax, logSoftmax } from "../ops/softmax.js";
+export { conv2d, conv1d, convTranspose2d, unfold, fold } from "../ops/conv.js";
+export type { Conv2dOptions, Conv1dOptions, ConvTranspose2dOptions, UnfoldOptions, Padding } from "../ops/conv.js";
 export {
   crossEntropy, nllLoss, mseLoss, l1Loss, huberLoss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
   multiMarginLoss,

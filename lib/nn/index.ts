@@ -4,6 +4,7 @@ export { Parameter } from "./parameter.js";
 export { Linear, type LinearOptions } from "./linear.js";
 export { ReLU, Sigmoid, Tanh, LeakyReLU, ELU, GELU, Softmax, LogSoftmax, Identity } from "./activation.js";
 export { Sequential } from "./container.js";
+export { Conv1d, Conv2d, ConvTranspose2d, type Conv1dModuleOptions, type Conv2dModuleOptions, type ConvTranspose2dModuleOptions } from "./conv.js";
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from "./pooling.js";
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, LocalResponseNorm } from "./normalization.js";
 export type { BatchNormModuleOptions, LayerNormModuleOptions, GroupNormModuleOptions } from "./normalization.js";
