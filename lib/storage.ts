@@ -1,33 +1,48 @@
-// Tensor storage allocation. Every typed array a kernel touches must live in an off-heap
-// ArrayBuffer; a tiny typed array created in JS lives on V8's heap and is moved off it (a malloc,
-// a copy, a later sweep) the first time native code asks for its data, which would double the
-// cost of a tiny op. So small storage is carved from shared slabs, each one zero-filled
-// ArrayBuffer freed by the garbage collector once no tensor views it any more. Slices are never
-// reused, so they start zeroed.
+// Tensor storage: allocation and the ownership rule.
+//
+// Allocation. Every typed array a kernel touches must live in an off-heap ArrayBuffer; a tiny
+// typed array created in JS lives on V8's heap and is moved off it (a malloc, a copy, a later
+// sweep) the first time native code asks for its data, which would double the cost of a tiny op.
+// So small storage is carved from shared slabs, each one zero-filled ArrayBuffer freed by the
+// garbage collector once no tensor views it any more. Slices are never reused, so they start
+// zeroed. Scalars and other tiny tensors get slabs of their own: a kept loss scalar then pins only
+// its neighbouring scalars (a few bytes), not a 16 KiB slab of a step's activations.
+//
+// Ownership. Storage above the slab size belongs to tensorgrad (native.alloc) and has an owner
+// count: the number of live tensor handles over it (a tensor and its views, aliases, detached
+// copies). dispose() drops one handle; the memory is released only when the last one goes.
+// Storage tensorgrad did not allocate (a caller's typed array) is never released.
 import { ARRAY_TYPE, DTYPE_CODE, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
 
 // Up to this many bytes a tensor takes a slice of a slab; above, its own buffer.
-const SLAB_MAX_BYTES = 2048;
-// Small enough that a few long-lived small tensors pin little memory.
-const SLAB_BYTES = 16384;
-// Every slice starts on a 64-byte boundary, as native.alloc's buffers do (SIMD-friendly).
-const ALIGN = 64;
+export const SLAB_MAX_BYTES = 2048;
+// Up to this many bytes a tensor is "tiny" (scalars, small vectors) and uses the tiny slabs.
+const TINY_MAX_BYTES = 16;
 
-let slab = new ArrayBuffer(0);
-let slabUsed = 0;
-// Slabs are shared, so they are never released early by dispose().
-const slabs = new WeakSet<ArrayBufferLike>();
+interface Slab {
+  buffer: ArrayBuffer;
+  used: number;
+  readonly bytes: number;  // size of a fresh slab
+  readonly align: number;  // every slice starts on this boundary
+}
+// 64-byte slices are SIMD-friendly, as native.alloc's buffers are; tiny slices only need 8.
+const small: Slab = { buffer: new ArrayBuffer(0), used: 0, bytes: 16384, align: 64 };
+const tiny: Slab = { buffer: new ArrayBuffer(0), used: 0, bytes: 2048, align: 8 };
 
-function fromSlab(dtype: DType, n: number, bytes: number): Storage {
-  if (slabUsed + bytes > slab.byteLength) {
-    const block = native.alloc(DTYPE_CODE.float32, SLAB_BYTES / 4);  // zeroed and 64-byte aligned
-    slab = block.buffer as ArrayBuffer;
-    slabs.add(slab);
-    slabUsed = block.byteOffset;
+// Buffers tensorgrad allocated for one tensor's storage, which dispose() may release.
+const releasable = new WeakSet<Storage>();
+// Live tensor handles per releasable storage.
+const owners = new WeakMap<Storage, number>();
+
+function fromSlab(s: Slab, dtype: DType, n: number, bytes: number): Storage {
+  if (s.used + bytes > s.buffer.byteLength) {
+    const block = native.alloc(DTYPE_CODE.float32, s.bytes / 4);  // zeroed and 64-byte aligned
+    s.buffer = block.buffer as ArrayBuffer;
+    s.used = block.byteOffset;
   }
-  const out = new ARRAY_TYPE[dtype](slab, slabUsed, n);
-  slabUsed += (bytes + ALIGN - 1) & -ALIGN;
+  const out = new ARRAY_TYPE[dtype](s.buffer, s.used, n);
+  s.used += (bytes + s.align - 1) & -s.align;
   return out;
 }
 
@@ -36,10 +51,23 @@ function fromSlab(dtype: DType, n: number, bytes: number): Storage {
 export function allocStorage(dtype: DType, n: number, zero = true): Storage {
   const bytes = n * ARRAY_TYPE[dtype].BYTES_PER_ELEMENT;
   if (bytes === 0) return new ARRAY_TYPE[dtype](0);
-  return bytes <= SLAB_MAX_BYTES ? fromSlab(dtype, n, bytes) : native.alloc(DTYPE_CODE[dtype], n, zero);
+  if (bytes <= TINY_MAX_BYTES) return fromSlab(tiny, dtype, n, bytes);
+  if (bytes <= SLAB_MAX_BYTES) return fromSlab(small, dtype, n, bytes);
+  const s = native.alloc(DTYPE_CODE[dtype], n, zero);
+  releasable.add(s);
+  return s;
 }
 
-// Frees storage now rather than at the next garbage collection, unless it shares a slab.
-export function releaseStorage(s: Storage): void {
-  if (s.length > 0 && !slabs.has(s.buffer)) native.release(s);
+// A new tensor handle over `s` (called by the Tensor constructor).
+export function retainStorage(s: Storage): void {
+  if (s.byteLength > SLAB_MAX_BYTES) owners.set(s, (owners.get(s) ?? 0) + 1);
+}
+
+// One handle over `s` is gone (dispose): frees the memory now, rather than at the next garbage
+// collection, when it was the last handle and tensorgrad allocated it.
+export function dropStorage(s: Storage): void {
+  if (s.byteLength <= SLAB_MAX_BYTES) return;
+  const left = (owners.get(s) ?? 1) - 1;
+  owners.set(s, left);
+  if (left <= 0 && releasable.has(s)) native.release(s);
 }

@@ -3,7 +3,7 @@
 // each op's forward call and backward rule sit side by side.
 import { ARRAY_TYPE, type DType, checkDType } from "./dtype.js";
 import type { Storage } from "./native.js";
-import { allocStorage, releaseStorage } from "./storage.js";
+import { allocStorage, dropStorage, retainStorage } from "./storage.js";
 import { contiguousStrides, isContiguous, numelOf, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
 import { runBackward } from "./autograd/backward.js";
@@ -15,7 +15,7 @@ import * as sh from "./ops/shape.js";
 import * as idx from "./ops/index.js";
 import { matmul } from "./ops/linalg.js";
 import { softmax, logSoftmax } from "./ops/softmax.js";
-import { clone, contiguous, copyTo, fillInto, toDType } from "./ops/copy.js";
+import { alias, clone, contiguous, copyInto, copyTo, fillInto, toDType } from "./ops/copy.js";
 import { formatTensor } from "./format.js";
 
 type Operand = Tensor | number;
@@ -35,6 +35,11 @@ export class Tensor {
   requiresGrad = false;
   grad: Tensor | null = null;
   gradFn: Node | null = null;
+  // Ownership (see storage.ts and the README's Memory section). `graphUses` counts the live
+  // recorded ops that saved this tensor (as an input, or as the output they made): while one is
+  // waiting for backward, dispose() only marks the tensor and finishes once backward has used it.
+  graphUses = 0;
+  private disposeState: "live" | "pending" | "disposed" = "live";
 
   constructor(
     public storage: Storage,
@@ -44,6 +49,7 @@ export class Tensor {
     readonly dtype: DType = storage instanceof Float32Array ? "float32" : storage instanceof Float64Array ? "float64" : "int32",
   ) {
     this.numel = numelOf(shape);
+    retainStorage(storage);
   }
 
   // A new zero-filled contiguous tensor.
@@ -75,6 +81,7 @@ export class Tensor {
   backward(gradOrOpts?: Tensor | { retainGraph?: boolean }, opts: { retainGraph?: boolean } = {}): void {
     const given = gradOrOpts instanceof Tensor ? gradOrOpts : undefined;
     if (gradOrOpts !== undefined && !(gradOrOpts instanceof Tensor)) opts = gradOrOpts;
+    if (this.disposeState !== "live") throw new Error("backward: this tensor was disposed; call backward() before dispose()");
     if (!this.requiresGrad)
       throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
     if (!given && this.numel !== 1)
@@ -97,21 +104,46 @@ export class Tensor {
     if (this.gradFn) this.gradFn.retained = this;
     return this;
   }
-  // Frees the storage now rather than at the next garbage collection; the tensor is unusable
-  // afterwards. Views of a tensor with its own buffer (over 2 KiB) become unusable too; views of a
-  // small tensor keep the shared slab it lives in (see storage.ts) and stay valid.
+  // Ends this handle: it is unusable afterwards. The memory is released now (not at the next
+  // garbage collection) when no other live tensor uses it: views, aliases and detached handles
+  // over the same storage keep it, and so does a recorded graph that still needs this tensor for
+  // backward, in which case disposal completes once backward has used it. Memory tensorgrad did not
+  // allocate (a caller's typed array) is never released. Calling it twice is harmless.
   dispose(): void {
-    releaseStorage(this.storage);
+    this.endHandle(true);
+  }
+  // `freeGraph`: the caller is done with this tensor, so the op that made it (which saves it for
+  // backward) is unreachable and is freed too. Not when backward itself releases the tensor: it
+  // frees each op after running it.
+  private endHandle(freeGraph: boolean): void {
+    if (this.disposeState === "disposed") return;
+    const own = this.gradFn && !this.gradFn.freed ? 1 : 0;
+    if (this.graphUses > own || (own && !freeGraph)) {
+      this.disposeState = "pending";
+      return;
+    }
+    this.disposeState = "disposed";
+    const s = this.storage, fn = this.gradFn;
     this.storage = new ARRAY_TYPE[this.dtype](0);
     this.grad = null;
     this.gradFn = null;
+    fn?.free(true);
+    dropStorage(s);
+  }
+  // A recorded op that saved this tensor was freed: by backward (`cascade` false) or because its
+  // output was disposed (true).
+  releaseGraphUse(cascade: boolean): void {
+    --this.graphUses;
+    if (this.disposeState === "pending") this.endHandle(cascade);
   }
 
   // ---- read-out ----
-  // Contiguous copy of the elements as a typed array of this dtype (never this tensor's own storage).
+  // The elements in row-major order, as a standalone typed array of this dtype: it shares memory
+  // with nothing, so it may be changed or transferred (postMessage(a, [a.buffer])) freely.
   data(): Storage {
-    const c = this.contiguous(true);
-    return c === this ? c.storage.slice(0, c.numel) : c.storage;
+    const out = new Tensor(new ARRAY_TYPE[this.dtype](this.numel), this.shape);
+    if (this.numel > 0) copyInto(this, out);
+    return out.storage;
   }
   item(): number {
     if (this.numel !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape [${this.shape.join(", ")}]`);
@@ -137,15 +169,19 @@ export class Tensor {
   }
 
   // ---- conversion and copies ----
+  // to/float/double/int/contiguous return a new handle even when no copy is needed (sharing this
+  // tensor's storage, like a view), so disposing the result never ends this tensor.
   to(dtype: DType): Tensor {
-    return toDType(this, checkDType(dtype, "to"));
+    const d = checkDType(dtype, "to");
+    return d === this.dtype ? alias(this) : toDType(this, d);
   }
   float(): Tensor { return this.to("float32"); }
   double(): Tensor { return this.to("float64"); }
   int(): Tensor { return this.to("int32"); }
   // `dense` also asks for a tensor that owns its storage from offset 0 (what some kernels need).
   contiguous(dense = false): Tensor {
-    return contiguous(this, dense);
+    const c = contiguous(this, dense);
+    return c === this ? alias(this) : c;
   }
   clone(): Tensor {
     return clone(this);

@@ -6,6 +6,7 @@ import { noGrad } from "./grad-mode.js";
 import type { Node } from "./node.js";
 import { fmt, sameShape } from "../shape.js";
 import { add } from "../ops/elementwise.js";
+import { contiguous, toDType } from "../ops/copy.js";
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -50,8 +51,8 @@ function accumulate(prev: Tensor | null | undefined, g: Tensor): Tensor {
 
 // A leaf's .grad is always a dense tensor of the leaf's own shape and dtype.
 function asLeafGrad(g: Tensor, leaf: Tensor): Tensor {
-  const d = g.dtype === leaf.dtype ? g : g.to(leaf.dtype);
-  return d.isContiguous() && d.offset === 0 && d.storage.length === d.numel ? d : d.contiguous(true);
+  const d = g.dtype === leaf.dtype ? g : toDType(g, leaf.dtype);
+  return d.isContiguous() && d.offset === 0 && d.storage.length === d.numel ? d : contiguous(d, true);
 }
 
 // Runs the backward pass. With `capture`, gradients for those tensors are returned in it and

@@ -23,6 +23,8 @@ export class Node {
   ) {
     this.versions = inputs.map((t) => versionOf(t.storage));
     this.versions.push(versionOf(output.storage));
+    for (const t of inputs) t.graphUses++;
+    output.graphUses++;
   }
 
   // Throws if an input or the output was modified in place after this op recorded it: the
@@ -42,9 +44,16 @@ export class Node {
     return this.backward === null;
   }
 
-  free(): void {
+  // Drops the rule and what it saved; inputs disposed while this op waited for backward are
+  // released now. `cascade` (the output was disposed, not backward run): the ops behind such an
+  // input are unreachable too and are freed in turn.
+  free(cascade = false): void {
+    if (this.backward === null) return;
+    const inputs = this.inputs;
     this.backward = null;
     this.inputs = [];
+    for (const t of inputs) t.releaseGraphUse(cascade);
+    this.output.releaseGraphUse(cascade);
   }
 }
 

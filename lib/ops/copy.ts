@@ -1,6 +1,7 @@
 // Copies: materialising views (contiguous, clone), dtype conversion, and copy_ into a view.
 //   contiguous / clone:  dx = g
 //   to(dtype):           dx = g.to(x.dtype)
+//   alias:               dx = g
 import { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { native } from "../native.js";
@@ -17,6 +18,13 @@ export function clone(x: Tensor): Tensor {
   const out = Tensor.output(x.shape, x.dtype);
   copyInto(x, out);
   return record(out, "CloneBackward", [x], (g) => [g]);
+}
+
+// A new handle over x's storage (same shape, strides and values): what the public to() and
+// contiguous() return when no copy is needed, so disposing the result cannot end x.
+export function alias(x: Tensor): Tensor {
+  const out = new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
+  return record(out, "AliasBackward", [x], (g) => [g]);
 }
 
 // `dense`: also require the tensor to own its storage from offset 0, as kernels on flat

@@ -11,6 +11,7 @@ import { BINARY, COMPARE, UNARY, native } from "../native.js";
 import { broadcastShapes, setLayout } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { sumTo } from "./reduce.js";
+import { toDType } from "./copy.js";
 
 export type Operand = Tensor | number;
 
@@ -53,7 +54,7 @@ export function unaryGrad(name: string, x: Tensor, y: Tensor, g: Tensor, a: numb
 function unary(name: string, x: Tensor, a = 0, b = 0): Tensor {
   checkTensor(x, name);
   const int32Scalar = (v: number) => Number.isInteger(v) && Math.abs(v) <= 2 ** 31;
-  if (x.dtype === "int32" && !(INT_OK.has(name) && int32Scalar(a) && int32Scalar(b))) x = x.to("float32");
+  if (x.dtype === "int32" && !(INT_OK.has(name) && int32Scalar(a) && int32Scalar(b))) x = toDType(x, "float32");
   const y = unaryForward(name, x, a, b);
   return record(y, name, [x], (g) => [unaryGrad(name, x, y, g, a, b)]);
 }
@@ -132,7 +133,7 @@ const SCALAR_LEFT: Record<string, (s: number) => [string, number]> = {
 function promoted(name: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
   let d = promote(a.dtype, b.dtype);
   if (name === "div" && !isFloat(d)) d = "float32";
-  return [a.to(d), b.to(d)];
+  return [toDType(a, d), toDType(b, d)];
 }
 
 function binary(name: string, a: Operand, b: Operand): Tensor {
@@ -165,7 +166,7 @@ function compare(name: string, a: Operand, b: Operand): Tensor {
   let x = typeof a === "number" ? scalarFor(a, checkTensor(b, name)) : checkTensor(a, name);
   let y = typeof b === "number" ? scalarFor(b, x) : checkTensor(b, name);
   const d = promote(x.dtype, y.dtype);
-  [x, y] = [x.to(d), y.to(d)];
+  [x, y] = [toDType(x, d), toDType(y, d)];
   const shape = broadcastShapes(x.shape, y.shape, name);
   const out = Tensor.output(shape, "int32");
   setLayout(shape, x, y, out);
@@ -196,7 +197,7 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   let x = typeof a === "number" ? scalarFor(a, like) : a;
   let y = typeof b === "number" ? scalarFor(b, like) : b;
   const d = promote(x.dtype, y.dtype);
-  [x, y] = [x.to(d), y.to(d)];
+  [x, y] = [toDType(x, d), toDType(y, d)];
   const out = whereForward(c, x, y);
   return record(out, "where", [x, y], (g) => {
     const zero = scalarTensor(0, g.dtype);

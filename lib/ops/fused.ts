@@ -11,6 +11,7 @@ import { checkTensor, unaryGrad } from "./elementwise.js";
 import { matmul } from "./linalg.js";
 import { sum } from "./reduce.js";
 import { transpose } from "./shape.js";
+import { contiguous } from "./copy.js";
 
 export interface LinearOptions {
   relu?: boolean;
@@ -32,7 +33,7 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor, opts: LinearOptions = {
   checkLinear(x, w, b);
   const relu = opts.relu ?? false;
   const [M, K] = x.shape, N = w.shape[0];
-  const xd = x.contiguous(true), wd = w.contiguous(true), bd = b?.contiguous(true);
+  const xd = contiguous(x, true), wd = contiguous(w, true), bd = b ? contiguous(b, true) : undefined;
   const out = Tensor.output([M, N], x.dtype);
   native.linear(xd.storage, wd.storage, bd ? bd.storage : null, out.storage, M, N, K, relu);
   const inputs = b ? [x, w, b] : [x, w];

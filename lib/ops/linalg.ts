@@ -7,6 +7,7 @@ import { broadcastShapes, fmt, setLayout } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { sumTo } from "./reduce.js";
 import { transpose, unsqueeze, squeeze } from "./shape.js";
+import { contiguous } from "./copy.js";
 
 interface MatrixOperand {
   t: Tensor;
@@ -20,7 +21,7 @@ function asMatrix(t: Tensor): MatrixOperand {
   const rs = t.strides[n - 2], cs = t.strides[n - 1];
   if ((cs === 1 || cols === 1) && (rows === 1 || rs >= cols)) return { t, trans: false, ld: rows === 1 ? Math.max(cols, 1) : rs };
   if ((rs === 1 || rows === 1) && (cols === 1 || cs >= rows)) return { t, trans: true, ld: cols === 1 ? Math.max(rows, 1) : cs };
-  return asMatrix(t.contiguous());
+  return asMatrix(contiguous(t));
 }
 
 function matmul2(a: Tensor, b: Tensor): Tensor {

@@ -16,6 +16,7 @@ import { abs, clamp, log, maximum, mul, ne, relu, sigmoid, sub, where } from "./
 import { max, min, sum, sumTo } from "./reduce.js";
 import { gather, indexSelect } from "./index.js";
 import { arange } from "./creation.js";
+import { contiguous, toDType } from "./copy.js";
 
 export type Reduction = "mean" | "sum" | "none";
 export interface ReductionOptions {
@@ -104,13 +105,13 @@ export interface CrossEntropyOptions extends ReductionOptions {
 
 // Per-row losses [N] from logits [N, C]; saves softmax(x) for the backward only if needed.
 function crossEntropyRows(x: Tensor, t: Tensor, N: number, C: number, ignoreIndex: number, eps: number): Tensor {
-  const xd = noGrad(() => x.contiguous(true)), td = t.contiguous(true).storage as Int32Array;
+  const xd = noGrad(() => contiguous(x, true)), td = contiguous(t, true).storage as Int32Array;
   const loss = Tensor.empty([N], x.dtype);
   const probs = x.requiresGrad && isGradEnabled() ? Tensor.empty([N, C], x.dtype) : null;
   native.crossEntropy(xd.storage, td, loss.storage, probs && probs.storage, N, C, ignoreIndex, eps);
   return record(loss, "CrossEntropyBackward", [x], (g) => {
     const gx = Tensor.empty([N, C], x.dtype);
-    native.crossEntropyBackward(probs!.storage, td, g.contiguous(true).storage, gx.storage, N, C, ignoreIndex, eps);
+    native.crossEntropyBackward(probs!.storage, td, contiguous(g, true).storage, gx.storage, N, C, ignoreIndex, eps);
     return [gx];
   });
 }
@@ -149,7 +150,7 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
   const keep = ne(t, ignoreIndex);
   const safe = mul(t, keep).reshape([N, 1]);
   const picked = gather(x, 1, safe).reshape([N]);
-  const rows = mul(picked, keep.to(x.dtype)).neg();
+  const rows = mul(picked, toDType(keep, x.dtype)).neg();
   if (logProbs.ndim === 1 && reduction === "none") return rows.reshape([]);
   return reduce(rows, reduction, kept);
 }
@@ -209,7 +210,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptio
   const { p, t, logP, log1mP, rows } = noGrad(() => {
     if (input.numel && (min(input).item() < 0 || max(input).item() > 1))
       throw new RangeError(`${op}: every input element must lie in [0, 1] (probabilities); use binaryCrossEntropyWithLogits for logits`);
-    const t = target.to(input.dtype);
+    const t = toDType(target, input.dtype);
     // PyTorch clamps each log at -100 so p = 0 or 1 gives a finite loss.
     const logP = clamp(log(input), -100), log1mP = clamp(log(input.neg().add(1)), -100);
     const raw = mul(t, logP).add(mul(t.neg().add(1), log1mP)).neg();
@@ -243,7 +244,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
   const pw = checkWeight(opts.posWeight, input, "posWeight", op);
   const x = input;
   const { t, sp, L, rows } = noGrad(() => {
-    const t = target.to(x.dtype), sp = softplusNeg(x);
+    const t = toDType(target, x.dtype), sp = softplusNeg(x);
     // loss = (1 − t)·x + L·softplus(−x), L = 1 + (pw − 1)·t
     const L = pw ? mul(sub(pw, 1), t).add(1) : null;
     const raw = mul(t.neg().add(1), x).add(L ? mul(L, sp) : sp);

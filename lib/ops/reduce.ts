@@ -8,6 +8,7 @@ import { native } from "../native.js";
 import { contiguousStrides, normalizeDim, numelOf, sameShape, setLayout, setOperand } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { checkTensor, div, eq, mul } from "./elementwise.js";
+import { contiguous } from "./copy.js";
 
 // Which dims a reduction covers: all when dim is undefined or [] (as torch.sum(x, dim=[])).
 function reducedDims(x: Tensor, dim: number | number[] | undefined, op: string): boolean[] {
@@ -117,7 +118,7 @@ function extreme(x: Tensor, isMax: boolean, dim: number | undefined, keepdim: bo
 function routeToIndex(g: Tensor, idx: Tensor, x: Tensor, dim: number): Tensor {
   const gx = Tensor.empty(x.shape, g.dtype);
   const outer = numelOf(x.shape.slice(0, dim)), inner = numelOf(x.shape.slice(dim + 1));
-  native.scatterAdd(g.contiguous(true).storage, idx.storage as Int32Array, gx.storage, outer, x.shape[dim], inner, 1);
+  native.scatterAdd(contiguous(g, true).storage, idx.storage as Int32Array, gx.storage, outer, x.shape[dim], inner, 1);
   return gx;
 }
 

@@ -7,7 +7,7 @@
 import { Tensor } from "../tensor.js";
 import { contiguousStrides, fmt, normalizeDim, numelOf, checkShape } from "../shape.js";
 import { record } from "../autograd/node.js";
-import { copyInto } from "./copy.js";
+import { copyInto, contiguous } from "./copy.js";
 import { sumTo } from "./reduce.js";
 import { checkTensor } from "./elementwise.js";
 
@@ -55,7 +55,7 @@ export function view(x: Tensor, shape: number[]): Tensor {
 // A view when the data is contiguous, otherwise a copy.
 export function reshape(x: Tensor, shape: number[]): Tensor {
   const s = inferShape(x, shape, "reshape");
-  const c = x.contiguous();
+  const c = contiguous(x);
   return record(viewOf(c, s, contiguousStrides(s)), "ReshapeBackward", [c], reshapeGrad(c));
 }
 

@@ -6,6 +6,7 @@ import { native } from "../native.js";
 import { normalizeDim, numelOf } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { checkTensor } from "./elementwise.js";
+import { contiguous, toDType } from "./copy.js";
 
 function dims(x: Tensor, d: number) {
   return [numelOf(x.shape.slice(0, d)), x.ndim ? x.shape[d] : 1, numelOf(x.shape.slice(d + 1))] as const;
@@ -13,15 +14,15 @@ function dims(x: Tensor, d: number) {
 
 function softmaxOp(x: Tensor, dim: number, log: boolean): Tensor {
   const op = log ? "logSoftmax" : "softmax";
-  if (checkTensor(x, op).dtype === "int32") x = x.to("float32");
+  if (checkTensor(x, op).dtype === "int32") x = toDType(x, "float32");
   const d = normalizeDim(dim, x.ndim, op);
-  const xd = x.contiguous(true);
+  const xd = contiguous(x, true);
   const [outer, D, inner] = dims(xd, d);
   const y = Tensor.output(x.shape, x.dtype);
   native.softmax(log, xd.storage, y.storage, outer, D, inner);
   return record(y, `${op}Backward`, [x], (g) => {
     const gx = Tensor.output(x.shape, x.dtype);
-    native.softmaxBackward(log, y.storage, g.contiguous(true).storage, gx.storage, outer, D, inner);
+    native.softmaxBackward(log, y.storage, contiguous(g, true).storage, gx.storage, outer, D, inner);
     return [gx];
   });
 }

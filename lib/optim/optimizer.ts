@@ -6,6 +6,7 @@ import { enableGrad, noGrad } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { zerosLike } from "../ops/creation.js";
 import { fmt, sameShape } from "../shape.js";
+import { contiguous, toDType } from "../ops/copy.js";
 
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
 // What constructors accept: plain parameters, or groups whose options override the defaults.
@@ -157,8 +158,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     let g = p.grad!;
     if (!sameShape(g.shape, p.shape))
       throw new Error(`${this.name}: gradient of shape ${fmt(g.shape)} does not match its parameter of shape ${fmt(p.shape)}`);
-    if (g.dtype !== p.dtype) g = g.to(p.dtype);
-    return g.contiguous(true);
+    if (g.dtype !== p.dtype) g = toDType(g, p.dtype);
+    return contiguous(g, true);
   }
 }
 

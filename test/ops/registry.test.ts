@@ -75,7 +75,7 @@ const NOT_DIFFERENTIABLE = new Set([
   "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck",
   "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa",
   // Tensor bookkeeping, read-out and in-place writes (in-place ops are not recorded on the tape)
-  "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "dispose", "data", "item", "toArray",
+  "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "dispose", "endHandle", "releaseGraphUse", "data", "item", "toArray",
   "toString", "size", "isContiguous", "fill_", "zero_", "copy_",
 ]);
 
