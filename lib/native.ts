@@ -15,6 +15,8 @@ export interface Binding {
   maxDims: number;
   alloc(dtype: number, n: number, zero?: boolean): Storage;
   release(a: Storage): void;
+  memoryStats(out: Float64Array): void;
+  emptyCache(): void;
   unary(op: number, x: Storage, out: Storage, a: number, b: number): void;
   unaryBackward(op: number, x: Storage, y: Storage, g: Storage, out: Storage, a: number, b: number): void;
   binary(op: number, a: Storage, b: Storage, out: Storage): void;

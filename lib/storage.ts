@@ -14,6 +14,7 @@
 // Storage tensorgrad did not allocate (a caller's typed array) is never released.
 import { ARRAY_TYPE, DTYPE_CODE, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
+import { largeAllocation } from "./memory.js";
 
 // Up to this many bytes a tensor takes a slice of a slab; above, its own buffer.
 export const SLAB_MAX_BYTES = 2048;
@@ -53,7 +54,7 @@ export function allocStorage(dtype: DType, n: number, zero = true): Storage {
   if (bytes === 0) return new ARRAY_TYPE[dtype](0);
   if (bytes <= TINY_MAX_BYTES) return fromSlab(tiny, dtype, n, bytes);
   if (bytes <= SLAB_MAX_BYTES) return fromSlab(small, dtype, n, bytes);
-  const s = native.alloc(DTYPE_CODE[dtype], n, zero);
+  const s = largeAllocation(bytes, () => native.alloc(DTYPE_CODE[dtype], n, zero));
   releasable.add(s);
   return s;
 }

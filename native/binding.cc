@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <stdexcept>
@@ -29,6 +30,7 @@
 #include "kernels/softmax/softmax.h"
 #include "runtime/cpu.h"
 #include "runtime/dtype.h"
+#include "runtime/memory.h"
 #include "runtime/threadpool.h"
 
 namespace tg {
@@ -257,6 +259,7 @@ napi_value Alloc(const Args& a) {
   const double bytes = double(n) * double(esize) + 64;
   void* data = nullptr;
   napi_value ctor, view[3], out;
+  const uintptr_t top = before_alloc();
   if (zero) {
     ctor = a.instance().array_buffer_ctor.Value();
     check(napi_create_double(a.env(), bytes, &view[1]), "create_double");
@@ -269,6 +272,7 @@ napi_value Alloc(const Args& a) {
     check(napi_get_typedarray_info(a.env(), buf, nullptr, nullptr, &data, &view[0], &off), "typedarray_info");
     data = static_cast<char*>(data) - off;  // offsets below are from the ArrayBuffer's start
   }
+  after_alloc(top, size_t(bytes));
   const size_t pad = (64 - reinterpret_cast<uintptr_t>(data) % 64) % 64;
   check(napi_create_int64(a.env(), static_cast<int64_t>(pad), &view[1]), "create_int64");
   check(napi_create_double(a.env(), double(n), &view[2]), "create_double");
@@ -289,6 +293,21 @@ napi_value Release(const Args& a) {
   if (data != nullptr && data == a.instance().params) type_error(std::string(a.op()) + ": cannot release native.params");
   check(napi_is_detached_arraybuffer(a.env(), ab, &detached), "is_detached");
   if (!detached) check(napi_detach_arraybuffer(a.env(), ab), "detach");
+  return undefined(a.env());
+}
+
+// memoryStats(out: Float64Array): the tensor cache's figures in the order requests, hits (cheap
+// counters, all a Float64Array(2) gets), then in_use, cached, reserved, peak_reserved, cap.
+napi_value MemoryStatsEntry(const Args& a) {
+  const Array out = a.array(0, DType::F64);
+  need_len(a, out, 2, "out");
+  const MemoryStats s = memory_stats(out.len >= 7);
+  const double v[7] = {s.requests, s.hits, s.in_use, s.cached, s.reserved, s.peak_reserved, s.cap};
+  std::copy(v, v + std::min<size_t>(out.len, 7), out.as<double>());
+  return undefined(a.env());
+}
+napi_value EmptyCache(const Args& a) {
+  empty_cache();
   return undefined(a.env());
 }
 
@@ -785,7 +804,8 @@ napi_value call(napi_env env, napi_callback_info info, const char* name) {
   X(gather, Gather) X(scatterAdd, ScatterAdd) X(sgdStep, SgdStep) X(adamStep, AdamStep)                 \
   X(rmspropStep, RmspropStep) X(adagradStep, AdagradStep) X(manualSeed, ManualSeed)                     \
   X(randUniform, RandUniform) X(randNormal, RandNormal) X(randInt, RandInt) X(randPerm, RandPerm)       \
-  X(setNumThreads, SetNumThreads) X(getNumThreads, GetNumThreads) X(getIsa, GetIsa) X(setIsa, SetIsa)
+  X(setNumThreads, SetNumThreads) X(getNumThreads, GetNumThreads) X(getIsa, GetIsa) X(setIsa, SetIsa)     \
+  X(memoryStats, MemoryStatsEntry) X(emptyCache, EmptyCache)
 
 #define TG_WRAP(js, fn) \
   napi_value js##_cb(napi_env env, napi_callback_info info) { return call<fn>(env, info, "tensorgrad." #js); }
@@ -798,9 +818,17 @@ Napi::Array name_list(Napi::Env env, const char* const* names, int n) {
   return arr;
 }
 
+// The tensor cache's cap: TENSORGRAD_CACHE_MB, else 512 MiB.
+size_t tensor_cache_cap() {
+  const char* env = std::getenv("TENSORGRAD_CACHE_MB");
+  const long long mb = env ? std::atoll(env) : 512;
+  return size_t(std::clamp<long long>(mb, 0, 1 << 20)) << 20;
+}
+
 // Module set-up is not a hot path, so it uses node-addon-api; the entries above use the C API
 // directly, where each wrapper layer would cost on every call of a tiny op.
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  configure_tensor_cache(tensor_cache_cap());
   auto* inst = new Instance();
   env.SetInstanceData(inst);  // deleted with this context; its references release themselves
   Napi::Float64Array params = Napi::Float64Array::New(env, kParamCount);
