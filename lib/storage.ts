@@ -25,11 +25,11 @@ interface Slab {
   buffer: ArrayBuffer;
   used: number;
   readonly bytes: number;  // size of a fresh slab
-  readonly align: number;  // every slice starts on this boundary
+  readonly align: number;  // every slice starts on this boundary (at least its element size)
 }
-// 64-byte slices are SIMD-friendly, as native.alloc's buffers are; tiny slices only need 8.
+// 64-byte slices are SIMD-friendly, as native.alloc's buffers are; tiny slices are packed.
 const small: Slab = { buffer: new ArrayBuffer(0), used: 0, bytes: 16384, align: 64 };
-const tiny: Slab = { buffer: new ArrayBuffer(0), used: 0, bytes: 2048, align: 8 };
+const tiny: Slab = { buffer: new ArrayBuffer(0), used: 0, bytes: 2048, align: 1 };
 
 // Buffers tensorgrad allocated for one tensor's storage, which dispose() may release.
 const releasable = new WeakSet<Storage>();
@@ -37,14 +37,15 @@ const releasable = new WeakSet<Storage>();
 const owners = new WeakMap<Storage, number>();
 
 function fromSlab(s: Slab, dtype: DType, n: number, bytes: number): Storage {
-  if (s.used + bytes > s.buffer.byteLength) {
+  const align = Math.max(s.align, ARRAY_TYPE[dtype].BYTES_PER_ELEMENT);
+  let start = (s.used + align - 1) & -align;
+  if (start + bytes > s.buffer.byteLength) {
     const block = native.alloc(DTYPE_CODE.float32, s.bytes / 4);  // zeroed and 64-byte aligned
     s.buffer = block.buffer as ArrayBuffer;
-    s.used = block.byteOffset;
+    start = block.byteOffset;
   }
-  const out = new ARRAY_TYPE[dtype](s.buffer, s.used, n);
-  s.used += (bytes + s.align - 1) & -s.align;
-  return out;
+  s.used = start + bytes;
+  return new ARRAY_TYPE[dtype](s.buffer, start, n);
 }
 
 // Zero-filled storage for n elements. `zero = false` may leave large storage uninitialised: only

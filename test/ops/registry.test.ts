@@ -73,7 +73,7 @@ const NOT_DIFFERENTIABLE = new Set([
   "rand", "randn", "randint", "randperm", "randLike", "randnLike", "manualSeed",
   // autograd and runtime control
   "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck",
-  "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa",
+  "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa", "memoryStats", "emptyCache",
   // Tensor bookkeeping, read-out and in-place writes (in-place ops are not recorded on the tape)
   "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "dispose", "endHandle", "releaseGraphUse", "data", "item", "toArray",
   "toString", "size", "isContiguous", "fill_", "zero_", "copy_",
