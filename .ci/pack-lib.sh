@@ -3,18 +3,22 @@
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# make_tarball DEST: copy the checkout (tracked and not-ignored files), `npm run prebuildify`, compile the
-# TypeScript, drop the repo-only `prepare` script and `npm pack` into DEST. Prints the tarball's path last.
-# Why drop `prepare`: npm 11 counts it as an install script of a package installed from a file or URL
-# (not from the registry), so a user installing this tarball with --strict-allow-scripts=true would be
-# refused. It only exists to build the checkout on `npm install`/`npm ci`.
+# make_tarball DEST: copy the checkout (tracked and not-ignored files) and run a plain `npm pack` there, as a
+# maintainer would: its prepack builds (cmake-js compile, incremental; tsc), stages build/'s addon as
+# prebuilds/<platform>-<arch>/tensorgrad.glibc.node (native/stage-prebuild.cjs), and clean-package drops the
+# repo-only `prepare` script and devDependencies from the packed package.json (postpack restores it). Why drop
+# `prepare`: npm 11 counts it as an install script of a package installed from a file or URL (not from the
+# registry), so a user installing this tarball with --strict-allow-scripts=true would be refused.
+# Prints the tarball's path last; the pack log is DEST/pack.log.
 make_tarball() {
   local dest="$1" src="$1/src"
   mkdir -p "$src"
   (cd "$REPO" && git ls-files -co --exclude-standard -z | tar --null --ignore-failed-read -T - -cf -) | tar -xf - -C "$src"
   ln -s "$REPO/node_modules" "$src/node_modules"
-  (cd "$src" && npm run --silent prebuildify >&2 && npx tsc -p . >&2 && npm pkg delete scripts.prepare >&2 \
-    && npm pack --ignore-scripts --silent --pack-destination "$dest" >&2)
+  if ! (cd "$src" && npm pack --foreground-scripts --pack-destination "$dest" > "$dest/pack.log" 2>&1); then
+    cat "$dest/pack.log" >&2
+    return 1
+  fi
   ls "$dest"/tensorgrad-*.tgz
 }
 

@@ -1,9 +1,13 @@
 // Demo: an MLP learns the three-armed spiral (as in TensorFlow Playground / CS231n) in a few
-// seconds. Run with `npm run demo`. Prints one progress line per epoch and the loss curve.
+// seconds. Run with `npm run demo` (or `node examples/spiral.js [output folder]`). Shows the
+// model and its summary, a progress bar while training, the loss curve in the terminal, and
+// writes the train/validation curves to <output folder>/spiral-curves.svg (default: out/).
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import * as tg from "../dist/index.js";
-import { lossCurve } from "./plot.js";
 
-const CLASSES = 3, PER_CLASS = 200, EPOCHS = 40, BATCH = 64;
+const CLASSES = 3, PER_CLASS = 200, EPOCHS = 60, BATCH = 64, VAL = 120;
+const outDir = process.argv[2] ?? "out";
 
 // Points along K spiral arms with a little angular noise; labels are the arm index.
 function spiral() {
@@ -19,41 +23,60 @@ function spiral() {
   return { x: tg.tensor(xy, { shape: [CLASSES * PER_CLASS, 2] }), y: tg.tensor(labels) };
 }
 
-function accuracy(model, x, y) {
-  return tg.noGrad(() => model.forward(x).argmax(1).eq(y).float().mean().item());
+// Loss and accuracy of the model on (x, y), without recording a graph.
+function evaluate(model, x, y) {
+  return tg.noGrad(() => {
+    const logits = model.forward(x);
+    return { loss: tg.nn.functional.crossEntropy(logits, y).item(), acc: logits.argmax(1).eq(y).float().mean().item() };
+  });
 }
 
 tg.manualSeed(0);
-const { x, y } = spiral();
-const n = x.shape[0];
+const all = spiral();
+const order = tg.randperm(all.x.shape[0]);
+const pick = (t, start, len) => t.indexSelect(0, order.narrow(0, start, len));
+const val = { x: pick(all.x, 0, VAL), y: pick(all.y, 0, VAL) };
+const train = { x: pick(all.x, VAL, all.x.shape[0] - VAL), y: pick(all.y, VAL, all.x.shape[0] - VAL) };
+const n = train.x.shape[0];
+
 const model = new tg.nn.Sequential(
   new tg.nn.Linear(2, 64), new tg.nn.ReLU(),
   new tg.nn.Linear(64, 64), new tg.nn.ReLU(),
   new tg.nn.Linear(64, CLASSES),
 );
 const opt = new tg.optim.Adam(model.parameters(), { lr: 0.01 });
-const losses = [];
+const history = new tg.utils.History();
 
-console.log(`spiral: ${n} points, ${CLASSES} classes; MLP 2-64-64-3, Adam, batch ${BATCH}, ${tg.getNumThreads()} threads (${tg.cpuIsa()})`);
+console.log(`spiral: ${n} training and ${VAL} validation points, ${CLASSES} classes; Adam, batch ${BATCH}, ${tg.getNumThreads()} threads (${tg.cpuIsa()})`);
+console.log(model);
+tg.summary(model, [BATCH, 2]);
+
 const start = performance.now();
+const bar = new tg.utils.Progress(null, { total: EPOCHS * n, desc: "training", unit: "samples" });
 for (let epoch = 1; epoch <= EPOCHS; ++epoch) {
-  const t0 = performance.now();
-  const order = tg.randperm(n);
+  const perm = tg.randperm(n);
   let total = 0;
   for (let b = 0; b < n; b += BATCH) {
-    const idx = order.narrow(0, b, Math.min(BATCH, n - b));
-    const logits = model.forward(x.indexSelect(0, idx));
-    const loss = tg.nn.functional.crossEntropy(logits, y.indexSelect(0, idx));
+    const idx = perm.narrow(0, b, Math.min(BATCH, n - b));
+    const loss = tg.nn.functional.crossEntropy(model.forward(train.x.indexSelect(0, idx)), train.y.indexSelect(0, idx));
     opt.zeroGrad();
     loss.backward();
     opt.step();
     total += loss.item() * idx.shape[0];
+    bar.update(idx.shape[0]);
   }
-  const secs = (performance.now() - t0) / 1000;
-  losses.push(total / n);
-  console.log(`epoch ${String(epoch).padStart(2)}  loss ${(total / n).toFixed(4)}  accuracy ${(100 * accuracy(model, x, y)).toFixed(1)}%  ${Math.round(n / secs)} samples/s`);
+  const v = evaluate(model, val.x, val.y);
+  history.log({ loss: total / n, accuracy: evaluate(model, train.x, train.y).acc }, { epoch });
+  history.log({ loss: v.loss, accuracy: v.acc }, { epoch, split: "val" });
+  bar.setPostfix({ epoch, loss: total / n, valAcc: v.acc });
 }
-const acc = accuracy(model, x, y);
-console.log(`\nloss per epoch:\n${lossCurve(losses)}`);
-console.log(`final accuracy ${(100 * acc).toFixed(1)}% in ${((performance.now() - start) / 1000).toFixed(2)} s`);
+bar.close();
+const secs = (performance.now() - start) / 1000;
+
+console.log(`\n${history.ascii("loss")}`);
+mkdirSync(outDir, { recursive: true });
+const svg = await history.plot(join(outDir, "spiral-curves.svg"), { title: "MLP on the spiral" });
+const acc = evaluate(model, all.x, all.y).acc;
+console.log(`curves written to ${svg}`);
+console.log(`final accuracy ${(100 * acc).toFixed(1)}% (validation ${(100 * history.last("accuracy", "val")).toFixed(1)}%) in ${secs.toFixed(2)} s, ${Math.round((EPOCHS * n) / secs)} samples/s`);
 if (acc < 0.97) process.exitCode = 1;

@@ -1,64 +1,23 @@
-// Loads the addon and gives its entries typed signatures. The addon reads operand layouts from
-// `params` (see native/binding.cc); setLayout() in shape.ts fills it.
+// Loads the addon and binds its entries. The entries' TypeScript signatures are generated from the
+// addon's own table (lib/native-entries.ts); a strided entry takes its operand layouts as
+// (shape, operands) and this module writes them into the addon's `params` block in the same call.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { bindEntries, type Entries, type RawEntries, type Storage, type Strided } from "./native-entries.js";
 
-export type Storage = Float32Array | Float64Array | Int32Array;
-type Maybe<T> = T | null;
+export type { Isa, Storage, Strided } from "./native-entries.js";
 
-export interface Binding {
+// What the addon exports besides its entries: the op tables, ISA names and limits.
+interface Constants {
   params: Float64Array;
+  entrySpecs: Record<string, { args: [string, string][]; layout: boolean; returns: string }>;
   unaryOps: string[];
   binaryOps: string[];
   compareOps: string[];
+  isas: string[];
   maxDims: number;
-  alloc(dtype: number, n: number, zero?: boolean): Storage;
-  release(a: Storage): void;
-  memoryStats(out: Float64Array): void;
-  emptyCache(): void;
-  unary(op: number, x: Storage, out: Storage, a: number, b: number): void;
-  unaryBackward(op: number, x: Storage, y: Storage, g: Storage, out: Storage, a: number, b: number): void;
-  binary(op: number, a: Storage, b: Storage, out: Storage): void;
-  compare(op: number, a: Storage, b: Storage, out: Int32Array): void;
-  binaryBackward(op: number, a: Storage, b: Storage, g: Storage, ga: Storage, gb: Storage): void;
-  where(cond: Int32Array, a: Storage, b: Storage, out: Storage): void;
-  copy(x: Storage, out: Storage): void;
-  fill(out: Storage, value: number): void;
-  arange(out: Storage, start: number, step: number): void;
-  sum(x: Storage, out: Storage, outNumel: number, scale: number): void;
-  extreme(isMax: boolean, nkeep: number, x: Storage, vals: Maybe<Storage>, idx: Maybe<Int32Array>): void;
-  gemm(a: Storage, b: Storage, c: Storage, transA: boolean, transB: boolean, M: number, N: number, K: number,
-    lda: number, ldb: number, ldc: number, alpha: number, beta: number): void;
-  linear(x: Storage, w: Storage, b: Maybe<Storage>, out: Storage, M: number, N: number, K: number, relu: boolean): void;
-  softmax(log: boolean, x: Storage, y: Storage, outer: number, D: number, inner: number): void;
-  softmaxBackward(log: boolean, y: Storage, g: Storage, gx: Storage, outer: number, D: number, inner: number): void;
-  crossEntropy(x: Storage, t: Int32Array, loss: Storage, probs: Maybe<Storage>, N: number, C: number,
-    ignoreIndex: number, smoothing: number): void;
-  crossEntropyBackward(probs: Storage, t: Int32Array, gRow: Storage, gx: Storage, N: number, C: number,
-    ignoreIndex: number, smoothing: number): void;
-  indexSelect(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
-  indexAdd(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
-  gather(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
-  scatterAdd(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
-  sgdStep(p: Storage, g: Storage, buf: Maybe<Storage>, lr: number, momentum: number, dampening: number,
-    weightDecay: number, nesterov: boolean, firstStep: boolean, maximize: boolean): void;
-  adamStep(p: Storage, g: Storage, m: Storage, v: Storage, vmax: Maybe<Storage>, lr: number, beta1: number,
-    beta2: number, eps: number, weightDecay: number, step: number, decoupled: boolean, amsgrad: boolean,
-    maximize: boolean): void;
-  rmspropStep(p: Storage, g: Storage, sq: Storage, buf: Maybe<Storage>, gavg: Maybe<Storage>, lr: number,
-    alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean, maximize: boolean): void;
-  adagradStep(p: Storage, g: Storage, sum: Storage, lr: number, lrDecay: number, weightDecay: number, eps: number,
-    step: number, maximize: boolean): void;
-  manualSeed(seed: number): void;
-  randUniform(out: Storage, lo: number, hi: number): void;
-  randNormal(out: Storage, mean: number, std: number): void;
-  randInt(out: Int32Array, lo: number, hi: number): void;
-  randPerm(out: Int32Array): void;
-  setNumThreads(n: number): void;
-  getNumThreads(): number;
-  getIsa(): string;
-  setIsa(code: number): string;
+  maxOperands: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -66,9 +25,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 // node-gyp-build looks in build/Release (a local source build, which must win over a possibly stale
 // prebuild), then prebuilds/<platform>-<arch>/ (chosen by the napi and libc tags in the file name).
-function load(): Binding {
+function load(): RawEntries & Constants {
   try {
-    return require("node-gyp-build")(root) as Binding;
+    return require("node-gyp-build")(root) as RawEntries & Constants;
   } catch (e) {
     throw new Error(
       `tensorgrad: no usable native binary for ${process.platform}-${process.arch} ` +
@@ -81,7 +40,37 @@ function load(): Binding {
   }
 }
 
-export const native: Binding = load();
+// The raw addon: for the boundary tests only. Library code calls `native`.
+export const addon = load();
+const P = addon.params;
+
+// params[0] = ndim, params[1..8] = shape; operand k at 9 + 9k: offset, then its strides over the
+// shape (right-aligned; broadcast dims get stride 0).
+function writeLayout(shape: readonly number[], operands: readonly (Strided | null)[]): void {
+  const nd = shape.length;
+  if (nd > addon.maxDims) throw new RangeError(`tensors have at most ${addon.maxDims} dims, got shape [${shape.join(", ")}]`);
+  P[0] = nd;
+  for (let i = 0; i < nd; ++i) P[1 + i] = shape[i];
+  for (let k = 0; k < operands.length; ++k) {
+    const t = operands[k];
+    if (t === null) continue;
+    const base = 9 + 9 * k, lead = nd - t.shape.length;
+    P[base] = t.offset;
+    for (let i = 0; i < nd; ++i) {
+      const j = i - lead;
+      P[base + 1 + i] = j < 0 || t.shape[j] === 1 ? 0 : t.strides[j];
+    }
+  }
+}
+
+export const native: Entries & Omit<Constants, "params" | "entrySpecs"> = Object.assign(bindEntries(addon, writeLayout), {
+  unaryOps: addon.unaryOps,
+  binaryOps: addon.binaryOps,
+  compareOps: addon.compareOps,
+  isas: addon.isas,
+  maxDims: addon.maxDims,
+  maxOperands: addon.maxOperands,
+});
 
 // Op name -> code, from the tables the addon exports (one source of truth: the C++ op tables).
 function codes(names: string[]): Record<string, number> {

@@ -1,5 +1,7 @@
 // Threads and SIMD path of the native kernels.
-import { native } from "./native.js";
+import { native, type Isa } from "./native.js";
+
+export type { Isa } from "./native.js";
 
 // Threads used by every native kernel (one process-wide pool). Defaults to the CPUs this process
 // may use (affinity mask and container quota) or TENSORGRAD_NUM_THREADS.
@@ -11,8 +13,7 @@ export function getNumThreads(): number {
   return native.getNumThreads();
 }
 
-const ISAS = ["scalar", "avx2", "avx512"] as const;
-export type Isa = (typeof ISAS)[number];
+const ISAS = native.isas as Isa[];
 
 // The kernel path in use: chosen from CPUID at start-up, lowered by TENSORGRAD_CPU.
 export function cpuIsa(): Isa {

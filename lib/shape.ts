@@ -1,13 +1,8 @@
-// Shapes, strides, broadcasting, and writing operand layouts into the addon's params block.
+// Shapes, strides and broadcasting.
 import { native } from "./native.js";
 
 export type Shape = readonly number[];
-
-export interface Strided {
-  readonly shape: Shape;
-  readonly strides: Shape;
-  readonly offset: number;
-}
+export type { Strided } from "./native.js";
 
 export function numelOf(shape: Shape): number {
   let n = 1;
@@ -71,30 +66,4 @@ export function checkShape(shape: unknown, op: string): number[] {
     throw new TypeError(`${op}: shape must be an array of non-negative integers, got ${Array.isArray(shape) ? fmt(shape) : String(shape)}`);
   if (shape.length > native.maxDims) throw new RangeError(`${op}: at most ${native.maxDims} dims are supported`);
   return shape as number[];
-}
-
-const P = native.params;
-
-// The iteration shape all operands of the next native call share.
-export function setShape(shape: Shape): void {
-  if (shape.length > native.maxDims)
-    throw new RangeError(`tensors have at most ${native.maxDims} dims, got shape ${fmt(shape)}`);
-  P[0] = shape.length;
-  for (let i = 0; i < shape.length; ++i) P[1 + i] = shape[i];
-}
-
-// The layout of the next native call: the shared shape, then each operand over it in order.
-export function setLayout(shape: Shape, ...operands: Strided[]): void {
-  setShape(shape);
-  for (let k = 0; k < operands.length; ++k) setOperand(k, operands[k], shape);
-}
-
-// Operand k as seen over `over` (right-aligned; broadcast dims get stride 0).
-export function setOperand(k: number, t: Strided, over: Shape): void {
-  const base = 9 + 9 * k, nd = over.length, lead = nd - t.shape.length;
-  P[base] = t.offset;
-  for (let i = 0; i < nd; ++i) {
-    const j = i - lead;
-    P[base + 1 + i] = j < 0 || t.shape[j] === 1 ? 0 : t.strides[j];
-  }
 }

@@ -71,5 +71,28 @@ export function dropStorage(s: Storage): void {
   if (s.byteLength <= SLAB_MAX_BYTES) return;
   const left = (owners.get(s) ?? 1) - 1;
   owners.set(s, left);
-  if (left <= 0 && releasable.has(s)) native.release(s);
+  if (left <= 0 && releasable.has(s)) release(s);
+}
+
+// Buffers a native thread is reading or writing (tg.distributed's collectives), with a count of
+// the operations in flight; releasing such a buffer is deferred until the last one settles.
+const pinned = new Map<ArrayBufferLike, { count: number; release: Storage | null }>();
+
+export function pinStorage(s: Storage): void {
+  const p = pinned.get(s.buffer);
+  if (p) p.count++;
+  else pinned.set(s.buffer, { count: 1, release: null });
+}
+
+export function unpinStorage(s: Storage): void {
+  const p = pinned.get(s.buffer);
+  if (!p || --p.count > 0) return;
+  pinned.delete(s.buffer);
+  if (p.release) native.release(p.release);
+}
+
+function release(s: Storage): void {
+  const p = pinned.get(s.buffer);
+  if (p) p.release = s;
+  else native.release(s);
 }

@@ -17,6 +17,7 @@ import { matmul } from "./ops/linalg.js";
 import { softmax, logSoftmax } from "./ops/softmax.js";
 import { alias, clone, contiguous, copyInto, copyTo, fillInto, toDType } from "./ops/copy.js";
 import { formatTensor } from "./format.js";
+import { toJSON, toTransferable, type TransferableTensor } from "./transfer.js";
 
 type Operand = Tensor | number;
 // PyTorch's `alpha` argument of add/sub: the other operand times alpha.
@@ -166,6 +167,17 @@ export class Tensor {
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+  /** What JSON.stringify writes: `{dtype, shape, data}`, data flat in row-major order. */
+  toJSON(): { dtype: DType; shape: number[]; data: number[] } {
+    return toJSON(this);
+  }
+  /**
+   * A copy to send to another thread: `{dtype, shape, buffer}`; post it with `[t.buffer]` as the
+   * transfer list and rebuild with `tg.fromTransferable()`. The tensor itself is untouched.
+   */
+  toTransferable(): TransferableTensor {
+    return toTransferable(this);
   }
 
   // ---- conversion and copies ----

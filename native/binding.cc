@@ -1,22 +1,19 @@
-// The only N-API surface of tensorgrad. Each entry unwraps its typed arrays without copying,
-// validates every argument (types, dtypes, lengths, index ranges, overlap), calls one kernel
-// and turns C++ errors into JS Errors that name the op. Nothing given from JS may crash the
-// process.
-//
-// Layouts (shape, offsets and strides of up to six operands) are not passed as arguments: JS
-// writes them into `params`, a Float64Array owned by this addon instance, before the call.
-// That keeps a tiny op to one N-API call with only its typed arrays as arguments.
-//   params[0] = ndim, params[1..8] = shape, operand k at 9 + 9k: offset, strides[8].
+// The only N-API surface of tensorgrad. Each entry is a C++ function whose parameter types declare
+// the kinds of its JS arguments (see binding/call.h); TG_ENTRIES below lists every entry once with
+// its JS name and argument names. Arguments are unwrapped and checked before a body runs; a body
+// validates what depends on several arguments (dtypes, lengths, index ranges, overlap), calls one
+// kernel, and its C++ errors become JS Errors that name the op. Nothing given from JS may crash
+// the process.
 #include <napi.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
-#include <initializer_list>
-#include <stdexcept>
+#include <optional>
 #include <string>
 
+#include "binding/call.h"
+#include "binding/layout.h"
 #include "kernels/copy/copy.h"
 #include "kernels/elementwise/binary.h"
 #include "kernels/elementwise/unary.h"
@@ -36,184 +33,12 @@
 namespace tg {
 namespace {
 
-constexpr int kParamCount = 128;
-constexpr int kMaxOperands = 6;
-
-// Per-instance state: the addon may be loaded by several worker threads at once.
-struct Instance {
-  Napi::Reference<Napi::Float64Array> params_ref;
-  // This context's ArrayBuffer and Float32Array/Float64Array/Int32Array (by DType) constructors, for alloc.
-  Napi::FunctionReference array_buffer_ctor;
-  Napi::FunctionReference typed_array_ctor[3];
-  double* params = nullptr;
-  Rng rng;
-};
-
-// Thrown for bad input from JS; becomes a JS TypeError/RangeError/Error.
-struct ArgError : std::runtime_error {
-  const char* kind;
-  ArgError(const char* k, const std::string& m) : std::runtime_error(m), kind(k) {}
-};
-[[noreturn]] void type_error(const std::string& m) { throw ArgError("TypeError", m); }
-[[noreturn]] void range_error(const std::string& m) { throw ArgError("RangeError", m); }
-
-void check(napi_status s, const char* what) {
-  if (s != napi_ok) throw std::runtime_error(std::string("N-API call failed: ") + what);
-}
-
-struct Array {
-  DType dtype;
-  size_t len = 0;
-  void* data = nullptr;
-  template <class T>
-  T* as() const { return static_cast<T*>(data); }
-};
-
-// The arguments of one call, with typed accessors that validate as they unwrap.
-class Args {
- public:
-  Args(napi_env env, napi_callback_info info, const char* op) : env_(env), op_(op) {
-    void* inst = nullptr;
-    check(napi_get_cb_info(env, info, &argc_, argv_, nullptr, &inst), "get_cb_info");
-    argc_ = std::min<size_t>(argc_, 16);  // N-API reports the true count, which may exceed argv_
-    inst_ = static_cast<Instance*>(inst);
-  }
-  napi_env env() const { return env_; }
-  Instance& instance() const { return *inst_; }
-  const char* op() const { return op_; }
-  size_t count() const { return argc_; }
-
-  napi_value raw(size_t i) const {
-    if (i >= argc_) type_error(std::string(op_) + ": missing argument " + std::to_string(i));
-    return argv_[i];
-  }
-  bool is_null(size_t i) const {
-    napi_valuetype t;
-    check(napi_typeof(env_, raw(i), &t), "typeof");
-    return t == napi_null || t == napi_undefined;
-  }
-  Array array(size_t i) const {
-    napi_typedarray_type t;
-    Array a;
-    // One N-API call: it fails with napi_invalid_arg for anything but a typed array.
-    if (napi_get_typedarray_info(env_, raw(i), &t, &a.len, &a.data, nullptr, nullptr) != napi_ok)
-      type_error(std::string(op_) + ": argument " + std::to_string(i) + " must be a typed array");
-    switch (t) {
-      case napi_float32_array: a.dtype = DType::F32; break;
-      case napi_float64_array: a.dtype = DType::F64; break;
-      case napi_int32_array: a.dtype = DType::I32; break;
-      default: type_error(std::string(op_) + ": argument " + std::to_string(i) + " must be a Float32Array, Float64Array or Int32Array");
-    }
-    return a;
-  }
-  Array array(size_t i, DType want) const {
-    Array a = array(i);
-    if (a.dtype != want)
-      type_error(std::string(op_) + ": argument " + std::to_string(i) + " must be " + dtype_name(want) + ", got " + dtype_name(a.dtype));
-    return a;
-  }
-  double number(size_t i) const {
-    double d;
-    if (napi_get_value_double(env_, raw(i), &d) != napi_ok)
-      type_error(std::string(op_) + ": argument " + std::to_string(i) + " must be a number");
-    return d;
-  }
-  int64_t integer(size_t i, int64_t lo = 0) const {
-    double d = number(i);
-    if (!(d >= double(lo) && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d)))
-      range_error(std::string(op_) + ": argument " + std::to_string(i) + " must be an integer >= " + std::to_string(lo) + ", got " + std::to_string(d));
-    return static_cast<int64_t>(d);
-  }
-  bool flag(size_t i) const {
-    bool b;
-    if (napi_get_value_bool(env_, raw(i), &b) != napi_ok)
-      type_error(std::string(op_) + ": argument " + std::to_string(i) + " must be a boolean");
-    return b;
-  }
-
- private:
-  napi_env env_;
-  const char* op_;
-  size_t argc_ = 16;
-  napi_value argv_[16];
-  Instance* inst_ = nullptr;
-};
-
-// ---- layouts from params, checked against the arrays they index ----
-
-int64_t checked_int(double d, const char* op, const char* what) {
-  if (!(d >= 0 && d <= 9007199254740991.0) || d != static_cast<double>(static_cast<int64_t>(d)))
-    range_error(std::string(op) + ": invalid " + what + " " + std::to_string(d));
-  return static_cast<int64_t>(d);
-}
-
-// x * y + z for non-negative operands, or -1 when it does not fit in int64: sizes from JS reach
-// 2^53 each, so their products can wrap and make a huge layout look small.
-int64_t mul_add(int64_t x, int64_t y, int64_t z) {
-  if (z < 0 || (y != 0 && x > (INT64_MAX - z) / y)) return -1;
-  return x * y + z;
-}
-
-// The element count of dense dims, or a RangeError when it overflows int64.
-int64_t dense_numel(const Args& a, std::initializer_list<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) n = n < 0 ? -1 : mul_add(n, d, 0);
-  if (n < 0) range_error(std::string(a.op()) + ": sizes are too large (their product overflows)");
-  return n;
-}
-
-Shape read_shape(const Args& a) {
-  const double* P = a.instance().params;
-  Shape s;
-  s.nd = static_cast<int>(checked_int(P[0], a.op(), "ndim"));
-  if (s.nd > kMaxDims) range_error(std::string(a.op()) + ": at most 8 dims are supported, got " + std::to_string(s.nd));
-  int64_t n = 1;
-  for (int i = 0; i < s.nd; ++i) {
-    s.dim[i] = checked_int(P[1 + i], a.op(), "dim size");
-    n = n < 0 ? -1 : mul_add(n, s.dim[i], 0);
-  }
-  if (n < 0) range_error(std::string(a.op()) + ": shape has too many elements (its product overflows)");
-  return s;
-}
-
-// Offset of the last element a layout reaches over a non-empty shape, or -1 on overflow.
-int64_t last_element(const Shape& s, const Layout& l) {
-  int64_t last = l.off;
-  for (int i = 0; i < s.nd && last >= 0; ++i) last = mul_add(s.dim[i] - 1, l.stride[i], last);
-  return last;
-}
-
-// Every element the layout can reach must lie inside the array.
-Layout read_layout(const Args& a, int k, const Shape& s, const Array& arr) {
-  const double* P = a.instance().params + 9 + 9 * k;
-  Layout l;
-  l.off = checked_int(P[0], a.op(), "offset");
-  for (int i = 0; i < s.nd; ++i) l.stride[i] = checked_int(P[1 + i], a.op(), "stride");
-  if (s.numel() == 0) return l;
-  const int64_t last = last_element(s, l);
-  if (last < 0)
-    range_error(std::string(a.op()) + ": operand " + std::to_string(k) + " has a layout whose extent overflows");
-  if (last >= static_cast<int64_t>(arr.len))
-    range_error(std::string(a.op()) + ": operand " + std::to_string(k) + " reaches element " + std::to_string(last) +
-                " of an array of length " + std::to_string(arr.len) + " (was the tensor disposed?)");
-  return l;
-}
+using MaybeArray = std::optional<Array>;
+using MaybeI32 = std::optional<I32Array>;
 
 void same_dtype(const Args& a, const Array& x, const Array& y) {
   if (x.dtype != y.dtype)
     type_error(std::string(a.op()) + ": dtypes differ (" + dtype_name(x.dtype) + " and " + dtype_name(y.dtype) + ")");
-}
-
-void need_len(const Args& a, const Array& x, int64_t n, const char* what) {
-  if (static_cast<int64_t>(x.len) < n)
-    range_error(std::string(a.op()) + ": " + what + " has " + std::to_string(x.len) + " elements, needs " + std::to_string(n));
-}
-
-template <class E>
-E op_code(const Args& a, size_t i, int count) {
-  const int64_t v = a.integer(i);
-  if (v >= count) range_error(std::string(a.op()) + ": unknown op code " + std::to_string(v));
-  return static_cast<E>(v);
 }
 
 // Indices must lie in [0, D): checked before any kernel dereferences them.
@@ -234,20 +59,14 @@ bool overlaps(const Array& x, const Array& y) {
 
 // ---- entries ----
 
-napi_value undefined(napi_env env) {
-  napi_value u;
-  napi_get_undefined(env, &u);
-  return u;
-}
-
 // alloc(dtype, n, zero = true): a typed array whose data starts on a 64-byte boundary, in memory V8
 // owns and accounts for, so the garbage collector sees native tensor bytes. With zero = false the
 // memory is left uninitialised (a Node Buffer's backing store): for outputs a kernel overwrites
 // entirely, where zeroing would cost a full extra pass over memory.
-napi_value Alloc(const Args& a) {
-  const DType t = op_code<DType>(a, 0, 3);
-  const int64_t n = a.integer(1);
-  const bool zero = a.count() < 3 || a.flag(2);
+TypedArrayResult Alloc(const Args& a, Code<DType> dtype, Size count, std::optional<bool> zeroed) {
+  const DType t = dtype;
+  const int64_t n = count;
+  const bool zero = zeroed.value_or(true);
   const size_t esize = t == DType::F64 ? 8 : 4;
   // The JS constructors throw when memory runs out or a length is too large, where
   // napi_create_arraybuffer/typedarray abort the process; a failure becomes a RangeError.
@@ -268,7 +87,7 @@ napi_value Alloc(const Args& a) {
   } else {
     napi_value buf;
     size_t off = 0;
-    if (bytes > 9007199254740991.0 || napi_create_buffer(a.env(), size_t(bytes), &data, &buf) != napi_ok) fail();
+    if (bytes > kMaxSafeInteger || napi_create_buffer(a.env(), size_t(bytes), &data, &buf) != napi_ok) fail();
     check(napi_get_typedarray_info(a.env(), buf, nullptr, nullptr, &data, &view[0], &off), "typedarray_info");
     data = static_cast<char*>(data) - off;  // offsets below are from the ArrayBuffer's start
   }
@@ -278,202 +97,143 @@ napi_value Alloc(const Args& a) {
   check(napi_create_double(a.env(), double(n), &view[2]), "create_double");
   ctor = a.instance().typed_array_ctor[int(t)].Value();
   if (napi_new_instance(a.env(), ctor, 3, view, &out) != napi_ok) fail();
-  return out;
+  return {out};
 }
 
 // release(array): frees the storage now instead of at the next GC. The array becomes empty.
-napi_value Release(const Args& a) {
+void Release(const Args& a, Array) {
   napi_value ab;
   bool detached = false;
   void* data = nullptr;
-  a.array(0);
   check(napi_get_typedarray_info(a.env(), a.raw(0), nullptr, nullptr, nullptr, &ab, nullptr), "typedarray_info");
   check(napi_get_arraybuffer_info(a.env(), ab, &data, nullptr), "arraybuffer_info");
   // Freeing params would leave every later call reading freed memory.
   if (data != nullptr && data == a.instance().params) type_error(std::string(a.op()) + ": cannot release native.params");
   check(napi_is_detached_arraybuffer(a.env(), ab, &detached), "is_detached");
   if (!detached) check(napi_detach_arraybuffer(a.env(), ab), "detach");
-  return undefined(a.env());
 }
 
-// memoryStats(out: Float64Array): the tensor cache's figures in the order requests, hits (cheap
-// counters, all a Float64Array(2) gets), then in_use, cached, reserved, peak_reserved, cap.
-napi_value MemoryStatsEntry(const Args& a) {
-  const Array out = a.array(0, DType::F64);
-  need_len(a, out, 2, "out");
-  const MemoryStats s = memory_stats(out.len >= 7);
-  const double v[7] = {s.requests, s.hits, s.in_use, s.cached, s.reserved, s.peak_reserved, s.cap};
-  std::copy(v, v + std::min<size_t>(out.len, 7), out.as<double>());
-  return undefined(a.env());
-}
-napi_value EmptyCache(const Args& a) {
-  empty_cache();
-  return undefined(a.env());
-}
-
-napi_value Unary(const Args& a) {
-  const auto op = op_code<UnaryOp>(a, 0, int(UnaryOp::count));
-  const Array x = a.array(1), out = a.array(2);
+void Unary(const Args& a, Strides in, Code<UnaryOp> op, Array x, Array out, double p, double q) {
   same_dtype(a, x, out);
-  const Shape s = read_shape(a);
-  const Layout L[2] = {read_layout(a, 0, s, x), read_layout(a, 1, s, out)};
-  const double p = a.number(3), q = a.number(4);
+  const Shape s = in.shape();
+  const Layout L[2] = {in.operand(0, s, x), in.operand(1, s, out)};
   visit_dtype(x.dtype, [&](auto t) {
     using T = decltype(t);
     unary<T>(op, s, L, x.as<T>(), out.as<T>(), p, q);
   });
-  return undefined(a.env());
 }
 
-napi_value UnaryBackward(const Args& a) {
-  const auto op = op_code<UnaryOp>(a, 0, int(UnaryOp::count));
-  const Array x = a.array(1), y = a.array(2), g = a.array(3), out = a.array(4);
+void UnaryBackward(const Args& a, Strides in, Code<UnaryOp> op, Array x, Array y, Array g, Array out, double p, double q) {
   same_dtype(a, x, y), same_dtype(a, x, g), same_dtype(a, x, out);
-  const Shape s = read_shape(a);
-  const Layout L[4] = {read_layout(a, 0, s, x), read_layout(a, 1, s, y), read_layout(a, 2, s, g), read_layout(a, 3, s, out)};
-  const double p = a.number(5), q = a.number(6);
+  const Shape s = in.shape();
+  const Layout L[4] = {in.operand(0, s, x), in.operand(1, s, y), in.operand(2, s, g), in.operand(3, s, out)};
   visit_float_dtype(x.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
     unary_backward<T>(op, s, L, x.as<T>(), y.as<T>(), g.as<T>(), out.as<T>(), p, q);
   });
-  return undefined(a.env());
 }
 
-napi_value Binary(const Args& a) {
-  const auto op = op_code<BinaryOp>(a, 0, int(BinaryOp::count));
-  const Array x = a.array(1), y = a.array(2), out = a.array(3);
+void Binary(const Args& a, Strides in, Code<BinaryOp> op, Array x, Array y, Array out) {
   same_dtype(a, x, y), same_dtype(a, x, out);
-  const Shape s = read_shape(a);
-  const Layout L[3] = {read_layout(a, 0, s, x), read_layout(a, 1, s, y), read_layout(a, 2, s, out)};
+  const Shape s = in.shape();
+  const Layout L[3] = {in.operand(0, s, x), in.operand(1, s, y), in.operand(2, s, out)};
   visit_dtype(x.dtype, [&](auto t) {
     using T = decltype(t);
     binary<T>(op, s, L, x.as<T>(), y.as<T>(), out.as<T>());
   });
-  return undefined(a.env());
 }
 
-napi_value Compare(const Args& a) {
-  const auto op = op_code<CompareOp>(a, 0, int(CompareOp::count));
-  const Array x = a.array(1), y = a.array(2), out = a.array(3, DType::I32);
+void Compare(const Args& a, Strides in, Code<CompareOp> op, Array x, Array y, I32Array out) {
   same_dtype(a, x, y);
-  const Shape s = read_shape(a);
-  const Layout L[3] = {read_layout(a, 0, s, x), read_layout(a, 1, s, y), read_layout(a, 2, s, out)};
+  const Shape s = in.shape();
+  const Layout L[3] = {in.operand(0, s, x), in.operand(1, s, y), in.operand(2, s, out)};
   visit_dtype(x.dtype, [&](auto t) {
     using T = decltype(t);
     compare<T>(op, s, L, x.as<T>(), y.as<T>(), out.as<int32_t>());
   });
-  return undefined(a.env());
 }
 
-napi_value BinaryBackward(const Args& a) {
-  const auto op = op_code<BinaryOp>(a, 0, int(BinaryOp::count));
-  const Array x = a.array(1), y = a.array(2), g = a.array(3), gx = a.array(4), gy = a.array(5);
+void BinaryBackward(const Args& a, Strides in, Code<BinaryOp> op, Array x, Array y, Array g, Array gx, Array gy) {
   same_dtype(a, x, y), same_dtype(a, x, g), same_dtype(a, x, gx), same_dtype(a, x, gy);
-  const Shape s = read_shape(a);
-  const Layout L[5] = {read_layout(a, 0, s, x), read_layout(a, 1, s, y), read_layout(a, 2, s, g),
-                       read_layout(a, 3, s, gx), read_layout(a, 4, s, gy)};
+  const Shape s = in.shape();
+  const Layout L[5] = {in.operand(0, s, x), in.operand(1, s, y), in.operand(2, s, g), in.operand(3, s, gx),
+                       in.operand(4, s, gy)};
   visit_float_dtype(x.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
     binary_backward<T>(op, s, L, x.as<T>(), y.as<T>(), g.as<T>(), gx.as<T>(), gy.as<T>());
   });
-  return undefined(a.env());
 }
 
-napi_value Where(const Args& a) {
-  const Array c = a.array(0, DType::I32), x = a.array(1), y = a.array(2), out = a.array(3);
+void Where(const Args& a, Strides in, I32Array c, Array x, Array y, Array out) {
   same_dtype(a, x, y), same_dtype(a, x, out);
-  const Shape s = read_shape(a);
-  const Layout L[4] = {read_layout(a, 0, s, c), read_layout(a, 1, s, x), read_layout(a, 2, s, y), read_layout(a, 3, s, out)};
+  const Shape s = in.shape();
+  const Layout L[4] = {in.operand(0, s, c), in.operand(1, s, x), in.operand(2, s, y), in.operand(3, s, out)};
   visit_dtype(x.dtype, [&](auto t) {
     using T = decltype(t);
     where<T>(s, L, c.as<int32_t>(), x.as<T>(), y.as<T>(), out.as<T>());
   });
-  return undefined(a.env());
 }
 
-napi_value Copy(const Args& a) {
-  const Array x = a.array(0), out = a.array(1);
+void Copy(const Args& a, Strides in, Array x, Array out) {
   if (overlaps(x, out)) range_error(std::string(a.op()) + ": source and destination overlap");
-  const Shape s = read_shape(a);
-  const Layout L[2] = {read_layout(a, 0, s, x), read_layout(a, 1, s, out)};
+  const Shape s = in.shape();
+  const Layout L[2] = {in.operand(0, s, x), in.operand(1, s, out)};
   visit_dtype(x.dtype, [&](auto ti) {
     visit_dtype(out.dtype, [&](auto to) {
       copy<decltype(ti), decltype(to)>(s, L, x.as<decltype(ti)>(), out.as<decltype(to)>());
     });
   });
-  return undefined(a.env());
 }
 
-napi_value Fill(const Args& a) {
-  const Array out = a.array(0);
-  const Shape s = read_shape(a);
-  const Layout L[1] = {read_layout(a, 0, s, out)};
-  const double v = a.number(1);
+void Fill(const Args& a, Strides in, Array out, double v) {
+  const Shape s = in.shape();
+  const Layout L[1] = {in.operand(0, s, out)};
   visit_dtype(out.dtype, [&](auto t) { fill<decltype(t)>(s, L, out.as<decltype(t)>(), v); });
-  return undefined(a.env());
 }
 
-napi_value Arange(const Args& a) {
-  const Array out = a.array(0);
-  const double start = a.number(1), step = a.number(2);
+void Arange(const Args& a, Array out, double start, double step) {
   visit_dtype(out.dtype, [&](auto t) { arange<decltype(t)>(out.len, out.as<decltype(t)>(), start, step); });
-  return undefined(a.env());
 }
 
-napi_value Sum(const Args& a) {
-  const Array x = a.array(0), out = a.array(1);
+// The kernel accumulates into a buffer of outNumel values indexed by the output layout.
+void Sum(const Args& a, Strides in, Array x, Array out, Size out_numel, double scale) {
   same_dtype(a, x, out);
-  const int64_t out_numel = a.integer(2);
-  const double scale = a.number(3);
-  const Shape s = read_shape(a);
-  const Layout L[2] = {read_layout(a, 0, s, x), read_layout(a, 1, s, out)};
+  const Shape s = in.shape();
+  const Layout L[2] = {in.operand(0, s, x), in.operand(1, s, out)};
   need_len(a, out, L[1].off + out_numel, "output");
-  // The kernel accumulates into a buffer of outNumel values indexed by the output layout.
   if (s.numel() > 0 && last_element(s, L[1]) - L[1].off >= out_numel)
     range_error(std::string(a.op()) + ": the output layout reaches past outNumel " + std::to_string(out_numel));
   visit_dtype(x.dtype, [&](auto t) {
     using T = decltype(t);
     sum<T>(s, L, x.as<T>(), out.as<T>(), out_numel, scale);
   });
-  return undefined(a.env());
 }
 
-napi_value Extreme(const Args& a) {
-  const bool is_max = a.flag(0);
-  const int64_t nkeep = a.integer(1);
-  const Array x = a.array(2);
-  const Shape s = read_shape(a);
+// Operands: 0 = x, 1 = values (if given), 2 = indices (if given); kept dims first, then the reduced ones.
+void Extreme(const Args& a, Strides in, bool is_max, Size nkeep, Array x, MaybeArray vals, MaybeI32 idx) {
+  const Shape s = in.shape();
   if (nkeep > s.nd) range_error(std::string(a.op()) + ": nkeep exceeds ndim");
   for (int i = int(nkeep); i < s.nd; ++i)
     if (s.dim[i] == 0) range_error(std::string(a.op()) + ": cannot reduce over an empty dim");
-  const bool want_vals = !a.is_null(3), want_idx = !a.is_null(4);
-  Array vals, idx;
-  Layout L[3] = {read_layout(a, 0, s, x), {}, {}};
-  if (want_vals) vals = a.array(3), same_dtype(a, x, vals), L[1] = read_layout(a, 1, s, vals);
-  if (want_idx) idx = a.array(4, DType::I32), L[2] = read_layout(a, 2, s, idx);
+  Layout L[3] = {in.operand(0, s, x), {}, {}};
+  if (vals) same_dtype(a, x, *vals), L[1] = in.operand(1, s, *vals);
+  if (idx) L[2] = in.operand(2, s, *idx);
   visit_dtype(x.dtype, [&](auto t) {
     using T = decltype(t);
-    extreme<T>(is_max, s, int(nkeep), L, x.as<T>(), want_vals ? vals.as<T>() : nullptr,
-               want_idx ? idx.as<int32_t>() : nullptr);
+    extreme<T>(is_max, s, int(nkeep), L, x.as<T>(), vals ? vals->as<T>() : nullptr, idx ? idx->as<int32_t>() : nullptr);
   });
-  return undefined(a.env());
 }
 
-// gemm(A, B, C, transA, transB, M, N, K, lda, ldb, ldc, alpha, beta): batched over the layout in
-// params (the batch dims; each operand's offset and batch strides). The matrices' columns are
-// contiguous; transposed views arrive as trans flags, never as copies.
-napi_value Gemm(const Args& a) {
-  const Array A = a.array(0), B = a.array(1), C = a.array(2);
+// gemm: batched over the layout (the batch dims; each operand's offset and batch strides). The
+// matrices' columns are contiguous; transposed views arrive as trans flags, never as copies.
+void Gemm(const Args& a, Strides in, Array A, Array B, Array C, bool ta, bool tb, Size M, Size N, Size K, Size lda,
+          Size ldb, Size ldc, double alpha, double beta) {
   same_dtype(a, A, B), same_dtype(a, A, C);
   if (C.dtype == DType::I32) type_error(std::string(a.op()) + ": int32 tensors are not supported; convert with .float()");
   if (overlaps(C, A) || overlaps(C, B)) range_error(std::string(a.op()) + ": the output overlaps an input");
-  const bool ta = a.flag(3), tb = a.flag(4);
-  const int64_t M = a.integer(5), N = a.integer(6), K = a.integer(7);
-  const int64_t lda = a.integer(8), ldb = a.integer(9), ldc = a.integer(10);
-  const double alpha = a.number(11), beta = a.number(12);
   const int64_t ar = ta ? K : M, ac = ta ? M : K, br = tb ? N : K, bc = tb ? K : N;
   if (lda < ac || ldb < bc || ldc < N) range_error(std::string(a.op()) + ": leading dimension smaller than a row");
-  const Shape s = read_shape(a);
+  const Shape s = in.shape();
   // Each matrix must fit after its batch offset: check the batch layout against the array
   // shortened by the matrix's span.
   auto fit = [&a](Array arr, int64_t rows, int64_t cols, int64_t ld) {
@@ -483,7 +243,7 @@ napi_value Gemm(const Args& a) {
     return arr;
   };
   const Array Aa = fit(A, ar, ac, lda), Ba = fit(B, br, bc, ldb), Ca = fit(C, M, N, ldc);
-  const Layout L[3] = {read_layout(a, 0, s, Aa), read_layout(a, 1, s, Ba), read_layout(a, 2, s, Ca)};
+  const Layout L[3] = {in.operand(0, s, Aa), in.operand(1, s, Ba), in.operand(2, s, Ca)};
   Collapsed<3> c(s, L);
   int64_t o[3], is[3];
   for (int k = 0; k < 3; ++k) is[k] = c.stride[k][c.nd - 1];
@@ -497,7 +257,6 @@ napi_value Gemm(const Args& a) {
         dgemm(ta, tb, M, N, K, alpha, A.as<double>() + oa, lda, B.as<double>() + ob, ldb, beta, C.as<double>() + oc, ldc);
     }
   }
-  return undefined(a.env());
 }
 
 // An M×K matrix in x: the product is checked without overflowing int64.
@@ -507,66 +266,47 @@ void need_matrix(const Args& a, const Array& x, int64_t rows, int64_t cols, cons
                 std::to_string(rows) + "x" + std::to_string(cols));
 }
 
-// linear(x, w, b|null, out, M, N, K, relu): dense out[M×N] = x[M×K] · w[N×K]ᵀ + b[N], then ReLU if asked.
-napi_value Linear(const Args& a) {
-  const Array x = a.array(0), w = a.array(1), out = a.array(3);
+// linear: dense out[M×N] = x[M×K] · w[N×K]ᵀ + b[N], then ReLU if asked.
+void Linear(const Args& a, Array x, Array w, MaybeArray b, Array out, Size M, Size N, Size K, bool relu) {
   same_dtype(a, x, w), same_dtype(a, x, out);
   if (x.dtype == DType::I32) type_error(std::string(a.op()) + ": int32 tensors are not supported; convert with .float()");
-  const int64_t M = a.integer(4), N = a.integer(5), K = a.integer(6);
-  const bool relu = a.flag(7);
   need_matrix(a, x, M, K, "input"), need_matrix(a, w, N, K, "weight"), need_matrix(a, out, M, N, "output");
-  const bool has_bias = !a.is_null(2);
-  Array b;
-  if (has_bias) b = a.array(2), same_dtype(a, x, b), need_len(a, b, N, "bias");
-  if (overlaps(out, x) || overlaps(out, w) || (has_bias && overlaps(out, b)))
+  if (b) same_dtype(a, x, *b), need_len(a, *b, N, "bias");
+  if (overlaps(out, x) || overlaps(out, w) || (b && overlaps(out, *b)))
     range_error(std::string(a.op()) + ": the output overlaps an input");
   visit_float_dtype(x.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
-    linear<T>(M, N, K, x.as<T>(), w.as<T>(), has_bias ? b.as<T>() : nullptr, out.as<T>(), relu);
+    linear<T>(M, N, K, x.as<T>(), w.as<T>(), b ? b->as<T>() : nullptr, out.as<T>(), relu);
   });
-  return undefined(a.env());
 }
 
-SoftmaxDims softmax_dims(const Args& a, size_t i) {
-  return {a.integer(i), a.integer(i + 1), a.integer(i + 2)};
-}
-
-// softmax(log, x, y, outer, D, inner): dense [outer, D, inner] tensors.
-napi_value Softmax(const Args& a) {
-  const bool log = a.flag(0);
-  const Array x = a.array(1), y = a.array(2);
+// softmax over dense [outer, D, inner] tensors.
+void Softmax(const Args& a, bool log, Array x, Array y, Size outer, Size D, Size inner) {
   same_dtype(a, x, y);
-  const SoftmaxDims d = softmax_dims(a, 3);
-  const int64_t n = dense_numel(a, {d.outer, d.D, d.inner});
+  const int64_t n = dense_numel(a, {outer, D, inner});
   need_len(a, x, n, "input"), need_len(a, y, n, "output");
-  if (d.D == 0) return undefined(a.env());
+  if (D == 0) return;
   visit_float_dtype(x.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
-    softmax<T>(log, d, x.as<T>(), y.as<T>());
+    softmax<T>(log, SoftmaxDims{outer, D, inner}, x.as<T>(), y.as<T>());
   });
-  return undefined(a.env());
 }
 
-napi_value SoftmaxBackward(const Args& a) {
-  const bool log = a.flag(0);
-  const Array y = a.array(1), g = a.array(2), gx = a.array(3);
+void SoftmaxBackward(const Args& a, bool log, Array y, Array g, Array gx, Size outer, Size D, Size inner) {
   same_dtype(a, y, g), same_dtype(a, y, gx);
-  const SoftmaxDims d = softmax_dims(a, 4);
-  const int64_t n = dense_numel(a, {d.outer, d.D, d.inner});
+  const int64_t n = dense_numel(a, {outer, D, inner});
   need_len(a, y, n, "output"), need_len(a, g, n, "gradient"), need_len(a, gx, n, "input gradient");
   visit_float_dtype(y.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
-    softmax_backward<T>(log, d, y.as<T>(), g.as<T>(), gx.as<T>());
+    softmax_backward<T>(log, SoftmaxDims{outer, D, inner}, y.as<T>(), g.as<T>(), gx.as<T>());
   });
-  return undefined(a.env());
 }
 
-CrossEntropyArgs ce_args(const Args& a, size_t i, const Array& t) {
-  CrossEntropyArgs c{a.integer(i), a.integer(i + 1), 0, a.number(i + 3)};
-  const double ig = a.number(i + 2);
-  if (!(ig >= -2147483648.0 && ig <= 2147483647.0) || ig != static_cast<double>(static_cast<int32_t>(ig)))
-    range_error(std::string(a.op()) + ": ignoreIndex must be an int32, got " + std::to_string(ig));
-  c.ignore = static_cast<int32_t>(ig);
+CrossEntropyArgs ce_args(const Args& a, int64_t N, int64_t C, double ignore, double smoothing, const Array& t) {
+  CrossEntropyArgs c{N, C, 0, smoothing};
+  if (!(ignore >= -2147483648.0 && ignore <= 2147483647.0) || ignore != static_cast<double>(static_cast<int32_t>(ignore)))
+    range_error(std::string(a.op()) + ": ignoreIndex must be an int32, got " + std::to_string(ignore));
+  c.ignore = static_cast<int32_t>(ignore);
   if (!(c.smoothing >= 0 && c.smoothing <= 1))
     range_error(std::string(a.op()) + ": label smoothing must be in [0, 1], got " + std::to_string(c.smoothing));
   if (c.C < 1) range_error(std::string(a.op()) + ": need at least one class");
@@ -576,42 +316,35 @@ CrossEntropyArgs ce_args(const Args& a, size_t i, const Array& t) {
   return c;
 }
 
-// crossEntropy(x, targets, loss, probs|null, N, C, ignoreIndex, smoothing)
-napi_value CrossEntropy(const Args& a) {
-  const Array x = a.array(0), t = a.array(1, DType::I32), loss = a.array(2);
+void CrossEntropy(const Args& a, Array x, I32Array t, Array loss, MaybeArray probs, Size N, Size C, double ignore,
+                  double smoothing) {
   same_dtype(a, x, loss);
-  const CrossEntropyArgs c = ce_args(a, 4, t);
+  const CrossEntropyArgs c = ce_args(a, N, C, ignore, smoothing, t);
   need_len(a, x, c.N * c.C, "logits"), need_len(a, loss, c.N, "loss");
-  Array probs;
-  const bool want_probs = !a.is_null(3);
-  if (want_probs) probs = a.array(3), same_dtype(a, x, probs), need_len(a, probs, c.N * c.C, "probs");
+  if (probs) same_dtype(a, x, *probs), need_len(a, *probs, c.N * c.C, "probs");
   visit_float_dtype(x.dtype, a.op(), [&](auto tt) {
     using T = decltype(tt);
-    cross_entropy<T>(c, x.as<T>(), t.as<int32_t>(), loss.as<T>(), want_probs ? probs.as<T>() : nullptr);
+    cross_entropy<T>(c, x.as<T>(), t.as<int32_t>(), loss.as<T>(), probs ? probs->as<T>() : nullptr);
   });
-  return undefined(a.env());
 }
 
-// crossEntropyBackward(probs, targets, gradPerRow, gx, N, C, ignoreIndex, smoothing)
-napi_value CrossEntropyBackward(const Args& a) {
-  const Array p = a.array(0), t = a.array(1, DType::I32), g = a.array(2), gx = a.array(3);
+void CrossEntropyBackward(const Args& a, Array p, I32Array t, Array g, Array gx, Size N, Size C, double ignore,
+                          double smoothing) {
   same_dtype(a, p, g), same_dtype(a, p, gx);
-  const CrossEntropyArgs c = ce_args(a, 4, t);
+  const CrossEntropyArgs c = ce_args(a, N, C, ignore, smoothing, t);
   need_len(a, p, c.N * c.C, "probs"), need_len(a, g, c.N, "gradient"), need_len(a, gx, c.N * c.C, "input gradient");
   visit_float_dtype(p.dtype, a.op(), [&](auto tt) {
     using T = decltype(tt);
     cross_entropy_backward<T>(c, p.as<T>(), t.as<int32_t>(), g.as<T>(), gx.as<T>());
   });
-  return undefined(a.env());
 }
 
-// index kernels: (src, idx, dst, outer, D, inner, n) over dense tensors. `per_element` says
-// whether idx has one entry per result element (gather) or one per slice (indexSelect).
+// index kernels over dense tensors (src, idx, dst, outer, D, inner, n). `per_element` says whether idx
+// has one entry per result element (gather) or one per slice (indexSelect).
 template <class Kernel>
-napi_value IndexEntry(const Args& a, bool per_element, bool src_is_result, Kernel k) {
-  const Array src = a.array(0), idx = a.array(1, DType::I32), dst = a.array(2);
+void index_entry(const Args& a, Array src, I32Array idx, Array dst, IndexDims d, bool per_element, bool src_is_result,
+                 Kernel k) {
   same_dtype(a, src, dst);
-  const IndexDims d{a.integer(3), a.integer(4), a.integer(5), a.integer(6)};
   const int64_t full = dense_numel(a, {d.outer, d.D, d.inner}), part = dense_numel(a, {d.outer, d.n, d.inner});
   const int64_t nidx = per_element ? part : d.n;
   need_len(a, idx, nidx, "index");
@@ -622,193 +355,174 @@ napi_value IndexEntry(const Args& a, bool per_element, bool src_is_result, Kerne
     using T = decltype(t);
     k(d, src.as<T>(), idx.as<int32_t>(), dst.as<T>());
   });
-  return undefined(a.env());
 }
-napi_value IndexSelect(const Args& a) {
-  return IndexEntry(a, false, false, [](IndexDims d, auto* s, const int32_t* i, auto* o) { index_select(d, s, i, o); });
+void IndexSelect(const Args& a, Array src, I32Array idx, Array dst, Size outer, Size D, Size inner, Size n) {
+  index_entry(a, src, idx, dst, {outer, D, inner, n}, false, false,
+              [](IndexDims d, auto* s, const int32_t* i, auto* o) { index_select(d, s, i, o); });
 }
-napi_value IndexAdd(const Args& a) {
-  return IndexEntry(a, false, true, [](IndexDims d, auto* s, const int32_t* i, auto* o) { index_add(d, s, i, o); });
+void IndexAdd(const Args& a, Array src, I32Array idx, Array dst, Size outer, Size D, Size inner, Size n) {
+  index_entry(a, src, idx, dst, {outer, D, inner, n}, false, true,
+              [](IndexDims d, auto* s, const int32_t* i, auto* o) { index_add(d, s, i, o); });
 }
-napi_value Gather(const Args& a) {
-  return IndexEntry(a, true, false, [](IndexDims d, auto* s, const int32_t* i, auto* o) { gather(d, s, i, o); });
+void Gather(const Args& a, Array src, I32Array idx, Array dst, Size outer, Size D, Size inner, Size n) {
+  index_entry(a, src, idx, dst, {outer, D, inner, n}, true, false,
+              [](IndexDims d, auto* s, const int32_t* i, auto* o) { gather(d, s, i, o); });
 }
-napi_value ScatterAdd(const Args& a) {
-  return IndexEntry(a, true, true, [](IndexDims d, auto* s, const int32_t* i, auto* o) { scatter_add(d, s, i, o); });
+void ScatterAdd(const Args& a, Array src, I32Array idx, Array dst, Size outer, Size D, Size inner, Size n) {
+  index_entry(a, src, idx, dst, {outer, D, inner, n}, true, true,
+              [](IndexDims d, auto* s, const int32_t* i, auto* o) { scatter_add(d, s, i, o); });
 }
 
-// Optimizer state arrays: same dtype and length as the parameter, or null where optional.
-struct ParamArrays {
-  Array p, g;
-  int64_t n;
-};
-ParamArrays param_arrays(const Args& a) {
-  ParamArrays r{a.array(0), a.array(1), 0};
-  same_dtype(a, r.p, r.g);
-  if (r.p.len != r.g.len) range_error(std::string(a.op()) + ": parameter has " + std::to_string(r.p.len) + " elements but its gradient has " + std::to_string(r.g.len));
-  r.n = int64_t(r.p.len);
-  return r;
+// Optimizer state: the parameter, its gradient and each state array share dtype and length.
+int64_t param_len(const Args& a, const Array& p, const Array& g) {
+  same_dtype(a, p, g);
+  if (p.len != g.len)
+    range_error(std::string(a.op()) + ": parameter has " + std::to_string(p.len) + " elements but its gradient has " + std::to_string(g.len));
+  return int64_t(p.len);
 }
 template <class T>
-T* state(const Args& a, size_t i, const ParamArrays& pa, bool optional = false) {
-  if (optional && a.is_null(i)) return nullptr;
-  const Array s = a.array(i);
-  same_dtype(a, pa.p, s);
-  if (s.len != pa.p.len) range_error(std::string(a.op()) + ": optimizer state has the wrong length");
-  return s.as<T>();
-}
-double finite(const Args& a, size_t i, const char* name) {
-  const double d = a.number(i);
-  if (!(d == d) || d == 1.0 / 0.0 || d == -1.0 / 0.0)
-    range_error(std::string(a.op()) + ": " + name + " must be a finite number, got " + std::to_string(d));
-  return d;
+T* state(const Args& a, const Array& p, const MaybeArray& s) {
+  if (!s) return nullptr;
+  same_dtype(a, p, *s);
+  if (s->len != p.len) range_error(std::string(a.op()) + ": optimizer state has the wrong length");
+  return s->as<T>();
 }
 
-// sgdStep(p, g, buf|null, lr, momentum, dampening, weightDecay, nesterov, firstStep, maximize)
-napi_value SgdStep(const Args& a) {
-  const ParamArrays pa = param_arrays(a);
-  const SgdArgs s{finite(a, 3, "lr"), finite(a, 4, "momentum"), finite(a, 5, "dampening"), finite(a, 6, "weightDecay"),
-                  a.flag(7), a.flag(8), a.flag(9)};
-  visit_float_dtype(pa.p.dtype, a.op(), [&](auto t) {
+void SgdStep(const Args& a, Array p, Array g, MaybeArray buf, Finite lr, Finite momentum, Finite dampening,
+             Finite weight_decay, bool nesterov, bool first_step, bool maximize) {
+  const int64_t n = param_len(a, p, g);
+  const SgdArgs s{lr, momentum, dampening, weight_decay, nesterov, first_step, maximize};
+  visit_float_dtype(p.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
-    sgd_step<T>(pa.n, pa.p.as<T>(), pa.g.as<T>(), state<T>(a, 2, pa, true), s);
+    sgd_step<T>(n, p.as<T>(), g.as<T>(), state<T>(a, p, buf), s);
   });
-  return undefined(a.env());
 }
 
-// adamStep(p, g, m, v, vmax|null, lr, beta1, beta2, eps, weightDecay, step, decoupled, amsgrad, maximize)
-napi_value AdamStep(const Args& a) {
-  const ParamArrays pa = param_arrays(a);
-  const AdamArgs s{finite(a, 5, "lr"), finite(a, 6, "beta1"), finite(a, 7, "beta2"), finite(a, 8, "eps"),
-                   finite(a, 9, "weightDecay"), a.integer(10, 1), a.flag(11), a.flag(12), a.flag(13)};
-  visit_float_dtype(pa.p.dtype, a.op(), [&](auto t) {
+void AdamStep(const Args& a, Array p, Array g, Array m, Array v, MaybeArray vmax, Finite lr, Finite beta1, Finite beta2,
+              Finite eps, Finite weight_decay, Count step, bool decoupled, bool amsgrad, bool maximize) {
+  const int64_t n = param_len(a, p, g);
+  const AdamArgs s{lr, beta1, beta2, eps, weight_decay, step, decoupled, amsgrad, maximize};
+  visit_float_dtype(p.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
-    adam_step<T>(pa.n, pa.p.as<T>(), pa.g.as<T>(), state<T>(a, 2, pa), state<T>(a, 3, pa), state<T>(a, 4, pa, true), s);
+    adam_step<T>(n, p.as<T>(), g.as<T>(), state<T>(a, p, m), state<T>(a, p, v), state<T>(a, p, vmax), s);
   });
-  return undefined(a.env());
 }
 
-// rmspropStep(p, g, sq, buf|null, gavg|null, lr, alpha, eps, weightDecay, momentum, centered, maximize)
-napi_value RmspropStep(const Args& a) {
-  const ParamArrays pa = param_arrays(a);
-  const RmspropArgs s{finite(a, 5, "lr"), finite(a, 6, "alpha"), finite(a, 7, "eps"), finite(a, 8, "weightDecay"),
-                      finite(a, 9, "momentum"), a.flag(10), a.flag(11)};
-  visit_float_dtype(pa.p.dtype, a.op(), [&](auto t) {
+void RmspropStep(const Args& a, Array p, Array g, Array sq, MaybeArray buf, MaybeArray gavg, Finite lr, Finite alpha,
+                 Finite eps, Finite weight_decay, Finite momentum, bool centered, bool maximize) {
+  const int64_t n = param_len(a, p, g);
+  const RmspropArgs s{lr, alpha, eps, weight_decay, momentum, centered, maximize};
+  visit_float_dtype(p.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
-    rmsprop_step<T>(pa.n, pa.p.as<T>(), pa.g.as<T>(), state<T>(a, 2, pa), state<T>(a, 3, pa, true),
-                    state<T>(a, 4, pa, true), s);
+    rmsprop_step<T>(n, p.as<T>(), g.as<T>(), state<T>(a, p, sq), state<T>(a, p, buf), state<T>(a, p, gavg), s);
   });
-  return undefined(a.env());
 }
 
-// adagradStep(p, g, sum, lr, lrDecay, weightDecay, eps, step, maximize)
-napi_value AdagradStep(const Args& a) {
-  const ParamArrays pa = param_arrays(a);
-  const AdagradArgs s{finite(a, 3, "lr"), finite(a, 4, "lrDecay"), finite(a, 5, "weightDecay"), finite(a, 6, "eps"),
-                      a.integer(7, 1), a.flag(8)};
-  visit_float_dtype(pa.p.dtype, a.op(), [&](auto t) {
+void AdagradStep(const Args& a, Array p, Array g, Array sum, Finite lr, Finite lr_decay, Finite weight_decay,
+                 Finite eps, Count step, bool maximize) {
+  const int64_t n = param_len(a, p, g);
+  const AdagradArgs s{lr, lr_decay, weight_decay, eps, step, maximize};
+  visit_float_dtype(p.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
-    adagrad_step<T>(pa.n, pa.p.as<T>(), pa.g.as<T>(), state<T>(a, 2, pa), s);
+    adagrad_step<T>(n, p.as<T>(), g.as<T>(), state<T>(a, p, sum), s);
   });
-  return undefined(a.env());
 }
 
-napi_value ManualSeed(const Args& a) {
-  a.instance().rng.seed_with(static_cast<uint64_t>(a.integer(0)));
-  return undefined(a.env());
-}
+void ManualSeed(const Args& a, Size seed) { a.instance().rng.seed_with(static_cast<uint64_t>(int64_t(seed))); }
 
-// randUniform(out, lo, hi) / randNormal(out, mean, std) / randInt(out, lo, hi) / randPerm(out): fill all of out.
-napi_value RandUniform(const Args& a) {
-  const Array out = a.array(0);
-  const double lo = finite(a, 1, "low"), hi = finite(a, 2, "high");
+// The random fills write every element of out.
+void RandUniform(const Args& a, Array out, Finite lo, Finite hi) {
   visit_float_dtype(out.dtype, a.op(), [&](auto t) { rand_uniform(a.instance().rng, out.len, out.as<decltype(t)>(), lo, hi); });
-  return undefined(a.env());
 }
-napi_value RandNormal(const Args& a) {
-  const Array out = a.array(0);
-  const double mean = finite(a, 1, "mean"), sd = finite(a, 2, "std");
+void RandNormal(const Args& a, Array out, Finite mean, Finite sd) {
   visit_float_dtype(out.dtype, a.op(), [&](auto t) { rand_normal(a.instance().rng, out.len, out.as<decltype(t)>(), mean, sd); });
-  return undefined(a.env());
 }
-napi_value RandInt(const Args& a) {
-  const Array out = a.array(0, DType::I32);
-  const double lo = finite(a, 1, "low"), hi = finite(a, 2, "high");
+void RandInt(const Args& a, I32Array out, Finite lo, Finite hi) {
   if (!(hi > lo) || lo < -2147483648.0 || hi > 2147483648.0)
     range_error(std::string(a.op()) + ": need low < high within int32, got [" + std::to_string(lo) + ", " + std::to_string(hi) + ")");
   rand_int(a.instance().rng, out.len, out.as<int32_t>(), int64_t(lo), int64_t(hi));
-  return undefined(a.env());
 }
-napi_value RandPerm(const Args& a) {
-  const Array out = a.array(0, DType::I32);
-  rand_perm(a.instance().rng, out.len, out.as<int32_t>());
-  return undefined(a.env());
+void RandPerm(const Args& a, I32Array out) { rand_perm(a.instance().rng, out.len, out.as<int32_t>()); }
+
+// memoryStats(out: Float64Array): the tensor cache's figures in the order requests, hits (cheap
+// counters, all a Float64Array(2) gets), then in_use, cached, reserved, peak_reserved, cap.
+void MemoryStatsEntry(const Args& a, Array out) {
+  if (out.dtype != DType::F64) type_error(std::string(a.op()) + ": out must be a Float64Array");
+  need_len(a, out, 2, "out");
+  const MemoryStats s = memory_stats(out.len >= 7);
+  const double v[7] = {s.requests, s.hits, s.in_use, s.cached, s.reserved, s.peak_reserved, s.cap};
+  std::copy(v, v + std::min<size_t>(out.len, 7), out.as<double>());
+}
+void EmptyCache(const Args&) { empty_cache(); }
+
+// The tensor cache's cap: TENSORGRAD_CACHE_MB, else 512 MiB.
+size_t tensor_cache_cap() {
+  const char* env = std::getenv("TENSORGRAD_CACHE_MB");
+  const long long mb = env ? std::atoll(env) : 512;
+  return size_t(std::clamp<long long>(mb, 0, 1 << 20)) << 20;
 }
 
-napi_value make_int(napi_env env, int64_t v) {
-  napi_value r;
-  napi_create_int64(env, v, &r);
-  return r;
-}
-napi_value make_string(napi_env env, const char* s) {
-  napi_value r;
-  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &r);
-  return r;
-}
-
-napi_value SetNumThreads(const Args& a) {
-  const int64_t n = a.integer(0, 1);
+void SetNumThreads(const Args& a, Count n) {
   if (n > kMaxThreads) range_error(std::string(a.op()) + ": at most " + std::to_string(kMaxThreads) + " threads, got " + std::to_string(n));
   set_num_threads(static_cast<int>(n));
-  return undefined(a.env());
 }
-napi_value GetNumThreads(const Args& a) { return make_int(a.env(), num_threads()); }
-napi_value GetIsa(const Args& a) { return make_string(a.env(), isa_name(cpu_isa())); }
-// setIsa("scalar" | "avx2" | "avx512"): for tests; clamped to what the CPU supports.
-napi_value SetIsa(const Args& a) {
-  const int64_t v = a.integer(0);
-  if (v > 2) range_error(std::string(a.op()) + ": unknown ISA code");
-  set_isa(static_cast<Isa>(v));
-  return make_string(a.env(), isa_name(cpu_isa()));
+int64_t GetNumThreads(const Args&) { return num_threads(); }
+const char* GetIsa(const Args&) { return isa_name(cpu_isa()); }
+// For tests: clamped to what the CPU supports; returns the path now in use.
+const char* SetIsa(const Args&, Code<Isa> isa) {
+  set_isa(isa);
+  return isa_name(cpu_isa());
 }
+
+// ---- the entry table: JS name, C++ function, argument names (their kinds are the function's parameter types) ----
+
+#define TG_ENTRIES(X)                                                                                       \
+  X(alloc, Alloc, "dtype n zero")                                                                           \
+  X(release, Release, "array")                                                                              \
+  X(unary, Unary, "op x out a b")                                                                           \
+  X(unaryBackward, UnaryBackward, "op x y g out a b")                                                       \
+  X(binary, Binary, "op a b out")                                                                           \
+  X(compare, Compare, "op a b out")                                                                         \
+  X(binaryBackward, BinaryBackward, "op a b g ga gb")                                                       \
+  X(where, Where, "cond a b out")                                                                           \
+  X(copy, Copy, "x out")                                                                                    \
+  X(fill, Fill, "out value")                                                                                \
+  X(arange, Arange, "out start step")                                                                       \
+  X(sum, Sum, "x out outNumel scale")                                                                       \
+  X(extreme, Extreme, "isMax nkeep x values indices")                                                       \
+  X(gemm, Gemm, "a b c transA transB M N K lda ldb ldc alpha beta")                                         \
+  X(linear, Linear, "x w b out M N K relu")                                                                 \
+  X(softmax, Softmax, "log x y outer D inner")                                                              \
+  X(softmaxBackward, SoftmaxBackward, "log y g gx outer D inner")                                           \
+  X(crossEntropy, CrossEntropy, "x targets loss probs N C ignoreIndex smoothing")                           \
+  X(crossEntropyBackward, CrossEntropyBackward, "probs targets gRow gx N C ignoreIndex smoothing")          \
+  X(indexSelect, IndexSelect, "src idx dst outer D inner n")                                                \
+  X(indexAdd, IndexAdd, "src idx dst outer D inner n")                                                      \
+  X(gather, Gather, "src idx dst outer D inner n")                                                          \
+  X(scatterAdd, ScatterAdd, "src idx dst outer D inner n")                                                  \
+  X(sgdStep, SgdStep, "p g buf lr momentum dampening weightDecay nesterov firstStep maximize")              \
+  X(adamStep, AdamStep, "p g m v vmax lr beta1 beta2 eps weightDecay step decoupled amsgrad maximize")      \
+  X(rmspropStep, RmspropStep, "p g sq buf gavg lr alpha eps weightDecay momentum centered maximize")        \
+  X(adagradStep, AdagradStep, "p g sum lr lrDecay weightDecay eps step maximize")                           \
+  X(manualSeed, ManualSeed, "seed")                                                                         \
+  X(randUniform, RandUniform, "out low high")                                                               \
+  X(randNormal, RandNormal, "out mean std")                                                                 \
+  X(randInt, RandInt, "out low high")                                                                       \
+  X(randPerm, RandPerm, "out")                                                                              \
+  X(setNumThreads, SetNumThreads, "n")                                                                      \
+  X(getNumThreads, GetNumThreads, "")                                                                       \
+  X(getIsa, GetIsa, "")                                                                                     \
+  X(setIsa, SetIsa, "isa")                                                                                  \
+  X(memoryStats, MemoryStatsEntry, "out")                                                                   \
+  X(emptyCache, EmptyCache, "")
 
 // ---- registration ----
 
-using Entry = napi_value (*)(const Args&);
-
-template <Entry F>
-napi_value call(napi_env env, napi_callback_info info, const char* name) {
-  try {
-    return F(Args(env, info, name));
-  } catch (const ArgError& e) {
-    napi_value msg, err;
-    napi_create_string_utf8(env, e.what(), NAPI_AUTO_LENGTH, &msg);
-    if (std::strcmp(e.kind, "TypeError") == 0) napi_create_type_error(env, nullptr, msg, &err);
-    else napi_create_range_error(env, nullptr, msg, &err);
-    napi_throw(env, err);
-  } catch (const std::exception& e) {
-    // Dtype dispatch (std::invalid_argument, a TypeError) already names the op; don't name it twice.
-    const std::string m = e.what(), msg = m.rfind(name, 0) == 0 ? m : std::string(name) + ": " + m;
-    if (dynamic_cast<const std::invalid_argument*>(&e)) napi_throw_type_error(env, nullptr, msg.c_str());
-    else napi_throw_error(env, nullptr, msg.c_str());
+#define TG_WRAP(js, fn, names)                                                    \
+  const std::vector<std::string> js##_names = split_names(names);                 \
+  napi_value js##_cb(napi_env env, napi_callback_info info) {                     \
+    return guarded(env, "tensorgrad." #js, [&] { return invoke(Args(env, info, "tensorgrad." #js, &js##_names), fn); }); \
   }
-  return nullptr;
-}
-
-#define TG_ENTRIES(X)                                                                                   \
-  X(alloc, Alloc) X(release, Release) X(unary, Unary) X(unaryBackward, UnaryBackward) X(binary, Binary) \
-  X(compare, Compare) X(binaryBackward, BinaryBackward) X(where, Where) X(copy, Copy) X(fill, Fill)     \
-  X(arange, Arange) X(sum, Sum) X(extreme, Extreme) X(gemm, Gemm) X(linear, Linear) X(softmax, Softmax) \
-  X(softmaxBackward, SoftmaxBackward) X(crossEntropy, CrossEntropy)                                     \
-  X(crossEntropyBackward, CrossEntropyBackward) X(indexSelect, IndexSelect) X(indexAdd, IndexAdd)        \
-  X(gather, Gather) X(scatterAdd, ScatterAdd) X(sgdStep, SgdStep) X(adamStep, AdamStep)                 \
-  X(rmspropStep, RmspropStep) X(adagradStep, AdagradStep) X(manualSeed, ManualSeed)                     \
-  X(randUniform, RandUniform) X(randNormal, RandNormal) X(randInt, RandInt) X(randPerm, RandPerm)       \
-  X(setNumThreads, SetNumThreads) X(getNumThreads, GetNumThreads) X(getIsa, GetIsa) X(setIsa, SetIsa)     \
-  X(memoryStats, MemoryStatsEntry) X(emptyCache, EmptyCache)
-
-#define TG_WRAP(js, fn) \
-  napi_value js##_cb(napi_env env, napi_callback_info info) { return call<fn>(env, info, "tensorgrad." #js); }
 TG_ENTRIES(TG_WRAP)
 #undef TG_WRAP
 
@@ -818,15 +532,8 @@ Napi::Array name_list(Napi::Env env, const char* const* names, int n) {
   return arr;
 }
 
-// The tensor cache's cap: TENSORGRAD_CACHE_MB, else 512 MiB.
-size_t tensor_cache_cap() {
-  const char* env = std::getenv("TENSORGRAD_CACHE_MB");
-  const long long mb = env ? std::atoll(env) : 512;
-  return size_t(std::clamp<long long>(mb, 0, 1 << 20)) << 20;
-}
-
-// Module set-up is not a hot path, so it uses node-addon-api; the entries above use the C API
-// directly, where each wrapper layer would cost on every call of a tiny op.
+// Module set-up is not a hot path, so it uses node-addon-api; the entries use the C API directly,
+// where each wrapper layer would cost on every call of a tiny op.
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   configure_tensor_cache(tensor_cache_cap());
   auto* inst = new Instance();
@@ -840,15 +547,21 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   for (int t = 0; t < 3; ++t) inst->typed_array_ctor[t] = Napi::Persistent(global.Get(typed[t]).As<Napi::Function>());
 
   napi_property_descriptor props[] = {
-#define TG_PROP(js, fn) {#js, nullptr, js##_cb, nullptr, nullptr, nullptr, napi_enumerable, inst},
+#define TG_PROP(js, fn, names) {#js, nullptr, js##_cb, nullptr, nullptr, nullptr, napi_enumerable, inst},
       TG_ENTRIES(TG_PROP)
 #undef TG_PROP
   };
   check(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props), "define_properties");
+  Napi::Object specs = Napi::Object::New(env);
+#define TG_SPEC(js, fn, names) specs.Set(#js, entry_spec(env, fn, js##_names));
+  TG_ENTRIES(TG_SPEC)
+#undef TG_SPEC
+  exports.Set("entrySpecs", specs);
   exports.Set("params", params);
   exports.Set("unaryOps", name_list(env, kUnaryOpNames, int(UnaryOp::count)));
   exports.Set("binaryOps", name_list(env, kBinaryOpNames, int(BinaryOp::count)));
   exports.Set("compareOps", name_list(env, kCompareOpNames, int(CompareOp::count)));
+  exports.Set("isas", name_list(env, kIsaNames, int(Isa::count)));
   exports.Set("maxDims", kMaxDims);
   exports.Set("maxOperands", kMaxOperands);
   return exports;

@@ -12,4 +12,5 @@ if (args.includes("--debug")) cmd.push("--debug");
 if (arch) cmd.push("--arch", arch);
 
 const run = spawnSync(process.execPath, cmd, { stdio: "inherit" });
+if (run.status === 0 && process.platform === "linux") require("./distributed/bundle-prebuild.cjs").bundle(process.cwd(), process.platform, arch ?? process.arch);
 process.exit(run.status ?? 1);

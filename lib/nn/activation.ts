@@ -3,6 +3,7 @@ import type { Tensor } from "../tensor.js";
 import { elu, gelu, leakyRelu, relu, sigmoid, tanh } from "../ops/elementwise.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import { Module } from "./module.js";
+import { pyFloat, pyStr } from "./repr.js";
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor { return relu(x); }
@@ -15,6 +16,7 @@ export class Tanh extends Module {
 }
 export class GELU extends Module {
   forward(x: Tensor): Tensor { return gelu(x); }
+  override extraRepr(): string { return `approximate=${pyStr("none")}`; }
 }
 export class Identity extends Module {
   forward(x: Tensor): Tensor { return x; }
@@ -23,20 +25,24 @@ export class Identity extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) { super(); }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.negativeSlope); }
+  override extraRepr(): string { return `negative_slope=${pyFloat(this.negativeSlope)}`; }
 }
 
 export class ELU extends Module {
   constructor(readonly alpha = 1) { super(); }
   forward(x: Tensor): Tensor { return elu(x, this.alpha); }
+  override extraRepr(): string { return `alpha=${pyFloat(this.alpha)}`; }
 }
 
 // dim is required: PyTorch's implicit-dim softmax is deprecated.
 export class Softmax extends Module {
   constructor(readonly dim: number) { super(); }
   forward(x: Tensor): Tensor { return softmax(x, this.dim); }
+  override extraRepr(): string { return `dim=${this.dim}`; }
 }
 
 export class LogSoftmax extends Module {
   constructor(readonly dim: number) { super(); }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
+  override extraRepr(): string { return `dim=${this.dim}`; }
 }

@@ -5,6 +5,8 @@ import { Module } from "./module.js";
 import { Linear } from "./linear.js";
 import { ReLU } from "./activation.js";
 import { linear as fusedLinear } from "../ops/fused.js";
+import { hasForwardHooks } from "./hooks.js";
+import { checkModule, indexedAt, indexedLength } from "./module-list.js";
 
 export class Sequential extends Module {
   constructor(...modules: Module[]) {
@@ -13,22 +15,18 @@ export class Sequential extends Module {
   }
 
   get length(): number {
-    let n = 0;
-    while (this.#get(n) !== undefined) ++n;
-    return n;
+    return indexedLength(this);
   }
 
   append(m: Module): this {
-    if (!(m instanceof Module)) throw new TypeError(`Sequential: expected a Module, got ${m === null ? "null" : typeof m}`);
+    checkModule("Sequential", m);
     this.registerModule(String(this.length), m);
     return this;
   }
 
   // The i-th child; negative i counts from the end.
   at(i: number): Module {
-    const n = this.length, k = i < 0 ? i + n : i;
-    if (!Number.isInteger(i) || k < 0 || k >= n) throw new RangeError(`Sequential.at: index ${i} is out of range for ${n} modules`);
-    return this.#get(k)!;
+    return indexedAt(this, i, "Sequential.at");
   }
 
   *[Symbol.iterator](): Generator<Module> {
@@ -37,12 +35,13 @@ export class Sequential extends Module {
 
   // A Linear followed by a ReLU runs as one fused native op (bias and ReLU applied around one
   // GEMM); values and gradients are those of the two modules. Subclasses are left alone, since
-  // they may override forward.
+  // they may override forward, and so are modules with hooks, which must see their own call.
   forward(x: Tensor): Tensor {
     const mods = [...this.children()];
     for (let i = 0; i < mods.length; ++i) {
       const m = mods[i];
-      if (m.constructor === Linear && mods[i + 1]?.constructor === ReLU && x.ndim === 2 && x.dtype === (m as Linear).weight.dtype) {
+      const fuse = m.constructor === Linear && mods[i + 1]?.constructor === ReLU && !hasForwardHooks(m) && !hasForwardHooks(mods[i + 1]);
+      if (fuse && x.ndim === 2 && x.dtype === (m as Linear).weight.dtype) {
         const lin = m as Linear;
         x = fusedLinear(x, lin.weight, lin.bias ?? undefined, { relu: true });
         ++i;
@@ -51,10 +50,5 @@ export class Sequential extends Module {
       }
     }
     return x;
-  }
-
-  #get(i: number): Module | undefined {
-    const v = (this as Record<string, unknown>)[String(i)];
-    return v instanceof Module ? v : undefined;
   }
 }

@@ -6,6 +6,7 @@ import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 import { kaimingUniform_, uniform_ } from "./init.js";
 import { linear } from "./functional.js";
+import { pyBool } from "./repr.js";
 
 export interface LinearOptions {
   bias?: boolean;
@@ -43,7 +44,7 @@ export class Linear extends Module {
     return linear(x, this.weight, this.bias ?? undefined);
   }
 
-  override toString(): string {
-    return `Linear(inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null})`;
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 }

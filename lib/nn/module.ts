@@ -11,6 +11,9 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { fmt, sameShape } from "../shape.js";
 import { Parameter } from "./parameter.js";
 import { zerosLike } from "../ops/creation.js";
+import { checkDType, type DType } from "../dtype.js";
+import { moduleRepr } from "./repr.js";
+import { addForwardHook, type ForwardHook, type ForwardPreHook, type RemovableHandle } from "./hooks.js";
 
 export type StateDict = Record<string, Tensor>;
 
@@ -111,6 +114,92 @@ export abstract class Module {
       if (setToNone) p.grad = null;
       else p.grad = zerosLike(p.grad);  // fresh: a grad may share storage with others
     }
+  }
+
+  /** Calls `fn` on every submodule (children first, depth first) and then on this one; returns this (PyTorch's apply, e.g. for custom init). */
+  apply(fn: (m: Module) => void): this {
+    if (typeof fn !== "function") throw new TypeError(`apply: expected a function (module) => void, got ${typeof fn}`);
+    for (const m of this.children()) m.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Sets requiresGrad on every parameter (freeze with false); returns this. */
+  requiresGrad_(requiresGrad = true): this {
+    if (typeof requiresGrad !== "boolean") throw new TypeError(`requiresGrad_: expected true or false, got ${typeof requiresGrad}`);
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /**
+   * Converts every float parameter and float buffer to `dtype` ("float32" | "float64"); int32
+   * buffers are kept, as PyTorch keeps integer buffers. Parameters of another dtype are replaced by
+   * new Parameter objects (tied weights stay tied; gradients are converted too), so build the
+   * optimizer after calling to(). Returns this.
+   * @throws TypeError for "int32" or an unknown dtype (PyTorch: "nn.Module.to only accepts floating point dtypes").
+   */
+  to(dtype: DType): this {
+    checkDType(dtype, "Module.to");
+    if (dtype === "int32") throw new TypeError('Module.to: only accepts floating point dtypes ("float32" or "float64"), got "int32"');
+    const done = new Map<Tensor, Tensor>();
+    const convert = (t: Tensor): Tensor => {
+      if (t.dtype === "int32" || t.dtype === dtype) return t;
+      let c = done.get(t);
+      if (!c) {
+        c = noGrad(() => t.detach().to(dtype));
+        if (t instanceof Parameter) {
+          const p = new Parameter(c, t.requiresGrad);
+          p.grad = t.grad ? noGrad(() => t.grad!.to(dtype)) : null;
+          c = p;
+        }
+        done.set(t, c);
+      }
+      return c;
+    };
+    for (const m of this.modules()) {
+      const own = m as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(own)) if (v instanceof Tensor && (v instanceof Parameter || m.#buffers.has(k))) own[k] = convert(v);
+    }
+    return this;
+  }
+  /** to("float64"). */
+  double(): this {
+    return this.to("float64");
+  }
+  /** to("float32"). */
+  float(): this {
+    return this.to("float32");
+  }
+
+  // ---- hooks ----
+  /**
+   * Registers `hook(module, inputs)` to run before every forward of this module; it may return
+   * replacement inputs (a tensor or an array). Runs however forward is reached (`forward`, `call`,
+   * a container). PyTorch's register_forward_pre_hook.
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    return addForwardHook(this, "pre", hook);
+  }
+  /**
+   * Registers `hook(module, inputs, output)` to run after every forward of this module; it may
+   * return a replacement output. PyTorch's register_forward_hook. `handle.remove()` unregisters.
+   */
+  registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    return addForwardHook(this, "post", hook);
+  }
+
+  // ---- printing ----
+  /** Extra text inside this module's parentheses when printed (PyTorch's extra_repr); "" by default. Layers override it. */
+  extraRepr(): string {
+    return "";
+  }
+  /** The module tree as PyTorch prints it: `Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n)`. */
+  toString(): string {
+    return moduleRepr(this);
+  }
+  // console.log / util.inspect print the tree, not every weight.
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
   }
 
   // ---- state ----

@@ -5,13 +5,12 @@
 import { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { native } from "../native.js";
-import { fmt, setLayout, broadcastShapes, sameShape, type Strided } from "../shape.js";
+import { fmt, broadcastShapes, sameShape, type Strided } from "../shape.js";
 import { record } from "../autograd/node.js";
 
 // dst[...] = src broadcast to dst's shape, converting dtype. Not recorded on the tape.
 export function copyInto(src: Tensor, dst: Tensor): void {
-  setLayout(dst.shape, src, dst);
-  native.copy(src.storage, dst.storage);
+  native.copy(dst.shape, [src, dst], src.storage, dst.storage);
 }
 
 export function clone(x: Tensor): Tensor {
@@ -55,6 +54,5 @@ export function copyTo(src: Tensor, dst: Tensor): void {
 
 // Sets every element `t` covers (a tensor or any strided view of `storage`) to value.
 export function fillInto(t: Strided, storage: Tensor["storage"], value: number): void {
-  setLayout(t.shape, t);
-  native.fill(storage, value);
+  native.fill(t.shape, [t], storage, value);
 }

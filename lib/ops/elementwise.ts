@@ -8,7 +8,7 @@
 import { Tensor } from "../tensor.js";
 import { isFloat, promote, type DType } from "../dtype.js";
 import { BINARY, COMPARE, UNARY, native } from "../native.js";
-import { broadcastShapes, setLayout } from "../shape.js";
+import { broadcastShapes } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { sumTo } from "./reduce.js";
 import { toDType } from "./copy.js";
@@ -39,15 +39,13 @@ const INT_OK = new Set(["neg", "abs", "sign", "relu", "addScalar", "mulScalar", 
 
 function unaryForward(name: string, x: Tensor, a: number, b: number): Tensor {
   const out = Tensor.output(x.shape, x.dtype);
-  setLayout(x.shape, x, out);
-  native.unary(UNARY[name], x.storage, out.storage, a, b);
+  native.unary(x.shape, [x, out], UNARY[name], x.storage, out.storage, a, b);
   return out;
 }
 
 export function unaryGrad(name: string, x: Tensor, y: Tensor, g: Tensor, a: number, b: number): Tensor {
   const out = Tensor.output(x.shape, x.dtype);
-  setLayout(x.shape, x, y, g, out);
-  native.unaryBackward(UNARY[name], x.storage, y.storage, g.storage, out.storage, a, b);
+  native.unaryBackward(x.shape, [x, y, g, out], UNARY[name], x.storage, y.storage, g.storage, out.storage, a, b);
   return out;
 }
 
@@ -92,8 +90,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 
 function binaryForward(name: string, a: Tensor, b: Tensor, shape: number[]): Tensor {
   const out = Tensor.output(shape, a.dtype);
-  setLayout(shape, a, b, out);
-  native.binary(BINARY[name], a.storage, b.storage, out.storage);
+  native.binary(shape, [a, b, out], BINARY[name], a.storage, b.storage, out.storage);
   return out;
 }
 
@@ -101,8 +98,7 @@ function binaryForward(name: string, a: Tensor, b: Tensor, shape: number[]): Ten
 function binaryGrads(name: string, a: Tensor, b: Tensor, g: Tensor): Tensor[] {
   const shape = g.shape;
   const ga = Tensor.output(shape, a.dtype), gb = Tensor.output(shape, a.dtype);
-  setLayout(shape, a, b, g, ga, gb);
-  native.binaryBackward(BINARY[name], a.storage, b.storage, g.storage, ga.storage, gb.storage);
+  native.binaryBackward(shape, [a, b, g, ga, gb], BINARY[name], a.storage, b.storage, g.storage, ga.storage, gb.storage);
   return [sumTo(ga, a.shape), sumTo(gb, b.shape)];
 }
 
@@ -169,8 +165,7 @@ function compare(name: string, a: Operand, b: Operand): Tensor {
   [x, y] = [toDType(x, d), toDType(y, d)];
   const shape = broadcastShapes(x.shape, y.shape, name);
   const out = Tensor.output(shape, "int32");
-  setLayout(shape, x, y, out);
-  native.compare(COMPARE[name], x.storage, y.storage, out.storage as Int32Array);
+  native.compare(shape, [x, y, out], COMPARE[name], x.storage, y.storage, out.storage as Int32Array);
   return out;
 }
 
@@ -186,8 +181,7 @@ export const le = (a: Operand, b: Operand) => compare("le", a, b);
 function whereForward(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, "where"), b.shape, "where");
   const out = Tensor.output(shape, a.dtype);
-  setLayout(shape, cond, a, b, out);
-  native.where(cond.storage as Int32Array, a.storage, b.storage, out.storage);
+  native.where(shape, [cond, a, b, out], cond.storage as Int32Array, a.storage, b.storage, out.storage);
   return out;
 }
 

@@ -3,7 +3,7 @@
 // batch dims). Transposed operands reach the kernel as flags on strided views, never as copies.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
-import { broadcastShapes, fmt, setLayout } from "../shape.js";
+import { broadcastShapes, fmt } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { sumTo } from "./reduce.js";
 import { transpose, unsqueeze, squeeze } from "./shape.js";
@@ -32,8 +32,7 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
   const out = Tensor.output([...batch, M, N], a.dtype);
   const A = asMatrix(a), B = asMatrix(b);
   const batchView = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });
-  setLayout(batch, batchView(A.t), batchView(B.t), batchView(out));
-  native.gemm(A.t.storage, B.t.storage, out.storage, A.trans, B.trans, M, N, K, A.ld, B.ld, N, 1, 0);
+  native.gemm(batch, [batchView(A.t), batchView(B.t), batchView(out)], A.t.storage, B.t.storage, out.storage, A.trans, B.trans, M, N, K, A.ld, B.ld, N, 1, 0);
   return out;
 }
 

@@ -5,7 +5,7 @@
 //   max/min(dim): g routed to the index the forward returned
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
-import { contiguousStrides, normalizeDim, numelOf, sameShape, setLayout, setOperand } from "../shape.js";
+import { contiguousStrides, normalizeDim, numelOf, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { checkTensor, div, eq, mul } from "./elementwise.js";
 import { contiguous } from "./copy.js";
@@ -38,8 +38,7 @@ function expandBack(g: Tensor, kshape: number[], x: Tensor): Tensor {
 function sumForward(x: Tensor, red: boolean[], keepdim: boolean, scale: number): Tensor {
   const { kshape, outShape } = shapes(x, red, keepdim);
   const out = Tensor.output(kshape, x.dtype);
-  setLayout(x.shape, x, out);
-  native.sum(x.storage, out.storage, out.numel, scale);
+  native.sum(x.shape, [x, out], x.storage, out.storage, out.numel, scale);
   return new Tensor(out.storage, outShape, contiguousStrides(outShape), 0, x.dtype);
 }
 
@@ -88,10 +87,7 @@ function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, want
   const view = (t: Tensor) => ({ shape: order.map((i) => t.shape[i]), strides: order.map((i) => t.strides[i]), offset: t.offset });
   const values = wantValues ? Tensor.output(kshape, x.dtype) : null;
   const indices = Tensor.output(kshape, "int32");
-  setLayout(shape, view(x));
-  if (values) setOperand(1, view(values), shape);
-  setOperand(2, view(indices), shape);
-  native.extreme(isMax, nkeep, x.storage, values ? values.storage : null, indices.storage as Int32Array);
+  native.extreme(shape, [view(x), values && view(values), view(indices)], isMax, nkeep, x.storage, values ? values.storage : null, indices.storage as Int32Array);
   return { values, indices, kshape };
 }
 

@@ -24,11 +24,10 @@ Isa clamp(Isa wanted) {
 
 Isa from_env() {
   const char* v = std::getenv("TENSORGRAD_CPU");
-  if (v == nullptr) return best_supported();
-  if (std::strcmp(v, "scalar") == 0) return Isa::Scalar;
-  if (std::strcmp(v, "avx2") == 0) return clamp(Isa::Avx2);
-  if (std::strcmp(v, "avx512") == 0) return clamp(Isa::Avx512);
-  return best_supported();  // unknown value: ignored
+  if (v != nullptr)
+    for (int i = 0; i < int(Isa::count); ++i)
+      if (std::strcmp(v, kIsaNames[i]) == 0) return clamp(static_cast<Isa>(i));
+  return best_supported();  // unset or unknown value
 }
 
 std::atomic<int>& current() {
@@ -42,12 +41,12 @@ Isa cpu_isa() { return static_cast<Isa>(current().load(std::memory_order_relaxed
 
 void set_isa(Isa isa) { current().store(static_cast<int>(clamp(isa)), std::memory_order_relaxed); }
 
-const char* isa_name(Isa isa) {
-  switch (isa) {
-    case Isa::Avx512: return "avx512";
-    case Isa::Avx2: return "avx2";
-    default: return "scalar";
-  }
-}
+const char* const kIsaNames[] = {
+#define TG_NAME(id, name) name,
+    TG_ISAS(TG_NAME)
+#undef TG_NAME
+};
+
+const char* isa_name(Isa isa) { return kIsaNames[static_cast<int>(isa)]; }
 
 }  // namespace tg

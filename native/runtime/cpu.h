@@ -9,7 +9,16 @@
 
 namespace tg {
 
-enum class Isa { Scalar = 0, Avx2 = 1, Avx512 = 2 };
+// The kernel paths, slowest first; the one list of them (JS reads it as native.isas).
+#define TG_ISAS(X) X(Scalar, "scalar") X(Avx2, "avx2") X(Avx512, "avx512")
+
+enum class Isa : int {
+#define TG_ENUM(id, name) id,
+  TG_ISAS(TG_ENUM)
+#undef TG_ENUM
+  count
+};
+extern const char* const kIsaNames[];
 
 // Chosen once from CPUID feature bits (never the CPU model), lowered by env TENSORGRAD_CPU=scalar|avx2|avx512.
 Isa cpu_isa();

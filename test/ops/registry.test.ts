@@ -74,9 +74,15 @@ const NOT_DIFFERENTIABLE = new Set([
   // autograd and runtime control
   "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck",
   "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa", "memoryStats", "emptyCache",
+  // model inspection (runs a forward pass under noGrad)
+  "summary",
+  // checkpoints, random generators and moving tensors between threads
+  "Generator", "save", "load", "loadMetadata", "fromTransferable", "toJSON", "toTransferable",
   // Tensor bookkeeping, read-out and in-place writes (in-place ops are not recorded on the tape)
   "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "dispose", "endHandle", "releaseGraphUse", "data", "item", "toArray",
   "toString", "size", "isContiguous", "fill_", "zero_", "copy_",
+  // serialisation, threads and data pipeline (copies; never on the tape)
+  "toJSON", "toTransferable", "fromTransferable", "save", "load", "loadMetadata", "Generator",
 ]);
 
 // Namespaces and classes exported next to the ops.

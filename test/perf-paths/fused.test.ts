@@ -2,6 +2,7 @@
 // bias and ReLU), on every kernel path this CPU has.
 import { afterAll, describe, expect, it } from "vitest";
 import * as tg from "../../lib/index.js";
+import { native, type Isa } from "../../lib/native.js";
 import { linear } from "../../lib/ops/fused.js";
 
 const initial = tg.cpuIsa();
@@ -20,7 +21,7 @@ describe("fused linear: forward", () => {
     expect(linear(x, w, b, { relu: true }).toArray()).toEqual([[1.5, 1.5, 0], [3.5, 0, 3]]);
   });
 
-  it.each(["scalar", "avx2", "avx512"] as const)("matches matmul + add + relu on the %s path", (isa, ctx) => {
+  it.each(native.isas as Isa[])("matches matmul + add + relu on the %s path", (isa, ctx) => {
     if (tg.setCpuIsa(isa) !== isa) ctx.skip();
     tg.manualSeed(21);
     const x = tg.randn([37, 70]), w = tg.randn([29, 70]), b = tg.randn([29]);

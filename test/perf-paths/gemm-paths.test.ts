@@ -4,8 +4,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import * as tg from "../../lib/index.js";
 import type { Tensor } from "../../lib/index.js";
+import { native, type Isa } from "../../lib/native.js";
 
-const ISAS = ["scalar", "avx2", "avx512"] as const;
+const ISAS = native.isas as Isa[];
 const SMALL = [...Array.from({ length: 17 }, (_, i) => i + 1), 19, 23, 29, 31, 32, 33, 37, 41, 47, 48, 49, 53, 59, 61, 63, 64, 65, 67];
 
 // Reference product in float64 with numpy-style broadcasting of the batch dims.

@@ -4,6 +4,7 @@
 // the subnormal range) or 4e-7 relative of the exact value, with signs of zero, infinities and NaN as libm.
 import { afterAll, describe, expect, it } from "vitest";
 import * as tg from "../../lib/index.js";
+import { native, type Isa } from "../../lib/native.js";
 
 const F32_MIN_NORMAL = 2 ** -126;
 
@@ -68,7 +69,7 @@ afterAll(() => {
   tg.setCpuIsa(initial);
 });
 
-describe.each(["scalar", "avx2", "avx512"] as const)("exp, tanh, sigmoid on the %s path", (isa) => {
+describe.each(native.isas as Isa[])("exp, tanh, sigmoid on the %s path", (isa) => {
   const xs = sweep();
   for (const [name, f, ref] of ops) {
     it(`${name}: contiguous float32 within 2 ulp or 4e-7`, (ctx) => {

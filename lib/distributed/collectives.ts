@@ -1,0 +1,135 @@
+// Collectives on tensors, in place, each returning a promise; bad arguments throw at the call, as
+// in PyTorch, and only failures of the communication itself reject. The work runs on the process
+// group's communication thread (FIFO, so every rank runs the same sequence in the same order);
+// the tensors' storage is pinned until the promise settles, so dispose() cannot free it early.
+import { Tensor } from "../tensor.js";
+import { options } from "../options.js";
+import { fmt, sameShape } from "../shape.js";
+import { pinStorage, unpinStorage } from "../storage.js";
+import { bumpVersion } from "../autograd/version.js";
+import type { Storage } from "../native.js";
+import { currentWorld } from "./process-group.js";
+
+export type ReduceOp = "sum" | "avg" | "max" | "min";
+const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, avg: 1, max: 2, min: 3 };
+
+function tensorArg(op: string, t: unknown, name: string): Tensor {
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor`);
+  return t;
+}
+
+// The elements of a contiguous tensor as a view of its storage (no copy).
+function denseView(op: string, t: Tensor, name: string): Storage {
+  if (!t.isContiguous())
+    throw new Error(`${op}: ${name} must be contiguous (shape ${fmt(t.shape)}, strides ${fmt(t.strides)}); call .contiguous() first`);
+  if (t.offset + t.numel > t.storage.length) throw new Error(`${op}: ${name}'s storage was released by dispose()`);
+  return t.storage.subarray(t.offset, t.offset + t.numel) as Storage;
+}
+
+function reduceCode(op: string, name: unknown, t: Tensor): number {
+  if (typeof name !== "string" || !(name in REDUCE_CODES))
+    throw new Error(`${op}: op must be one of "sum", "avg", "max", "min", got ${JSON.stringify(name)}`);
+  if (name === "avg" && t.dtype === "int32") throw new Error(`${op}: op "avg" needs a float tensor, got int32 (use "sum")`);
+  return REDUCE_CODES[name as ReduceOp];
+}
+
+// Runs a native job with the given tensors' storage pinned; the written tensors get a new version
+// (autograd then refuses a backward through values a collective overwrote).
+async function pinned<T>(tensors: Tensor[], written: Tensor[], job: () => Promise<void>, result: T): Promise<T> {
+  const storages = tensors.map((t) => t.storage);  // dispose() replaces t.storage; unpin what was pinned
+  for (const s of storages) pinStorage(s);
+  for (const t of written) bumpVersion(t.storage);
+  try {
+    await job();
+  } finally {
+    for (const s of storages) unpinStorage(s);
+  }
+  return result;
+}
+
+/**
+ * Reduces `t` across all ranks, in place: every rank ends with the same sum (or average, max,
+ * min). Any shape; float32, float64 or int32 (not "avg"); contiguous. Resolves to `t`.
+ * Mirrors `torch.distributed.all_reduce`.
+ * @throws Error/TypeError for a non-tensor, a non-contiguous tensor, an unknown op or "avg" on
+ *   int32; rejects naming the lost rank, or after timeoutMs.
+ */
+export function allReduce(t: Tensor, opts: { op?: ReduceOp } = {}): Promise<Tensor> {
+  const op = "allReduce";
+  tensorArg(op, t, "tensor");
+  const code = reduceCode(op, options(op, opts, ["op"]).op ?? "sum", t);
+  const { group } = currentWorld(op);
+  const view = denseView(op, t, "tensor");
+  return pinned([t], [t], () => group.allReduce(view, code), t);
+}
+
+/**
+ * Copies rank `src`'s `t` into `t` on every other rank. Resolves to `t`.
+ * Mirrors `torch.distributed.broadcast`.
+ * @throws RangeError when src is not a rank; Error for a non-contiguous tensor.
+ */
+export function broadcast(t: Tensor, opts: { src?: number } = {}): Promise<Tensor> {
+  const op = "broadcast";
+  tensorArg(op, t, "tensor");
+  const src = options(op, opts, ["src"]).src ?? 0;
+  const { group, size } = currentWorld(op);
+  if (!Number.isInteger(src) || src < 0 || src >= size) throw new RangeError(`${op}: src must be a rank in [0, ${size}), got ${src}`);
+  const view = denseView(op, t, "tensor");
+  return pinned([t], [t], () => group.broadcast(view, src), t);
+}
+
+function checkList(op: string, list: unknown, like: Tensor, size: number, name: string): Tensor[] {
+  if (!Array.isArray(list) || list.length !== size)
+    throw new Error(`${op}: ${name} must be an array of worldSize = ${size} tensors, got ${Array.isArray(list) ? list.length : typeof list}`);
+  list.forEach((x, i) => {
+    tensorArg(op, x, `${name}[${i}]`);
+    if (!sameShape(x.shape, like.shape) || x.dtype !== like.dtype)
+      throw new Error(`${op}: ${name}[${i}] is ${x.dtype} ${fmt(x.shape)}, expected ${like.dtype} ${fmt(like.shape)} like the tensor`);
+  });
+  return list as Tensor[];
+}
+
+/**
+ * Gathers every rank's `t` into `list` (list[r] gets rank r's tensor); `list` holds worldSize
+ * tensors of t's shape and dtype. Resolves to `list`. Mirrors `torch.distributed.all_gather`.
+ * @throws Error for a list of the wrong length, shape or dtype.
+ */
+export function allGather(list: Tensor[], t: Tensor): Promise<Tensor[]> {
+  const op = "allGather";
+  tensorArg(op, t, "tensor");
+  const { group, size } = currentWorld(op);
+  const outs = checkList(op, list, t, size, "list");
+  const input = denseView(op, t, "tensor");
+  const flat = Tensor.output([size, ...t.shape], t.dtype);
+  return pinned([t, flat], [flat], () => group.allGather(flat.storage, input), null).then(() => {
+    outs.forEach((o, r) => o.copy_(flat.select(0, r)));
+    return outs;
+  });
+}
+
+/**
+ * Reduces `inputs` (worldSize tensors of `output`'s shape) across ranks and leaves chunk r of
+ * the result in rank r's `output`. Resolves to `output`. Mirrors `torch.distributed.reduce_scatter`.
+ * Implemented as an all-reduce of the concatenated inputs: twice the traffic of a ring reduce-scatter.
+ * @throws Error for inputs of the wrong length, shape or dtype; unknown op.
+ */
+export function reduceScatter(output: Tensor, inputs: Tensor[], opts: { op?: ReduceOp } = {}): Promise<Tensor> {
+  const op = "reduceScatter";
+  tensorArg(op, output, "output");
+  const code = reduceCode(op, options(op, opts, ["op"]).op ?? "sum", output);
+  const { group, size } = currentWorld(op);
+  const ins = checkList(op, inputs, output, size, "inputs");
+  const flat = Tensor.output([size, ...output.shape], output.dtype);
+  ins.forEach((x, r) => flat.select(0, r).copy_(x));
+  const out = output.isContiguous() ? output : Tensor.output(output.shape, output.dtype);
+  const outView = denseView(op, out, "output");
+  return pinned([flat, out], [out], () => group.reduceScatter(outView, flat.storage, code), null).then(() => {
+    if (out !== output) output.copy_(out);
+    return output;
+  });
+}
+
+/** Resolves once every rank has called barrier(). Mirrors `torch.distributed.barrier`. */
+export function barrier(): Promise<void> {
+  return currentWorld("barrier").group.barrier();
+}

@@ -1,0 +1,101 @@
+// A rank that dies, hangs or never arrives makes the others fail within timeoutMs with an Error
+// naming what happened (never a hang); mismatched collectives and bad arguments are clear Errors.
+import { describe, expect, it } from "vitest";
+import * as tg from "../../lib/index.js";
+import { lastJson, run, runRanks, worker } from "./ranks.js";
+
+const d = tg.distributed;
+
+describe("tg.distributed failures", () => {
+  for (const victim of [2, 0]) {
+    it(`a killed rank ${victim} makes the others reject their pending all-reduce naming it, long before the timeout`, async () => {
+      const results = await runRanks("failure.mjs", 3, { MODE: "kill", KILL_RANK: String(victim), TIMEOUT_MS: "20000" });
+      expect(results[victim].signal).toBe("SIGKILL");
+      for (const r of results.filter((x) => x.rank !== victim)) {
+        const got = lastJson(r);
+        expect(got.ok).toBe(false);
+        expect(got.error, got.error).toMatch(new RegExp(`^tensorgrad\\.distributed\\.allReduce #\\d+ on rank ${r.rank}: lost rank ${victim} `));
+        expect(got.ms).toBeLessThan(20000);
+        expect(got.next).toMatch(/failed earlier and cannot be used .*destroyProcessGroup/);
+      }
+    });
+  }
+
+  it("a rank that skips a collective makes the others time out after timeoutMs", async () => {
+    const results = await runRanks("failure.mjs", 2, { MODE: "hang", KILL_RANK: "1", TIMEOUT_MS: "1500" });
+    const got = lastJson(results[0]);
+    expect(got.ok).toBe(false);
+    expect(got.error).toMatch(/allReduce #\d+ on rank 0: timed out after 1500 ms: another rank did not take part/);
+    expect(got.ms).toBeGreaterThanOrEqual(1400);
+    expect(got.ms).toBeLessThan(15000);
+  });
+
+  it("ranks that disagree on a collective's size all reject it and the group stays usable", async () => {
+    const results = await runRanks("failure.mjs", 2, { MODE: "mismatch" });
+    for (const r of results) {
+      const got = lastJson(r);
+      expect(got.ok).toBe(false);
+      expect(got.error).toContain("rank 0 allReduce of 1000 float32 elements (op sum), rank 1 allReduce of 2000 float32 elements");
+      expect(got.next).toBe("");  // the barrier after it succeeded
+    }
+  });
+
+  it("a rank that never arrives is named when the rendezvous times out", async () => {
+    const r = await run([worker("failure.mjs")], { MASTER_ADDR: "127.0.0.1", MASTER_PORT: "29431", RANK: "0", WORLD_SIZE: "3", TIMEOUT_MS: "1000" });
+    const got = lastJson({ rank: 0, ...r });
+    expect(got.error).toBe("tensorgrad.distributed.initProcessGroup on rank 0: rank(s) 1, 2 of 3 did not join within 1000 ms");
+  });
+
+  it("a rank whose store never answers says which address it tried", async () => {
+    const r = await run([worker("failure.mjs")], { MASTER_ADDR: "127.0.0.1", MASTER_PORT: "29432", RANK: "1", WORLD_SIZE: "2", TIMEOUT_MS: "800" });
+    expect(lastJson({ rank: 1, ...r }).error).toMatch(/rank 0's store at 127\.0\.0\.1:29432 did not answer within 800 ms/);
+  });
+
+  it("bad arguments are clear Errors", async () => {
+    const env = { MASTER_ADDR: "127.0.0.1", MASTER_PORT: "29433" };
+    Object.assign(process.env, env);
+    try {
+      await expect(d.initProcessGroup({ rank: 2, worldSize: 2 })).rejects.toThrow("initProcessGroup: rank must be in [0, worldSize = 2), got 2");
+      await expect(d.initProcessGroup({ rank: 0, worldSize: 0 })).rejects.toThrow("worldSize must be an integer >= 1, got 0");
+      await expect(d.initProcessGroup({ rank: 0, worldSize: 1, backend: "mpi" })).rejects.toThrow(/"mpi" backend is not part of this build/);
+      await expect(d.initProcessGroup({ rank: 0, worldSize: 1, initMethod: "tcp://x" })).rejects.toThrow(/initMethod must be "env:\/\/" or "file:\/\/<directory>"/);
+      await expect(d.initProcessGroup({ rank: 0, worldSize: 1, timeoutMs: 0 })).rejects.toThrow("timeoutMs must be a positive integer");
+      await expect(d.initProcessGroup({ rank: 0, world_size: 1 } as never)).rejects.toThrow('unknown option "world_size"; did you mean "worldSize"?');
+      delete process.env.WORLD_SIZE;
+      await expect(d.initProcessGroup({ rank: 0 })).rejects.toThrow("worldSize is not given and the environment variable WORLD_SIZE is not set");
+      expect(() => d.getRank()).toThrow("getRank: the default process group is not initialized");
+      expect(() => d.allReduce(tg.ones([2]))).toThrow("allReduce: the default process group is not initialized");
+      expect(d.isInitialized()).toBe(false);
+    } finally {
+      delete process.env.MASTER_ADDR;
+      delete process.env.MASTER_PORT;
+    }
+  });
+
+  it("collectives check their arguments (a 1-rank group in this process)", async () => {
+    process.env.MASTER_ADDR = "127.0.0.1";
+    process.env.MASTER_PORT = String(29434);
+    try {
+      await d.initProcessGroup({ rank: 0, worldSize: 1, timeoutMs: 5000 });
+      await expect(d.initProcessGroup({ rank: 0, worldSize: 1 })).rejects.toThrow("already initialized");
+      expect(() => d.allReduce(tg.ones([2, 3]).t())).toThrow("allReduce: tensor must be contiguous (shape [3, 2]");
+      expect(() => d.allReduce(tg.ones([2]), { op: "prod" as never })).toThrow('op must be one of "sum", "avg", "max", "min", got "prod"');
+      expect(() => d.allReduce(tg.ones([2], { dtype: "int32" }), { op: "avg" })).toThrow('op "avg" needs a float tensor');
+      expect(() => d.allReduce([1, 2] as never)).toThrow(TypeError);
+      expect(() => d.broadcast(tg.ones([2]), { src: 1 })).toThrow("broadcast: src must be a rank in [0, 1), got 1");
+      expect(() => d.allGather([tg.ones([3])], tg.ones([2]))).toThrow("allGather: list[0] is float32 [3], expected float32 [2]");
+      expect(() => d.allGather([], tg.ones([2]))).toThrow("list must be an array of worldSize = 1 tensors, got 0");
+      expect(() => d.reduceScatter(tg.ones([2]), [tg.ones([2], { dtype: "float64" })])).toThrow("reduceScatter: inputs[0] is float64 [2], expected float32 [2]");
+      const t = tg.tensor([1.5, -2]);
+      await d.allReduce(t, { op: "avg" });
+      expect(Array.from(t.data())).toEqual([1.5, -2]);
+      expect(d.getRank()).toBe(0);
+      expect(d.getWorldSize()).toBe(1);
+      await d.destroyProcessGroup();
+      await expect(d.destroyProcessGroup()).rejects.toThrow("not initialized");
+    } finally {
+      delete process.env.MASTER_ADDR;
+      delete process.env.MASTER_PORT;
+    }
+  });
+});

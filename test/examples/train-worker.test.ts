@@ -1,0 +1,20 @@
+// examples/train-worker.js: training in a worker streams progress to the main thread, which keeps
+// ticking and answering HTTP meanwhile. Timings are printed by the example, not asserted (shared machine).
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+describe("examples/train-worker.js (needs dist/ and dataset-fashion-mnist)", () => {
+  it("streams progress, serves HTTP and ticks during training, learns Fashion-MNIST", () => {
+    const out = execFileSync(process.execPath, ["examples/train-worker.js", "--samples", "3000"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    const progress = out.split("\n").filter((l) => /^epoch 1 batch +\d+\/47 {2}loss \d+\.\d{4} {2}batch accuracy [\d.]+%$/.test(l));
+    expect(progress.length).toBe(3);  // batches 20, 40 and the last (47)
+    const ticks = Number(/main thread: (\d+) timer ticks during training/.exec(out)![1]);
+    const served = Number(/served (\d+) HTTP requests during training/.exec(out)![1]);
+    expect(ticks).toBeGreaterThan(10);
+    expect(served).toBeGreaterThan(2);
+    expect(Number(/test accuracy ([\d.]+)%/.exec(out)![1])).toBeGreaterThan(60);
+  });
+});
