@@ -16,6 +16,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/gr
 export { gradCheck } from "./autograd/gradcheck.js";
 export * as autograd from "./autograd/index.js";
 export { setNumThreads, getNumThreads, cpuIsa, setCpuIsa } from "./runtime.js";
+export { memoryStats, emptyCache, type MemoryStats } from "./memory.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export { summary, type SummaryOptions, type ModelSummary, type SummaryRow } from "./utils/summary.js";

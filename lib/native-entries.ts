@@ -25,6 +25,7 @@ export interface RawEntries {
   copy(x: Storage, out: Storage): void;
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
+  emptyCache(): void;
   extreme(isMax: boolean, nkeep: number, x: Storage, values: Storage | null, indices: Int32Array | null): void;
   fill(out: Storage, value: number): void;
   gather(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
@@ -35,6 +36,7 @@ export interface RawEntries {
   indexSelect(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   linear(x: Storage, w: Storage, b: Storage | null, out: Storage, M: number, N: number, K: number, relu: boolean): void;
   manualSeed(seed: number): void;
+  memoryStats(out: Storage): void;
   randInt(out: Int32Array, low: number, high: number): void;
   randNormal(out: Storage, mean: number, std: number): void;
   randPerm(out: Int32Array): void;
@@ -66,6 +68,7 @@ export interface Entries {
   copy(shape: readonly number[], operands: readonly (Strided | null)[], x: Storage, out: Storage): void;
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
+  emptyCache(): void;
   extreme(shape: readonly number[], operands: readonly (Strided | null)[], isMax: boolean, nkeep: number, x: Storage, values: Storage | null, indices: Int32Array | null): void;
   fill(shape: readonly number[], operands: readonly (Strided | null)[], out: Storage, value: number): void;
   gather(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
@@ -76,6 +79,7 @@ export interface Entries {
   indexSelect(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   linear(x: Storage, w: Storage, b: Storage | null, out: Storage, M: number, N: number, K: number, relu: boolean): void;
   manualSeed(seed: number): void;
+  memoryStats(out: Storage): void;
   randInt(out: Int32Array, low: number, high: number): void;
   randNormal(out: Storage, mean: number, std: number): void;
   randPerm(out: Int32Array): void;
@@ -108,6 +112,7 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     copy: (shape, operands, x, out) => (write(shape, operands), raw.copy(x, out)),
     crossEntropy: raw.crossEntropy,
     crossEntropyBackward: raw.crossEntropyBackward,
+    emptyCache: raw.emptyCache,
     extreme: (shape, operands, isMax, nkeep, x, values, indices) => (write(shape, operands), raw.extreme(isMax, nkeep, x, values, indices)),
     fill: (shape, operands, out, value) => (write(shape, operands), raw.fill(out, value)),
     gather: raw.gather,
@@ -118,6 +123,7 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     indexSelect: raw.indexSelect,
     linear: raw.linear,
     manualSeed: raw.manualSeed,
+    memoryStats: raw.memoryStats,
     randInt: raw.randInt,
     randNormal: raw.randNormal,
     randPerm: raw.randPerm,

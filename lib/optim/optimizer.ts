@@ -6,6 +6,7 @@ import { enableGrad, noGrad } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { zerosLike } from "../ops/creation.js";
 import { fmt, sameShape } from "../shape.js";
+import { dense } from "../ops/kernels.js";
 
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
 // What constructors accept: plain parameters, or groups whose options override the defaults.
@@ -154,11 +155,10 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   }
 
   private denseGrad(p: Tensor): Tensor {
-    let g = p.grad!;
+    const g = p.grad!;
     if (!sameShape(g.shape, p.shape))
       throw new Error(`${this.name}: gradient of shape ${fmt(g.shape)} does not match its parameter of shape ${fmt(p.shape)}`);
-    if (g.dtype !== p.dtype) g = g.to(p.dtype);
-    return g.contiguous(true);
+    return dense(g, p.dtype);
   }
 }
 
