@@ -13,6 +13,8 @@ import { runTensorgrad } from "./workloads/tensorgrad.js";
 import { openblasPeer } from "./peers/openblas.js";
 import { torchPeer } from "./peers/torch.js";
 import { tfjsPeer } from "./peers/tfjs-peer.js";
+import { processRows } from "./process/rows.js";
+import { coreTypeFor } from "./peers/openblas.js";
 
 const log = (s) => process.stderr.write(`${s}\n`);
 const started = Date.now();
@@ -34,6 +36,11 @@ const peers = PEERS.map(([name, run]) => {
   log(`${name} …`);
   return { name, ...run() };
 });
+log("process-level rows (page faults, cold start, memory) …");
+const torchSkipped = peers.find((p) => p.name === "PyTorch").skipped;
+const coreType = coreTypeFor(machine.flags);
+const proc = processRows({ threads: threadCounts.filter((t) => t <= 2), torchEnv: coreType ? { OPENBLAS_CORETYPE: coreType } : {},
+  hasTorch: !torchSkipped, hasTfjs: !peers.find((p) => p.name === "tfjs-wasm").skipped });
 const loadAfter = (await import("node:os")).default.loadavg()[0];
 
 // Rows: [key, label, threads, unit, display(seconds) -> number].
@@ -88,7 +95,7 @@ const legend = [
   `Memory (flat RSS over a long training run) is not part of this run: node bench/memory.js [--steps N | --seconds S].`,
 ];
 
-console.log([...facts, "", formatTable(header, body), "", ...legend, `(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`].join("\n"));
+console.log([...facts, "", formatTable(header, body), "", formatTable(proc.header, proc.rows), "", ...legend, ...proc.notes, `(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`].join("\n"));
 writeFileSync(join(BENCH_DIR, "RESULTS.md"), [
   "# tensorgrad benchmark results",
   "",
@@ -98,6 +105,8 @@ writeFileSync(join(BENCH_DIR, "RESULTS.md"), [
   "",
   markdownTable(header, body),
   "",
-  ...legend.map((l) => `- ${l}`),
+  markdownTable(proc.header, proc.rows),
+  "",
+  ...[...legend, ...proc.notes].map((l) => `- ${l}`),
   "",
 ].join("\n"));

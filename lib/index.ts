@@ -18,6 +18,7 @@ export { gradCheck } from "./autograd/gradcheck.js";
 export { setPrintOptions, getPrintOptions, type PrintOptions } from "./format.js";
 export * as autograd from "./autograd/index.js";
 export { setNumThreads, getNumThreads, cpuIsa, setCpuIsa } from "./runtime.js";
+export { memoryStats, emptyCache, type MemoryStats } from "./memory.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as metrics from "./metrics/index.js";

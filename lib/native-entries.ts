@@ -31,6 +31,7 @@ export interface RawEntries {
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   dropout(x: Storage, y: Storage, mask: Storage, outer: number, inner: number, p: number, draw: boolean): void;
+  emptyCache(): void;
   extreme(isMax: boolean, nkeep: number, x: Storage, values: Storage | null, indices: Int32Array | null): void;
   fill(out: Storage, value: number): void;
   fold(col: Storage, x: Storage, geometry: Int32Array): void;
@@ -46,6 +47,7 @@ export interface RawEntries {
   localResponseNorm(x: Storage, y: Storage, scale: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
   localResponseNormBackward(x: Storage, g: Storage, scale: Storage, gx: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
   manualSeed(seed: number): void;
+  memoryStats(out: Storage): void;
   pad(mode: number, x: Storage, y: Storage, outer: number, spec: Int32Array, value: number): void;
   padBackward(mode: number, g: Storage, gx: Storage, outer: number, spec: Int32Array): void;
   pool2d(kind: number, x: Storage, y: Storage, idx: Int32Array | null, geometry: Int32Array): void;
@@ -88,6 +90,7 @@ export interface Entries {
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   dropout(x: Storage, y: Storage, mask: Storage, outer: number, inner: number, p: number, draw: boolean): void;
+  emptyCache(): void;
   extreme(shape: readonly number[], operands: readonly (Strided | null)[], isMax: boolean, nkeep: number, x: Storage, values: Storage | null, indices: Int32Array | null): void;
   fill(shape: readonly number[], operands: readonly (Strided | null)[], out: Storage, value: number): void;
   fold(col: Storage, x: Storage, geometry: Int32Array): void;
@@ -103,6 +106,7 @@ export interface Entries {
   localResponseNorm(x: Storage, y: Storage, scale: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
   localResponseNormBackward(x: Storage, g: Storage, scale: Storage, gx: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
   manualSeed(seed: number): void;
+  memoryStats(out: Storage): void;
   pad(mode: number, x: Storage, y: Storage, outer: number, spec: Int32Array, value: number): void;
   padBackward(mode: number, g: Storage, gx: Storage, outer: number, spec: Int32Array): void;
   pool2d(kind: number, x: Storage, y: Storage, idx: Int32Array | null, geometry: Int32Array): void;
@@ -146,6 +150,7 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     crossEntropy: raw.crossEntropy,
     crossEntropyBackward: raw.crossEntropyBackward,
     dropout: raw.dropout,
+    emptyCache: raw.emptyCache,
     extreme: (shape, operands, isMax, nkeep, x, values, indices) => (write(shape, operands), raw.extreme(isMax, nkeep, x, values, indices)),
     fill: (shape, operands, out, value) => (write(shape, operands), raw.fill(out, value)),
     fold: raw.fold,
@@ -161,6 +166,7 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     localResponseNorm: raw.localResponseNorm,
     localResponseNormBackward: raw.localResponseNormBackward,
     manualSeed: raw.manualSeed,
+    memoryStats: raw.memoryStats,
     pad: raw.pad,
     padBackward: raw.padBackward,
     pool2d: raw.pool2d,

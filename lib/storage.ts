@@ -1,34 +1,51 @@
-// Tensor storage allocation. Every typed array a kernel touches must live in an off-heap
-// ArrayBuffer; a tiny typed array created in JS lives on V8's heap and is moved off it (a malloc,
-// a copy, a later sweep) the first time native code asks for its data, which would double the
-// cost of a tiny op. So small storage is carved from shared slabs, each one zero-filled
-// ArrayBuffer freed by the garbage collector once no tensor views it any more. Slices are never
-// reused, so they start zeroed.
+// Tensor storage: allocation and the ownership rule.
+//
+// Allocation. Every typed array a kernel touches must live in an off-heap ArrayBuffer; a tiny
+// typed array created in JS lives on V8's heap and is moved off it (a malloc, a copy, a later
+// sweep) the first time native code asks for its data, which would double the cost of a tiny op.
+// So small storage is carved from shared slabs, each one zero-filled ArrayBuffer freed by the
+// garbage collector once no tensor views it any more. Slices are never reused, so they start
+// zeroed. Scalars and other tiny tensors get slabs of their own: a kept loss scalar then pins only
+// its neighbouring scalars (a few bytes), not a 16 KiB slab of a step's activations.
+//
+// Ownership. Storage above the slab size belongs to tensorgrad (native.alloc) and has an owner
+// count: the number of live tensor handles over it (a tensor and its views, aliases, detached
+// copies). dispose() drops one handle; the memory is released only when the last one goes.
+// Storage tensorgrad did not allocate (a caller's typed array) is never released.
 import { ARRAY_TYPE, DTYPE_CODE, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
+import { largeAllocation } from "./memory.js";
 
 // Up to this many bytes a tensor takes a slice of a slab; above, its own buffer.
-const SLAB_MAX_BYTES = 2048;
-// Small enough that a few long-lived small tensors pin little memory.
-const SLAB_BYTES = 16384;
-// Every slice starts on a 64-byte boundary, as native.alloc's buffers do (SIMD-friendly).
-const ALIGN = 64;
+export const SLAB_MAX_BYTES = 2048;
+// Up to this many bytes a tensor is "tiny" (scalars, small vectors) and uses the tiny slabs.
+const TINY_MAX_BYTES = 16;
 
-let slab = new ArrayBuffer(0);
-let slabUsed = 0;
-// Slabs are shared, so they are never released early by dispose().
-const slabs = new WeakSet<ArrayBufferLike>();
+interface Slab {
+  buffer: ArrayBuffer;
+  used: number;
+  readonly bytes: number;  // size of a fresh slab
+  readonly align: number;  // every slice starts on this boundary (at least its element size)
+}
+// 64-byte slices are SIMD-friendly, as native.alloc's buffers are; tiny slices are packed.
+const small: Slab = { buffer: new ArrayBuffer(0), used: 0, bytes: 16384, align: 64 };
+const tiny: Slab = { buffer: new ArrayBuffer(0), used: 0, bytes: 2048, align: 1 };
 
-function fromSlab(dtype: DType, n: number, bytes: number): Storage {
-  if (slabUsed + bytes > slab.byteLength) {
-    const block = native.alloc(DTYPE_CODE.float32, SLAB_BYTES / 4);  // zeroed and 64-byte aligned
-    slab = block.buffer as ArrayBuffer;
-    slabs.add(slab);
-    slabUsed = block.byteOffset;
+// Buffers tensorgrad allocated for one tensor's storage, which dispose() may release.
+const releasable = new WeakSet<Storage>();
+// Live tensor handles per releasable storage.
+const owners = new WeakMap<Storage, number>();
+
+function fromSlab(s: Slab, dtype: DType, n: number, bytes: number): Storage {
+  const align = Math.max(s.align, ARRAY_TYPE[dtype].BYTES_PER_ELEMENT);
+  let start = (s.used + align - 1) & -align;
+  if (start + bytes > s.buffer.byteLength) {
+    const block = native.alloc(DTYPE_CODE.float32, s.bytes / 4);  // zeroed and 64-byte aligned
+    s.buffer = block.buffer as ArrayBuffer;
+    start = block.byteOffset;
   }
-  const out = new ARRAY_TYPE[dtype](slab, slabUsed, n);
-  slabUsed += (bytes + ALIGN - 1) & -ALIGN;
-  return out;
+  s.used = start + bytes;
+  return new ARRAY_TYPE[dtype](s.buffer, start, n);
 }
 
 // Zero-filled storage for n elements. `zero = false` may leave large storage uninitialised: only
@@ -37,11 +54,29 @@ export function allocStorage(dtype: DType, n: number, zero = true): Storage {
   const bytes = n * ARRAY_TYPE[dtype].BYTES_PER_ELEMENT;
   if (n > 2 ** 50) throw new RangeError(`cannot allocate a tensor of ${n.toExponential(3)} elements (${bytes.toExponential(3)} bytes): too large`);
   if (bytes === 0) return new ARRAY_TYPE[dtype](0);
-  return bytes <= SLAB_MAX_BYTES ? fromSlab(dtype, n, bytes) : native.alloc(DTYPE_CODE[dtype], n, zero);
+  if (bytes <= TINY_MAX_BYTES) return fromSlab(tiny, dtype, n, bytes);
+  if (bytes <= SLAB_MAX_BYTES) return fromSlab(small, dtype, n, bytes);
+  const s = largeAllocation(bytes, () => native.alloc(DTYPE_CODE[dtype], n, zero));
+  releasable.add(s);
+  return s;
+}
+
+// A new tensor handle over `s` (called by the Tensor constructor).
+export function retainStorage(s: Storage): void {
+  if (s.byteLength > SLAB_MAX_BYTES) owners.set(s, (owners.get(s) ?? 0) + 1);
+}
+
+// One handle over `s` is gone (dispose): frees the memory now, rather than at the next garbage
+// collection, when it was the last handle and tensorgrad allocated it.
+export function dropStorage(s: Storage): void {
+  if (s.byteLength <= SLAB_MAX_BYTES) return;
+  const left = (owners.get(s) ?? 1) - 1;
+  owners.set(s, left);
+  if (left <= 0 && releasable.has(s)) release(s);
 }
 
 // Buffers a native thread is reading or writing (tg.distributed's collectives), with a count of
-// the operations in flight; dispose() of such a buffer is deferred until the last one settles.
+// the operations in flight; releasing such a buffer is deferred until the last one settles.
 const pinned = new Map<ArrayBufferLike, { count: number; release: Storage | null }>();
 
 export function pinStorage(s: Storage): void {
@@ -54,18 +89,11 @@ export function unpinStorage(s: Storage): void {
   const p = pinned.get(s.buffer);
   if (!p || --p.count > 0) return;
   pinned.delete(s.buffer);
-  if (p.release) releaseStorage(p.release);
+  if (p.release) native.release(p.release);
 }
 
-// Frees storage now rather than at the next garbage collection, unless it shares a slab.
-export function releaseStorage(s: Storage): void {
+function release(s: Storage): void {
   const p = pinned.get(s.buffer);
   if (p) p.release = s;
-  else if (s.length > 0 && !slabs.has(s.buffer)) native.release(s);
-}
-
-// Marks a buffer that several tensors view (a loaded checkpoint's data) so that dispose() on one of
-// them leaves the others valid; the garbage collector frees it once none is left.
-export function markShared(buffer: ArrayBufferLike): void {
-  slabs.add(buffer);
+  else native.release(s);
 }

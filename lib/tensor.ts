@@ -4,7 +4,7 @@
 // retainGrad() by lib/autograd/tensor-autograd.ts, so no module's load order matters.
 import { ARRAY_TYPE, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
-import { allocStorage, releaseStorage } from "./storage.js";
+import { allocStorage, dropStorage, retainStorage } from "./storage.js";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
 import { formatTensor } from "./format.js";
@@ -22,6 +22,11 @@ export class Tensor {
   accumulator: Node | null = null;
   /** The tensor this one is a view of (view ops set it), for the in-place checks; null otherwise. */
   base: Tensor | null = null;
+  // Ownership (see storage.ts and the README's Memory section). `graphUses` counts the recorded
+  // nodes that saved this tensor for their backward rule (lib/autograd/node.ts); while one still
+  // holds it, dispose() only marks the tensor, and finishes once that node has run its backward.
+  graphUses = 0;
+  disposeState: "live" | "pending" | "disposed" = "live";
 
   constructor(
     public storage: Storage,
@@ -31,6 +36,7 @@ export class Tensor {
     readonly dtype: DType = storage instanceof Float32Array ? "float32" : storage instanceof Float64Array ? "float64" : "int32",
   ) {
     this.numel = numelOf(shape);
+    retainStorage(storage);
   }
 
   // A new zero-filled contiguous tensor.
@@ -67,21 +73,35 @@ export class Tensor {
     this.requiresGrad = on;
     return this;
   }
-  // Frees the storage now rather than at the next garbage collection; the tensor is unusable
-  // afterwards. Views of a tensor with its own buffer (over 2 KiB) become unusable too; views of a
-  // small tensor keep the shared slab it lives in (see storage.ts) and stay valid.
+  // Ends this handle: it is unusable afterwards. The memory is released now (not at the next
+  // garbage collection) when no other live tensor uses it: views, aliases and detached handles
+  // over the same storage keep it, and so does a recorded node that saved this tensor for backward,
+  // in which case disposal completes once that node has run. Memory tensorgrad did not allocate (a
+  // caller's typed array) is never released. Calling it twice is harmless.
   dispose(): void {
-    releaseStorage(this.storage);
+    if (this.disposeState === "disposed") return;
+    if (this.graphUses > 0) this.disposeState = "pending";
+    else this.end();
+  }
+  // A recorded node that saved this tensor let it go (it ran its backward).
+  releaseGraphUse(): void {
+    if (--this.graphUses === 0 && this.disposeState === "pending") this.end();
+  }
+  private end(): void {
+    const s = this.storage;
+    this.disposeState = "disposed";
     this.storage = new ARRAY_TYPE[this.dtype](0);
     this.grad = null;
     this.gradFn = null;
+    dropStorage(s);
   }
 
   // ---- read-out ----
-  // Contiguous copy of the elements as a typed array of this dtype (never this tensor's own storage).
+  // The elements in row-major order, as a standalone typed array of this dtype: it shares memory
+  // with nothing, so it may be changed or transferred (postMessage(a, [a.buffer])) freely.
   data(): Storage {
-    const out = allocStorage(this.dtype, this.numel, false);
-    native.copy(this.shape, [this, { shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 }], this.storage, out);
+    const out = new ARRAY_TYPE[this.dtype](this.numel);
+    if (this.numel > 0) native.copy(this.shape, [this, { shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 }], this.storage, out);
     return out;
   }
   item(): number {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -33,6 +34,7 @@
 #include "kernels/softmax/softmax.h"
 #include "runtime/cpu.h"
 #include "runtime/dtype.h"
+#include "runtime/memory.h"
 #include "runtime/threadpool.h"
 
 namespace tg {
@@ -83,6 +85,7 @@ TypedArrayResult Alloc(const Args& a, Code<DType> dtype, Size count, std::option
   const double bytes = double(n) * double(esize) + 64;
   void* data = nullptr;
   napi_value ctor, view[3], out;
+  const uintptr_t top = before_alloc();
   if (zero) {
     ctor = a.instance().array_buffer_ctor.Value();
     check(napi_create_double(a.env(), bytes, &view[1]), "create_double");
@@ -95,6 +98,7 @@ TypedArrayResult Alloc(const Args& a, Code<DType> dtype, Size count, std::option
     check(napi_get_typedarray_info(a.env(), buf, nullptr, nullptr, &data, &view[0], &off), "typedarray_info");
     data = static_cast<char*>(data) - off;  // offsets below are from the ArrayBuffer's start
   }
+  after_alloc(top, size_t(bytes));
   const size_t pad = (64 - reinterpret_cast<uintptr_t>(data) % 64) % 64;
   check(napi_create_int64(a.env(), static_cast<int64_t>(pad), &view[1]), "create_int64");
   check(napi_create_double(a.env(), double(n), &view[2]), "create_double");
@@ -711,6 +715,24 @@ void PadBackward(const Args& a, Code<PadMode> mode, Array g, Array gx, Size oute
   });
 }
 
+// memoryStats(out: Float64Array): the tensor cache's figures in the order requests, hits (cheap
+// counters, all a Float64Array(2) gets), then in_use, cached, reserved, peak_reserved, cap.
+void MemoryStatsEntry(const Args& a, Array out) {
+  if (out.dtype != DType::F64) type_error(std::string(a.op()) + ": out must be a Float64Array");
+  need_len(a, out, 2, "out");
+  const MemoryStats s = memory_stats(out.len >= 7);
+  const double v[7] = {s.requests, s.hits, s.in_use, s.cached, s.reserved, s.peak_reserved, s.cap};
+  std::copy(v, v + std::min<size_t>(out.len, 7), out.as<double>());
+}
+void EmptyCache(const Args&) { empty_cache(); }
+
+// The tensor cache's cap: TENSORGRAD_CACHE_MB, else 512 MiB.
+size_t tensor_cache_cap() {
+  const char* env = std::getenv("TENSORGRAD_CACHE_MB");
+  const long long mb = env ? std::atoll(env) : 512;
+  return size_t(std::clamp<long long>(mb, 0, 1 << 20)) << 20;
+}
+
 void SetNumThreads(const Args& a, Count n) {
   if (n > kMaxThreads) range_error(std::string(a.op()) + ": at most " + std::to_string(kMaxThreads) + " threads, got " + std::to_string(n));
   set_num_threads(static_cast<int>(n));
@@ -855,7 +877,9 @@ void Fold(const Args& a, Array col, Array x, I32Array geometry) { unfold_entry(a
   X(conv2dBackwardInput, Conv2dBackwardInput, "dy w dx geometry")                                           \
   X(conv2dBackwardWeight, Conv2dBackwardWeight, "x dy dw geometry")                                         \
   X(unfold, Unfold, "x col geometry")                                                                       \
-  X(fold, Fold, "col x geometry")
+  X(fold, Fold, "col x geometry")                                                                           \
+  X(memoryStats, MemoryStatsEntry, "out")                                                                   \
+  X(emptyCache, EmptyCache, "")
 
 // ---- registration ----
 
@@ -876,6 +900,7 @@ Napi::Array name_list(Napi::Env env, const char* const* names, int n) {
 // Module set-up is not a hot path, so it uses node-addon-api; the entries use the C API directly,
 // where each wrapper layer would cost on every call of a tiny op.
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  configure_tensor_cache(tensor_cache_cap());
   auto* inst = new Instance();
   env.SetInstanceData(inst);  // deleted with this context; its references release themselves
   Napi::Float64Array params = Napi::Float64Array::New(env, kParamCount);

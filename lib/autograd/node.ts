@@ -58,6 +58,8 @@ export class Node {
     if (ctx) for (const key in ctx) keep((ctx as Record<string, unknown>)[key], key);
     this.savesTensors = saved.length > 0;
     if (this.savesTensors) this.saved = saved;
+    // Ownership (lib/storage.ts): a saved tensor's dispose() waits until this node has let it go.
+    for (const s of saved) s.t.graphUses++;
   }
 
   // Whether apply() can no longer run: a backward without retainGraph released what it saved.
@@ -87,9 +89,12 @@ export class Node {
   }
 
   // Drops what the rule saved (after a backward without retainGraph). A rule that saved no tensor
-  // can run again, as in PyTorch.
+  // can run again, as in PyTorch. Saved tensors disposed while this node waited are released now.
   release(): void {
-    if (this.saved) this.saved = this.ctx = null;
+    const saved = this.saved;
+    if (!saved) return;
+    this.saved = this.ctx = null;
+    for (const s of saved) s.t.releaseGraphUse();
   }
 
   addHook(output: number, hook: GradHook): RemovableHandle {

@@ -11,7 +11,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { endianness } from "node:os";
 import { Tensor } from "../tensor.js";
 import { ARRAY_TYPE, type DType } from "../dtype.js";
-import { allocStorage, markShared } from "../storage.js";
+import { allocStorage } from "../storage.js";
 import { fmt } from "../shape.js";
 
 const MAX_HEADER = 100_000_000;  // the reference reader's limit
@@ -166,9 +166,9 @@ export function withSafetensors<T>(path: string, op: string, use: (fd: number, h
  * order. I64 tensors are narrowed to int32 (a copy; values outside int32 throw).
  */
 export function readTensors(fd: number, h: SafetensorsHeader, fail: (why: string) => never): [string, Tensor][] {
-  // One 64-byte-aligned buffer for all data; views of it need no copy.
+  // One 64-byte-aligned buffer for all data; views of it need no copy. Each tensor gets its own typed
+  // array over it, which dispose() never releases (lib/storage.ts), so the others stay valid.
   const all = allocStorage("float32", Math.ceil(h.dataBytes / 4), false);
-  markShared(all.buffer);
   const bytes = new Uint8Array(all.buffer, all.byteOffset, h.dataBytes);
   if (readExactly(fd, bytes, h.dataStart) !== h.dataBytes) fail("the file shrank while it was being read");
   return h.entries.map((e) => {

@@ -3,12 +3,14 @@
 // version counter so a rule that saved the tensor refuses to run).
 //   contiguous / clone:  dx = g
 //   to(dtype):           dx = g converted back to x's dtype
+//   alias:               dx = g
 import { Tensor } from "../tensor.js";
 import { checkDType, type DType } from "../dtype.js";
 import { fmt, broadcastShapes, sameShape } from "../shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { defineOp } from "./define.js";
+import { record } from "../autograd/node.js";
 import { checkTensor, describe } from "./check.js";
 import { convert, copyInto, dense, fill, sumTo } from "./kernels.js";
 import { args, vals } from "./samples.js";
@@ -23,12 +25,19 @@ export const clone = defineOp({
   backward: (_c: object, g) => [g],
 });
 
+// A new handle over x's storage (same shape, strides and values): what to() and contiguous()
+// return when no copy is needed, so disposing the result cannot end x (lib/storage.ts).
+function alias(x: Tensor): Tensor {
+  const out = new Tensor(x.storage, x.shape, x.strides, x.offset, x.dtype);
+  return record("AliasBackward0", [out], [x], {}, (_c: object, g) => [g[0]]);
+}
+
 // `dense`: also require the tensor to own its storage from offset 0, as kernels on flat
 // buffers (softmax, cross-entropy, indexing, optimizers) do.
 export const contiguous = defineOp({
-  name: "contiguous", doc: "x itself if contiguous, else a contiguous copy", method: "only", sample: () => args(vals([2, 3]).t()),
+  name: "contiguous", doc: "a new handle sharing x's storage if contiguous, else a contiguous copy", method: "only", sample: () => args(vals([2, 3]).t()),
   forward(x: Tensor, dense = false): Tensor {
-    if (x.isContiguous() && (!dense || (x.offset === 0 && x.storage.length === x.numel))) return x;
+    if (x.isContiguous() && (!dense || (x.offset === 0 && x.storage.length === x.numel))) return alias(x);
     return clone(x);
   },
 });
@@ -38,11 +47,11 @@ interface ToCtx {
 }
 
 export const to = defineOp({
-  name: "to", doc: "x converted to dtype (x itself if it already has it)", method: "only", node: "ToCopyBackward0",
+  name: "to", doc: "x converted to dtype (a new handle sharing x's storage if it already has it)", method: "only", node: "ToCopyBackward0",
   sample: () => args(vals([2, 3]), "float64"),
   forward(x: Tensor, dtype: DType): Tensor {
     const d = checkDType(dtype, "to");
-    if (x.dtype === d) return x;
+    if (x.dtype === d) return alias(x);
     const out = converting(`to(${d})`, () => convert(x, d));
     return d === "int32" ? out : this.record(out, [x], { dtype: x.dtype });
   },

@@ -7,6 +7,7 @@ import { bumpVersion } from "../autograd/version.js";
 import { zerosLike } from "../ops/creation.js";
 import { fmt, sameShape } from "../shape.js";
 import { options } from "../options.js";
+import { dense } from "../ops/kernels.js";
 
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
 // What constructors accept: plain parameters, or groups whose options override the defaults.
@@ -164,11 +165,10 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   }
 
   private denseGrad(p: Tensor): Tensor {
-    let g = p.grad!;
+    const g = p.grad!;
     if (!sameShape(g.shape, p.shape))
       throw new Error(`${this.name}: gradient of shape ${fmt(g.shape)} does not match its parameter of shape ${fmt(p.shape)}`);
-    if (g.dtype !== p.dtype) g = g.to(p.dtype);
-    return g.contiguous(true);
+    return dense(g, p.dtype);
   }
 }
 

@@ -27,14 +27,14 @@ const NOT_OPS = new Set([
   "rand", "randn", "randint", "randperm", "randLike", "randnLike", "manualSeed",
   // autograd and runtime control
   "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck", "setPrintOptions", "getPrintOptions",
-  "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa",
+  "setNumThreads", "getNumThreads", "cpuIsa", "setCpuIsa", "memoryStats", "emptyCache",
   // model inspection, checkpoints, random generators and moving tensors between threads (copies; never on the tape)
   "summary", "Generator", "save", "load", "loadMetadata", "fromTransferable",
 ]);
 // Tensor methods that are not ops: bookkeeping, read-out, serialisation, autograd.
 const NOT_OP_METHODS = new Set([
   "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "registerHook", "registerPostAccumulateGradHook",
-  "dispose", "data", "item", "toArray", "toString", "size", "isContiguous", "toJSON", "toTransferable",
+  "dispose", "releaseGraphUse", "end", "data", "item", "toArray", "toString", "size", "isContiguous", "toJSON", "toTransferable",
 ]);
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));

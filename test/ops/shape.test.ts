@@ -61,12 +61,13 @@ describe("transpose / permute / t", () => {
     expect(() => x.permute(0, 0, 1)).toThrow(/permute: repeated dim/);
     expect(() => x.permute(0, 1)).toThrow(/permute: expected 3 dims/);
   });
-  it("contiguous materialises a copy; on contiguous input it is a no-op", () => {
+  it("contiguous materialises a copy; on contiguous input it is a new handle over the same storage", () => {
     const x = a23(), c = x.t().contiguous();
     expect(c.isContiguous()).toBe(true);
     expect(c.storage).not.toBe(x.storage);
     expectClose(c, [[1, 4], [2, 5], [3, 6]]);
-    expect(x.contiguous()).toBe(x);
+    expect(x.contiguous()).not.toBe(x);
+    expect(x.contiguous().storage).toBe(x.storage);
   });
   it("gradients", () => {
     const x = vals([2, 3, 4]);

@@ -1,0 +1,88 @@
+// The tensor cache seen from JS: statistics, emptying it, and the two things that keep large
+// tensor memory in use rather than fresh from the OS (see native/runtime/memory.h and the
+// README's Memory section):
+//  - a minor garbage collection before a large allocation, so that tensors dropped without
+//    dispose() (`c = a.matmul(b)` in a loop) are freed into the cache first. It is cheap (a scavenge
+//    of the young generation) next to what it saves (a page fault per 4 KiB), and backs off when it
+//    stops finding memory to reuse;
+//  - trimming the cache once large allocations have stopped for a while.
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
+import { native } from "./native.js";
+
+// Allocations from this size get a collection first (smaller ones rarely reach the OS).
+const COLLECT_FROM_BYTES = 1 << 20;
+// Return cached memory to the OS after this long without a large allocation.
+const IDLE_TRIM_MS = 2000;
+
+const counters = new Float64Array(2);  // requests, hits (native/runtime/memory.h)
+let collectMinor: (() => void) | null = null;
+let skip = 0, backoff = 0;
+let idleTimer: ReturnType<typeof setTimeout> | null = null;
+
+// V8's own collector, reached the way --expose-gc exposes it, without leaving the flag on.
+function minorCollector(): () => void {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as (o: { type: string }) => void;
+  v8.setFlagsFromString("--no-expose-gc");
+  return () => gc({ type: "minor" });
+}
+
+// Wraps a large allocation: collects first when that has recently paid off, and re-arms the idle trim.
+export function largeAllocation<T>(bytes: number, alloc: () => T): T {
+  if (idleTimer) idleTimer.refresh();
+  else idleTimer = setTimeout(() => native.emptyCache(), IDLE_TRIM_MS).unref();
+  if (bytes < COLLECT_FROM_BYTES) return alloc();
+  if (skip > 0) {
+    --skip;
+    return alloc();
+  }
+  (collectMinor ??= minorCollector())();
+  native.memoryStats(counters);
+  const hitsBefore = counters[1];
+  const out = alloc();
+  native.memoryStats(counters);
+  // A collection that let this allocation reuse memory is repeated next time; one that did not
+  // waits 1, 2, 4 … 64 large allocations before the next try.
+  backoff = counters[1] > hitsBefore ? 0 : Math.min(64, 2 * backoff || 1);
+  skip = backoff;
+  return out;
+}
+
+/** Figures of the tensor cache, as `torch.cuda.memory_stats` gives them for CUDA memory. */
+export interface MemoryStats {
+  /** Bytes in use in the process heap (tensor storage and every other malloc user). */
+  allocatedBytes: number;
+  /** Freed bytes kept for reuse by later tensors. */
+  cachedBytes: number;
+  /** Bytes held from the OS (allocated + cached + allocator overhead). */
+  reservedBytes: number;
+  /** The highest reservedBytes seen. */
+  peakReservedBytes: number;
+  /** Allocations of 64 KiB or more on the main thread since load, and how many of them reused cached memory. */
+  requests: number;
+  hits: number;
+  /** hits / requests (0 before the first request). */
+  hitRate: number;
+  /** The most freed memory kept before it is returned to the OS (env TENSORGRAD_CACHE_MB, default 512 MiB). */
+  cacheLimitBytes: number;
+}
+
+/**
+ * The tensor cache's statistics. Mirrors `torch.cuda.memory_stats()` (with camelCase names).
+ * On platforms other than glibc Linux the byte figures are 0.
+ */
+export function memoryStats(): MemoryStats {
+  const v = new Float64Array(7);
+  native.memoryStats(v);
+  const [requests, hits, allocatedBytes, cachedBytes, reservedBytes, peakReservedBytes, cacheLimitBytes] = v;
+  return { allocatedBytes, cachedBytes, reservedBytes, peakReservedBytes, requests, hits, hitRate: requests ? hits / requests : 0, cacheLimitBytes };
+}
+
+/**
+ * Returns all cached tensor memory to the OS now (also done automatically after 2 s without large
+ * allocations). Mirrors `torch.cuda.empty_cache()`. Later large tensors fault their pages in again.
+ */
+export function emptyCache(): void {
+  native.emptyCache();
+}
