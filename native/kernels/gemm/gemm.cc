@@ -14,6 +14,7 @@
 #include <new>
 
 #include "kernels/gemm/blocking.h"
+#include "kernels/gemm/packing_buffer.h"
 #include "kernels/gemm/ukernel.h"
 #include "runtime/threadpool.h"
 
@@ -55,24 +56,6 @@ struct Problem {
   }
 };
 
-// A 64-byte-aligned scratch array owned by the calling thread, grown on demand and reused across calls.
-template <typename T, int Slot>
-T* scratch(int64_t count) {
-  struct Buffer {
-    T* data = nullptr;
-    int64_t cap = 0;
-    ~Buffer() { std::free(data); }
-  };
-  thread_local Buffer buf;
-  if (count > buf.cap) {
-    std::free(buf.data);
-    const size_t bytes = (static_cast<size_t>(count) * sizeof(T) + 63) / 64 * 64;
-    buf.data = static_cast<T*>(std::aligned_alloc(64, bytes));
-    if (buf.data == nullptr) throw std::bad_alloc();
-    buf.cap = count;
-  }
-  return buf.data;
-}
 
 template <typename T>
 void scale_c(const Problem<T>& p) {
@@ -102,8 +85,8 @@ void run_blocked(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) 
   const int64_t nc = std::min(bl.nc, round_up(p.n, uk.nr));
   const int64_t mc = std::min(bl.mc, round_up(p.m, uk.mr));
   const int64_t kc = std::min(bl.kc, p.k);
-  T* bpack = scratch<T, 0>(nc * kc);
-  T* apack = scratch<T, 1>(mc * kc);
+  T* bpack = packing_buffer<T, 1>(nc * kc);
+  T* apack = packing_buffer<T, 0>(mc * kc);
   for (int64_t jc = 0; jc < p.n; jc += nc) {
     const int64_t nb = std::min(nc, p.n - jc);
     for (int64_t pc = 0; pc < p.k; pc += kc) {
