@@ -10,23 +10,44 @@ function checkDim(dim: unknown, op: string): void {
   if (!Number.isInteger(dim)) throw new TypeError(`${op}: dim must be an integer (PyTorch's implicit dim is deprecated), got ${String(dim)}`);
 }
 
+/**
+ * max(x, 0) elementwise on any shape and float dtype (NaN stays NaN). Mirrors `torch.nn.ReLU`.
+ * Inside a `Sequential` right after a `Linear`, the pair runs as one fused native call.
+ */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor { return relu(x); }
 }
+/**
+ * 1 / (1 + e⁻ˣ) elementwise on any shape, float32 or float64. Mirrors `torch.nn.Sigmoid`.
+ */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor { return sigmoid(x); }
 }
+/**
+ * tanh(x) elementwise on any shape, float32 or float64. Mirrors `torch.nn.Tanh`.
+ */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor { return tanh(x); }
 }
+/**
+ * x·Φ(x) elementwise (the exact erf form, PyTorch's `approximate="none"`). Mirrors `torch.nn.GELU`.
+ */
 export class GELU extends Module {
   forward(x: Tensor): Tensor { return gelu(x); }
   override extraRepr(): string { return `approximate=${pyStr("none")}`; }
 }
+/**
+ * Returns its input unchanged (the same tensor). Mirrors `torch.nn.Identity`.
+ */
 export class Identity extends Module {
   forward(x: Tensor): Tensor { return x; }
 }
 
+/**
+ * x where x > 0, else negativeSlope·x, elementwise on any shape. Mirrors `torch.nn.LeakyReLU`.
+ * @param negativeSlope - the slope for x < 0 (default 0.01), positional as PyTorch users pass it.
+ * @throws TypeError when negativeSlope is not a number.
+ */
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
@@ -36,6 +57,11 @@ export class LeakyReLU extends Module {
   override extraRepr(): string { return `negative_slope=${pyFloat(this.negativeSlope)}`; }
 }
 
+/**
+ * x where x > 0, else alpha·(eˣ − 1), elementwise on any shape. Mirrors `torch.nn.ELU`.
+ * @param alpha - default 1, positional as PyTorch users pass it.
+ * @throws TypeError when alpha is not a number.
+ */
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
@@ -45,7 +71,14 @@ export class ELU extends Module {
   override extraRepr(): string { return `alpha=${pyFloat(this.alpha)}`; }
 }
 
-// dim is required: PyTorch's implicit-dim softmax is deprecated.
+/**
+ * Softmax along `dim` (exp(x − max) / Σ, stable at ±inf); output has the input's shape and dtype.
+ * Mirrors `torch.nn.Softmax`.
+ * @param dim - the dimension to normalise (negative counts from the end); required.
+ * @throws TypeError when dim is not an integer.
+ *
+ * dim is required: PyTorch's implicit-dim softmax is deprecated.
+ */
 export class Softmax extends Module {
   constructor(readonly dim: number) {
     super();
@@ -55,6 +88,11 @@ export class Softmax extends Module {
   override extraRepr(): string { return `dim=${this.dim}`; }
 }
 
+/**
+ * log(softmax(x)) along `dim`, computed as (x − m) − log Σ e^(x − m). Mirrors `torch.nn.LogSoftmax`.
+ * @param dim - the dimension to normalise (negative counts from the end); required.
+ * @throws TypeError when dim is not an integer.
+ */
 export class LogSoftmax extends Module {
   constructor(readonly dim: number) {
     super();

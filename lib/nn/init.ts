@@ -23,26 +23,56 @@ function fillFrom(t: Tensor, draw: (s: Tensor["storage"]) => void): Tensor {
   return t;
 }
 
+/**
+ * Fills `t` in place with draws from U(a, b) from the seeded generator (`tg.manualSeed`); not recorded
+ * on the tape. Mirrors `torch.nn.init.uniform_`.
+ * @param t - a float32 or float64 tensor of any shape (a view is written through).
+ * @returns `t`.
+ * @throws TypeError for an int32 tensor; RangeError when a > b.
+ */
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
   checkFloatTensor(t, "uniform_");
   if (!(a <= b)) throw new RangeError(`uniform_: expects a <= b, got a=${a} b=${b}`);
   return fillFrom(t, (s) => native.randUniform(s, a, b));
 }
 
+/**
+ * Fills `t` in place with draws from N(mean, std²). Mirrors `torch.nn.init.normal_`.
+ * @param t - a float32 or float64 tensor of any shape.
+ * @returns `t`.
+ * @throws TypeError for an int32 tensor; RangeError when std < 0.
+ */
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
   checkFloatTensor(t, "normal_");
   if (!(std >= 0)) throw new RangeError(`normal_: std must be non-negative, got ${std}`);
   return fillFrom(t, (s) => native.randNormal(s, mean, std));
 }
 
+/**
+ * Fills `t` in place with `value`. Mirrors `torch.nn.init.constant_`.
+ * @returns `t`.
+ * @throws TypeError for an int32 tensor.
+ */
 export function constant_(t: Tensor, value: number): Tensor {
   checkFloatTensor(t, "constant_");
   return noGrad(() => t.fill_(value));
 }
+/**
+ * Fills `t` with 0 in place. Mirrors `torch.nn.init.zeros_`. @returns `t`.
+ */
 export const zeros_ = (t: Tensor) => constant_(t, 0);
+/**
+ * Fills `t` with 1 in place. Mirrors `torch.nn.init.ones_`. @returns `t`.
+ */
 export const ones_ = (t: Tensor) => constant_(t, 1);
 
-// PyTorch's recommended gain for a nonlinearity (param: leaky ReLU's negative slope).
+/**
+ * PyTorch's recommended gain for a nonlinearity (`param`: leaky ReLU's negative slope, default 0.01).
+ * Mirrors `torch.nn.init.calculate_gain`.
+ * @throws Error for an unknown nonlinearity.
+ *
+ * PyTorch's recommended gain for a nonlinearity (param: leaky ReLU's negative slope).
+ */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
     case "linear":
@@ -64,19 +94,36 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
   }
 }
 
-// fanIn = size(1)·receptive field, fanOut = size(0)·receptive field (weights are [out, in, ...]).
+/**
+ * Fan in = size(1)·receptive field and fan out = size(0)·receptive field of a weight `[out, in, ...]`.
+ * Mirrors `torch.nn.init._calculate_fan_in_and_fan_out`.
+ * @throws Error for a tensor with fewer than 2 dims.
+ *
+ * fanIn = size(1)·receptive field, fanOut = size(0)·receptive field (weights are [out, in, ...]).
+ */
 export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
   if (t.ndim < 2) throw new Error(`init: fan in and fan out need a tensor with at least 2 dims, got shape ${fmt(t.shape)}`);
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return { fanIn: t.shape[1] * receptive, fanOut: t.shape[0] * receptive };
 }
 
+/**
+ * Glorot uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)). Mirrors `torch.nn.init.xavier_uniform_`.
+ * @param t - a float weight with at least 2 dims.
+ * @returns `t`.
+ * @throws TypeError for int32; Error for fewer than 2 dims.
+ */
 export function xavierUniform_(t: Tensor, gain = 1): Tensor {
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierUniform_"));
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -a, a);
 }
 
+/**
+ * Glorot normal: N(0, σ²) with σ = gain·√(2 / (fanIn + fanOut)). Mirrors `torch.nn.init.xavier_normal_`.
+ * @returns `t`.
+ * @throws TypeError for int32; Error for fewer than 2 dims.
+ */
 export function xavierNormal_(t: Tensor, gain = 1): Tensor {
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierNormal_"));
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
@@ -96,11 +143,23 @@ function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
   return calculateGain(nonlinearity, a) / Math.sqrt(mode === "fanIn" ? fanIn : fanOut);
 }
 
+/**
+ * He uniform: U(−b, b) with b = √3·gain / √fan. Options `a` (leaky slope, default 0), `mode` (`"fanIn"` |
+ * `"fanOut"`), `nonlinearity` (default `"leaky_relu"`). Mirrors `torch.nn.init.kaiming_uniform_`.
+ * @returns `t`.
+ * @throws Error for an unknown option, mode or nonlinearity, or fewer than 2 dims; TypeError for int32.
+ */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd(t, opts, "kaimingUniform_");
   return uniform_(t, -bound, bound);
 }
 
+/**
+ * He normal: N(0, σ²) with σ = gain / √fan (options as {@link kaimingUniform_}). Mirrors
+ * `torch.nn.init.kaiming_normal_`.
+ * @returns `t`.
+ * @throws Error for an unknown option, mode or nonlinearity, or fewer than 2 dims; TypeError for int32.
+ */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   return normal_(t, 0, kaimingStd(t, opts, "kaimingNormal_"));
 }

@@ -3,7 +3,7 @@ import { Tensor, type NestedArray } from "../tensor.js";
 import { checkDType, dtypeOf, type DType } from "../dtype.js";
 import { native } from "../native.js";
 import { checkAllocShape, checkShape, fmt, numelOf } from "../shape.js";
-import { fill } from "./kernels.js";
+import { convert, fill } from "./kernels.js";
 import { checkFillValue } from "./copy.js";
 import { options } from "../options.js";
 // Type only: generator.ts imports randint from here, so a value import would make a cycle.
@@ -136,11 +136,23 @@ export function randn(shape: number[], o: TensorOptions = {}): Tensor {
   native.randNormal(t.storage, 0, 1);
   return finish(t, opts);
 }
-// Integers in [low, high), int32.
-export function randint(low: number, high: number, shape: number[]): Tensor {
+/**
+ * Uniform random integers in `[low, high)` from the seeded generator (`tg.manualSeed`). Mirrors
+ * `torch.randint(low, high, size)`; the default dtype is int32 (tensorgrad has no int64).
+ * @param shape - the output shape.
+ * @param o - `dtype` (default `"int32"`; a float dtype holds the same integers), `requiresGrad` (floats only).
+ * @throws RangeError when low or high is not an integer within int32 or low ≥ high; Error for an unknown option.
+ */
+export function randint(low: number, high: number, shape: number[], o: TensorOptions = {}): Tensor {
+  const opts = checkOpts("randint", o);
+  for (const [name, v] of [["low", low], ["high", high]] as const)
+    if (!Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31)
+      throw new RangeError(`randint: ${name} must be an integer within int32, got ${v}`);
+  if (!(low < high)) throw new RangeError(`randint: low must be less than high, got low=${low} high=${high}`);
   const t = Tensor.empty(checkAllocShape(shape, "randint"), "int32");
   native.randInt(t.storage as Int32Array, low, high);
-  return t;
+  const dtype = checkDType(opts.dtype ?? "int32", "randint");
+  return finish(dtype === "int32" ? t : convert(t, dtype), opts);
 }
 /**
  * A random permutation of 0..n-1, int32 `[n]` (mirrors `torch.randperm(n, generator=g)`): from the

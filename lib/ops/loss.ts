@@ -143,6 +143,19 @@ function crossEntropyRows(x: Tensor, t: Tensor, N: number, C: number, ignoreInde
   return record("CrossEntropyLossBackward0", [loss], [x], { probs, targets, N, C, ignoreIndex, eps }, crossEntropyRule);
 }
 
+/**
+ * Cross-entropy between logits and class indices: log-softmax and negative log-likelihood fused in one
+ * native kernel (stable at ±inf logits). Mirrors `torch.nn.functional.cross_entropy`.
+ *
+ * @param logits - `[N, C]` or `[C]`, float32 or float64 (unnormalised scores).
+ * @param targets - `[N]` or `[]`, int32 class indices in `[0, C)`, or `ignoreIndex`.
+ * @param opts - `reduction` (`"mean"` | `"sum"` | `"none"`, default `"mean"`; mean divides by the rows not
+ *   ignored), `ignoreIndex` (default -100: rows with this target add nothing to the loss or gradient),
+ *   `labelSmoothing` (ε in [0, 1], default 0: the target becomes (1−ε)·onehot + ε/C).
+ * @returns a 0-d tensor, or `[N]` with `reduction: "none"`; the logits' dtype.
+ * @throws TypeError when logits are int32 or targets are not int32; Error when shapes disagree or C = 0;
+ *   RangeError for a target outside `[0, C)` (naming its position) or ε outside [0, 1].
+ */
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   opts = options("crossEntropy", opts, LOSS_OPTIONS.crossEntropy) as CrossEntropyOptions;
   const op = "crossEntropy";
@@ -166,6 +179,17 @@ export interface NllLossOptions extends ReductionOptions {
   ignoreIndex?: number;
 }
 
+/**
+ * Negative log-likelihood of class indices given log-probabilities (the output of `logSoftmax`).
+ * Mirrors `torch.nn.functional.nll_loss`.
+ *
+ * @param logProbs - `[N, C]` or `[C]`, float32 or float64.
+ * @param targets - `[N]` or `[]`, int32 class indices in `[0, C)`, or `ignoreIndex`.
+ * @param opts - `reduction` (default `"mean"`, over the rows not ignored), `ignoreIndex` (default -100).
+ * @returns a 0-d tensor, or `[N]` with `reduction: "none"`.
+ * @throws TypeError for int32 input or non-int32 targets; Error for mismatched shapes; RangeError for a
+ *   target out of range.
+ */
 export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions = {}): Tensor {
   opts = options("nllLoss", opts, LOSS_OPTIONS.nllLoss) as NllLossOptions;
   const op = "nllLoss";
@@ -187,6 +211,15 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
 
 // ---- regression losses (composed) ----
 
+/**
+ * Mean squared error (x − y)². Mirrors `torch.nn.functional.mse_loss`.
+ *
+ * @param input - any shape, float32 or float64.
+ * @param target - the input's shape, float32 or float64.
+ * @param opts - `reduction` (`"mean"` | `"sum"` | `"none"`, default `"mean"`).
+ * @returns a 0-d tensor, or the input's shape with `reduction: "none"`.
+ * @throws TypeError for int32 operands; Error when the shapes differ or the reduction is unknown.
+ */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   opts = options("mseLoss", opts, LOSS_OPTIONS.mseLoss) as ReductionOptions;
   const reduction = checkPointwise(input, target, opts, "mseLoss");
@@ -194,6 +227,15 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
   return reduce(mul(d, d), reduction);
 }
 
+/**
+ * Mean absolute error |x − y| (gradient 0 where x = y). Mirrors `torch.nn.functional.l1_loss`.
+ *
+ * @param input - any shape, float32 or float64.
+ * @param target - the input's shape, float32 or float64.
+ * @param opts - `reduction` (default `"mean"`).
+ * @returns a 0-d tensor, or the input's shape with `reduction: "none"`.
+ * @throws TypeError for int32 operands; Error when the shapes differ.
+ */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   opts = options("l1Loss", opts, LOSS_OPTIONS.l1Loss) as ReductionOptions;
   const reduction = checkPointwise(input, target, opts, "l1Loss");
@@ -204,7 +246,18 @@ export interface HuberLossOptions extends ReductionOptions {
   delta?: number;
 }
 
-// 0.5·d² where |d| < delta, else delta·(|d| − 0.5·delta): delta times the smooth L1 loss with beta = delta.
+/**
+ * Huber loss: 0.5·d² where |d| < delta, else delta·(|d| − 0.5·delta). Mirrors
+ * `torch.nn.functional.huber_loss`.
+ *
+ * @param input - any shape, float32 or float64.
+ * @param target - the input's shape.
+ * @param opts - `reduction` (default `"mean"`), `delta` (> 0, default 1).
+ * @returns a 0-d tensor, or the input's shape with `reduction: "none"`.
+ * @throws TypeError for int32 operands; Error when the shapes differ; RangeError for delta ≤ 0.
+ *
+ * 0.5·d² where |d| < delta, else delta·(|d| − 0.5·delta): delta times the smooth L1 loss with beta = delta.
+ */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
   opts = options("huberLoss", opts, LOSS_OPTIONS.huberLoss) as HuberLossOptions;
   const { delta = 1 } = opts;
@@ -227,6 +280,16 @@ function smoothL1(input: Tensor, target: Tensor, beta: number): Tensor {
   return mul(mul(z, z), 0.5 / beta).add(sub(a, z));
 }
 
+/**
+ * Smooth L1 loss: 0.5·d²/beta where |d| < beta, else |d| − 0.5·beta (beta = 0 is the L1 loss).
+ * Mirrors `torch.nn.functional.smooth_l1_loss`.
+ *
+ * @param input - any shape, float32 or float64.
+ * @param target - the input's shape.
+ * @param opts - `reduction` (default `"mean"`), `beta` (≥ 0, default 1).
+ * @returns a 0-d tensor, or the input's shape with `reduction: "none"`.
+ * @throws TypeError for int32 operands; Error when the shapes differ; RangeError for beta < 0.
+ */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
   opts = options("smoothL1Loss", opts, LOSS_OPTIONS.smoothL1Loss) as SmoothL1LossOptions;
   const { beta = 1 } = opts;
@@ -259,6 +322,17 @@ function bceRule(c: BceCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
   return [gp, gt, gwt];
 }
 
+/**
+ * Binary cross-entropy between probabilities and targets, −w·(t·log p + (1 − t)·log(1 − p)), each log
+ * clamped at −100 as PyTorch does. Mirrors `torch.nn.functional.binary_cross_entropy`.
+ *
+ * @param input - probabilities in [0, 1], any shape, float32 or float64.
+ * @param target - the input's shape, values in [0, 1] (differentiable).
+ * @param opts - `reduction` (default `"mean"`), `weight` (a tensor broadcastable to the input).
+ * @returns a 0-d tensor, or the input's shape with `reduction: "none"`.
+ * @throws RangeError when an input element lies outside [0, 1] (use binaryCrossEntropyWithLogits for
+ *   logits); TypeError for int32 operands; Error for mismatched shapes.
+ */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
   opts = options("binaryCrossEntropy", opts, LOSS_OPTIONS.binaryCrossEntropy) as BceOptions;
   const op = "binaryCrossEntropy";
@@ -311,6 +385,17 @@ function bceLogitsRule(c: BceLogitsCtx, [g]: (Tensor | null)[]): (Tensor | null)
   return [gx, gt, gwt, gpw];
 }
 
+/**
+ * Binary cross-entropy on logits, computed without overflow as (1 − t)·x + L·softplus(−x) with
+ * L = 1 + (posWeight − 1)·t. Mirrors `torch.nn.functional.binary_cross_entropy_with_logits`.
+ *
+ * @param input - logits, any shape, float32 or float64.
+ * @param target - the input's shape, values in [0, 1] (differentiable).
+ * @param opts - `reduction` (default `"mean"`), `weight` and `posWeight` (tensors broadcastable to the
+ *   input; posWeight weighs the positive term, e.g. `[C]` for multi-label data).
+ * @returns a 0-d tensor, or the input's shape with `reduction: "none"`.
+ * @throws TypeError for int32 operands; Error for mismatched or non-broadcastable shapes.
+ */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
   opts = options("binaryCrossEntropyWithLogits", opts, LOSS_OPTIONS.binaryCrossEntropyWithLogits) as BceWithLogitsOptions;
   const op = "binaryCrossEntropyWithLogits";
@@ -340,7 +425,19 @@ export interface MultiMarginLossOptions extends ReductionOptions {
   weight?: Tensor;
 }
 
-// loss_i = Σ_{j≠y_i} w[y_i]·max(0, margin − x[i, y_i] + x[i, j])^p / C
+/**
+ * Multi-class hinge loss: Σ_{j≠y} w[y]·max(0, margin − x[y] + x[j])^p / C per row. Mirrors
+ * `torch.nn.functional.multi_margin_loss`.
+ *
+ * @param input - `[N, C]` or `[C]`, float32 or float64.
+ * @param targets - `[N]` or `[]`, int32 class indices in `[0, C)`.
+ * @param opts - `reduction` (default `"mean"`), `p` (1 or 2, default 1), `margin` (default 1), `weight`
+ *   (`[C]` per-class weights).
+ * @returns a 0-d tensor, or `[N]` with `reduction: "none"`.
+ * @throws RangeError for p other than 1 or 2 or a target out of range; Error for a weight not of shape `[C]`.
+ *
+ * loss_i = Σ_{j≠y_i} w[y_i]·max(0, margin − x[i, y_i] + x[i, j])^p / C
+ */
 export function multiMarginLoss(input: Tensor, targets: Tensor, opts: MultiMarginLossOptions = {}): Tensor {
   opts = options("multiMarginLoss", opts, LOSS_OPTIONS.multiMarginLoss) as MultiMarginLossOptions;
   const op = "multiMarginLoss";

@@ -15,6 +15,11 @@ export interface AdagradOptions {
 }
 type AdagradHyper = Required<AdagradOptions>;
 
+/**
+ * Adagrad: per-element learning rates from the running sum of squared gradients; options `lr` (1e-2),
+ * `lrDecay`, `weightDecay`, `initialAccumulatorValue`, `eps` (1e-10), `maximize`. Mirrors `torch.optim.Adagrad`.
+ * @throws Error for an unknown option key or a value out of range.
+ */
 export class Adagrad extends Optimizer<AdagradHyper> {
   constructor(params: ParamsInput<AdagradHyper>, opts: AdagradOptions = {}) {
     super("Adagrad", params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, opts);

@@ -43,6 +43,14 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
 
 const ADAM_DEFAULTS: AdamHyper = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
 
+/**
+ * Adam (Kingma & Ba) with L2 weight decay added to the gradient, one native pass per parameter
+ * (float32/float64 parameters of any shape). Options: `lr` (1e-3), `betas` ([0.9, 0.999]), `eps` (1e-8),
+ * `weightDecay` (0), `amsgrad`, `maximize`; per-group overrides. State keys `step`, `exp_avg`, `exp_avg_sq`
+ * (`max_exp_avg_sq`) as PyTorch's. Mirrors `torch.optim.Adam`.
+ * @throws Error for an unknown option key (with the likely spelling) or a value out of range (negative lr,
+ *   betas outside [0, 1), …), naming the option.
+ */
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   constructor(params: ParamsInput<AdamHyper>, opts: AdamOptions = {}) {
@@ -50,7 +58,13 @@ export class Adam extends AdamBase {
   }
 }
 
-// Decoupled weight decay (Loshchilov & Hutter); weightDecay defaults to 1e-2 as in PyTorch.
+/**
+ * Adam with decoupled weight decay (p ← p·(1 − lr·wd) before the Adam update); options as {@link Adam}
+ * with `weightDecay` defaulting to 1e-2. Mirrors `torch.optim.AdamW`.
+ * @throws Error for an unknown option key or a value out of range.
+ *
+ * Decoupled weight decay (Loshchilov & Hutter); weightDecay defaults to 1e-2 as in PyTorch.
+ */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   constructor(params: ParamsInput<AdamHyper>, opts: AdamOptions = {}) {

@@ -22,6 +22,13 @@ export interface OptimizerStateDict {
   paramGroups: ({ params: number[] } & Record<string, unknown>)[];
 }
 
+/**
+ * Base of every optimizer: parameter groups (each with its own hyper-parameters), per-parameter state,
+ * `zeroGrad()`, `step()`, `stateDict()`/`loadStateDict()` in PyTorch's layout (state keyed by parameter
+ * index through the groups). Mirrors `torch.optim.Optimizer`.
+ * @throws TypeError when params is not an iterable of Tensors or of groups `{params, ...options}`; Error for
+ *   an unknown option key, a parameter in two groups, or a non-leaf or int32 parameter.
+ */
 export abstract class Optimizer<O extends object = Record<string, unknown>> {
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();

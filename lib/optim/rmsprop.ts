@@ -17,6 +17,11 @@ export interface RMSpropOptions {
 }
 type RMSpropHyper = Required<RMSpropOptions>;
 
+/**
+ * RMSprop: divides the gradient by a running root-mean-square; options `lr` (1e-2), `alpha` (0.99), `eps`
+ * (1e-8), `weightDecay`, `momentum`, `centered`, `maximize`. Mirrors `torch.optim.RMSprop`.
+ * @throws Error for an unknown option key or a value out of range.
+ */
 export class RMSprop extends Optimizer<RMSpropHyper> {
   constructor(params: ParamsInput<RMSpropHyper>, opts: RMSpropOptions = {}) {
     super("RMSprop", params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts);

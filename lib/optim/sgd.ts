@@ -16,9 +16,17 @@ export interface SGDOptions {
 }
 type SGDHyper = Required<SGDOptions>;
 
-// lr is required (as in PyTorch), so by the calling rule it may come positionally:
-// new SGD(params, 0.1, {momentum: 0.9}); the options-only form new SGD(params, {lr: 0.1, momentum: 0.9})
-// works too. lr may also be left to every parameter group.
+/**
+ * Stochastic gradient descent with momentum, dampening, Nesterov momentum, L2 weight decay and maximize,
+ * one native pass per parameter. `lr` is required: `new SGD(params, 0.1, {momentum: 0.9})` (or
+ * `new SGD(params, {lr: 0.1, momentum: 0.9})`, or per parameter group). Mirrors `torch.optim.SGD`.
+ * @throws Error for an unknown option key, lr given twice, a negative lr/momentum/weightDecay, or Nesterov
+ *   without momentum or with dampening.
+ *
+ * lr is required (as in PyTorch), so by the calling rule it may come positionally:
+ * new SGD(params, 0.1, {momentum: 0.9}); the options-only form new SGD(params, {lr: 0.1, momentum: 0.9})
+ * works too. lr may also be left to every parameter group.
+ */
 export class SGD extends Optimizer<SGDHyper> {
   constructor(params: ParamsInput<SGDHyper>, lr: number | SGDOptions, opts?: Omit<SGDOptions, "lr">) {
     const defaults = { lr: undefined as unknown as number, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false };

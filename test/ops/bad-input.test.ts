@@ -133,7 +133,10 @@ describe("NaN and non-integer sizes", () => {
     expect(() => tg.arange(NaN)).toThrow(/arange: invalid range start=0 end=NaN/);
     expect(() => tg.linspace(0, 1, NaN)).toThrow(/linspace: steps must be a non-negative integer, got NaN/);
     expect(() => tg.eye(NaN)).toThrow(/NaN/);
-    expect(() => tg.randint(0, NaN, [2])).toThrow(/randInt: argument 2 \(high\) must be a finite number/);
+    expect(() => tg.randint(0, NaN, [2])).toThrow(/randint: high must be an integer within int32, got NaN/);
+    expect(() => tg.randint(5, 5, [2])).toThrow(/randint: low must be less than high, got low=5 high=5/);
+    expect(() => tg.randint(0, 2 ** 40, [2])).toThrow(/randint: high must be an integer within int32/);
+    expect(() => tg.randint(0, 3, [2], { dtyp: "float32" } as never)).toThrow(/randint: unknown option "dtyp"; did you mean "dtype"/);
     expect(() => tg.ones([4]).narrow(0, NaN, 2)).toThrow(/narrow: start NaN/);
     expect(() => tg.ones([4]).select(0, NaN)).toThrow(/select: index NaN/);
     expect(() => tg.ones([4]).sum(NaN)).toThrow(/sum: dim NaN is out of range/);

@@ -96,6 +96,12 @@ describe("random creation", () => {
     expect(r.max().item()).toBe(3);
     expect(tg.randn([2, 3], { dtype: "float64" }).dtype).toBe("float64");
     expect(tg.rand([2], { requiresGrad: true }).requiresGrad).toBe(true);
+    tg.manualSeed(3);
+    const ints = tg.randint(0, 10, [50]).toArray() as number[];
+    tg.manualSeed(3);
+    const asFloat = tg.randint(0, 10, [50], { dtype: "float64" });
+    expect(asFloat.dtype).toBe("float64");
+    expect(asFloat.toArray()).toEqual(ints);
   });
   it("*Like forms take shape and dtype", () => {
     const d = tg.zeros([2, 3], { dtype: "float64" });
@@ -115,7 +121,7 @@ describe("random creation", () => {
   });
   it("rejects bad arguments", () => {
     expect(() => tg.rand([2], { dtype: "int32" })).toThrow(/rand: dtype must be float32 or float64/);
-    expect(() => tg.randint(5, 5, [2])).toThrow(/need low < high/);
+    expect(() => tg.randint(5, 5, [2])).toThrow(/randint: low must be less than high/);
     expect(() => tg.manualSeed(-1)).toThrow(/manualSeed: seed must be a non-negative integer/);
   });
 });
