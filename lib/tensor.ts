@@ -11,6 +11,12 @@ import { formatTensor } from "./format.js";
 
 export type NestedArray = number | NestedArray[];
 
+/**
+ * An n-dimensional array of float32, float64 or int32: a strided view (`shape`, `strides`, `offset`) over
+ * typed-array `storage`, with autograd fields (`requiresGrad`, `grad`, `gradFn`). Create tensors with
+ * `tg.tensor`, `tg.zeros`, `tg.randn`, …; ops are methods (`a.matmul(b).relu()`) and functions (`tg.matmul`).
+ * Ownership: `dispose()` frees the memory once no view, alias or recorded graph uses it. Mirrors `torch.Tensor`.
+ */
 export class Tensor {
   readonly numel: number;
   requiresGrad = false;

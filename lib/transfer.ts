@@ -33,6 +33,10 @@ Tensor.prototype.toTransferable = function (this: Tensor) {
   return toTransferable(this);
 };
 
+/**
+ * A plain object `{dtype, shape, data}` holding a copy of `t`'s values in a buffer of its own, safe to
+ * `postMessage` with `[obj.data.buffer]` in the transfer list; `tg.fromTransferable` rebuilds the tensor.
+ */
 export function toTransferable(t: Tensor): TransferableTensor {
   const copy = new ARRAY_TYPE[t.dtype](t.data());  // always a buffer of its own
   return { dtype: t.dtype, shape: [...t.shape], buffer: copy.buffer as ArrayBuffer };

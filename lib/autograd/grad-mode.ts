@@ -15,6 +15,10 @@ interface Mode {
 const scope = new AsyncLocalStorage<Mode>();
 let globalEnabled = true;
 
+/**
+ * Whether ops record on the tape now: false inside `noGrad`/`setGradEnabled(false)`, following the
+ * async context (an `await` inside `noGrad` stays in it). Mirrors `torch.is_grad_enabled`.
+ */
 export function isGradEnabled(): boolean {
   const m = scope.getStore();
   return m === undefined ? globalEnabled : m.enabled;

@@ -24,7 +24,16 @@ function weightsLike(t: Tensor): Tensor {
   return w;
 }
 
-// Returns true, or throws an Error naming the input, element, and both gradients.
+/**
+ * Compares the analytic gradient of `fn` (from backward) with central finite differences, for every element
+ * of every float input; int32 inputs pass through. The inputs are copied to `dtype` (default float64), so
+ * `fn` may be any op or a user's `autograd.Function`. Mirrors `torch.autograd.gradcheck`.
+ * @param fn - takes the inputs (as given, in order) and returns a tensor of any shape (it is reduced with fixed
+ *   varied weights, so every output element matters).
+ * @param opts - `eps` (1e-6), `atol` (1e-5), `rtol` (1e-3), `dtype` (`"float64"` | `"float32"`).
+ * @returns true.
+ * @throws Error naming the input, the element index and both gradients at the first mismatch.
+ */
 export function gradCheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradCheckOptions = {}): true {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, dtype = "float64" } = options("gradCheck", opts, ["eps", "atol", "rtol", "dtype"]);
   const xs = inputs.map((t) => (t.dtype === "int32" ? t : dense(t, dtype, true).requiresGrad_(true)));

@@ -31,9 +31,18 @@ export { pad, type PadMode, type PadOptions } from "../ops/pad.js";
 export { flatten } from "../ops/views.js";
 export { cosineEmbeddingLoss, marginRankingLoss, hingeEmbeddingLoss, type MarginLossOptions } from "../ops/contrastive-loss.js";
 
-// x·Wᵀ + b for x [..., in], weight [out, in], bias [out]. A 2-D input takes the fused native op
-// (bias rows written into the output, then one GEMM); others read Wᵀ as a strided view the GEMM
-// takes with a transpose flag, never a copy.
+/**
+ * x·Wᵀ + b. Mirrors `torch.nn.functional.linear`.
+ * @param x - `[..., in]`, float32 or float64.
+ * @param weight - `[out, in]`, the input's dtype.
+ * @param bias - `[out]` or absent.
+ * @returns `[..., out]`.
+ * @throws Error naming the shapes when weight is not 2-D or the feature sizes disagree.
+ *
+ * A 2-D input takes the fused native op
+ * (bias rows written into the output, then one GEMM); others read Wᵀ as a strided view the GEMM
+ * takes with a transpose flag, never a copy.
+ */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
   if (weight.ndim !== 2) throw new Error(`linear: weight must be [out, in], got shape ${fmt(weight.shape)}`);
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1])

@@ -17,6 +17,13 @@ export interface LinearOptions {
   dtype?: DType;
 }
 
+/**
+ * Fully connected layer y = x·Wᵀ + b with `weight` `[outFeatures, inFeatures]` and `bias` `[outFeatures]`,
+ * initialised as PyTorch does (Kaiming uniform with a = √5; bias U(±1/√in)). Input `[..., inFeatures]`,
+ * output `[..., outFeatures]`. Options `bias` (default true), `dtype` (float32 | float64). Mirrors `torch.nn.Linear`.
+ * @throws RangeError for a negative or non-integer size; TypeError for a non-boolean bias or an int32 dtype;
+ *   Error for an unknown option.
+ */
 export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;

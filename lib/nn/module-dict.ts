@@ -6,6 +6,11 @@ import type { Tensor } from "../tensor.js";
 import { Module } from "./module.js";
 import { checkModule } from "./module-list.js";
 
+/**
+ * Holds sub-modules by name (registered, so their parameters and state-dict keys appear under the name);
+ * `get`, `set`, `delete`, `keys`, `values`, `entries`, `size`. Mirrors `torch.nn.ModuleDict`.
+ * @throws Error for a name that is empty, contains ".", or shadows a Module property; TypeError for a non-Module.
+ */
 export class ModuleDict extends Module {
   constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
     super();

@@ -26,6 +26,13 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
+/**
+ * Base of every layer. A subclass assigns Parameters, sub-modules and buffers as properties (registered
+ * automatically in assignment order) and implements `forward`. Gives `parameters()`/`namedParameters()`,
+ * `buffers()`, `children()`/`modules()`, `train()`/`eval()`, `zeroGrad()`, `stateDict()`/`loadStateDict()`
+ * with PyTorch's keys (`0.weight`, `running_mean`), `apply`, `to`, forward hooks and a PyTorch-style
+ * `toString()`. Mirrors `torch.nn.Module`.
+ */
 export abstract class Module {
   training = true;
   // Buffers by property name: the registered name (the state-dict key) and whether stateDict saves it.

@@ -2,6 +2,11 @@
 // what lets a Module tell its parameters from other tensor-valued properties (inputs, caches).
 import { Tensor } from "../tensor.js";
 
+/**
+ * A leaf tensor a Module owns and optimizers update; shares `data`'s storage (no copy) and requires grad
+ * unless `requiresGrad` is false. Mirrors `torch.nn.Parameter`.
+ * @throws TypeError when data is not a Tensor, or is int32 with requiresGrad.
+ */
 export class Parameter extends Tensor {
   // Shares `data`'s storage (no copy); requiresGrad is on unless asked otherwise.
   constructor(data: Tensor, requiresGrad = true) {

@@ -46,8 +46,12 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-// tg.tensor(data, {shape?, dtype?, requiresGrad?}): always copies. Plain numbers default to
-// float32 (JS cannot tell 2 from 2.0); typed arrays keep their own dtype unless one is given.
+/**
+ * A tensor from nested arrays, a number (0-d) or a typed array; always copies. Plain numbers default to
+ * float32 (JS cannot tell 2 from 2.0); typed arrays keep their dtype unless `dtype` is given. Mirrors `torch.tensor`.
+ * @param o - `shape` (reshape the flat data), `dtype`, `requiresGrad`.
+ * @throws TypeError for a non-number element; Error for ragged arrays or data that cannot fill `shape`.
+ */
 export function tensor(data: Data, o: DataOptions = {}): Tensor {
   const opts = checkOpts("tensor", o, ["shape"]);
   const isTyped = ArrayBuffer.isView(data);
@@ -62,6 +66,10 @@ export function tensor(data: Data, o: DataOptions = {}): Tensor {
   return finish(t, opts);
 }
 
+/**
+ * A tensor of `shape` filled with `value`. Options `dtype` (default float32), `requiresGrad`. Mirrors `torch.full`.
+ * @throws RangeError for a negative or non-integer size, or a value int32 cannot hold; Error for an unknown option.
+ */
 export function full(shape: number[], value: number, o: TensorOptions = {}): Tensor {
   const opts = checkOpts("full", o);
   const dtype = checkDType(opts.dtype ?? "float32", "full");
@@ -70,11 +78,26 @@ export function full(shape: number[], value: number, o: TensorOptions = {}): Ten
   if (value !== 0) fill(t, value);
   return finish(t, opts);
 }
+/**
+ * A tensor of `shape` filled with 0 (options as {@link full}). Mirrors `torch.zeros`.
+ */
 export const zeros = (shape: number[], opts: TensorOptions = {}) => full(shape, 0, opts);
+/**
+ * A tensor of `shape` filled with 1 (options as {@link full}). Mirrors `torch.ones`.
+ */
 export const ones = (shape: number[], opts: TensorOptions = {}) => full(shape, 1, opts);
 const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: t.dtype, ...checkOpts(op, opts) });
+/**
+ * Zeros of `t`'s shape and dtype (options override). Mirrors `torch.zeros_like`.
+ */
 export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, likeOpts(t, opts, "zerosLike"));
+/**
+ * Ones of `t`'s shape and dtype (options override). Mirrors `torch.ones_like`.
+ */
 export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts, "onesLike"));
+/**
+ * `value` in `t`'s shape and dtype (options override). Mirrors `torch.full_like`.
+ */
 export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, likeOpts(t, opts, "fullLike"));
 
 // An int32 range whose ends (and so every value between) int32 holds.
@@ -84,7 +107,11 @@ function checkIntRange(first: number, last: number, op: string): void {
       throw new RangeError(`${op}: the value ${v} does not fit in int32 (PyTorch would use int64); pass {dtype: "float64"}`);
 }
 
-// arange(end) or arange(start, end, step?), like torch.arange: [start, end) in steps.
+/**
+ * `arange(end)` or `arange(start, end, step)`: the values [start, end) in steps, `[⌈(end − start)/step⌉]`;
+ * int32 when all arguments are integers, else float32 (or `dtype`). Mirrors `torch.arange`.
+ * @throws RangeError for step 0, a non-finite bound, or integer values int32 cannot hold.
+ */
 export function arange(start: number, end?: number, step = 1, o: TensorOptions = {}): Tensor {
   const opts = checkOpts("arange", o);
   if (end === undefined) [start, end] = [0, start];
@@ -98,6 +125,11 @@ export function arange(start: number, end?: number, step = 1, o: TensorOptions =
   return finish(t, opts);
 }
 
+/**
+ * `steps` evenly spaced values from start to end, both included, `[steps]` (float32 unless `dtype`).
+ * Mirrors `torch.linspace`.
+ * @throws RangeError for a negative or non-integer steps.
+ */
 export function linspace(start: number, end: number, steps: number, o: TensorOptions = {}): Tensor {
   const opts = checkOpts("linspace", o);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
@@ -107,12 +139,21 @@ export function linspace(start: number, end: number, steps: number, o: TensorOpt
   return finish(t, opts);
 }
 
+/**
+ * The identity matrix `[n, m]` (m defaults to n). Mirrors `torch.eye`.
+ * @throws RangeError for a negative or non-integer size.
+ */
 export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
-  const t = zeros([n, m], checkOpts("eye", opts));
+  const t = zeros(checkAllocShape([n, m], "eye"), checkOpts("eye", opts));
   fill(new Tensor(t.storage, [Math.min(n, m)], [m + 1], 0, t.dtype), 1);
   return t;
 }
 
+/**
+ * Seeds the global generator every random op draws from (rand, randn, randint, randperm, dropout,
+ * nn.init, DataLoader shuffling), so a run is reproducible. Mirrors `torch.manual_seed`.
+ * @throws RangeError for a negative or non-integer seed.
+ */
 export function manualSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`manualSeed: seed must be a non-negative integer, got ${seed}`);
   native.manualSeed(seed);
@@ -124,12 +165,20 @@ function floatOpts(opts: TensorOptions, op: string): DType {
   return d;
 }
 
+/**
+ * Uniform draws from [0, 1) of `shape`, float32 or float64. Mirrors `torch.rand`.
+ * @throws TypeError for an int32 dtype; RangeError for a bad shape.
+ */
 export function rand(shape: number[], o: TensorOptions = {}): Tensor {
   const opts = checkOpts("rand", o);
   const t = Tensor.empty(checkAllocShape(shape, "rand"), floatOpts(opts, "rand"));
   native.randUniform(t.storage, 0, 1);
   return finish(t, opts);
 }
+/**
+ * Standard normal draws of `shape`, float32 or float64. Mirrors `torch.randn`.
+ * @throws TypeError for an int32 dtype; RangeError for a bad shape.
+ */
 export function randn(shape: number[], o: TensorOptions = {}): Tensor {
   const opts = checkOpts("randn", o);
   const t = Tensor.empty(checkAllocShape(shape, "randn"), floatOpts(opts, "randn"));
@@ -168,5 +217,11 @@ export function randperm(n: number, opts: { generator?: Generator } = {}): Tenso
   native.randPerm(t.storage as Int32Array);
   return t;
 }
+/**
+ * Uniform [0, 1) draws of `t`'s shape and dtype. Mirrors `torch.rand_like`.
+ */
 export const randLike = (t: Tensor, opts: TensorOptions = {}) => rand(t.shape, likeOpts(t, opts, "randLike"));
+/**
+ * Standard normal draws of `t`'s shape and dtype. Mirrors `torch.randn_like`.
+ */
 export const randnLike = (t: Tensor, opts: TensorOptions = {}) => randn(t.shape, likeOpts(t, opts, "randnLike"));
