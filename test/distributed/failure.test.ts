@@ -17,6 +17,7 @@ describe("tg.distributed failures", () => {
         expect(got.error, got.error).toMatch(new RegExp(`^tensorgrad\\.distributed\\.allReduce #\\d+ on rank ${r.rank}: lost rank ${victim} `));
         expect(got.ms).toBeLessThan(20000);
         expect(got.next).toMatch(/failed earlier and cannot be used .*destroyProcessGroup/);
+        expect(got.destroyed).toBe("ok");
       }
     });
   }
@@ -32,6 +33,7 @@ describe("tg.distributed failures", () => {
       expect(got.ms).toBeGreaterThanOrEqual(1400);
       expect(got.ms).toBeLessThan(15000);
       expect(got.next).toMatch(/^tensorgrad\.distributed\.barrier: the process group failed earlier and cannot be used .*destroyProcessGroup/);
+      expect(got.destroyed).toBe("ok");
     }
   });
 

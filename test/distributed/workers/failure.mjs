@@ -27,5 +27,8 @@ try {
   } catch (e2) {
     next = e2.message;
   }
-  console.log(JSON.stringify({ rank, ok: false, ms: Date.now() - start, error: e.message, next }));
+  // …and the group can still be destroyed (nothing waits on the stuck peer).
+  let destroyed = "";
+  if (d.isInitialized()) destroyed = await d.destroyProcessGroup().then(() => "ok", (e3) => e3.message);
+  console.log(JSON.stringify({ rank, ok: false, ms: Date.now() - start, error: e.message, next, destroyed }));
 }
