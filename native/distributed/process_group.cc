@@ -18,7 +18,6 @@
 #include <cerrno>
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
@@ -428,7 +427,7 @@ std::string ProcessGroup::explain(const Job& job, const std::string& what, bool 
     return head + "lost rank " + lost + " (its process ended or its machine is unreachable) [" + what + "]";
   if (what.find("imed out") != std::string::npos)
     return head + "timed out after " + std::to_string(cfg_.timeout.count()) +
-           " ms: another rank did not take part (it hangs, or called a different collective) [" + what + "]";
+           " ms in the data exchange, after every rank had agreed to it (a peer stalled mid-transfer) [" + what + "]";
   return head + "lost a peer [" + what + "]";
 }
 
