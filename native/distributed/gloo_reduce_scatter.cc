@@ -60,16 +60,17 @@ void GlooReduceScatter::run_typed(const Job& job, std::chrono::milliseconds time
     const uint64_t slot = gloo::Slot::build(kReduceScatterSlotPrefix, job.tag);
     auto recv = ctx_->createUnboundBuffer(tmp, bytes);
     std::unique_ptr<gloo::transport::UnboundBuffer> send;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;  // for all steps together
     for (int s = 0; s + 1 < p; ++s) {
       // Step 0 sends the caller's input (read-only); later steps the previous step's accumulator.
       void* src = s == 0 ? const_cast<T*>(input(r - 1)) : acc[(s - 1) % 2];
       send = ctx_->createUnboundBuffer(src, bytes);
       recv->recv((r + p - 1) % p, slot);
       send->send((r + 1) % p, slot);
-      recv->waitRecv(timeout);
+      recv->waitRecv(time_left(deadline));
       T* dst = s + 2 == p ? out : acc[s % 2];
       reduce<T>(job.op, dst, input(r - s - 2), tmp, m);
-      send->waitSend(timeout);
+      send->waitSend(time_left(deadline));
     }
   }
   if (job.op == ReduceOp::Avg)  // a division, as PyTorch's AVG

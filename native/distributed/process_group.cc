@@ -111,11 +111,6 @@ std::string rank_list(const std::vector<int>& ranks) {
   return s;
 }
 
-std::chrono::milliseconds left(std::chrono::steady_clock::time_point deadline) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-  return std::max(ms, std::chrono::milliseconds(1));
-}
-
 std::string describe(const int64_t* h) {
   const Kind k = Kind(h[0]);
   std::string s = kind_name(k);
@@ -293,8 +288,8 @@ std::vector<int> ProcessGroup::exchange_headers(uint32_t tag) {
     if (r != cfg_.rank) header_send_->send(r, slot, size_t(cfg_.rank) * row, row);
   const auto deadline = std::chrono::steady_clock::now() + cfg_.timeout;
   try {
-    for (int i = 1; i < cfg_.size; ++i) header_recv_->waitRecv(left(deadline));
-    for (int i = 1; i < cfg_.size; ++i) header_send_->waitSend(left(deadline));
+    for (int i = 1; i < cfg_.size; ++i) header_recv_->waitRecv(time_left(deadline));
+    for (int i = 1; i < cfg_.size; ++i) header_send_->waitSend(time_left(deadline));
   } catch (const std::exception& e) {
     // Only a timeout means "did not come": a closed connection is a lost rank (explain()).
     if (std::string(e.what()).find("imed out") == std::string::npos) throw;
@@ -349,9 +344,8 @@ void ProcessGroup::check_world_size() {
   std::vector<int> missing;
   for (int r = 0; r < cfg_.size; ++r) {
     const std::string key = "tg/joined/" + std::to_string(r);
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     try {
-      store_->wait({key}, std::max(left, std::chrono::milliseconds(1)));
+      store_->wait({key}, time_left(deadline));
     } catch (const std::exception&) {
       missing.push_back(r);
       continue;

@@ -31,6 +31,12 @@ namespace tg::dist {
 class KvServer;
 class GlooReduceScatter;
 
+// What is left until a deadline, at least 1 ms: never negative (Gloo reads -1 ms as "the context's default").
+inline std::chrono::milliseconds time_left(std::chrono::steady_clock::time_point deadline) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return ms > std::chrono::milliseconds(1) ? ms : std::chrono::milliseconds(1);
+}
+
 // What a rank announces before a collective (agree()): kind, element type, count, root, reduce op,
 // and the sequence number, which also tells a header that arrived from a stale one.
 constexpr int kHeader = 6;
