@@ -110,6 +110,11 @@ describe("tg.distributed failures", () => {
       const rs = tg.tensor([0, 0]);
       await d.reduceScatter(rs, [tg.tensor([3, -4])], { op: "max" });
       expect(Array.from(rs.data())).toEqual([3, -4]);
+      const rsEmpty = tg.zeros([0, 3]);
+      expect(await d.reduceScatter(rsEmpty, [tg.zeros([0, 3])])).toBe(rsEmpty);
+      const rsScalar = tg.tensor(0, { dtype: "float64" });
+      await d.reduceScatter(rsScalar, [tg.tensor(2.5, { dtype: "float64" })], { op: "avg" });
+      expect(rsScalar.item()).toBe(2.5);
       const t = tg.tensor([1.5, -2]);
       await d.allReduce(t, { op: "avg" });
       expect(Array.from(t.data())).toEqual([1.5, -2]);
