@@ -117,8 +117,8 @@ export function allGather(list: Tensor[], t: Tensor): Promise<Tensor[]> {
  * every rank's `inputList[r]` in rank r's `output`: `inputList` holds worldSize tensors of
  * `output`'s shape and dtype (float32, float64, or int32 except "avg"). The inputs are not changed.
  * Resolves to `output`. Mirrors `torch.distributed.reduce_scatter(output, input_list, op)`.
- * Runs on Gloo's ReduceScatterHalvingDoubling (MPI: MPI_Reduce_scatter_block), so each rank sends
- * about (worldSize − 1)/worldSize of its input once: half an all-reduce's traffic.
+ * A ring over Gloo's transport (native/distributed/gloo_reduce_scatter.h; MPI: MPI_Ireduce_scatter_block):
+ * each rank sends (worldSize − 1)/worldSize of its input once, half an all-reduce's traffic.
  * @throws Error/TypeError for a non-tensor, an inputList of the wrong length, or an input whose shape
  *   or dtype differs from output's (uneven inputs: PyTorch's reduce_scatter_v is not offered);
  *   an unknown op or "avg" on int32. Rejects when the ranks' output sizes, dtypes or ops differ
