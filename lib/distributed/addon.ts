@@ -26,7 +26,7 @@ export interface NativeGroup {
   allReduce(data: ArrayBufferView, op: number): Promise<void>;
   broadcast(data: ArrayBufferView, root: number): Promise<void>;
   allGather(out: ArrayBufferView, input: ArrayBufferView): Promise<void>;
-  reduceScatter(out: ArrayBufferView, input: ArrayBufferView, op: number): Promise<void>;
+  reduceScatter(out: ArrayBufferView, inputs: ArrayBufferView[], op: number): Promise<void>;
   barrier(): Promise<void>;
   close(): Promise<void>;
 }

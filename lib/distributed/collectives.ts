@@ -34,13 +34,18 @@ function reduceCode(op: string, name: unknown, t: Tensor): number {
 }
 
 // Runs a native job with the given tensors' storage pinned; the written tensors get a new version
-// (autograd then refuses a backward through values a collective overwrote).
+// (autograd then refuses a backward through values a collective overwrote). A job that failed
+// with `buffersInUse` (an MPI collective past its timeout, which MPI cannot cancel) may still be
+// written by MPI: its storage stays pinned for good.
 async function pinned<T>(tensors: Tensor[], written: Tensor[], job: () => Promise<void>, result: T): Promise<T> {
   const storages = tensors.map((t) => t.storage);  // dispose() replaces t.storage; unpin what was pinned
   for (const s of storages) pinStorage(s);
   for (const t of written) bumpVersion(t.storage);
   try {
     await job();
+  } catch (e) {
+    if ((e as { buffersInUse?: boolean }).buffersInUse) storages.length = 0;
+    throw e;
   } finally {
     for (const s of storages) unpinStorage(s);
   }
@@ -108,22 +113,28 @@ export function allGather(list: Tensor[], t: Tensor): Promise<Tensor[]> {
 }
 
 /**
- * Reduces `inputs` (worldSize tensors of `output`'s shape) across ranks and leaves chunk r of
- * the result in rank r's `output`. Resolves to `output`. Mirrors `torch.distributed.reduce_scatter`.
- * Implemented as an all-reduce of the concatenated inputs: twice the traffic of a ring reduce-scatter.
- * @throws Error for inputs of the wrong length, shape or dtype; unknown op.
+ * Reduces `inputList` element-wise across ranks (sum, avg, max or min) and leaves the reduction of
+ * every rank's `inputList[r]` in rank r's `output`: `inputList` holds worldSize tensors of
+ * `output`'s shape and dtype (float32, float64, or int32 except "avg"). The inputs are not changed.
+ * Resolves to `output`. Mirrors `torch.distributed.reduce_scatter(output, input_list, op)`.
+ * A ring over Gloo's transport (native/distributed/gloo_reduce_scatter.h; MPI: MPI_Ireduce_scatter_block):
+ * each rank sends (worldSize − 1)/worldSize of its input once, half an all-reduce's traffic.
+ * @throws Error/TypeError for a non-tensor, an inputList of the wrong length, or an input whose shape
+ *   or dtype differs from output's (uneven inputs: PyTorch's reduce_scatter_v is not offered);
+ *   an unknown op or "avg" on int32. Rejects when the ranks' output sizes, dtypes or ops differ
+ *   (on every rank, naming both; the group stays usable), naming the lost rank, or after timeoutMs
+ *   naming the ranks that did not arrive.
  */
-export function reduceScatter(output: Tensor, inputs: Tensor[], opts: { op?: ReduceOp } = {}): Promise<Tensor> {
+export function reduceScatter(output: Tensor, inputList: Tensor[], opts: { op?: ReduceOp } = {}): Promise<Tensor> {
   const op = "reduceScatter";
   tensorArg(op, output, "output");
   const code = reduceCode(op, options(op, opts, ["op"]).op ?? "sum", output);
   const { group, size } = currentWorld(op);
-  const ins = checkList(op, inputs, output, size, "inputs");
-  const flat = Tensor.output([size, ...output.shape], output.dtype);
-  ins.forEach((x, r) => flat.select(0, r).copy_(x));
+  const ins = checkList(op, inputList, output, size, "inputList").map((x) => (x.isContiguous() ? x : x.contiguous()));
+  const views = ins.map((x, r) => denseView(op, x, `inputList[${r}]`));
   const out = output.isContiguous() ? output : Tensor.output(output.shape, output.dtype);
   const outView = denseView(op, out, "output");
-  return pinned([flat, out], [out], () => group.reduceScatter(outView, flat.storage, code), null).then(() => {
+  return pinned([...ins, out], [out], () => group.reduceScatter(outView, views, code), null).then(() => {
     if (out !== output) output.copy_(out);
     return output;
   });

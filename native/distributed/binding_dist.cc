@@ -89,7 +89,7 @@ class Group : public Napi::ObjectWrap<Group> {
   }
 
  private:
-  Napi::Value Submit(const Napi::CallbackInfo& info, Job* job, std::initializer_list<Napi::Value> keep) {
+  Napi::Value Submit(const Napi::CallbackInfo& info, Job* job, const std::vector<Napi::Value>& keep) {
     if (closed_) {
       delete job;
       throw Napi::Error::New(info.Env(), "the process group was destroyed; call initProcessGroup() again");
@@ -112,8 +112,15 @@ class Group : public Napi::ObjectWrap<Group> {
       group_.reset();
       tsfn_.Release();
     }
-    if (job->error.empty()) p->deferred.Resolve(env.Undefined());
-    else p->deferred.Reject(Napi::Error::New(env, "tensorgrad.distributed." + job->error).Value());
+    if (job->error.empty()) return p->deferred.Resolve(env.Undefined());
+    Napi::Error e = Napi::Error::New(env, "tensorgrad.distributed." + job->error);
+    if (job->stranded) {
+      // The backend may still write these arrays (an MPI collective cannot be cancelled): they
+      // stay referenced while this Group lives, and the JS side keeps their storage pinned for good.
+      for (auto& ref : p->keep) stranded_.push_back(std::move(ref));
+      e.Set("buffersInUse", true);
+    }
+    p->deferred.Reject(e.Value());
   }
 
   Napi::Value Connect(const Napi::CallbackInfo& info) {
@@ -142,12 +149,24 @@ class Group : public Napi::ObjectWrap<Group> {
     return Submit(info, job, {info[0], info[1]});
   }
 
-  // reduceScatter(out, in, op): in holds worldSize chunks of out's length.
+  // reduceScatter(out, inputs, op): inputs is an array of worldSize arrays of out's type and length.
   Napi::Value ReduceScatter(const Napi::CallbackInfo& info) {
-    View out = typed(info[0], "reduceScatter: output storage"), in = typed(info[1], "reduceScatter: input storage");
-    auto* job = new_job(Kind::ReduceScatter, in, out);
+    View out = typed(info[0], "reduceScatter: output storage");
+    if (!info[1].IsArray()) throw Napi::TypeError::New(info.Env(), "reduceScatter: inputs must be an array");
+    auto list = info[1].As<Napi::Array>();
+    std::vector<Napi::Value> keep{info[0]};
+    std::vector<void*> inputs;
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      View in = typed(list.Get(i), "reduceScatter: input storage");
+      if (in.elem != out.elem || in.count != out.count)
+        throw Napi::Error::New(info.Env(), "reduceScatter: every input must have the output's type and length");
+      inputs.push_back(in.data);
+      keep.push_back(list.Get(i));
+    }
+    auto* job = new_job(Kind::ReduceScatter, {out.elem, nullptr, out.count * inputs.size()}, out);
+    job->inputs = std::move(inputs);
     job->op = static_cast<ReduceOp>(info[2].As<Napi::Number>().Int32Value());
-    return Submit(info, job, {info[0], info[1]});
+    return Submit(info, job, keep);
   }
 
   Napi::Value Barrier(const Napi::CallbackInfo& info) {
@@ -160,6 +179,7 @@ class Group : public Napi::ObjectWrap<Group> {
 
   Napi::ThreadSafeFunction tsfn_;
   std::unique_ptr<ProcessGroup> group_;
+  std::vector<Napi::Reference<Napi::Value>> stranded_;
   int pending_ = 0;
   bool closed_ = false;
 };

@@ -8,6 +8,8 @@
 #include <gloo/rendezvous/context.h>
 #include <gloo/rendezvous/file_store.h>
 #include <gloo/transport/tcp/device.h>
+#include <gloo/transport/unbound_buffer.h>
+#include <gloo/types.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -16,10 +18,10 @@
 #include <cerrno>
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
+#include "distributed/gloo_reduce_scatter.h"
 #include "distributed/kv_store.h"
 #include "distributed/mpi_backend.h"
 
@@ -100,8 +102,15 @@ const char* op_name(int64_t o) {
   return o >= 0 && o < 4 ? names[o] : "?";
 }
 
-// What a rank asked for, as agree() exchanges it: kind, element type, count, root, reduce op.
-constexpr int kHeader = 5;
+// The Gloo slot prefix of agree()'s headers (Gloo's own collectives use 0x01-0x08).
+constexpr uint8_t kHeaderSlotPrefix = 0x40;
+
+std::string rank_list(const std::vector<int>& ranks) {
+  std::string s;
+  for (size_t i = 0; i < ranks.size(); ++i) s += (i ? ", " : "") + std::to_string(ranks[i]);
+  return s;
+}
+
 std::string describe(const int64_t* h) {
   const Kind k = Kind(h[0]);
   std::string s = kind_name(k);
@@ -114,6 +123,11 @@ std::string describe(const int64_t* h) {
 
 // A disagreement found before any data moved: the group stays usable.
 struct Mismatch : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Ranks that did not reach a collective within the timeout: the mesh is in an unknown state.
+struct NotArrived : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
@@ -175,6 +189,9 @@ void ProcessGroup::loop() {
         run(*job);
       } catch (const Mismatch& e) {
         job->error = explain(*job, e.what(), true);
+      } catch (const NotArrived& e) {
+        job->error = explain(*job, e.what(), true);
+        broken_ = job->error;
       } catch (const std::exception& e) {
         job->error = explain(*job, e.what(), false);
         if (kind != Kind::Close) broken_ = job->error;
@@ -194,15 +211,19 @@ void ProcessGroup::run(Job& job) {
     case Kind::Connect: connect(); return;
     case Kind::Close:
       if (cfg_.mpi) mpi::finalize();
+      reduce_scatter_.reset();
+      header_send_.reset();
+      header_recv_.reset();
       ctx_.reset();
       store_.reset();
       server_.reset();
       return;
     default: break;
   }
-  agree(job);  // an all-gather: it returns only once every rank has reached it, so it is the barrier
+  agree(job);  // returns only once every rank has reached the collective, so it is the barrier
   if (job.kind == Kind::Barrier || job.count == 0) return;  // every rank holds the same (empty) size: nothing to exchange
-  if (cfg_.mpi) return mpi::run(job, cfg_.size);
+  if (cfg_.mpi) return mpi::run(job, cfg_.size, std::chrono::steady_clock::now() + cfg_.timeout);
+  if (job.kind == Kind::ReduceScatter) return reduce_scatter_->run(job, cfg_.timeout);
   visit(job.elem, [&](auto* type) {
     using T = std::remove_pointer_t<decltype(type)>;
     T* data = static_cast<T*>(job.data);
@@ -226,47 +247,70 @@ void ProcessGroup::run(Job& job) {
         gloo::allgather(o);
         break;
       }
-      case Kind::ReduceScatter: {
-        // An all-reduce of a working copy, then this rank's chunk: the input stays untouched.
-        scratch_.resize(job.count * sizeof(T));
-        T* tmp = reinterpret_cast<T*>(scratch_.data());
-        std::memcpy(tmp, data, job.count * sizeof(T));
-        all_reduce<T>(ctx_, tmp, job.count, job.op, job.tag, cfg_.timeout);
-        std::memcpy(job.out, tmp + size_t(cfg_.rank) * job.out_count, job.out_count * sizeof(T));
-        break;
-      }
       default: break;
     }
   });
 }
 
 // Before any data moves, the ranks exchange what they are about to do (a few bytes each) and all
-// refuse a collective they disagree on: Gloo itself aborts the process when sizes differ.
+// refuse a collective they disagree on: Gloo itself aborts the process when sizes differ. A rank
+// whose header does not come within the timeout is named: it hangs, is slower than timeoutMs, or
+// is waiting in another collective.
 void ProcessGroup::agree(const Job& job) {
   const bool reduces = job.kind == Kind::AllReduce || job.kind == Kind::ReduceScatter;
-  int64_t mine[kHeader] = {int64_t(job.kind), int64_t(job.elem), int64_t(job.count),
-                           job.kind == Kind::Broadcast ? job.root : 0, reduces ? int64_t(job.op) : 0};
-  if (job.kind == Kind::Barrier) mine[1] = mine[2] = 0;
-  std::vector<int64_t> all(size_t(kHeader) * size_t(cfg_.size));
-  if (cfg_.mpi) {
-    mpi::allgather(mine, all.data(), kHeader);
-  } else {
-    gloo::AllgatherOptions o(ctx_);
-    o.setInput<int64_t>(mine, kHeader);
-    o.setOutput<int64_t>(all.data(), all.size());
-    o.setTag(job.tag | 0x80000000u);  // the payload uses the plain sequence number
-    o.setTimeout(cfg_.timeout);
-    gloo::allgather(o);
-  }
+  const bool barrier = job.kind == Kind::Barrier;
+  int64_t* mine = headers_.data() + size_t(cfg_.rank) * kHeader;
+  const int64_t h[kHeader] = {int64_t(job.kind), barrier ? 0 : int64_t(job.elem), barrier ? 0 : int64_t(job.count),
+                              job.kind == Kind::Broadcast ? job.root : 0, reduces ? int64_t(job.op) : 0, int64_t(job.tag)};
+  std::copy(h, h + kHeader, mine);
+  const std::vector<int> missing =
+      cfg_.mpi ? mpi::exchange(headers_.data(), kHeader, job.tag, std::chrono::steady_clock::now() + cfg_.timeout)
+               : exchange_headers(job.tag);
+  if (!missing.empty())
+    throw NotArrived("timed out after " + std::to_string(cfg_.timeout.count()) + " ms waiting for rank(s) " + rank_list(missing) +
+                     ", which did not reach it (hung, slower than timeoutMs, or waiting in a different collective)");
   for (int r = 1; r < cfg_.size; ++r) {
-    const int64_t* h = all.data() + size_t(r) * kHeader;
-    if (!std::equal(h, h + kHeader, all.data()))
-      throw Mismatch("the ranks called different collectives: rank 0 " + describe(all.data()) + ", rank " +
-                     std::to_string(r) + " " + describe(h) + "; nothing was exchanged");
+    const int64_t* other = headers_.data() + size_t(r) * kHeader;
+    if (!std::equal(other, other + kHeader, headers_.data()))
+      throw Mismatch("the ranks called different collectives: rank 0 " + describe(headers_.data()) + ", rank " +
+                     std::to_string(r) + " " + describe(other) + "; nothing was exchanged");
   }
 }
 
+// Sends this rank's header to every other rank and receives theirs, each into its row of
+// headers_; returns the ranks whose header for `tag` had not come when the timeout struck.
+std::vector<int> ProcessGroup::exchange_headers(uint32_t tag) {
+  const uint64_t slot = gloo::Slot::build(kHeaderSlotPrefix, tag);
+  const size_t row = kHeader * sizeof(int64_t);
+  for (int r = 0; r < cfg_.size; ++r)
+    if (r != cfg_.rank) header_recv_->recv(r, slot, size_t(r) * row, row);
+  for (int r = 0; r < cfg_.size; ++r)
+    if (r != cfg_.rank) header_send_->send(r, slot, size_t(cfg_.rank) * row, row);
+  const auto deadline = std::chrono::steady_clock::now() + cfg_.timeout;
+  try {
+    for (int i = 1; i < cfg_.size; ++i) header_recv_->waitRecv(time_left(deadline));
+    for (int i = 1; i < cfg_.size; ++i) header_send_->waitSend(time_left(deadline));
+  } catch (const std::exception& e) {
+    // Only a timeout means "did not come": a closed connection is a lost rank (explain()).
+    if (std::string(e.what()).find("imed out") == std::string::npos) throw;
+    std::vector<int> missing = not_arrived(tag);
+    if (missing.empty()) throw;
+    return missing;
+  }
+  return {};
+}
+
+// The ranks whose row does not carry this tag: their header never landed. (Gloo has failed every
+// pending transfer by now, so nothing writes the rows any more.)
+std::vector<int> ProcessGroup::not_arrived(uint32_t tag) const {
+  std::vector<int> missing;
+  for (int r = 0; r < cfg_.size; ++r)
+    if (r != cfg_.rank && headers_[size_t(r) * kHeader + kHeader - 1] != int64_t(tag)) missing.push_back(r);
+  return missing;
+}
+
 void ProcessGroup::connect() {
+  headers_.assign(size_t(kHeader) * size_t(cfg_.size), -1);  // -1: no collective's tag
   if (cfg_.mpi) return mpi::init(cfg_.rank, cfg_.size);
   if (cfg_.file_store) {
     ::mkdir(cfg_.path.c_str(), 0777);  // may exist already; FileStore reports a bad path itself
@@ -284,6 +328,10 @@ void ProcessGroup::connect() {
   ctx->setTimeout(cfg_.timeout);
   ctx->connectFullMesh(*store_, device);
   ctx_ = ctx;
+  const size_t bytes = headers_.size() * sizeof(int64_t);
+  header_send_ = ctx_->createUnboundBuffer(headers_.data(), bytes);
+  header_recv_ = ctx_->createUnboundBuffer(headers_.data(), bytes);
+  reduce_scatter_ = std::make_unique<GlooReduceScatter>(ctx_);
   learn_peer_addresses();
 }
 
@@ -296,9 +344,8 @@ void ProcessGroup::check_world_size() {
   std::vector<int> missing;
   for (int r = 0; r < cfg_.size; ++r) {
     const std::string key = "tg/joined/" + std::to_string(r);
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     try {
-      store_->wait({key}, std::max(left, std::chrono::milliseconds(1)));
+      store_->wait({key}, time_left(deadline));
     } catch (const std::exception&) {
       missing.push_back(r);
       continue;
@@ -363,17 +410,18 @@ std::string ProcessGroup::missing_ranks(const std::string& what) {
   return "";
 }
 
-std::string ProcessGroup::explain(const Job& job, const std::string& what, bool mismatch) {
+// `named`: the message already says which ranks and what happened.
+std::string ProcessGroup::explain(const Job& job, const std::string& what, bool named) {
   std::string head = std::string(kind_name(job.kind));
   if (job.kind != Kind::Connect && job.kind != Kind::Close) head += " #" + std::to_string(job.tag);
   head += " on rank " + std::to_string(cfg_.rank) + ": ";
-  if (mismatch || job.kind == Kind::Connect || job.kind == Kind::Close || !ctx_) return head + what;
+  if (named || job.kind == Kind::Connect || job.kind == Kind::Close || !ctx_) return head + what;
   const std::string lost = missing_ranks(what);
   if (!lost.empty())
     return head + "lost rank " + lost + " (its process ended or its machine is unreachable) [" + what + "]";
   if (what.find("imed out") != std::string::npos)
     return head + "timed out after " + std::to_string(cfg_.timeout.count()) +
-           " ms: another rank did not take part (it hangs, or called a different collective) [" + what + "]";
+           " ms in the data exchange, after every rank had agreed to it (a peer stalled mid-transfer) [" + what + "]";
   return head + "lost a peer [" + what + "]";
 }
 

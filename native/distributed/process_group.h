@@ -21,11 +21,25 @@ class Context;
 namespace rendezvous {
 class Store;
 }
+namespace transport {
+class UnboundBuffer;
+}
 }  // namespace gloo
 
 namespace tg::dist {
 
 class KvServer;
+class GlooReduceScatter;
+
+// What is left until a deadline, at least 1 ms: never negative (Gloo reads -1 ms as "the context's default").
+inline std::chrono::milliseconds time_left(std::chrono::steady_clock::time_point deadline) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return ms > std::chrono::milliseconds(1) ? ms : std::chrono::milliseconds(1);
+}
+
+// What a rank announces before a collective (agree()): kind, element type, count, root, reduce op,
+// and the sequence number, which also tells a header that arrived from a stale one.
+constexpr int kHeader = 6;
 
 enum class Kind { Connect, AllReduce, Broadcast, AllGather, ReduceScatter, Barrier, Close };
 enum class Elem { F32, F64, I32 };
@@ -34,14 +48,16 @@ enum class ReduceOp { Sum, Avg, Max, Min };
 struct Job {
   Kind kind = Kind::Barrier;
   Elem elem = Elem::F32;
-  void* data = nullptr;  // the tensor reduced/broadcast in place, or the input of a gather/scatter
-  size_t count = 0;      // elements at data
+  void* data = nullptr;  // the tensor reduced/broadcast in place, or the input of allGather
+  size_t count = 0;      // elements at data (reduceScatter: in all inputs together)
+  std::vector<void*> inputs;  // reduceScatter: worldSize inputs of out_count elements each
   void* out = nullptr;   // the output of allGather / reduceScatter
   size_t out_count = 0;
   ReduceOp op = ReduceOp::Sum;
   int root = 0;
   uint32_t tag = 0;    // the sequence number, set by submit()
   std::string error;   // set when the job failed
+  bool stranded = false;  // the failed job's buffers may still be written (MPI): keep them alive for good
   void* owner = nullptr;  // the binding's bookkeeping (promise, references)
 };
 
@@ -76,10 +92,12 @@ class ProcessGroup {
   void run(Job& job);
   void connect();
   void agree(const Job& job);
+  std::vector<int> exchange_headers(uint32_t tag);
+  std::vector<int> not_arrived(uint32_t tag) const;
   void check_world_size();
   void learn_peer_addresses();
   std::string missing_ranks(const std::string& what);
-  std::string explain(const Job& job, const std::string& what, bool mismatch);
+  std::string explain(const Job& job, const std::string& what, bool named);
 
   const GroupConfig cfg_;
   const Done done_;
@@ -87,7 +105,9 @@ class ProcessGroup {
   std::unique_ptr<gloo::rendezvous::Store> store_;
   std::shared_ptr<gloo::Context> ctx_;
   std::vector<std::string> peer_address_;  // rank -> the address Gloo names that peer's pair by
-  std::vector<char> scratch_;              // reduceScatter's working copy, kept between calls
+  std::vector<int64_t> headers_;           // agree(): every rank's header, rank-major (this rank's too)
+  std::unique_ptr<gloo::transport::UnboundBuffer> header_send_, header_recv_;
+  std::unique_ptr<GlooReduceScatter> reduce_scatter_;
   std::string broken_;                     // the first failure: the mesh is unusable after it
 
   std::mutex mu_;

@@ -43,10 +43,22 @@ function check(n: number, results: Awaited<ReturnType<typeof runRanks>>) {
       } else expect(got[key], key).toEqual(value);
     }
     for (const dtype of ["float32", "float64", "int32"]) {
-      // inputs[k] on rank j is [k + j, 10k]; the sum over j lands in rank k's output.
-      const k = r.rank, sumJ = (n * (n - 1)) / 2;
-      expect(got[`reduceScatter.${dtype}`], dtype).toEqual([n * k + sumJ, n * 10 * k]);
+      // inputList[k] on rank j is [k + j, 10k - j², j/2]: the reduction over j lands in rank k's output.
+      const k = r.rank, ranks = Array.from({ length: n }, (_, j) => j);
+      const cols = [ranks.map((j) => k + j), ranks.map((j) => 10 * k - j * j), ranks.map((j) => (dtype === "int32" ? Math.trunc(j / 2) : j / 2))];
+      const sum = cols.map((c) => c.reduce((a, b) => a + b, 0));
+      const want = {
+        sum, max: cols.map((c) => Math.max(...c)), min: cols.map((c) => Math.min(...c)),
+        avg: sum.map((s) => (dtype === "float32" ? f32(f32(s) / n) : s / n)),
+      };
+      for (const [op, values] of Object.entries(want)) {
+        if (op === "avg" && dtype === "int32") continue;
+        expect(got[`reduceScatter.${op}.${dtype}`], `${op} ${dtype}`).toEqual(values);
+        expect(got[`reduceScatter.${op}.${dtype}.kept`], `${op} ${dtype}: resolves to output, inputs unchanged`).toBe(true);
+      }
     }
+    expect(got.reduceScatterStrided).toEqual([n * r.rank, (n * (n - 1)) / 2, n, 2 * n]);
+    expect(got.reduceScatterLarge).toBe(0);
     expect(got.view).toEqual([0, 1, 2 * n, 3 * n, 4 * n, 5 * n, 6, 7]);
     expect(got.empty).toEqual([0]);
     expect(got.scalar).toBe((n * (n + 1)) / 2);
@@ -86,5 +98,23 @@ describe.skipIf(!hasMpirun || !existsSync(mpiAddon))("tg.distributed MPI backend
     const lines = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
     expect(lines.length).toBe(2);
     check(2, lines.sort((a, b) => a.rank - b.rank).map((got, rank) => ({ rank, code: 0, signal: null, stdout: JSON.stringify(got), stderr: "", ms: 0 })));
+  }, 150_000);
+
+  it("a rank that skips a collective makes the other reject it after timeoutMs, naming it; the group is then refused", async () => {
+    // Rank 1 exits without finalizing MPI, so mpirun's own exit status is not checked: rank 0's report is.
+    const r = await run(["-e", `try { require("node:child_process").execFileSync("mpirun", ["-np", "2", "--allow-run-as-root", "--oversubscribe",
+      "-x", "TENSORGRAD_DIST_ADDON", "-x", "BACKEND", "-x", "MODE", "-x", "KILL_RANK", "-x", "TIMEOUT_MS", process.execPath,
+      ${JSON.stringify(worker("failure.mjs"))}], {stdio: ["ignore", "inherit", "ignore"]}) } catch {}`],
+      { TENSORGRAD_DIST_ADDON: mpiAddon, BACKEND: "mpi", MODE: "hang", KILL_RANK: "1", TIMEOUT_MS: "1500", RANK: "", WORLD_SIZE: "" }, 120_000);
+    const lines = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    const rank0 = lines.find((l) => l.rank === 0);
+    expect(rank0, r.stdout + r.stderr).toBeDefined();
+    expect(rank0.ok).toBe(false);
+    expect(rank0.error).toBe("tensorgrad.distributed.allReduce #2 on rank 0: timed out after 1500 ms waiting for rank(s) 1, " +
+      "which did not reach it (hung, slower than timeoutMs, or waiting in a different collective)");
+    expect(rank0.ms).toBeGreaterThanOrEqual(1400);
+    expect(rank0.ms).toBeLessThan(15000);
+    expect(rank0.next).toMatch(/^tensorgrad\.distributed\.barrier: the process group failed earlier and cannot be used/);
+    expect(rank0.destroyed).toBe("ok");  // MPI is left unfinalized: the stuck exchange cannot be cancelled
   }, 150_000);
 });

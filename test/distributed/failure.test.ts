@@ -17,17 +17,24 @@ describe("tg.distributed failures", () => {
         expect(got.error, got.error).toMatch(new RegExp(`^tensorgrad\\.distributed\\.allReduce #\\d+ on rank ${r.rank}: lost rank ${victim} `));
         expect(got.ms).toBeLessThan(20000);
         expect(got.next).toMatch(/failed earlier and cannot be used .*destroyProcessGroup/);
+        expect(got.destroyed).toBe("ok");
       }
     });
   }
 
-  it("a rank that skips a collective makes the others time out after timeoutMs", async () => {
-    const results = await runRanks("failure.mjs", 2, { MODE: "hang", KILL_RANK: "1", TIMEOUT_MS: "1500" });
-    const got = lastJson(results[0]);
-    expect(got.ok).toBe(false);
-    expect(got.error).toMatch(/allReduce #\d+ on rank 0: timed out after 1500 ms: another rank did not take part/);
-    expect(got.ms).toBeGreaterThanOrEqual(1400);
-    expect(got.ms).toBeLessThan(15000);
+  it("a rank that skips a collective makes the others time out after timeoutMs, naming it and the collective", async () => {
+    const results = await runRanks("failure.mjs", 3, { MODE: "hang", KILL_RANK: "2", TIMEOUT_MS: "1500" });
+    for (const r of results.slice(0, 2)) {
+      const got = lastJson(r);
+      expect(got.ok).toBe(false);
+      // The sequence number counts every job: connect is #0, the first all-reduce #1.
+      expect(got.error).toBe(`tensorgrad.distributed.allReduce #2 on rank ${r.rank}: timed out after 1500 ms waiting for rank(s) 2, ` +
+        "which did not reach it (hung, slower than timeoutMs, or waiting in a different collective)");
+      expect(got.ms).toBeGreaterThanOrEqual(1400);
+      expect(got.ms).toBeLessThan(15000);
+      expect(got.next).toMatch(/^tensorgrad\.distributed\.barrier: the process group failed earlier and cannot be used .*destroyProcessGroup/);
+      expect(got.destroyed).toBe("ok");
+    }
   });
 
   it("ranks that disagree on a collective's size all reject it and the group stays usable", async () => {
@@ -37,6 +44,16 @@ describe("tg.distributed failures", () => {
       expect(got.ok).toBe(false);
       expect(got.error).toContain("rank 0 allReduce of 1000 float32 elements (op sum), rank 1 allReduce of 2000 float32 elements");
       expect(got.next).toBe("");  // the barrier after it succeeded
+    }
+  });
+
+  it("ranks that disagree on reduceScatter's output size all reject it and the group stays usable", async () => {
+    const results = await runRanks("failure.mjs", 2, { MODE: "mismatch-rs" });
+    for (const r of results) {
+      const got = lastJson(r);
+      expect(got.ok).toBe(false);
+      expect(got.error).toMatch(/^tensorgrad\.distributed\.reduceScatter #\d+ on rank \d: the ranks called different collectives: rank 0 reduceScatter of 4 float32 elements \(op sum\), rank 1 reduceScatter of 6 float32 elements/);
+      expect(got.next).toBe("");
     }
   });
 
@@ -86,7 +103,18 @@ describe("tg.distributed failures", () => {
       expect(() => d.broadcast(tg.ones([2]), { src: 1 })).toThrow("broadcast: src must be a rank in [0, 1), got 1");
       expect(() => d.allGather([tg.ones([3])], tg.ones([2]))).toThrow("allGather: list[0] is float32 [3], expected float32 [2]");
       expect(() => d.allGather([], tg.ones([2]))).toThrow("list must be an array of worldSize = 1 tensors, got 0");
-      expect(() => d.reduceScatter(tg.ones([2]), [tg.ones([2], { dtype: "float64" })])).toThrow("reduceScatter: inputs[0] is float64 [2], expected float32 [2]");
+      expect(() => d.reduceScatter(tg.ones([2]), [tg.ones([2], { dtype: "float64" })])).toThrow("reduceScatter: inputList[0] is float64 [2], expected float32 [2]");
+      expect(() => d.reduceScatter(tg.ones([2]), [tg.ones([3])])).toThrow("reduceScatter: inputList[0] is float32 [3], expected float32 [2]");
+      expect(() => d.reduceScatter(tg.ones([2]), [tg.ones([2]), tg.ones([2])])).toThrow("inputList must be an array of worldSize = 1 tensors, got 2");
+      expect(() => d.reduceScatter(tg.ones([2], { dtype: "int32" }), [tg.ones([2], { dtype: "int32" })], { op: "avg" })).toThrow('op "avg" needs a float tensor');
+      const rs = tg.tensor([0, 0]);
+      await d.reduceScatter(rs, [tg.tensor([3, -4])], { op: "max" });
+      expect(Array.from(rs.data())).toEqual([3, -4]);
+      const rsEmpty = tg.zeros([0, 3]);
+      expect(await d.reduceScatter(rsEmpty, [tg.zeros([0, 3])])).toBe(rsEmpty);
+      const rsScalar = tg.tensor(0, { dtype: "float64" });
+      await d.reduceScatter(rsScalar, [tg.tensor(2.5, { dtype: "float64" })], { op: "avg" });
+      expect(rsScalar.item()).toBe(2.5);
       const t = tg.tensor([1.5, -2]);
       await d.allReduce(t, { op: "avg" });
       expect(Array.from(t.data())).toEqual([1.5, -2]);

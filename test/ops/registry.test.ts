@@ -33,7 +33,7 @@ const NOT_OPS = new Set([
 ]);
 // Tensor methods that are not ops: bookkeeping, read-out, serialisation, autograd.
 const NOT_OP_METHODS = new Set([
-  "constructor", "backward", "detach", "requiresGrad_", "retainGrad", "registerHook", "registerPostAccumulateGradHook",
+  "constructor", "backward", "backwardAsync", "detach", "requiresGrad_", "retainGrad", "registerHook", "registerPostAccumulateGradHook",
   "dispose", "releaseGraphUse", "end", "data", "item", "toArray", "toString", "size", "isContiguous", "toJSON", "toTransferable",
 ]);
 

@@ -2,7 +2,8 @@
 // after backward, every gradient is the average over the ranks, so every rank takes the same
 // optimizer step. Gradients travel in buckets (see buckets.ts), each all-reduced on the process
 // group's communication thread while JS goes on.
-import type { Tensor } from "../../tensor.js";
+import { Tensor } from "../../tensor.js";
+import type { BackwardOptions } from "../../autograd/engine.js";
 import { Module } from "../module.js";
 import type { Parameter } from "../parameter.js";
 import { options } from "../../options.js";
@@ -20,6 +21,29 @@ export interface DistributedDataParallelOptions {
   broadcastBuffers?: boolean;
 }
 
+declare module "../../tensor.js" {
+  interface Tensor {
+    /**
+     * `backward()` (same arguments), then waits for every DistributedDataParallel whose gradients it
+     * produced to finish averaging them, as `await ddp.synchronize()` does: afterwards `.grad` holds
+     * the averages and `opt.step()` may run. Without DDP it is backward() in a promise.
+     * @throws rejects with backward()'s Errors, or the collective's Error when a rank fails.
+     */
+    backwardAsync(gradOrOpts?: Tensor | null | BackwardOptions, opts?: BackwardOptions): Promise<void>;
+  }
+}
+
+// The DDP wrappers whose gradient hooks fired since the last backwardAsync(), in first-hook order
+// (the same on every rank, so their collectives queue in the same order).
+const touched = new Set<DistributedDataParallel>();
+
+Tensor.prototype.backwardAsync = async function (this: Tensor, gradOrOpts?: Tensor | null | BackwardOptions, opts?: BackwardOptions) {
+  this.backward(gradOrOpts, opts);
+  const ddps = [...touched];
+  touched.clear();
+  for (const ddp of ddps) await ddp.synchronize();
+};
+
 // Tensor hooks from the autograd engine, where present: called after a leaf's .grad was accumulated.
 type Hookable = { registerPostAccumulateGradHook?: (fn: (t: Tensor) => void) => unknown };
 
@@ -27,7 +51,8 @@ type Hookable = { registerPostAccumulateGradHook?: (fn: (t: Tensor) => void) => 
  * Wraps `module` for data-parallel training over the default process group. Mirrors
  * `torch.nn.parallel.DistributedDataParallel`; state-dict keys get the `module.` prefix as in PyTorch.
  * Construction broadcasts rank 0's parameters and buffers to every rank: `await ddp.ready` before
- * the first forward. Each step: `loss.backward(); await ddp.synchronize(); opt.step()`.
+ * the first forward. Each step: `loss.backward(); await ddp.synchronize(); opt.step()`, or
+ * `await loss.backwardAsync(); opt.step()`.
  * @throws Error when the process group is not initialized, on unknown options or caps <= 0, or
  *   (forward) before `ready` has resolved.
  */
@@ -104,6 +129,7 @@ export class DistributedDataParallel extends Module {
   // Hook path: a bucket's all-reduce starts as soon as the last of its gradients is produced.
   #arrived(p: Parameter): void {
     const b = this.#bucketOf.get(p)!;
+    touched.add(this);
     if (b.pending) b.stale = true;  // a gradient accumulated again after the bucket left: redo it in synchronize()
     b.arrived.add(p);
     if (!b.pending && b.arrived.size === b.params.length) this.#launch(b);

@@ -23,10 +23,34 @@ for (const dtype of ["float32", "float64", "int32"]) {
   const list = Array.from({ length: n }, () => tg.zeros([4], { dtype }));
   await d.allGather(list, base(dtype));
   out[`allGather.${dtype}`] = list.map((x) => Array.from(x.data()));
-  const o = tg.zeros([2], { dtype });
-  await d.reduceScatter(o, Array.from({ length: n }, (_, k) => tg.tensor([k + r, 10 * k], { dtype })));
-  out[`reduceScatter.${dtype}`] = Array.from(o.data());
+  // inputList[k] on rank r is [k + r, 10k - r², r/2] (r/2 truncates in int32).
+  for (const op of ["sum", "avg", "max", "min"]) {
+    if (op === "avg" && dtype === "int32") continue;
+    const o = tg.zeros([3], { dtype });
+    const inputs = Array.from({ length: n }, (_, k) => tg.tensor([k + r, 10 * k - r * r, r / 2], { dtype }));
+    const same = await d.reduceScatter(o, inputs, { op });
+    out[`reduceScatter.${op}.${dtype}`] = Array.from(o.data());
+    out[`reduceScatter.${op}.${dtype}.kept`] = same === o && inputs.every((x, k) => x.data()[0] === k + r);
+  }
 }
+// Non-contiguous output and inputs: [2, 2] transposed views.
+const tOut = tg.zeros([2, 2]).t();
+await d.reduceScatter(tOut, Array.from({ length: n }, (_, k) => tg.tensor([[k, 1], [r, 2]]).t()));
+out.reduceScatterStrided = Array.from(tOut.contiguous().data());
+// 9.6 MB per input, twice (the second reuses the kept buffers), then a small one and the large one
+// again (Gloo 2022's own ReduceScatterHalvingDoubling got the tail of such chunks wrong now and then).
+// inputList[k][i] on rank r = i % 1000 + k + r; each rank checks its chunk against that formula and
+// reports the elements that differ.
+const bigN = 1_200_000;
+let bad = 0;
+for (const len of [bigN, bigN, 5, bigN]) {
+  const inputs = Array.from({ length: n }, (_, k) => tg.tensor(Float64Array.from({ length: len }, (_, i) => (i % 1000) + k + r)));
+  const o = tg.zeros([len], { dtype: "float64" });
+  await d.reduceScatter(o, inputs);
+  const got = o.data();
+  for (let i = 0; i < len; ++i) if (got[i] !== n * ((i % 1000) + r) + (n * (n - 1)) / 2) ++bad;
+}
+out.reduceScatterLarge = bad;
 // A view in the middle of a larger storage is reduced in place, and only there.
 const big = tg.arange(0, 8);
 const mid = big.narrow(0, 2, 4);

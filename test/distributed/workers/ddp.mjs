@@ -25,9 +25,13 @@ let inFlightAfterBackward = 0;
 for (let step = 0; step < 20; ++step) {
   opt.zeroGrad();
   const loss = lossFn.forward(net.forward(xs), ys);
-  loss.backward();
-  if (ddpMode && step === 0) inFlightAfterBackward = net.bucketsInFlight;
-  if (ddpMode) await net.synchronize();
+  if (step % 2) {
+    await loss.backwardAsync();  // = backward() + synchronize() of the DDP it reached
+  } else {
+    loss.backward();
+    if (ddpMode && step === 0) inFlightAfterBackward = net.bucketsInFlight;
+    if (ddpMode) await net.synchronize();
+  }
   opt.step();
 }
 const weights = Object.values(model.stateDict()).map((t) => Array.from(t.data()));
