@@ -97,7 +97,7 @@ void backward_input_scatter(const ConvGeom& g, const T* dy, const T* w, T* dx) {
 template <typename T>
 void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
   if (conv::use_depthwise(g)) return conv::depthwise_forward(g, x, w, b, y);
-  if (conv::use_direct(g)) return conv::direct_forward(g, x, w, b, y);
+  if (conv::use_direct_forward(g)) return conv::direct_forward(g, x, w, b, y);
   const Ukernel<T> uk = gemm::select_ukernel<T>();
   const int64_t cg = g.cg(), og = g.og(), K = g.patch(), P = g.out_plane(), HW = g.in_plane();
   const int64_t panels = (P + uk.nr - 1) / uk.nr;
@@ -136,7 +136,7 @@ void conv2d_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
 template <typename T>
 void conv2d_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
   if (conv::use_depthwise(g)) return conv::depthwise_backward_weight(g, x, dy, dw);
-  if (conv::use_direct(g)) return conv::direct_backward_weight(g, x, dy, dw);
+  if (conv::use_direct_weight(g)) return conv::direct_backward_weight(g, x, dy, dw);
   const Ukernel<T> uk = gemm::select_ukernel<T>();
   const int64_t cg = g.cg(), og = g.og(), K = g.patch(), P = g.out_plane(), HW = g.in_plane();
   const int64_t panels = (K + uk.nr - 1) / uk.nr;

@@ -19,25 +19,26 @@ namespace baseline {
 namespace {
 
 // Packing-buffer slots of the direct loops (per thread, reused across calls: no first-touch faults).
-constexpr int kPlaneSlot = 3, kGradSlot = 4;
+constexpr int kPlaneSlot = 3, kOutSlot = 4;
 
 template <typename T>
 DirectLayout layout(const ConvGeom& g) {
   constexpr int64_t L = 64 / sizeof(T);
-  const int64_t out_cols = (g.ow + L - 1) / L * L;
-  return {g.oh + (g.kh - 1) * g.dh, out_cols + (g.kw - 1) * g.dw, out_cols};
+  const int64_t prow = g.ow + (g.kw - 1) * g.dw, rows = g.oh + (g.kh - 1) * g.dh;
+  const int64_t out_len = (g.oh * prow + L - 1) / L * L;
+  return {prow, out_len, std::max(rows * prow, out_len + (g.kh - 1) * g.dh * prow + (g.kw - 1) * g.dw)};
 }
 
-// xpad[c][r][q] = x[c][r − ph][q − pw] inside the image, else 0.
+// xpad[c][r·prow + q] = x[c][r − ph][q − pw] inside the image, else 0 (the slack after the rows too).
 template <typename T>
 void pad_image(const ConvGeom& g, const DirectLayout& l, const T* x, T* xpad) {
   const int64_t cols = std::clamp<int64_t>(l.prow - g.pw, 0, g.w);
+  std::fill(xpad, xpad + g.c * l.plane, T(0));
   for (int64_t c = 0; c < g.c; ++c)
-    for (int64_t r = 0; r < l.rows; ++r) {
-      T* d = xpad + (c * l.rows + r) * l.prow;
-      const int64_t ih = r - g.ph;
-      std::fill(d, d + l.prow, T(0));
-      if (ih >= 0 && ih < g.h) std::copy_n(x + (c * g.h + ih) * g.w, cols, d + g.pw);
+    for (int64_t ih = 0; ih < g.h; ++ih) {
+      const int64_t r = ih + g.ph;
+      if (r * l.prow >= l.plane) break;
+      std::copy_n(x + (c * g.h + ih) * g.w, cols, xpad + c * l.plane + r * l.prow + g.pw);
     }
 }
 
@@ -72,10 +73,11 @@ void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
   for (int64_t o = 0; o < g.o; ++o)
     for (int64_t k = 0; k < K; ++k) wt[k * g.o + o] = w[o * K + k];
   parallel_for(g.n, 1, [&](int64_t n0, int64_t n1) {
-    T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.rows * l.prow);
+    T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
+    T* out = gemm::packing_buffer<T, kOutSlot>(8 * l.out_len);
     for (int64_t n = n0; n < n1; ++n) {
       pad_image(g, l, x + n * g.c * HW, xpad);
-      f.forward(g, l, xpad, wt.data(), b, y + n * g.o * P);
+      f.forward(g, l, xpad, wt.data(), b, out, y + n * g.o * P);
     }
   });
 }
@@ -84,18 +86,17 @@ template <typename T>
 void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
   const DirectLayout l = layout<T>(g);
   const Loops<T> f = loops<T>();
-  const int64_t K = g.patch(), HW = g.in_plane(), P = g.out_plane(), WK = g.o * K;
+  const int64_t K = g.patch(), HW = g.in_plane(), WK = g.o * K;
   std::vector<T> partial(static_cast<size_t>(g.n * WK));  // one dW per image, summed in image order below
   parallel_for(g.n, 1, [&](int64_t n0, int64_t n1) {
-    T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.rows * l.prow);
-    T* dypad = gemm::packing_buffer<T, kGradSlot>(g.o * g.oh * l.out_cols);
+    T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
+    T* dypad = gemm::packing_buffer<T, kOutSlot>(g.o * l.out_len);
     for (int64_t n = n0; n < n1; ++n) {
       pad_image(g, l, x + n * g.c * HW, xpad);
-      for (int64_t r = 0; r < g.o * g.oh; ++r) {  // dy rows with a zero tail up to whole vectors
-        T* d = dypad + r * l.out_cols;
-        std::copy_n(dy + n * g.o * P + r * g.ow, g.ow, d);
-        std::fill(d + g.ow, d + l.out_cols, T(0));
-      }
+      std::fill(dypad, dypad + g.o * l.out_len, T(0));  // dy as virtual rows of prow, zero beyond each row
+      for (int64_t o = 0; o < g.o; ++o)
+        for (int64_t oh = 0; oh < g.oh; ++oh)
+          std::copy_n(dy + ((n * g.o + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
       f.weight(g, l, xpad, dypad, partial.data() + n * WK);
     }
   });
