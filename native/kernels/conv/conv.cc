@@ -62,8 +62,14 @@ void gemm_call(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* 
 }
 
 // The transposed convolution of a stride-1 conv is itself a stride-1 conv over dy: dx[c, h, w] sums
-// dy[o, h + ph − kh·dh, w + pw − kw·dw] · w[o, c, kh, kw], i.e. padding −p, dilation −d and, per group, the
-// weight with its two channel dims swapped.
+// dy[o, h + ph − kh·dh, w + pw − kw·dw] · w[o, c, kh, kw]. With the taps flipped (kh → KH−1−kh) that is a
+// plain correlation with padding (KH−1)·dh − ph and dilation dh, whose weight (per group) has its two channel
+// dims swapped and its taps reversed; so the forward drivers, direct loops included, serve it.
+ConvGeom transposed_stride1(const ConvGeom& g) {
+  return {g.n, g.o, g.oh, g.ow, g.c, g.kh, g.kw, g.h, g.w, 1, 1, (g.kh - 1) * g.dh - g.ph, (g.kw - 1) * g.dw - g.pw,
+          g.dh, g.dw, g.groups};
+}
+
 template <typename T>
 void backward_input_stride1(const ConvGeom& g, const T* dy, const T* w, T* dx) {
   const int64_t cg = g.cg(), og = g.og(), taps = g.taps();
@@ -71,9 +77,9 @@ void backward_input_stride1(const ConvGeom& g, const T* dy, const T* w, T* dx) {
   for (int64_t gi = 0; gi < g.groups; ++gi)
     for (int64_t o = 0; o < og; ++o)
       for (int64_t c = 0; c < cg; ++c)
-        std::copy_n(w + ((gi * og + o) * cg + c) * taps, taps, wt.data() + ((gi * cg + c) * og + o) * taps);
-  const ConvGeom t{g.n, g.o, g.oh, g.ow, g.c, g.kh, g.kw, g.h, g.w, 1, 1, -g.ph, -g.pw, -g.dh, -g.dw, g.groups};
-  conv2d_forward<T>(t, dy, wt.data(), nullptr, dx);
+        std::reverse_copy(w + ((gi * og + o) * cg + c) * taps, w + ((gi * og + o) * cg + c + 1) * taps,
+                          wt.data() + ((gi * cg + c) * og + o) * taps);
+  conv2d_forward<T>(transposed_stride1(g), dy, wt.data(), nullptr, dx);
 }
 
 // Per image and group, the patch gradients Wᵀ·dy in a buffer, scattered back by col2im.
@@ -122,13 +128,15 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
 }
 
 // Stride 1 runs as a convolution over dy, whose packing moves O·KH·KW·H·W values per image; the scatter path
-// moves C·KH·KW·OH·OW (its GEMM's depth is only O/groups, so it is kept for when it moves far less: few input
-// channels, as LeNet's second layer, or any stride > 1).
+// moves C·KH·KW·OH·OW (its GEMM's depth is only O/groups, so it is kept for when it moves far less, or any
+// stride > 1) — unless the convolution over dy runs in the direct loops, which pack nothing (few input
+// channels, as LeNet's second layer).
 template <typename T>
 void conv2d_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
   if (conv::use_depthwise(g)) return conv::depthwise_backward_input(g, dy, w, dx);
   const bool implicit_cheaper = g.c * g.out_plane() * 2 > g.o * g.in_plane();
-  if (g.sh == 1 && g.sw == 1 && implicit_cheaper) return backward_input_stride1(g, dy, w, dx);
+  if (g.sh == 1 && g.sw == 1 && (implicit_cheaper || conv::use_direct_forward(transposed_stride1(g))))
+    return backward_input_stride1(g, dy, w, dx);
   backward_input_scatter(g, dy, w, dx);
 }
 

@@ -25,7 +25,7 @@ template <typename T>
 DirectLayout layout(const ConvGeom& g) {
   constexpr int64_t L = 64 / sizeof(T);
   const int64_t prow = g.ow + (g.kw - 1) * g.dw, rows = g.oh + (g.kh - 1) * g.dh;
-  const int64_t out_len = (g.oh * prow + L - 1) / L * L;
+  const int64_t out_len = (g.oh * prow + 2 * L - 1) / (2 * L) * (2 * L);
   return {prow, out_len, std::max(rows * prow, out_len + (g.kh - 1) * g.dh * prow + (g.kw - 1) * g.dw)};
 }
 

@@ -30,10 +30,10 @@ void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw);
 
 // The loops of one image, compiled once per ISA (direct_body.h). `xpad` is the image's zero-bordered copy,
 // channel planes of `plane` values with rows of `prow`; output positions run flat as q = oh·prow + ow over
-// `out_len` values (OH·prow rounded up to whole vectors); `wt` holds the weights as [patch][O].
+// `out_len` values (OH·prow rounded up to whole pairs of vectors); `wt` holds the weights as [patch][O].
 struct DirectLayout {
   int64_t prow;     // a padded row: W + left and right padding (at least the output row plus the kernel span)
-  int64_t out_len;  // flat output positions, whole vectors
+  int64_t out_len;  // flat output positions, whole pairs of vectors
   int64_t plane;    // a padded channel plane, with the zero slack the last vector of the last tap reads
 };
 template <typename T>

@@ -25,24 +25,29 @@ void forward_block(const ConvGeom& g, const DirectLayout& l, const T* xpad, cons
                    T* out) {
   using V = typename Vec64<T>::V;
   constexpr int L = Vec64<T>::kLanes;
-  const int64_t Q = g.oh * l.prow;
-  for (int64_t q0 = 0; q0 < Q; q0 += L) {
-    V acc[OB];
-    for (int o = 0; o < OB; ++o) acc[o] = V{};
+  // Two vectors of positions at a time: 2·OB independent sums keep both FMA pipes busy through their latency.
+  for (int64_t q0 = 0; q0 < l.out_len; q0 += 2 * L) {
+    V acc[OB][2];
+    for (int o = 0; o < OB; ++o) acc[o][0] = acc[o][1] = V{};
     const T* wk = wt + o0;
     for (int64_t c = 0; c < g.c; ++c)
       for (int64_t kh = 0; kh < g.kh; ++kh) {
         const T* xr = xpad + c * l.plane + kh * g.dh * l.prow + q0;
         for (int64_t kw = 0; kw < g.kw; ++kw, wk += g.o) {
-          V xv;
-          load_vec(xv, xr + kw * g.dw);
-          for (int o = 0; o < OB; ++o) acc[o] += wk[o] * xv;
+          V x0, x1;
+          load_vec(x0, xr + kw * g.dw);
+          load_vec(x1, xr + kw * g.dw + L);
+          for (int o = 0; o < OB; ++o) {
+            acc[o][0] += wk[o] * x0;
+            acc[o][1] += wk[o] * x1;
+          }
         }
       }
-    for (int o = 0; o < OB; ++o) {
-      const V r = b != nullptr ? acc[o] + b[o0 + o] : acc[o];
-      __builtin_memcpy(out + o * l.out_len + q0, &r, sizeof r);
-    }
+    for (int o = 0; o < OB; ++o)
+      for (int h = 0; h < 2; ++h) {
+        const V r = b != nullptr ? acc[o][h] + b[o0 + o] : acc[o][h];
+        __builtin_memcpy(out + o * l.out_len + q0 + h * L, &r, sizeof r);
+      }
   }
 }
 
