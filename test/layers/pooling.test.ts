@@ -33,6 +33,32 @@ describe("maxPool2d", () => {
     const x = tg.arange(32).float().reshape([1, 2, 4, 4]);
     expectClose(F.maxPool2d(x.transpose(2, 3), 2), F.maxPool2d(x, 2).transpose(2, 3).toArray() as number[]);
   });
+  // 2×2 windows with stride 2 take the native fast path (windows in registers, vectorised over columns); other
+  // tilings the general loop. A JS loop over the windows is the reference (first max wins, NaN wins).
+  it.each([[2, [2, 3, 9, 8]], [2, [1, 2, 6, 13]], [3, [1, 2, 10, 11]], [[2, 3], [1, 2, 7, 9]]] as [number | [number, number], number[]][])(
+    "tiled windows k=%j: values and gradient routing match a per-window loop", (k, shape) => {
+      const [kh, kw] = typeof k === "number" ? [k, k] : k;
+      const [N, C, H, W] = shape, OH = Math.floor(H / kh), OW = Math.floor(W / kw);
+      const vals = Array.from({ length: N * C * H * W }, (_, i) => ((i * 7) % 5 === 0 ? NaN : (i * 13) % 4));
+      const x = tg.tensor(vals, { shape }).requiresGrad_();
+      const y = F.maxPool2d(x, k);
+      y.backward(tg.arange(y.numel).float().add(1).reshape(y.shape));
+      const want: number[] = [], grad = new Array<number>(vals.length).fill(0);
+      for (let p = 0; p < N * C; ++p)
+        for (let oh = 0; oh < OH; ++oh)
+          for (let ow = 0; ow < OW; ++ow) {
+            let best = -Infinity, at = p * H * W + oh * kh * W + ow * kw;
+            for (let i = oh * kh; i < oh * kh + kh; ++i)
+              for (let j = ow * kw; j < ow * kw + kw; ++j) {
+                const v = vals[p * H * W + i * W + j];
+                if (v > best || Number.isNaN(v)) (best = v), (at = p * H * W + i * W + j);
+              }
+            want.push(best);
+            grad[at] += want.length;
+          }
+      expect(Array.from(y.data())).toEqual(want);
+      expect(Array.from(x.grad!.data())).toEqual(grad);
+    });
   it("gives the same bits at 1 and 2 threads", () => {
     const x = tg.randn([8, 4, 9, 9]);
     const n = tg.getNumThreads();

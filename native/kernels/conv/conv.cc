@@ -4,18 +4,35 @@
 #include "kernels/conv/conv.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/conv/depthwise.h"
+#include "kernels/conv/direct.h"
 #include "kernels/conv/im2col.h"
 #include "kernels/gemm/blocked.h"
 #include "kernels/gemm/gemm.h"
+#include "runtime/cpu.h"
 #include "runtime/threadpool.h"
 
 namespace tg {
 namespace {
 
 using gemm::Ukernel;
+
+// The micro-kernel for the weight gradient's GEMM, whose short side is m rows (a layer's output channels): the
+// 8×48 AVX-512 tile when its rows waste less than the default 12-row tile's (64 channels: 8 full tiles, against
+// 6 tiles 89 % full). The forward pass keeps the 12×32 tile: 48-wide panels cut its patch rows into more runs,
+// and the dearer packing ate the gain (measured: no change in forward GFLOP/s).
+template <typename T>
+Ukernel<T> conv_ukernel(int64_t m) {
+  const Ukernel<T> uk = gemm::select_ukernel<T>();
+  const auto padded = [m](int64_t mr) { return (m + mr - 1) / mr * mr; };
+  if constexpr (std::is_same_v<T, float>) {
+    if (cpu_isa() == Isa::Avx512 && padded(8) < padded(uk.mr)) return gemm::ukernel_f32_avx512_8x48();
+  }
+  return uk;
+}
 
 // A 1×1 kernel with stride 1 and no padding: the patch matrix is the input itself.
 bool plain_gemm(const ConvGeom& g) {
@@ -61,8 +78,14 @@ void gemm_call(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const double* 
 }
 
 // The transposed convolution of a stride-1 conv is itself a stride-1 conv over dy: dx[c, h, w] sums
-// dy[o, h + ph − kh·dh, w + pw − kw·dw] · w[o, c, kh, kw], i.e. padding −p, dilation −d and, per group, the
-// weight with its two channel dims swapped.
+// dy[o, h + ph − kh·dh, w + pw − kw·dw] · w[o, c, kh, kw]. With the taps flipped (kh → KH−1−kh) that is a
+// plain correlation with padding (KH−1)·dh − ph and dilation dh, whose weight (per group) has its two channel
+// dims swapped and its taps reversed; so the forward drivers, direct loops included, serve it.
+ConvGeom transposed_stride1(const ConvGeom& g) {
+  return {g.n, g.o, g.oh, g.ow, g.c, g.kh, g.kw, g.h, g.w, 1, 1, (g.kh - 1) * g.dh - g.ph, (g.kw - 1) * g.dw - g.pw,
+          g.dh, g.dw, g.groups};
+}
+
 template <typename T>
 void backward_input_stride1(const ConvGeom& g, const T* dy, const T* w, T* dx) {
   const int64_t cg = g.cg(), og = g.og(), taps = g.taps();
@@ -70,9 +93,9 @@ void backward_input_stride1(const ConvGeom& g, const T* dy, const T* w, T* dx) {
   for (int64_t gi = 0; gi < g.groups; ++gi)
     for (int64_t o = 0; o < og; ++o)
       for (int64_t c = 0; c < cg; ++c)
-        std::copy_n(w + ((gi * og + o) * cg + c) * taps, taps, wt.data() + ((gi * cg + c) * og + o) * taps);
-  const ConvGeom t{g.n, g.o, g.oh, g.ow, g.c, g.kh, g.kw, g.h, g.w, 1, 1, -g.ph, -g.pw, -g.dh, -g.dw, g.groups};
-  conv2d_forward<T>(t, dy, wt.data(), nullptr, dx);
+        std::reverse_copy(w + ((gi * og + o) * cg + c) * taps, w + ((gi * og + o) * cg + c + 1) * taps,
+                          wt.data() + ((gi * cg + c) * og + o) * taps);
+  conv2d_forward<T>(transposed_stride1(g), dy, wt.data(), nullptr, dx);
 }
 
 // Per image and group, the patch gradients Wᵀ·dy in a buffer, scattered back by col2im.
@@ -96,6 +119,7 @@ void backward_input_scatter(const ConvGeom& g, const T* dy, const T* w, T* dx) {
 template <typename T>
 void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
   if (conv::use_depthwise(g)) return conv::depthwise_forward(g, x, w, b, y);
+  if (conv::use_direct_forward(g)) return conv::direct_forward(g, x, w, b, y);
   const Ukernel<T> uk = gemm::select_ukernel<T>();
   const int64_t cg = g.cg(), og = g.og(), K = g.patch(), P = g.out_plane(), HW = g.in_plane();
   const int64_t panels = (P + uk.nr - 1) / uk.nr;
@@ -120,13 +144,15 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
 }
 
 // Stride 1 runs as a convolution over dy, whose packing moves O·KH·KW·H·W values per image; the scatter path
-// moves C·KH·KW·OH·OW (its GEMM's depth is only O/groups, so it is kept for when it moves far less: few input
-// channels, as LeNet's second layer, or any stride > 1).
+// moves C·KH·KW·OH·OW (its GEMM's depth is only O/groups, so it is kept for when it moves far less, or any
+// stride > 1) — unless the convolution over dy runs in the direct loops, which pack nothing (few input
+// channels, as LeNet's second layer).
 template <typename T>
 void conv2d_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
   if (conv::use_depthwise(g)) return conv::depthwise_backward_input(g, dy, w, dx);
   const bool implicit_cheaper = g.c * g.out_plane() * 2 > g.o * g.in_plane();
-  if (g.sh == 1 && g.sw == 1 && implicit_cheaper) return backward_input_stride1(g, dy, w, dx);
+  if (g.sh == 1 && g.sw == 1 && (implicit_cheaper || conv::use_direct_forward(transposed_stride1(g))))
+    return backward_input_stride1(g, dy, w, dx);
   backward_input_scatter(g, dy, w, dx);
 }
 
@@ -134,7 +160,8 @@ void conv2d_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
 template <typename T>
 void conv2d_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
   if (conv::use_depthwise(g)) return conv::depthwise_backward_weight(g, x, dy, dw);
-  const Ukernel<T> uk = gemm::select_ukernel<T>();
+  if (conv::use_direct_weight(g)) return conv::direct_backward_weight(g, x, dy, dw);
+  const Ukernel<T> uk = conv_ukernel<T>(g.og());
   const int64_t cg = g.cg(), og = g.og(), K = g.patch(), P = g.out_plane(), HW = g.in_plane();
   const int64_t panels = (K + uk.nr - 1) / uk.nr;
   over_tasks(g.groups, panels, og * g.n * P * uk.nr, [&](int64_t gi, int64_t q0, int64_t q1) {

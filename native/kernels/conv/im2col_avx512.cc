@@ -18,8 +18,8 @@ namespace {
 
 // Plain (unmasked) 16-lane loads and stores only: on AMD Zen a masked load whose mask drops lanes was measured
 // far slower than a plain one (perf: the im2col share of a padded 3×3 conv fell from 45 % to 25 % without
-// them). The in-image part of a run is copied in 16-lane steps, the last one overlapping the one before; the
-// padding lanes and runs shorter than 16 are scalar.
+// them). The in-image part of a run is copied in 16-lane steps, the last one overlapping the one before (runs of
+// 4 to 15 as two overlapping 4- or 8-lane steps); the padding lanes and runs shorter than 4 are scalar.
 struct Avx512Run {
   static void copy(float* d, const float* row, int64_t iw, int64_t len, int64_t w) {
     const int64_t lo = std::clamp<int64_t>(-iw, 0, len), hi = std::clamp<int64_t>(w - iw, lo, len);
@@ -43,6 +43,16 @@ struct Avx512Run {
       } else if (l < n) {
         _mm512_storeu_ps(dst + n - 16, _mm512_loadu_ps(src + n - 16));
       }
+    } else if (n >= 8) {  // two overlapping 8-lane steps (runs of half an output row, as 48-wide panels cut)
+      const float* src = row + (iw + lo);
+      const __m256 a = _mm256_loadu_ps(src), b = _mm256_loadu_ps(src + n - 8);
+      _mm256_storeu_ps(d + lo, a);
+      _mm256_storeu_ps(d + lo + n - 8, b);
+    } else if (n >= 4) {
+      const float* src = row + (iw + lo);
+      const __m128 a = _mm_loadu_ps(src), b = _mm_loadu_ps(src + n - 4);
+      _mm_storeu_ps(d + lo, a);
+      _mm_storeu_ps(d + lo + n - 4, b);
     } else {
       for (int64_t l = lo; l < hi; ++l) d[l] = row[iw + l];
     }

@@ -31,6 +31,7 @@ Ukernel<float> ukernel_f32_avx2();
 Ukernel<double> ukernel_f64_avx2();
 Ukernel<float> ukernel_f32_avx512();
 Ukernel<double> ukernel_f64_avx512();
+Ukernel<float> ukernel_f32_avx512_8x48();  // 8×48 fp32 tile, for short sides of 8·k rows (convolutions)
 
 // The kernel for the ISA currently chosen by cpu_isa() (re-read on every call, so set_isa takes effect).
 template <typename T>

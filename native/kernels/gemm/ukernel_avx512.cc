@@ -98,6 +98,14 @@ __attribute__((target("avx512f,avx512vl,fma"))) void kernel(int64_t kc, const ty
 Ukernel<float> ukernel_f32_avx512() { return {12, 32, kernel<F32, 12, 2>, pack_f32_avx512}; }
 Ukernel<double> ukernel_f64_avx512() { return {12, 16, kernel<F64, 12, 2>, pack_generic<double>}; }
 
+// 8×48 for GEMMs whose short side is a multiple of 8 rows that 12-row tiles fill only partly (a layer's 16 or
+// 64 channels); the convolution drivers choose it (conv.cc). Fields by name: any others stay zero.
+Ukernel<float> ukernel_f32_avx512_8x48() {
+  Ukernel<float> uk{};
+  uk.mr = 8, uk.nr = 48, uk.fn = kernel<F32, 8, 3>, uk.pack = pack_f32_avx512;
+  return uk;
+}
+
 }  // namespace gemm
 }  // namespace tg
 
@@ -107,6 +115,7 @@ namespace tg {
 namespace gemm {
 Ukernel<float> ukernel_f32_avx512() { return ukernel_f32_generic(); }
 Ukernel<double> ukernel_f64_avx512() { return ukernel_f64_generic(); }
+Ukernel<float> ukernel_f32_avx512_8x48() { return ukernel_f32_generic(); }
 }  // namespace gemm
 }  // namespace tg
 

@@ -54,6 +54,45 @@ void max_pool_row(const PoolGeometry& g, const T* xp, int64_t oh, T* yr, int32_t
   }
 }
 
+namespace {
+
+// 2×2 windows with stride 2, no padding or dilation, inside the input (LeNet's pooling): the four values of a
+// window are compared in PyTorch's order (rows, then columns) in registers, and the output column is the only
+// loop, with no data-dependent branch, so the compiler vectorises it.
+bool pairs_2x2(const PoolGeometry& g, int64_t oh) {
+  const AxisWindows &h = g.h, &w = g.w;
+  return w.kernel == 2 && w.stride == 2 && w.pad == 0 && w.step == 1 && 2 * g.OW() <= g.W && h.kernel == 2 &&
+         h.step == 1 && h.end[oh] - h.start[oh] == 2;
+}
+
+template <class T>
+inline void take_if_larger(T v, int32_t i, T& best, int32_t& at) {
+  const bool take = (v > best) | (v != v);  // NaN wins, as PyTorch
+  best = take ? v : best;
+  at = take ? i : at;
+}
+
+template <class T>
+void max_pool_row_2x2(const PoolGeometry& g, const T* xp, int64_t oh, T* yr, int32_t* ir) {
+  const int64_t W = g.W, ih = g.h.start[oh];
+  const T* r0 = xp + ih * W;
+  const T* r1 = r0 + W;
+  const int32_t i0 = int32_t(ih * W);
+  for (int64_t ow = 0; ow < g.OW(); ++ow) {
+    const int32_t at0 = i0 + int32_t(2 * ow);
+    T best = r0[2 * ow];
+    int32_t at = at0;
+    // PyTorch starts from −inf: a first value of NaN or −inf is taken as it is, at the first position.
+    take_if_larger(r0[2 * ow + 1], at0 + 1, best, at);
+    take_if_larger(r1[2 * ow], at0 + int32_t(W), best, at);
+    take_if_larger(r1[2 * ow + 1], at0 + int32_t(W) + 1, best, at);
+    yr[ow] = best;
+    ir[ow] = at;
+  }
+}
+
+}  // namespace
+
 template <class T>
 void max_pool2d(const PoolGeometry& g, const T* x, T* y, int32_t* idx) {
   const int64_t OH = g.OH(), OW = g.OW(), sh = g.h.step, sw = g.w.step, W = g.W;
@@ -62,6 +101,10 @@ void max_pool2d(const PoolGeometry& g, const T* x, T* y, int32_t* idx) {
     T* yp = y + p * OH * OW;
     int32_t* ip = idx + p * OH * OW;
     for (int64_t oh = 0; oh < OH; ++oh) {
+      if (pairs_2x2(g, oh)) {
+        max_pool_row_2x2(g, xp, oh, yp + oh * OW, ip + oh * OW);
+        continue;
+      }
       if (g.w.kernel > 0) {  // windows of a fixed kernel (max_pool2d)
         max_pool_row(g, xp, oh, yp + oh * OW, ip + oh * OW);
         continue;

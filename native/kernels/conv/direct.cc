@@ -1,0 +1,114 @@
+// Direct convolution drivers (see direct.h): the per-image buffers, the threading and the choice of ISA; the
+// loops themselves are in direct_body.h.
+#include "kernels/conv/direct.h"
+
+#include <algorithm>
+#include <type_traits>
+#include <vector>
+
+#include "kernels/gemm/packing_buffer.h"
+#include "runtime/cpu.h"
+#include "runtime/threadpool.h"
+
+namespace tg {
+namespace conv {
+namespace baseline {
+#include "kernels/conv/direct_body.h"
+}  // namespace baseline
+
+namespace {
+
+// Packing-buffer slots of the direct loops (per thread, reused across calls: no first-touch faults).
+constexpr int kPlaneSlot = 3, kOutSlot = 4;
+
+template <typename T>
+DirectLayout layout(const ConvGeom& g) {
+  constexpr int64_t L = 64 / sizeof(T);
+  const int64_t prow = g.ow + (g.kw - 1) * g.dw, rows = g.oh + (g.kh - 1) * g.dh;
+  const int64_t out_len = (g.oh * prow + 2 * L - 1) / (2 * L) * (2 * L);
+  return {prow, out_len, std::max(rows * prow, out_len + (g.kh - 1) * g.dh * prow + (g.kw - 1) * g.dw)};
+}
+
+// xpad[c][r·prow + q] = x[c][r − ph][q − pw] inside the image, else 0 (the slack after the rows too).
+template <typename T>
+void pad_image(const ConvGeom& g, const DirectLayout& l, const T* x, T* xpad) {
+  const int64_t cols = std::clamp<int64_t>(l.prow - g.pw, 0, g.w);
+  std::fill(xpad, xpad + g.c * l.plane, T(0));
+  for (int64_t c = 0; c < g.c; ++c)
+    for (int64_t ih = 0; ih < g.h; ++ih) {
+      const int64_t r = ih + g.ph;
+      if (r * l.prow >= l.plane) break;
+      std::copy_n(x + (c * g.h + ih) * g.w, cols, xpad + c * l.plane + r * l.prow + g.pw);
+    }
+}
+
+template <typename T>
+struct Loops {
+  DirectForwardFn<T> forward;
+  DirectWeightFn<T> weight;
+};
+
+template <typename T>
+Loops<T> loops() {
+  Loops<T> f{baseline::forward_image<T>, baseline::weight_image<T>};
+  const Isa isa = cpu_isa();
+  if constexpr (std::is_same_v<T, float>) {
+    if (isa == Isa::Avx512) direct_f32_avx512(f.forward, f.weight);
+    if (isa == Isa::Avx2) direct_f32_avx2(f.forward, f.weight);
+  } else {
+    if (isa == Isa::Avx512) direct_f64_avx512(f.forward, f.weight);
+    if (isa == Isa::Avx2) direct_f64_avx2(f.forward, f.weight);
+  }
+  return f;
+}
+
+}  // namespace
+
+template <typename T>
+void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
+  const DirectLayout l = layout<T>(g);
+  const Loops<T> f = loops<T>();
+  const int64_t K = g.patch(), HW = g.in_plane(), P = g.out_plane();
+  std::vector<T> wt(static_cast<size_t>(K * g.o));  // [patch][O]: one tap's weights side by side
+  for (int64_t o = 0; o < g.o; ++o)
+    for (int64_t k = 0; k < K; ++k) wt[k * g.o + o] = w[o * K + k];
+  parallel_for(g.n, 1, [&](int64_t n0, int64_t n1) {
+    T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
+    T* out = gemm::packing_buffer<T, kOutSlot>(8 * l.out_len);
+    for (int64_t n = n0; n < n1; ++n) {
+      pad_image(g, l, x + n * g.c * HW, xpad);
+      f.forward(g, l, xpad, wt.data(), b, out, y + n * g.o * P);
+    }
+  });
+}
+
+template <typename T>
+void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
+  const DirectLayout l = layout<T>(g);
+  const Loops<T> f = loops<T>();
+  const int64_t K = g.patch(), HW = g.in_plane(), WK = g.o * K;
+  std::vector<T> partial(static_cast<size_t>(g.n * WK));  // one dW per image, summed in image order below
+  parallel_for(g.n, 1, [&](int64_t n0, int64_t n1) {
+    T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
+    T* dypad = gemm::packing_buffer<T, kOutSlot>(g.o * l.out_len);
+    for (int64_t n = n0; n < n1; ++n) {
+      pad_image(g, l, x + n * g.c * HW, xpad);
+      std::fill(dypad, dypad + g.o * l.out_len, T(0));  // dy as virtual rows of prow, zero beyond each row
+      for (int64_t o = 0; o < g.o; ++o)
+        for (int64_t oh = 0; oh < g.oh; ++oh)
+          std::copy_n(dy + ((n * g.o + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
+      f.weight(g, l, xpad, dypad, partial.data() + n * WK);
+    }
+  });
+  std::fill(dw, dw + WK, T(0));
+  for (int64_t n = 0; n < g.n; ++n)
+    for (int64_t i = 0; i < WK; ++i) dw[i] += partial[n * WK + i];
+}
+
+template void direct_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*);
+template void direct_forward<double>(const ConvGeom&, const double*, const double*, const double*, double*);
+template void direct_backward_weight<float>(const ConvGeom&, const float*, const float*, float*);
+template void direct_backward_weight<double>(const ConvGeom&, const double*, const double*, double*);
+
+}  // namespace conv
+}  // namespace tg
