@@ -1,33 +1,16 @@
 # Generates test/ops/reference.ts: PyTorch 1.13's values and gradients for the reductions, sorts,
-# scans and in-place ops tested in test/ops/{stats,sort,inplace-arith,compose}.test.ts (var, std, norm, logsumexp, sort, argsort,
-# topk, cumsum, bmm, outer, masked_fill, one_hot, normalize, add_/mul_/sub_/div_/clamp_). Run with
-# Debian's python3-torch:
+# scans and in-place ops tested in test/ops/{stats,sort,compose,inplace-arith}.test.ts (var, std,
+# norm, logsumexp, sort, argsort, topk, cumsum, bmm, outer, masked_fill, one_hot, normalize,
+# add_/sub_/mul_/div_/clamp_). Run with Debian's python3-torch:
 #   /usr/bin/python3 test/ops/gen-reference.py > test/ops/reference.ts
-import math, torch
+import os, sys, torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from js_literal import js  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 NAN, INF = float("nan"), float("inf")
-
-def js(v):
-    """A JS literal: numbers keep NaN, ±Infinity and -0."""
-    if isinstance(v, torch.Tensor):
-        return js(v.tolist())
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(js(e) for e in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ", ".join('"%s": %s' % (k, js(e)) for k, e in v.items()) + "}"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    if v == 0 and math.copysign(1, v) < 0:
-        return "-0"
-    return repr(v)
 
 def case(f, *xs):
     """f's output and the gradient of (output · w).sum() for each input, w = 1, 2, 3, ... (so a wrong
