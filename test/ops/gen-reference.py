@@ -51,6 +51,12 @@ out["norm"] = {
     "zero row p2": case(lambda t: t.norm(2, 1), [[0.0, 0.0], [3.0, 4.0]]),
     "nan,inf": {"y": torch.tensor([[NAN, 1.0], [INF, 1.0], [-INF, 2.0]]).norm(2, 1)},
 }
+EDGE = torch.tensor([[NAN, 1.0, 2.0], [INF, 1.0, -0.0], [-INF, 2.0, 0.0], [-0.0, 0.0, -0.0]])
+out["normEdges"] = {str(p): EDGE.norm(p, 1) for p in (1, INF, -INF, 0, 3)}
+# 0-d inputs (dim 0 or all dims)
+Z = torch.tensor(-3.0)
+out["zeroDim"] = {"var": Z.var(), "var0,c0": Z.var(0, unbiased=False), "std": Z.std(), "norm": Z.norm(), "norm1,dim0": Z.norm(1, 0),
+                  "logsumexp": Z.logsumexp(0), "topk": Z.topk(1)[0], "cumsum": Z.cumsum(0), "sort": Z.sort()[0]}
 LSE_EDGE = [[-INF, -INF], [INF, 1.0], [NAN, 1.0], [1e38, 1e38], [-INF, 0.0]]
 out["logsumexp"] = {
     "dim1": case(lambda t: t.logsumexp(1), X),

@@ -73,6 +73,11 @@ describe("norm", () => {
     expectCase(r["zero row p2"], (t) => t.norm(2, { dim: 1 }), [[[0, 0], [3, 4]]]);
     expectClose(tg.tensor([[NaN, 1], [Infinity, 1], [-Infinity, 2]]).norm(2, { dim: 1 }), r["nan,inf"].y);
   });
+  it("NaN, ±inf and -0 for every p, as PyTorch (NaN wins the ±inf norms; p = 0 counts NaN as nonzero)", () => {
+    const edge = f64([[NaN, 1, 2], [Infinity, 1, -0], [-Infinity, 2, 0], [-0, 0, -0]]);
+    for (const [key, p] of [["1", 1], ["inf", Infinity], ["-inf", -Infinity], ["0", 0], ["3", 3]] as const)
+      expectClose(edge.norm(p, { dim: 1 }), ref.normEdges[key]);
+  });
   it("accumulates in double: float32 values of 1e30 do not overflow", () => {
     expect(tg.tensor([3e30, 4e30]).norm().item()).toBeCloseTo(5e30, -25);
   });
@@ -108,6 +113,20 @@ describe("logsumexp", () => {
     expect(tg.tensor([0, 0], { dtype: "int32" }).logsumexp(0).dtype).toBe("float32");
     expect(() => tg.tensor([1, 2]).logsumexp(undefined as never)).toThrow(/logsumexp: dim must be a number/);
     expect(() => tg.tensor([1, 2]).logsumexp(1)).toThrow(/logsumexp: dim 1 is out of range/);
+  });
+});
+
+describe("0-d inputs reduce over dim 0 or all dims, as PyTorch", () => {
+  it.each([
+    ["var", (t: tg.Tensor) => t.var()], ["var0,c0", (t: tg.Tensor) => t.var(0, { correction: 0 })], ["std", (t: tg.Tensor) => t.std()],
+    ["norm", (t: tg.Tensor) => t.norm()], ["norm1,dim0", (t: tg.Tensor) => t.norm(1, { dim: 0 })],
+    ["logsumexp", (t: tg.Tensor) => t.logsumexp(0)], ["topk", (t: tg.Tensor) => t.topk(1)[0]],
+    ["cumsum", (t: tg.Tensor) => t.cumsum(0)], ["sort", (t: tg.Tensor) => t.sort()[0]],
+  ] as const)("%s", (key, f) => {
+    const y = f(f64(-3));
+    expect(y.shape).toEqual([]);
+    expectClose(y, ref.zeroDim[key]);
+    expect(() => f64(-3).var(1)).toThrow(/var: dim 1 is out of range/);
   });
 });
 
