@@ -45,7 +45,7 @@ const recorded = (x: Tensor, y: Operand | null) => isGradEnabled() && (x.require
 
 function arithInPlace(op: string, name: Arith, x: Tensor, y: Operand, alpha?: number): Tensor {
   checkTensor(x, op), checkOperand(y, "other", op);
-  const floatOperand = typeof y === "number" ? !Number.isInteger(y) : isFloat(y.dtype);
+  const floatOperand = (typeof y === "number" ? !Number.isInteger(y) : isFloat(y.dtype)) || (alpha !== undefined && !Number.isInteger(alpha));
   checkTarget(op, x, y instanceof Tensor ? y : null, name === "div" || floatOperand);
   if (alpha !== undefined && alpha !== 1) y = typeof y === "number" ? y * alpha : mul(y, alpha);
   if (recorded(x, y)) return copy_(x, OUT_OF_PLACE[name](name === "mul" || name === "div" ? clone(x) : x, y));

@@ -68,6 +68,7 @@ describe("in-place arithmetic", () => {
     expect(() => i32([1]).add_(0.5)).toThrow(/add_: the result type float can't be cast to the int32 tensor/);
     expect(() => i32([1]).mul_(tg.tensor([2]))).toThrow(/mul_: the result type float/);
     expect(() => i32([4]).div_(2)).toThrow(/div_: the result type float/);
+    expect(() => i32([4]).add_(i32([1]), { alpha: 0.5 })).toThrow(/add_: the result type float/);
     expect(() => i32([4]).clamp_(0.5, 2)).toThrow(/clamp_: the result type float/);
     const f = tg.tensor([1.5, 2]);
     f.add_(i32([1, 1]));
