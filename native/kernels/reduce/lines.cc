@@ -7,6 +7,8 @@
 #include <string>
 #include <type_traits>
 
+#include "kernels/elementwise/transcendental_simd.h"
+
 namespace tg {
 
 template <class T>
@@ -27,6 +29,32 @@ void variance(const Lines& d, const T* x, T* mean, T* var, double correction) {
   });
 }
 
+namespace {
+
+// Σ f(x) along a line in double; unit-stride lines use four partial sums (a fixed combine order),
+// which breaks the add latency chain and lets the compiler vectorise f.
+template <class T, class F>
+double line_sum(const T* xl, int64_t D, int64_t st, F f) {
+  double p[4] = {};
+  int64_t k = 0;
+  if (st == 1)
+    for (; k + 4 <= D; k += 4)
+      for (int j = 0; j < 4; ++j) p[j] += f(double(xl[k + j]));
+  for (; k < D; ++k) p[0] += f(double(xl[k * st]));
+  return (p[0] + p[1]) + (p[2] + p[3]);
+}
+
+// Runs body(f) with the per-element term of the p-norm as a lambda, so each p gets its own loop.
+template <class Body>
+double with_norm_term(double p, Body body) {
+  if (p == 2) return body([](double a) { return a * a; });
+  if (p == 1) return body([](double a) { return std::fabs(a); });
+  if (p == 0) return body([](double a) { return double(a != 0); });
+  return body([p](double a) { return std::pow(std::fabs(a), p); });
+}
+
+}  // namespace
+
 template <class T>
 void vector_norm(const Lines& d, const T* x, T* out, double p) {
   const bool is_inf = std::isinf(p);
@@ -41,16 +69,41 @@ void vector_norm(const Lines& d, const T* x, T* out, double p) {
         if (a != a || (p > 0 ? a > r : a < r)) r = a;
       }
     } else {
-      double s = 0;
-      for (int64_t k = 0; k < d.D; ++k) {
-        const double a = std::fabs(double(xl[k * st]));
-        s += p == 2 ? a * a : p == 1 ? a : p == 0 ? double(a != 0) : std::pow(a, p);
-      }
+      const double s = with_norm_term(p, [&](auto f) { return line_sum(xl, d.D, st, f); });
       r = p == 2 ? std::sqrt(s) : p == 1 || p == 0 ? s : std::pow(s, 1 / p);
     }
     out[l] = T(r);
   });
 }
+
+namespace {
+
+// exp over a unit-stride float32 run through the vectorised kernel (nullptr: none for this CPU).
+inline FloatRun float_exp() {
+  static const FloatRun run = transcendental_run(Transcendental::exp);
+  return run;
+}
+
+// Σ e^(x − shift) along a line, in double.
+template <class T>
+double sum_exp(const T* xl, int64_t D, int64_t st, double shift) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (st == 1 && float_exp()) {
+      float buf[256];
+      double s = 0;
+      for (int64_t k0 = 0; k0 < D; k0 += 256) {
+        const int64_t n = std::min<int64_t>(256, D - k0);
+        for (int64_t k = 0; k < n; ++k) buf[k] = xl[k0 + k] - float(shift);
+        float_exp()(buf, buf, n);
+        s += line_sum(buf, n, 1, [](double e) { return e; });
+      }
+      return s;
+    }
+  }
+  return line_sum(xl, D, st, [shift](double v) { return std::exp(v - shift); });
+}
+
+}  // namespace
 
 template <class T>
 void logsumexp(const Lines& d, const T* x, T* out) {
@@ -59,9 +112,7 @@ void logsumexp(const Lines& d, const T* x, T* out) {
     T m = d.D > 0 ? xl[0] : -std::numeric_limits<T>::infinity();  // an empty sum: log 0 = −inf
     for (int64_t k = 1; k < d.D; ++k) m = xl[k * st] > m ? xl[k * st] : m;
     const double shift = std::isinf(m) ? 0.0 : double(m);
-    double s = 0;
-    for (int64_t k = 0; k < d.D; ++k) s += std::exp(double(xl[k * st]) - shift);
-    out[l] = T(std::log(s) + shift);
+    out[l] = T(std::log(sum_exp(xl, d.D, st, shift)) + shift);
   });
 }
 
@@ -69,10 +120,21 @@ template <class T>
 void logsumexp_backward(const Lines& d, const T* x, const T* y, const T* g, T* gx) {
   for_each_line(d, [&](int64_t l, int64_t base, int64_t st) {
     const T yl = y[l], gl = g[l];
-    const bool none = yl == -std::numeric_limits<T>::infinity();
+    if (yl == -std::numeric_limits<T>::infinity()) {
+      for (int64_t k = 0; k < d.D; ++k) gx[base + k * st] = T(0);
+      return;
+    }
+    if constexpr (std::is_same_v<T, float>) {
+      if (st == 1 && float_exp()) {
+        for (int64_t k = 0; k < d.D; ++k) gx[base + k] = x[base + k] - yl;
+        float_exp()(gx + base, gx + base, d.D);
+        for (int64_t k = 0; k < d.D; ++k) gx[base + k] *= gl;
+        return;
+      }
+    }
     for (int64_t k = 0; k < d.D; ++k) {
       const int64_t j = base + k * st;
-      gx[j] = none ? T(0) : gl * std::exp(x[j] - yl);
+      gx[j] = gl * std::exp(x[j] - yl);
     }
   });
 }
