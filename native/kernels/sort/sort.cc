@@ -1,31 +1,31 @@
 #include "kernels/sort/sort.h"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace tg {
 
 template <class T>
 void sort_lines(const Lines& d, int64_t k, bool descending, const T* x, T* vals, int32_t* idx) {
+  using Item = std::pair<T, int32_t>;  // (value, position): sorted in one contiguous buffer
+  // a before b: a is smaller (larger) with NaN largest, or they are equal and a came first.
+  auto before = [descending](const Item& a, const Item& b) {
+    const bool na = a.first != a.first, nb = b.first != b.first;
+    if (na || nb) return na != nb ? (descending ? na : nb) : a.second < b.second;
+    if (a.first != b.first) return descending ? a.first > b.first : a.first < b.first;
+    return a.second < b.second;
+  };
   for_each_line(d, [&](int64_t l, int64_t base, int64_t st) {
-    thread_local std::vector<int32_t> pos;  // each thread sorts positions in its own scratch
-    pos.resize(static_cast<size_t>(d.D));
-    for (int64_t j = 0; j < d.D; ++j) pos[j] = int32_t(j);
-    const T* xl = x + base;
-    // a before b: a is smaller (larger) with NaN largest, or they are equal and a came first.
-    auto before = [&](int32_t a, int32_t b) {
-      const T va = xl[a * st], vb = xl[b * st];
-      const bool na = va != va, nb = vb != vb;
-      if (na || nb) return na != nb ? (descending ? na : nb) : a < b;
-      if (va != vb) return descending ? va > vb : va < vb;
-      return a < b;
-    };
-    if (k < d.D) std::partial_sort(pos.begin(), pos.begin() + k, pos.end(), before);
-    else std::sort(pos.begin(), pos.end(), before);
+    thread_local std::vector<Item> line;  // each thread sorts in its own scratch
+    line.resize(static_cast<size_t>(d.D));
+    for (int64_t j = 0; j < d.D; ++j) line[j] = {x[base + j * st], int32_t(j)};
+    if (k < d.D) std::partial_sort(line.begin(), line.begin() + k, line.end(), before);
+    else std::sort(line.begin(), line.end(), before);
     const int64_t ob = (l / d.inner) * k * d.inner + l % d.inner;
     for (int64_t j = 0; j < k; ++j) {
-      if (vals) vals[ob + j * d.inner] = xl[pos[j] * st];
-      if (idx) idx[ob + j * d.inner] = pos[j];
+      if (vals) vals[ob + j * d.inner] = line[j].first;
+      if (idx) idx[ob + j * d.inner] = line[j].second;
     }
   });
 }
