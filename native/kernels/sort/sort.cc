@@ -6,6 +6,9 @@
 
 namespace tg {
 
+// Lines up to this many elements reuse their thread's scratch from call to call.
+constexpr size_t kKeptScratch = size_t(1) << 16;
+
 template <class T>
 void sort_lines(const Lines& d, int64_t k, bool descending, const T* x, T* vals, int32_t* idx) {
   using Item = std::pair<T, int32_t>;  // (value, position): sorted in one contiguous buffer
@@ -27,6 +30,8 @@ void sort_lines(const Lines& d, int64_t k, bool descending, const T* x, T* vals,
       if (vals) vals[ob + j * d.inner] = line[j].first;
       if (idx) idx[ob + j * d.inner] = line[j].second;
     }
+    // Pool threads live for the process: a scratch kept for one huge line would stay allocated.
+    if (line.capacity() > kKeptScratch) std::vector<Item>().swap(line);
   });
 }
 
