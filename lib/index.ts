@@ -13,6 +13,14 @@ export { indexSelect, gather } from "./ops/indexing.js";
 export { matmul } from "./ops/linalg.js";
 export { clone } from "./ops/copy.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
+export { var, std, type VarOptions } from "./ops/moments.js";
+export { norm, type NormOptions, type NormOrder } from "./ops/norm.js";
+export { logsumexp } from "./ops/logsumexp.js";
+export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.js";
+export { cumsum } from "./ops/cumsum.js";
+export { bmm, outer } from "./ops/linalg.js";
+export { maskedFill } from "./ops/masking.js";
+import "./ops/inplace.js";  // add_, sub_, mul_, div_, clamp_: Tensor methods only
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { gradCheck } from "./autograd/gradcheck.js";
 export { setPrintOptions, getPrintOptions, type PrintOptions } from "./format.js";

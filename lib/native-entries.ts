@@ -30,6 +30,7 @@ export interface RawEntries {
   copy(x: Storage, out: Storage): void;
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
+  cumsum(x: Storage, out: Storage, outer: number, D: number, inner: number, reverse: boolean): void;
   dropout(x: Storage, y: Storage, mask: Storage, outer: number, inner: number, p: number, draw: boolean): void;
   emptyCache(): void;
   extreme(isMax: boolean, nkeep: number, x: Storage, values: Storage | null, indices: Int32Array | null): void;
@@ -46,6 +47,8 @@ export interface RawEntries {
   linear(x: Storage, w: Storage, b: Storage | null, out: Storage, M: number, N: number, K: number, relu: boolean): void;
   localResponseNorm(x: Storage, y: Storage, scale: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
   localResponseNormBackward(x: Storage, g: Storage, scale: Storage, gx: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
+  logsumexp(x: Storage, out: Storage, outer: number, D: number, inner: number): void;
+  logsumexpBackward(x: Storage, y: Storage, g: Storage, gx: Storage, outer: number, D: number, inner: number): void;
   manualSeed(seed: number): void;
   memoryStats(out: Storage): void;
   pad(mode: number, x: Storage, y: Storage, outer: number, spec: Int32Array, value: number): void;
@@ -64,10 +67,13 @@ export interface RawEntries {
   sgdStep(p: Storage, g: Storage, buf: Storage | null, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean, maximize: boolean): void;
   softmax(log: boolean, x: Storage, y: Storage, outer: number, D: number, inner: number): void;
   softmaxBackward(log: boolean, y: Storage, g: Storage, gx: Storage, outer: number, D: number, inner: number): void;
+  sortLines(x: Storage, values: Storage | null, indices: Int32Array | null, outer: number, D: number, inner: number, k: number, descending: boolean): void;
   sum(x: Storage, out: Storage, outNumel: number, scale: number): void;
   unary(op: number, x: Storage, out: Storage, a: number, b: number): void;
   unaryBackward(op: number, x: Storage, y: Storage, g: Storage, out: Storage, a: number, b: number): void;
   unfold(x: Storage, col: Storage, geometry: Int32Array): void;
+  variance(x: Storage, mean: Storage, variance: Storage, outer: number, D: number, inner: number, correction: number): void;
+  vectorNorm(x: Storage, out: Storage, outer: number, D: number, inner: number, p: number): void;
   where(cond: Int32Array, a: Storage, b: Storage, out: Storage): void;
 }
 
@@ -89,6 +95,7 @@ export interface Entries {
   copy(shape: readonly number[], operands: readonly (Strided | null)[], x: Storage, out: Storage): void;
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
+  cumsum(x: Storage, out: Storage, outer: number, D: number, inner: number, reverse: boolean): void;
   dropout(x: Storage, y: Storage, mask: Storage, outer: number, inner: number, p: number, draw: boolean): void;
   emptyCache(): void;
   extreme(shape: readonly number[], operands: readonly (Strided | null)[], isMax: boolean, nkeep: number, x: Storage, values: Storage | null, indices: Int32Array | null): void;
@@ -105,6 +112,8 @@ export interface Entries {
   linear(x: Storage, w: Storage, b: Storage | null, out: Storage, M: number, N: number, K: number, relu: boolean): void;
   localResponseNorm(x: Storage, y: Storage, scale: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
   localResponseNormBackward(x: Storage, g: Storage, scale: Storage, gx: Storage, N: number, C: number, L: number, size: number, alpha: number, beta: number, k: number): void;
+  logsumexp(x: Storage, out: Storage, outer: number, D: number, inner: number): void;
+  logsumexpBackward(x: Storage, y: Storage, g: Storage, gx: Storage, outer: number, D: number, inner: number): void;
   manualSeed(seed: number): void;
   memoryStats(out: Storage): void;
   pad(mode: number, x: Storage, y: Storage, outer: number, spec: Int32Array, value: number): void;
@@ -123,10 +132,13 @@ export interface Entries {
   sgdStep(p: Storage, g: Storage, buf: Storage | null, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean, maximize: boolean): void;
   softmax(log: boolean, x: Storage, y: Storage, outer: number, D: number, inner: number): void;
   softmaxBackward(log: boolean, y: Storage, g: Storage, gx: Storage, outer: number, D: number, inner: number): void;
+  sortLines(x: Storage, values: Storage | null, indices: Int32Array | null, outer: number, D: number, inner: number, k: number, descending: boolean): void;
   sum(shape: readonly number[], operands: readonly (Strided | null)[], x: Storage, out: Storage, outNumel: number, scale: number): void;
   unary(shape: readonly number[], operands: readonly (Strided | null)[], op: number, x: Storage, out: Storage, a: number, b: number): void;
   unaryBackward(shape: readonly number[], operands: readonly (Strided | null)[], op: number, x: Storage, y: Storage, g: Storage, out: Storage, a: number, b: number): void;
   unfold(x: Storage, col: Storage, geometry: Int32Array): void;
+  variance(x: Storage, mean: Storage, variance: Storage, outer: number, D: number, inner: number, correction: number): void;
+  vectorNorm(x: Storage, out: Storage, outer: number, D: number, inner: number, p: number): void;
   where(shape: readonly number[], operands: readonly (Strided | null)[], cond: Int32Array, a: Storage, b: Storage, out: Storage): void;
 }
 
@@ -149,6 +161,7 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     copy: (shape, operands, x, out) => (write(shape, operands), raw.copy(x, out)),
     crossEntropy: raw.crossEntropy,
     crossEntropyBackward: raw.crossEntropyBackward,
+    cumsum: raw.cumsum,
     dropout: raw.dropout,
     emptyCache: raw.emptyCache,
     extreme: (shape, operands, isMax, nkeep, x, values, indices) => (write(shape, operands), raw.extreme(isMax, nkeep, x, values, indices)),
@@ -165,6 +178,8 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     linear: raw.linear,
     localResponseNorm: raw.localResponseNorm,
     localResponseNormBackward: raw.localResponseNormBackward,
+    logsumexp: raw.logsumexp,
+    logsumexpBackward: raw.logsumexpBackward,
     manualSeed: raw.manualSeed,
     memoryStats: raw.memoryStats,
     pad: raw.pad,
@@ -183,10 +198,13 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     sgdStep: raw.sgdStep,
     softmax: raw.softmax,
     softmaxBackward: raw.softmaxBackward,
+    sortLines: raw.sortLines,
     sum: (shape, operands, x, out, outNumel, scale) => (write(shape, operands), raw.sum(x, out, outNumel, scale)),
     unary: (shape, operands, op, x, out, a, b) => (write(shape, operands), raw.unary(op, x, out, a, b)),
     unaryBackward: (shape, operands, op, x, y, g, out, a, b) => (write(shape, operands), raw.unaryBackward(op, x, y, g, out, a, b)),
     unfold: raw.unfold,
+    variance: raw.variance,
+    vectorNorm: raw.vectorNorm,
     where: (shape, operands, cond, a, b, out) => (write(shape, operands), raw.where(cond, a, b, out)),
   };
 }

@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -30,8 +31,10 @@
 #include "kernels/pad/pad.h"
 #include "kernels/pool/pool2d.h"
 #include "kernels/random/random.h"
+#include "kernels/reduce/lines.h"
 #include "kernels/reduce/reduce.h"
 #include "kernels/softmax/softmax.h"
+#include "kernels/sort/sort.h"
 #include "runtime/cpu.h"
 #include "runtime/dtype.h"
 #include "runtime/memory.h"
@@ -306,6 +309,84 @@ void SoftmaxBackward(const Args& a, bool log, Array y, Array g, Array gx, Size o
   visit_float_dtype(y.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
     softmax_backward<T>(log, SoftmaxDims{outer, D, inner}, y.as<T>(), g.as<T>(), gx.as<T>());
+  });
+}
+
+// ---- reductions, scans and sorts along the lines of a dense [outer, D, inner] block ----
+
+// The block's dims, with x (and each per-line result array) long enough.
+Lines lines_of(const Args& a, const Array& x, int64_t outer, int64_t D, int64_t inner) {
+  need_len(a, x, dense_numel(a, {outer, D, inner}), "input");
+  return Lines{outer, D, inner};
+}
+
+void Variance(const Args& a, Array x, Array mean, Array var, Size outer, Size D, Size inner, double correction) {
+  same_dtype(a, x, mean), same_dtype(a, x, var);
+  const Lines d = lines_of(a, x, outer, D, inner);
+  need_len(a, mean, d.outer * d.inner, "mean"), need_len(a, var, d.outer * d.inner, "var");
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    variance<T>(d, x.as<T>(), mean.as<T>(), var.as<T>(), correction);
+  });
+}
+
+void VectorNorm(const Args& a, Array x, Array out, Size outer, Size D, Size inner, double p) {
+  same_dtype(a, x, out);
+  const Lines d = lines_of(a, x, outer, D, inner);
+  need_len(a, out, d.outer * d.inner, "output");
+  if (p != p) range_error(std::string(a.op()) + ": p must be a number, got NaN");
+  if (std::isinf(p) && d.D == 0 && d.outer * d.inner > 0)
+    range_error(std::string(a.op()) + ": the ±inf norm of an empty dim is undefined (no max or min)");
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    vector_norm<T>(d, x.as<T>(), out.as<T>(), p);
+  });
+}
+
+void Logsumexp(const Args& a, Array x, Array out, Size outer, Size D, Size inner) {
+  same_dtype(a, x, out);
+  const Lines d = lines_of(a, x, outer, D, inner);
+  need_len(a, out, d.outer * d.inner, "output");
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    logsumexp<T>(d, x.as<T>(), out.as<T>());
+  });
+}
+
+void LogsumexpBackward(const Args& a, Array x, Array y, Array g, Array gx, Size outer, Size D, Size inner) {
+  same_dtype(a, x, y), same_dtype(a, x, g), same_dtype(a, x, gx);
+  const Lines d = lines_of(a, x, outer, D, inner);
+  need_len(a, y, d.outer * d.inner, "output"), need_len(a, g, d.outer * d.inner, "gradient");
+  need_len(a, gx, d.outer * d.D * d.inner, "input gradient");
+  visit_float_dtype(x.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    logsumexp_backward<T>(d, x.as<T>(), y.as<T>(), g.as<T>(), gx.as<T>());
+  });
+}
+
+void Cumsum(const Args& a, Array x, Array out, Size outer, Size D, Size inner, bool reverse) {
+  same_dtype(a, x, out);
+  const Lines d = lines_of(a, x, outer, D, inner);
+  need_len(a, out, d.outer * d.D * d.inner, "output");
+  if (overlaps(x, out)) range_error(std::string(a.op()) + ": the output overlaps the input");
+  visit_dtype(x.dtype, [&](auto t) {
+    using T = decltype(t);
+    cumsum<T>(d, x.as<T>(), out.as<T>(), reverse);
+  });
+}
+
+// values / indices: [outer, k, inner] blocks (either may be null).
+void SortLines(const Args& a, Array x, MaybeArray vals, MaybeI32 idx, Size outer, Size D, Size inner, Size k, bool descending) {
+  const Lines d = lines_of(a, x, outer, D, inner);
+  if (k > d.D) range_error(std::string(a.op()) + ": k (" + std::to_string(int64_t(k)) + ") exceeds the line length " + std::to_string(d.D));
+  if (d.D > 2147483647) range_error(std::string(a.op()) + ": lines longer than 2^31 - 1 elements cannot be indexed in int32");
+  const int64_t n = d.outer * k * d.inner;
+  if (vals) same_dtype(a, x, *vals), need_len(a, *vals, n, "values");
+  if (idx) need_len(a, *idx, n, "indices");
+  if (vals && overlaps(x, *vals)) range_error(std::string(a.op()) + ": the output overlaps the input");
+  visit_dtype(x.dtype, [&](auto t) {
+    using T = decltype(t);
+    sort_lines<T>(d, k, descending, x.as<T>(), vals ? vals->as<T>() : nullptr, idx ? idx->as<int32_t>() : nullptr);
   });
 }
 
@@ -843,6 +924,12 @@ void Fold(const Args& a, Array col, Array x, I32Array geometry) { unfold_entry(a
   X(linear, Linear, "x w b out M N K relu")                                                                 \
   X(softmax, Softmax, "log x y outer D inner")                                                              \
   X(softmaxBackward, SoftmaxBackward, "log y g gx outer D inner")                                           \
+  X(variance, Variance, "x mean variance outer D inner correction")                                         \
+  X(vectorNorm, VectorNorm, "x out outer D inner p")                                                        \
+  X(logsumexp, Logsumexp, "x out outer D inner")                                                            \
+  X(logsumexpBackward, LogsumexpBackward, "x y g gx outer D inner")                                         \
+  X(cumsum, Cumsum, "x out outer D inner reverse")                                                          \
+  X(sortLines, SortLines, "x values indices outer D inner k descending")                                    \
   X(crossEntropy, CrossEntropy, "x targets loss probs N C ignoreIndex smoothing")                           \
   X(crossEntropyBackward, CrossEntropyBackward, "probs targets gRow gx N C ignoreIndex smoothing")          \
   X(indexSelect, IndexSelect, "src idx dst outer D inner n")                                                \

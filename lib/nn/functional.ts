@@ -29,6 +29,8 @@ export { dropout, dropout2d, type DropoutOptions } from "../ops/dropout.js";
 export { embedding, type EmbeddingOptions } from "../ops/embedding.js";
 export { pad, type PadMode, type PadOptions } from "../ops/pad.js";
 export { flatten } from "../ops/views.js";
+export { oneHot } from "../ops/one-hot.js";
+export { normalize } from "../ops/norm.js";
 export { cosineEmbeddingLoss, marginRankingLoss, hingeEmbeddingLoss, type MarginLossOptions } from "../ops/contrastive-loss.js";
 
 /**

@@ -67,7 +67,7 @@ export const int = defineOp({ name: "int", doc: "x.to(\"int32\") (truncates)", m
 
 // A leaf being trained must not change in place while grad is recorded, neither directly nor
 // through a view of it (PyTorch refuses both): its gradient would belong to values it no longer has.
-function checkInPlace(t: Tensor, op: string): void {
+export function checkInPlace(t: Tensor, op: string): void {
   if (!isGradEnabled()) return;
   const base = t.base ?? t;
   if (!base.requiresGrad || !base.isLeaf) return;

@@ -150,18 +150,24 @@ export const square = defineOp({
 export const clamp = defineOp({
   name: "clamp", doc: "x limited to [min, max] (either may be null)", method: true, sample: () => args(vals([2, 3]), -0.5, 0.5),
   forward(x: Tensor, min?: number | null, max?: number | null): Tensor {
-    checkTensor(x, "clamp");
-    checkNumber(min, "min", "clamp", true), checkNumber(max, "max", "clamp", true);
-    if (min == null && max == null) throw new Error("clamp: at least one of min and max must be given");
-    let lo = min ?? -Infinity, hi = max ?? Infinity;
-    const intBound = (v: number) => Number.isInteger(v) || !Number.isFinite(v);
-    if (checkTensor(x, "clamp").dtype === "int32" && intBound(lo) && intBound(hi)) {
-      lo = Math.max(lo, -2147483648);  // int32 kernels cannot hold ±Infinity
-      hi = Math.min(hi, 2147483647);
-    }
+    const [lo, hi] = clampBounds(x, min, max, "clamp");
     return unary("clamp", "clamp", x, lo, hi);
   },
 });
+
+// clamp's checked bounds as the kernel's [lo, hi] (an absent one is ±inf; int32 kernels cannot hold ±inf).
+export function clampBounds(x: Tensor, min: number | null | undefined, max: number | null | undefined, op: string): [number, number] {
+  checkTensor(x, op);
+  checkNumber(min, "min", op, true), checkNumber(max, "max", op, true);
+  if (min == null && max == null) throw new Error(`${op}: at least one of min and max must be given`);
+  let lo = min ?? -Infinity, hi = max ?? Infinity;
+  const intBound = (v: number) => Number.isInteger(v) || !Number.isFinite(v);
+  if (x.dtype === "int32" && intBound(lo) && intBound(hi)) {
+    lo = Math.max(lo, -2147483648);
+    hi = Math.min(hi, 2147483647);
+  }
+  return [lo, hi];
+}
 
 // ---- binary (one kernel per row of the C++ binary table) ----
 

@@ -7,6 +7,7 @@ import { native } from "../native.js";
 import { broadcastShapes, fmt, numelOf } from "../shape.js";
 import { defineOp } from "./define.js";
 import { dense, sumTo } from "./kernels.js";
+import { mul } from "./elementwise.js";
 import { squeeze, unsqueeze } from "./views.js";
 import { args, vals } from "./samples.js";
 
@@ -89,4 +90,35 @@ export const matmul = defineOp({
     c.ga && gradLike(c.ga, () => matmulKernel(g, transposed(c.b!)), () => matmulKernel(c.b!, transposed(g))),
     c.gb && gradLike(c.gb, () => matmulKernel(transposed(c.a!), g), () => matmulKernel(transposed(g), c.a!)),
   ],
+});
+
+/**
+ * torch.bmm: batched matrix product of a [B, n, m] and b [B, m, p] → [B, n, p] (no broadcasting,
+ * as PyTorch; matmul broadcasts). float32/float64, both the same dtype.
+ * @throws TypeError for non-tensors or mixed/int32 dtypes; Error when either is not 3-D or the
+ *   batch or inner sizes differ.
+ */
+export const bmm = defineOp({
+  name: "bmm", doc: "batched matrix product [B, n, m] @ [B, m, p] (no broadcasting)", method: true,
+  sample: () => args(vals([2, 2, 3]), vals([2, 3, 2], 3)),
+  forward(a: Tensor, b: Tensor): Tensor {
+    if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("bmm: both operands must be Tensors");
+    if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1])
+      throw new Error(`bmm: expected [B, n, m] and [B, m, p] tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    return matmul(a, b);
+  },
+});
+
+/**
+ * torch.outer: the outer product of 1-D a [n] and b [m] → [n, m], out[i, j] = a[i]·b[j] (dtypes promote as mul).
+ * @throws TypeError for non-tensors; Error when either is not 1-D.
+ */
+export const outer = defineOp({
+  name: "outer", doc: "outer product of two 1-D tensors → [n, m]", method: true,
+  sample: () => args(vals([3]), vals([2], 2)),
+  forward(a: Tensor, b: Tensor): Tensor {
+    if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("outer: both operands must be Tensors");
+    if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`outer: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    return mul(unsqueeze(a, 1), unsqueeze(b, 0));
+  },
 });

@@ -2,27 +2,40 @@
 // test/ops/registry.test.ts); do not edit. The types of the methods define.ts attaches to Tensor.prototype.
 import type { MethodOf } from "./define.js";
 import type * as copy from "./copy.js";
+import type * as cumsum from "./cumsum.js";
 import type * as elementwise from "./elementwise.js";
 import type * as indexing from "./indexing.js";
+import type * as inplace from "./inplace.js";
 import type * as linalg from "./linalg.js";
+import type * as logsumexp from "./logsumexp.js";
+import type * as masking from "./masking.js";
+import type * as moments from "./moments.js";
+import type * as norm from "./norm.js";
 import type * as reduce from "./reduce.js";
 import type * as softmax from "./softmax.js";
+import type * as sort from "./sort.js";
 import type * as views from "./views.js";
 
 declare module "../tensor.js" {
   interface Tensor {
     abs: MethodOf<typeof elementwise.abs>;
     add: MethodOf<typeof elementwise.add>;
+    add_: MethodOf<typeof inplace.add_>;
     allclose: MethodOf<typeof elementwise.allclose>;
     argmax: MethodOf<typeof reduce.argmax>;
     argmin: MethodOf<typeof reduce.argmin>;
+    argsort: MethodOf<typeof sort.argsort>;
+    bmm: MethodOf<typeof linalg.bmm>;
     ceil: MethodOf<typeof elementwise.ceil>;
     clamp: MethodOf<typeof elementwise.clamp>;
+    clamp_: MethodOf<typeof inplace.clamp_>;
     clone: MethodOf<typeof copy.clone>;
     contiguous: MethodOf<typeof copy.contiguous>;
     copy_: MethodOf<typeof copy.copy_>;
     cos: MethodOf<typeof elementwise.cos>;
+    cumsum: MethodOf<typeof cumsum.cumsum>;
     div: MethodOf<typeof elementwise.div>;
+    div_: MethodOf<typeof inplace.div_>;
     double: MethodOf<typeof copy.double>;
     elu: MethodOf<typeof elementwise.elu>;
     eq: MethodOf<typeof elementwise.eq>;
@@ -48,7 +61,9 @@ declare module "../tensor.js" {
     log: MethodOf<typeof elementwise.log>;
     log1p: MethodOf<typeof elementwise.log1p>;
     logSoftmax: MethodOf<typeof softmax.logSoftmax>;
+    logsumexp: MethodOf<typeof logsumexp.logsumexp>;
     lt: MethodOf<typeof elementwise.lt>;
+    maskedFill: MethodOf<typeof masking.maskedFill>;
     matmul: MethodOf<typeof linalg.matmul>;
     max: MethodOf<typeof reduce.max>;
     maximum: MethodOf<typeof elementwise.maximum>;
@@ -56,9 +71,12 @@ declare module "../tensor.js" {
     min: MethodOf<typeof reduce.min>;
     minimum: MethodOf<typeof elementwise.minimum>;
     mul: MethodOf<typeof elementwise.mul>;
+    mul_: MethodOf<typeof inplace.mul_>;
     narrow: MethodOf<typeof views.narrow>;
     ne: MethodOf<typeof elementwise.ne>;
     neg: MethodOf<typeof elementwise.neg>;
+    norm: MethodOf<typeof norm.norm>;
+    outer: MethodOf<typeof linalg.outer>;
     permute: MethodOf<typeof views.permute>;
     pow: MethodOf<typeof elementwise.pow>;
     reciprocal: MethodOf<typeof elementwise.reciprocal>;
@@ -72,16 +90,21 @@ declare module "../tensor.js" {
     sin: MethodOf<typeof elementwise.sin>;
     slice: MethodOf<typeof views.slice>;
     softmax: MethodOf<typeof softmax.softmax>;
+    sort: MethodOf<typeof sort.sort>;
     sqrt: MethodOf<typeof elementwise.sqrt>;
     square: MethodOf<typeof elementwise.square>;
     squeeze: MethodOf<typeof views.squeeze>;
+    std: MethodOf<typeof moments.std>;
     sub: MethodOf<typeof elementwise.sub>;
+    sub_: MethodOf<typeof inplace.sub_>;
     sum: MethodOf<typeof reduce.sum>;
     t: MethodOf<typeof views.t>;
     tanh: MethodOf<typeof elementwise.tanh>;
     to: MethodOf<typeof copy.to>;
+    topk: MethodOf<typeof sort.topk>;
     transpose: MethodOf<typeof views.transpose>;
     unsqueeze: MethodOf<typeof views.unsqueeze>;
+    var: MethodOf<typeof moments.var>;
     view: MethodOf<typeof views.view>;
     zero_: MethodOf<typeof copy.zero_>;
   }

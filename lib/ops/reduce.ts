@@ -12,7 +12,7 @@ import { binaryKernel, compareKernel, convert, dense, expandBack, sumKernel, una
 import { args, vals } from "./samples.js";
 
 // Which dims a reduction covers: all when dim is undefined or [] (as torch.sum(x, dim=[])).
-function reducedDims(x: Tensor, dim: number | number[] | undefined, op: string): boolean[] {
+export function reducedDims(x: Tensor, dim: number | number[] | undefined, op: string): boolean[] {
   checkTensor(x, op);
   const dims = dim === undefined ? [] : Array.isArray(dim) ? dim : [dim];
   const red = new Array<boolean>(x.ndim).fill(dims.length === 0);
@@ -25,7 +25,7 @@ function reducedDims(x: Tensor, dim: number | number[] | undefined, op: string):
 }
 
 // The output shape: reduced dims kept as 1 (keepdim) or dropped.
-const outShape = (x: Tensor, red: boolean[], keepdim: boolean) =>
+export const outShape = (x: Tensor, red: boolean[], keepdim: boolean) =>
   keepdim ? x.shape.map((d, i) => (red[i] ? 1 : d)) : x.shape.filter((_, i) => !red[i]);
 
 interface SumCtx {

@@ -2,33 +2,14 @@
 # logits, ignored rows, empty operands, integer dtypes) for the tests in test/edges/. Run with
 # Debian's python3-torch:
 #   /usr/bin/python3 test/edges/gen-reference.py > test/edges/reference.ts
-import json, math, re, torch
+import math, os, re, sys, torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from js_literal import js  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 NAN, INF = float("nan"), float("inf")
-
-def js(v):
-    """A JS literal: numbers keep NaN, ±Infinity and -0 (JSON can't)."""
-    if isinstance(v, torch.Tensor):
-        return js(v.tolist())
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(js(e) for e in v) + "]"
-    if isinstance(v, dict):
-        return "{" + ", ".join('"%s": %s' % (k, js(e)) for k, e in v.items()) + "}"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, str):
-        return json.dumps(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    if v == 0 and math.copysign(1, v) < 0:
-        return "-0"
-    return repr(v)
 
 def value_and_grad(f, *xs, dtype=torch.float64):
     """f's output and the gradient of its sum for each input (gradient of ones)."""

@@ -16,7 +16,7 @@ for (const [file, mod] of Object.entries(tables)) {
 }
 
 // Exports of tg.nn.functional that are not differentiable ops.
-const NOT_DIFFERENTIABLE = new Set<string>([]);
+const NOT_DIFFERENTIABLE = new Set<string>(["oneHot"]);  // int32 in, int32 out
 
 const exported = Object.entries(tg.nn.functional).filter(([, v]) => typeof v === "function").map(([k]) => k);
 

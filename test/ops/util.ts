@@ -36,3 +36,18 @@ export function vals(shape: number[], seed = 1): tg.Tensor {
 
 // Positive float64 values in [0.5, 2], for log/sqrt/div denominators.
 export const positive = (shape: number[], seed = 1) => vals(shape, seed).abs().mul(1.5).add(0.5);
+
+type Case = { y: Nested; grads?: Nested[] };
+
+// Runs f on float64 leaves made from `inputs` and checks, against a case from test/ops/reference.ts
+// (made by gen-reference.py the same way), the output and the gradient of (output · w).sum() for
+// w = 1, 2, 3, ... (weights that differ per element, so a misrouted gradient shows).
+export function expectCase(ref: Case, f: (...xs: tg.Tensor[]) => tg.Tensor, inputs: Nested[], tol = 1e-10): void {
+  const xs = inputs.map((v) => f64(v, true));
+  const y = f(...xs);
+  expectClose(y, ref.y, tol);
+  if (!ref.grads) return;
+  const w = tg.arange(1, y.numel + 1, 1, { dtype: "float64" }).reshape(y.shape);
+  y.mul(w).sum().backward();
+  ref.grads.forEach((g, i) => expectClose(xs[i].grad ?? tg.zerosLike(xs[i]), g, tol));
+}

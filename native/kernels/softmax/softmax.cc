@@ -2,30 +2,11 @@
 
 #include <cmath>
 
-#include "runtime/threadpool.h"
-
 namespace tg {
-
-namespace {
-
-// Runs f(base, step) for each of the outer*inner lines of length D.
-template <class F>
-void for_each_line(SoftmaxDims d, F f) {
-  const int64_t lines = d.outer * d.inner;
-  const int64_t grain = d.D > 0 ? (1 << 14) / d.D + 1 : lines;
-  parallel_for(lines, grain, [&](int64_t l0, int64_t l1) {
-    for (int64_t l = l0; l < l1; ++l) {
-      const int64_t o = l / d.inner, i = l % d.inner;
-      f(o * d.D * d.inner + i, d.inner);
-    }
-  });
-}
-
-}  // namespace
 
 template <class T>
 void softmax(bool log, SoftmaxDims d, const T* x, T* y) {
-  for_each_line(d, [&](int64_t base, int64_t st) {
+  for_each_line(d, [&](int64_t, int64_t base, int64_t st) {
     const T* xl = x + base;
     T* yl = y + base;
     T m = xl[0];
@@ -49,7 +30,7 @@ void softmax(bool log, SoftmaxDims d, const T* x, T* y) {
 
 template <class T>
 void softmax_backward(bool log, SoftmaxDims d, const T* y, const T* g, T* gx) {
-  for_each_line(d, [&](int64_t base, int64_t st) {
+  for_each_line(d, [&](int64_t, int64_t base, int64_t st) {
     const T *yl = y + base, *gl = g + base;
     T* out = gx + base;
     T s = 0;

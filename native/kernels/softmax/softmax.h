@@ -3,11 +3,11 @@
 // backward. Max-subtraction keeps logits in the hundreds finite.
 #include <cstdint>
 
+#include "runtime/lines.h"
+
 namespace tg {
 
-struct SoftmaxDims {
-  int64_t outer, D, inner;
-};
+using SoftmaxDims = Lines;
 
 template <class T>
 void softmax(bool log, SoftmaxDims d, const T* x, T* y);

@@ -33,4 +33,10 @@ export const CASES: GradCases = {
     "size 2, alpha, beta, k": check((a) => F.localResponseNorm(a, 2, { alpha: 0.5, beta: 1.2, k: 2 }), x),
     "size larger than C, 3-D": check((a) => F.localResponseNorm(a, 6, { alpha: 1 }), vals([2, 4, 3], 12)),
   },
+  normalize: {
+    "defaults (p 2, dim 1)": check((a) => F.normalize(a), vals([3, 4], 13)),
+    "p 1, dim 0": check((a) => F.normalize(a, { p: 1, dim: 0 }), vals([3, 4], 14)),
+    "p 3, dim -1, 3-D": check((a) => F.normalize(a, { p: 3, dim: -1 }), vals([2, 3, 4], 15)),
+    "eps larger than a row's norm": check((a) => F.normalize(a, { eps: 10 }), vals([2, 3], 16)),
+  },
 };

@@ -1,0 +1,137 @@
+# Generates test/ops/reference.ts: PyTorch 1.13's values and gradients for the reductions, sorts,
+# scans and in-place ops tested in test/ops/{stats,sort,compose,inplace-arith}.test.ts (var, std,
+# norm, logsumexp, sort, argsort, topk, cumsum, bmm, outer, masked_fill, one_hot, normalize,
+# add_/sub_/mul_/div_/clamp_). Run with Debian's python3-torch:
+#   /usr/bin/python3 test/ops/gen-reference.py > test/ops/reference.ts
+import os, sys, torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from js_literal import js  # noqa: E402
+
+torch.set_default_dtype(torch.float64)
+NAN, INF = float("nan"), float("inf")
+
+def case(f, *xs):
+    """f's output and the gradient of (output · w).sum() for each input, w = 1, 2, 3, ... (so a wrong
+    routing of the gradient shows)."""
+    ts = [torch.tensor(x, requires_grad=True) for x in xs]
+    y = f(*ts)
+    w = torch.arange(1, y.numel() + 1, dtype=y.dtype).reshape(y.shape)
+    (y * w).sum().backward()
+    return {"y": y, "grads": [t.grad if t.grad is not None else torch.zeros_like(t) for t in ts]}
+
+X = [[1.0, 2.0, 4.0, -0.5], [3.0, -1.0, 0.5, 2.5], [0.25, 0.0, -3.0, 1.5]]
+X3 = [[[0.3, -1.2], [2.5, 0.7]], [[-0.4, 1.1], [0.9, -2.2]], [[1.7, 0.2], [-0.6, 0.8]]]
+out = {}
+
+out["variance"] = {
+    "all": case(lambda t: t.var(), X),
+    "dim1": case(lambda t: t.var(1), X),
+    "dim0,c0": case(lambda t: t.var(0, unbiased=False), X),
+    "dims02,keepdim": case(lambda t: t.var((0, 2), keepdim=True), X3),
+    "dim-1,c2": case(lambda t: torch.var(t, -1, correction=2), X),
+    "one,c1": {"y": torch.tensor([2.0]).var()},
+}
+out["std"] = {
+    "all": case(lambda t: t.std(), X),
+    "dim1": case(lambda t: t.std(1), X),
+    "dims01,c0": case(lambda t: t.std((0, 1), unbiased=False), X3),
+    "constant": case(lambda t: t.std(1), [[2.0, 2.0, 2.0], [1.0, 2.0, 3.0]]),
+}
+out["norm"] = {
+    "fro": case(lambda t: t.norm(), X),
+    "p2,dim1": case(lambda t: t.norm(2, 1), X),
+    "p1,dim0": case(lambda t: t.norm(1, 0), X),
+    "inf,dim1": case(lambda t: t.norm(INF, 1), [[3.0, -3.0, 1.0], [0.5, -2.0, 1.0]]),
+    "-inf,dim1": case(lambda t: t.norm(-INF, 1), [[3.0, -0.5, 1.0], [0.5, -2.0, 1.0]]),
+    "p3,dims02,keepdim": case(lambda t: t.norm(3, (0, 2), keepdim=True), X3),
+    "p0": case(lambda t: t.norm(0), [[1.0, 0.0, -2.0], [0.0, 0.0, 3.0]]),
+    "p0.5,dim1": case(lambda t: t.norm(0.5, 1), [[1.0, 4.0], [9.0, 0.25]]),
+    "zero row p2": case(lambda t: t.norm(2, 1), [[0.0, 0.0], [3.0, 4.0]]),
+    "nan,inf": {"y": torch.tensor([[NAN, 1.0], [INF, 1.0], [-INF, 2.0]]).norm(2, 1)},
+}
+EDGE = torch.tensor([[NAN, 1.0, 2.0], [INF, 1.0, -0.0], [-INF, 2.0, 0.0], [-0.0, 0.0, -0.0]])
+out["normEdges"] = {str(p): EDGE.norm(p, 1) for p in (1, INF, -INF, 0, 3)}
+# 0-d inputs (dim 0 or all dims)
+Z = torch.tensor(-3.0)
+out["zeroDim"] = {"var": Z.var(), "var0,c0": Z.var(0, unbiased=False), "std": Z.std(), "norm": Z.norm(), "norm1,dim0": Z.norm(1, 0),
+                  "logsumexp": Z.logsumexp(0), "topk": Z.topk(1)[0], "cumsum": Z.cumsum(0), "sort": Z.sort()[0]}
+LSE_EDGE = [[-INF, -INF], [INF, 1.0], [NAN, 1.0], [1e38, 1e38], [-INF, 0.0]]
+out["logsumexp"] = {
+    "dim1": case(lambda t: t.logsumexp(1), X),
+    "dims02": case(lambda t: t.logsumexp((0, 2)), X3),
+    "dim0,keepdim": case(lambda t: t.logsumexp(0, keepdim=True), X),
+    "edges": {"y": torch.tensor(LSE_EDGE).logsumexp(1)},
+    "edges32": {"y": torch.tensor(LSE_EDGE, dtype=torch.float32).logsumexp(1)},
+}
+S = [3.0, NAN, -1.0, 2.0, -INF, 2.0, INF, -0.0, 0.0]
+srt = lambda **kw: dict(zip(("values", "indices"), torch.tensor(S).sort(**kw)))
+out["sort"] = {
+    "asc": srt(stable=True),
+    "desc": srt(descending=True, stable=True),
+    "dim0": case(lambda t: t.sort(0)[0], X),
+    "int": dict(zip(("values", "indices"), torch.tensor([3, -7, 2, 2, 0], dtype=torch.int32).sort(stable=True))),
+    "argsort,desc,dim0": torch.tensor(X).argsort(0, descending=True),
+}
+out["topk"] = {
+    "k2": case(lambda t: t.topk(2)[0], X),
+    "k2 indices": torch.tensor(X).topk(2)[1],
+    "k2,smallest,dim0": case(lambda t: t.topk(2, 0, largest=False)[0], X),
+    "k2,smallest,dim0 indices": torch.tensor(X).topk(2, 0, largest=False)[1],
+    "nan": dict(zip(("values", "indices"), torch.tensor([1.0, NAN, 3.0, -INF]).topk(2))),
+    "nan,smallest": dict(zip(("values", "indices"), torch.tensor([1.0, NAN, 3.0, -INF]).topk(2, largest=False))),
+}
+out["cumsum"] = {
+    "dim1": case(lambda t: t.cumsum(1), X),
+    "dim0": case(lambda t: t.cumsum(0), X3),
+    "edges": {"y": torch.tensor([1.0, INF, -INF, 2.0, NAN, 3.0]).cumsum(0)},
+}
+A = [[[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], [[-2.0, 1.0, 0.5], [0.0, 3.0, -1.0]]]
+B = [[[1.0, 0.5], [-1.0, 2.0], [0.25, -0.5]], [[2.0, -1.5], [0.5, 1.0], [-1.0, 0.0]]]
+out["bmm"] = case(torch.bmm, A, B)
+out["outer"] = case(torch.outer, [1.0, -2.0, 0.5], [3.0, 0.25])
+M = [[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 0]]
+out["maskedFill"] = {
+    "scalar": case(lambda t: t.masked_fill(torch.tensor(M, dtype=torch.bool), -2.5), X),
+    "broadcast row": case(lambda t: t.masked_fill(torch.tensor([1, 0, 0, 1], dtype=torch.bool), INF), X),
+    "tensor value": case(lambda t, v: t.masked_fill(torch.tensor(M, dtype=torch.bool), v), X, 7.0),
+    "int": torch.tensor([[1, 2], [3, 4]], dtype=torch.int32).masked_fill(torch.tensor([[True, False], [False, True]]), 2.7),
+}
+out["oneHot"] = {"inferred": F.one_hot(torch.tensor([0, 3, 1])), "classes5": F.one_hot(torch.tensor([[0, 4], [2, 2]]), 5)}
+out["normalize"] = {
+    "default": case(lambda t: F.normalize(t), X),
+    "p1,dim0": case(lambda t: F.normalize(t, p=1.0, dim=0), X),
+    "zero row": case(lambda t: F.normalize(t, dim=1), [[0.0, 0.0], [3.0, 4.0]]),
+}
+
+def inplace(op):
+    """x = a * 1 (non-leaf), then x.op_(b) and x.op_(2); gradients of (x · w).sum() for a and b."""
+    a = torch.tensor([[1.5, -2.0, 0.5], [3.0, 0.25, -1.0]], requires_grad=True)
+    b = torch.tensor([2.0, -0.5, 4.0], requires_grad=True)
+    x = a * 1
+    getattr(x, op + "_")(b)
+    getattr(x, op + "_")(2.0)
+    w = torch.arange(1, 7, dtype=x.dtype).reshape(x.shape)
+    (x * w).sum().backward()
+    return {"y": x, "grads": [a.grad, b.grad]}
+
+out["inplace"] = {op: inplace(op) for op in ("add", "sub", "mul", "div")}
+out["inplace"]["add alpha"] = {"y": torch.tensor([1.0, 2.0]).add_(torch.tensor([3.0, 4.0]), alpha=-2)}
+cl = torch.tensor([0.5, -2.0, 3.0], requires_grad=True)
+c = cl * 2
+c.clamp_(-1, 2)
+(c * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+out["inplace"]["clamp"] = {"y": c, "grads": [cl.grad]}
+out["inplace"]["int clamp"] = {"y": torch.tensor([0, 3, -5], dtype=torch.int32).clamp_(-1, 2)}
+
+# max()/min() of tied ±0: PyTorch's full reduction returns whichever zero its vector lanes combine
+# last (no fixed rule), while max(dim)/argmax take the first.
+Z = [0.0, -0.0]
+out["signedZero"] = {"max": torch.tensor(Z).max(), "max0": torch.tensor(Z).max(0)[0], "argmax": torch.tensor(Z).argmax(),
+                     "max17": torch.tensor([0.0] * 17 + [-0.0]).max()}
+
+print("// Generated by test/ops/gen-reference.py from PyTorch %s (float64 unless noted); do not edit." % torch.__version__)
+print("/* eslint-disable */")
+for k, v in out.items():
+    print("export const %s = %s;" % (k, js(v)))
