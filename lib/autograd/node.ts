@@ -43,6 +43,13 @@ export class Node {
   // (Tensor.registerPostAccumulateGradHook).
   leaf: Tensor | null = null;
   postHooks: Map<number, (leaf: Tensor) => void> | null = null;
+  // Scratch state of the backward pass now visiting this node (engine.ts keeps it here rather than
+  // in Maps, which cost a cold training step more than the rules): the pass's id (0: none), its
+  // flags, how many running nodes have yet to deliver a gradient here, and the gradients delivered.
+  pass = 0;
+  flags = 0;
+  pending = 0;
+  buffer: unknown[] | null = null;
 
   constructor(
     readonly name: string,
