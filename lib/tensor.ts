@@ -11,6 +11,9 @@ import { formatTensor } from "./format.js";
 
 export type NestedArray = number | NestedArray[];
 
+// The storage of every disposed tensor: empty, one per dtype (disposing allocates nothing).
+const DISPOSED = { float32: new Float32Array(0), float64: new Float64Array(0), int32: new Int32Array(0) };
+
 export class Tensor {
   readonly numel: number;
   requiresGrad = false;
@@ -90,7 +93,7 @@ export class Tensor {
   private end(): void {
     const s = this.storage;
     this.disposeState = "disposed";
-    this.storage = new ARRAY_TYPE[this.dtype](0);
+    this.storage = DISPOSED[this.dtype];
     this.grad = null;
     this.gradFn = null;
     dropStorage(s);

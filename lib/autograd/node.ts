@@ -160,13 +160,15 @@ export function record<C extends object>(
   freshGrads = true,
 ): Tensor {
   if (needsGrad(inputs)) {
-    const next = inputs.map((t) => (t ? edgeOf(t) : null));
+    const next = new Array<Edge | null>(inputs.length);
+    for (let i = 0; i < inputs.length; ++i) next[i] = inputs[i] ? edgeOf(inputs[i]!) : null;
     const node = new Node(name, next, ctx, rule as BackwardRule<object>, outs.length, freshGrads);
-    outs.forEach((o, i) => {
+    for (let i = 0; i < outs.length; ++i) {
+      const o = outs[i];
       o.requiresGrad = true;
       o.gradFn = node;
       o.outputNr = i;
-    });
+    }
   }
   return outs[0];
 }
