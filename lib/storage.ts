@@ -31,10 +31,12 @@ interface Slab {
 const small: Slab = { buffer: new ArrayBuffer(0), used: 0, bytes: 16384, align: 64 };
 const tiny: Slab = { buffer: new ArrayBuffer(0), used: 0, bytes: 2048, align: 1 };
 
-// Buffers tensorgrad allocated for one tensor's storage, which dispose() may release.
-const releasable = new WeakSet<Storage>();
-// Live tensor handles per releasable storage.
-const owners = new WeakMap<Storage, number>();
+// Live tensor handles over a buffer tensorgrad allocated for one tensor's storage (which dispose()
+// may release), kept on the array itself under a private symbol; other arrays have none. A WeakMap
+// keyed by these short-lived arrays cost a quarter of a mid-size op (ephemeron write barriers, and
+// clearing them in every scavenge).
+const OWNERS = Symbol("tensorgrad.owners");
+type Owned = Storage & { [OWNERS]?: number };
 
 function fromSlab(s: Slab, dtype: DType, n: number, bytes: number): Storage {
   const align = Math.max(s.align, ARRAY_TYPE[dtype].BYTES_PER_ELEMENT);
@@ -56,23 +58,24 @@ export function allocStorage(dtype: DType, n: number, zero = true): Storage {
   if (bytes === 0) return new ARRAY_TYPE[dtype](0);
   if (bytes <= TINY_MAX_BYTES) return fromSlab(tiny, dtype, n, bytes);
   if (bytes <= SLAB_MAX_BYTES) return fromSlab(small, dtype, n, bytes);
-  const s = largeAllocation(bytes, () => native.alloc(DTYPE_CODE[dtype], n, zero));
-  releasable.add(s);
+  const s: Owned = largeAllocation(bytes, () => native.alloc(DTYPE_CODE[dtype], n, zero));
+  s[OWNERS] = 0;
   return s;
 }
 
 // A new tensor handle over `s` (called by the Tensor constructor).
 export function retainStorage(s: Storage): void {
-  if (s.byteLength > SLAB_MAX_BYTES) owners.set(s, (owners.get(s) ?? 0) + 1);
+  const n = (s as Owned)[OWNERS];
+  if (n !== undefined) (s as Owned)[OWNERS] = n + 1;
 }
 
 // One handle over `s` is gone (dispose): frees the memory now, rather than at the next garbage
 // collection, when it was the last handle and tensorgrad allocated it.
 export function dropStorage(s: Storage): void {
-  if (s.byteLength <= SLAB_MAX_BYTES) return;
-  const left = (owners.get(s) ?? 1) - 1;
-  owners.set(s, left);
-  if (left <= 0 && releasable.has(s)) release(s);
+  const n = (s as Owned)[OWNERS];
+  if (n === undefined) return;
+  (s as Owned)[OWNERS] = n - 1;
+  if (n <= 1) release(s);
 }
 
 // Buffers a native thread is reading or writing (tg.distributed's collectives), with a count of

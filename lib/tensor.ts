@@ -11,6 +11,9 @@ import { formatTensor } from "./format.js";
 
 export type NestedArray = number | NestedArray[];
 
+// The storage of every disposed tensor: empty, one per dtype (disposing allocates nothing).
+const DISPOSED = { float32: new Float32Array(0), float64: new Float64Array(0), int32: new Int32Array(0) };
+
 /**
  * An n-dimensional array of float32, float64 or int32: a strided view (`shape`, `strides`, `offset`) over
  * typed-array `storage`, with autograd fields (`requiresGrad`, `grad`, `gradFn`). Create tensors with
@@ -96,7 +99,7 @@ export class Tensor {
   private end(): void {
     const s = this.storage;
     this.disposeState = "disposed";
-    this.storage = new ARRAY_TYPE[this.dtype](0);
+    this.storage = DISPOSED[this.dtype];
     this.grad = null;
     this.gradFn = null;
     dropStorage(s);

@@ -4,15 +4,23 @@
 // node output (PyTorch's input buffer). A node's saved values are released after it runs unless
 // retainGraph is set.
 //
+// Bookkeeping lives on the nodes (Node.pass/flags/pending/buffer) rather than in Maps and Sets: a
+// small model's backward is mostly bookkeeping, and hashing it cost more than its kernels. A pass
+// nested in another (a hook that calls backward) saves and restores the scratch state of the nodes
+// the two share.
+//
 // Gradients the engine may sum into in place, or hand to a leaf's .grad, are only those it knows no
 // one else holds ("owned"): fresh outputs of built-in rules and its own sums. A gradient the user
 // passed in, a hook returned, or a rule passed through to two inputs is copied before it is kept, so
-// no .grad ever aliases a user's tensor or another .grad.
+// no .grad ever aliases a user's tensor or another .grad. An owned gradient that a node has used up
+// (summed into another, or read by the node's rule and not passed on) is disposed at once, so its
+// memory is reused by the next gradient instead of waiting for the garbage collector.
 import { Tensor } from "../tensor.js";
 import { fmt, sameShape } from "../shape.js";
-import { noGrad } from "./grad-mode.js";
+import { withoutGrad } from "./grad-mode.js";
 import { edgeOf, type Edge, type Node } from "./node.js";
 import { addInto, binaryKernel, convert, dense } from "../ops/kernels.js";
+import { SLAB_MAX_BYTES } from "../storage.js";
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -30,11 +38,24 @@ function keepable(g: Grad, dtype = g.t.dtype): Tensor {
 
 function sum(prev: Grad | null, g: Grad): Grad {
   if (!prev) return g;
+  let out: Grad;
   if (prev.owned && prev.t.isContiguous() && prev.t.dtype === g.t.dtype) {
     addInto(prev.t, g.t);
-    return prev;
+    out = prev;
+  } else {
+    out = { t: binaryKernel("add", prev.t, g.t, prev.t.shape), owned: true };
+    release(prev, out.t);
   }
-  return { t: binaryKernel("add", prev.t, g.t, prev.t.shape), owned: true };
+  release(g, out.t);
+  return out;
+}
+
+// Disposes an owned gradient the engine has used up, unless `kept` shares its storage or a node
+// saved it (no built-in rule saves a gradient, but a user Function's forward may have been given one).
+// Slab-sized ones are left to the garbage collector: disposing them would free nothing.
+function release(g: Grad, kept: Tensor | null): void {
+  const t = g.t;
+  if (g.owned && t.storage.byteLength > SLAB_MAX_BYTES && t.storage !== kept?.storage && t.graphUses === 0) t.dispose();
 }
 
 // Runs a node's hooks on the gradient of one of its outputs; a hook may return a replacement.
@@ -60,31 +81,51 @@ function accumulateLeaf(node: Node, g: Grad): void {
   for (const hook of node.postHooks?.values() ?? []) hook(leaf);
 }
 
-// Every node reachable from `starts`, children before parents.
-function discover(starts: Node[]): Node[] {
-  const order: Node[] = [], seen = new Set<Node>();
-  const stack: [Node, number][] = [];
+// Flags of Node.flags during a pass.
+const RUNS = 1, REACHES = 2, QUEUED = 4;
+let passes = 0;
+
+// Every node reachable from `starts`, children before parents, each marked as visited by `pass`
+// (its scratch state reset). A node an enclosing pass is visiting has its state pushed to `saved`.
+function discover(starts: Node[], pass: number, saved: unknown[]): Node[] {
+  const order: Node[] = [], nodes: Node[] = [], edge: number[] = [];
+  const visit = (n: Node) => {
+    if (n.pass !== 0) saved.push(n, n.pass, n.flags, n.pending, n.buffer);
+    n.pass = pass, n.flags = 0, n.pending = 0, n.buffer = null;
+    nodes.push(n), edge.push(0);
+  };
   for (const s of starts) {
-    if (seen.has(s)) continue;
-    seen.add(s);
-    stack.push([s, 0]);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const [node, i] = top;
-      if (i < node.next.length) {
-        top[1]++;
-        const e = node.next[i];
-        if (e && !seen.has(e.node)) {
-          seen.add(e.node);
-          stack.push([e.node, 0]);
-        }
+    if (s.pass === pass) continue;
+    visit(s);
+    while (nodes.length) {
+      const top = nodes.length - 1, node = nodes[top];
+      if (edge[top] < node.next.length) {
+        const e = node.next[edge[top]++];
+        if (e && e.node.pass !== pass) visit(e.node);
       } else {
-        stack.pop();
+        nodes.pop(), edge.pop();
         order.push(node);
       }
     }
   }
   return order;
+}
+
+// Clears the scratch state of a finished pass's nodes, and gives back what an enclosing pass had there.
+function endPass(order: Node[], saved: unknown[]): void {
+  for (const n of order) n.pass = 0, n.buffer = null;
+  for (let i = saved.length - 5; i >= 0; i -= 5) {
+    const n = saved[i] as Node;
+    n.pass = saved[i + 1] as number, n.flags = saved[i + 2] as number, n.pending = saved[i + 3] as number;
+    n.buffer = saved[i + 4] as (Grad | null)[] | null;
+  }
+}
+
+// Adds g into the buffer of the node e leads to, at e's output.
+function deliver(e: Edge, g: Grad): void {
+  const node = e.node;
+  const buf = (node.buffer ??= new Array<Grad | null>(node.numOutputs).fill(null)) as (Grad | null)[];
+  buf[e.output] = sum(buf[e.output], g);
 }
 
 // Runs the backward pass from roots with the given gradients (userGrads: whether each was passed
@@ -94,82 +135,94 @@ function discover(starts: Node[]): Node[] {
 export function runBackward(
   roots: Tensor[], grads: Tensor[], userGrads: boolean[], opts: BackwardOptions, targets?: (Edge | null)[],
 ): (Tensor | null)[] {
-  return noGrad(() => {
-    const rootEdges = roots.map((r, i) => {
-      if (!sameShape(grads[i].shape, r.shape))
-        throw new Error(`backward: the gradient for the root has shape ${fmt(grads[i].shape)} but the root has shape ${fmt(r.shape)}`);
-      return edgeOf(r)!;
-    });
-    const order = discover(rootEdges.map((e) => e.node));
-    // Which nodes run: in capture mode, those with an input edge leading to a target.
-    const targetNodes = new Set(targets?.filter((e): e is Edge => e !== null).map((e) => e.node));
-    const reaches = new Set<Node>(), runs = new Set<Node>();
-    for (const n of order) {
-      const feeds = n.next.some((e) => e && reaches.has(e.node));
-      if (targets ? feeds : true) runs.add(n);
-      if (targetNodes.has(n) || (targets ? feeds : true)) reaches.add(n);
-    }
-    if (targets) for (const n of order) if (n.leaf) runs.delete(n);
-    // Dependencies: how many running nodes feed each node.
-    const deps = new Map<Node, number>();
-    for (const n of runs) for (const e of n.next) if (e && reaches.has(e.node)) deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
-
-    const buffers = new Map<Node, (Grad | null)[]>();
-    const deliver = (e: Edge, g: Grad) => {
-      let buf = buffers.get(e.node);
-      if (!buf) buffers.set(e.node, (buf = new Array<Grad | null>(e.node.numOutputs).fill(null)));
-      buf[e.output] = sum(buf[e.output], g);
-    };
-    rootEdges.forEach((e, i) => deliver(e, { t: grads[i], owned: !userGrads[i] }));
-
-    const captured = (targets ?? []).map(() => null as Tensor | null);
-    const ready = [...new Set(rootEdges.map((e) => e.node))].filter((n) => !deps.get(n));
-    while (ready.length) {
-      const node = ready.pop()!;
-      const buf = buffers.get(node) ?? [];
-      buffers.delete(node);
-      for (let i = 0; i < buf.length; ++i) {
-        if (!buf[i]) continue;
-        buf[i] = runHooks(node, i, buf[i]!);
-        const kept = node.retained?.[i];
-        if (kept && !targets) kept.grad = kept.grad ? binaryKernel("add", kept.grad, buf[i]!.t, kept.shape) : keepable(buf[i]!);
-      }
-      targets?.forEach((e, k) => {
-        const g = e && e.node === node ? buf[e.output] : null;
-        if (g) captured[k] = keepable(g), buf[e!.output] = { t: captured[k]!, owned: false };
-      });
-      if (runs.has(node) && buf.some((g) => g)) {
-        if (node.leaf) accumulateLeaf(node, buf[0]!);
-        else passOn(node, buf, deliver);
-      }
-      if (!opts.retainGraph) node.release();
-      for (const e of node.next) {
-        if (!e || !runs.has(node) || !reaches.has(e.node)) continue;
-        const left = deps.get(e.node)! - 1;
-        deps.set(e.node, left);
-        if (left === 0) ready.push(e.node);
-      }
-    }
-    return captured;
+  const rootEdges = roots.map((r, i) => {
+    if (!sameShape(grads[i].shape, r.shape))
+      throw new Error(`backward: the gradient for the root has shape ${fmt(grads[i].shape)} but the root has shape ${fmt(r.shape)}`);
+    return edgeOf(r)!;
   });
+  const pass = ++passes, saved: unknown[] = [];
+  const order = discover(rootEdges.map((e) => e.node), pass, saved);
+  try {
+    return withoutGrad(() => runPass(order, rootEdges, grads, userGrads, opts, targets));
+  } finally {
+    endPass(order, saved);
+  }
 }
 
-// Runs node's rule on its buffered gradients and delivers the results along its edges.
-function passOn(node: Node, buf: (Grad | null)[], deliver: (e: Edge, g: Grad) => void): void {
-  const out = node.apply(buf.map((g) => (g ? g.t : null)));
+function runPass(
+  order: Node[], rootEdges: Edge[], grads: Tensor[], userGrads: boolean[], opts: BackwardOptions, targets?: (Edge | null)[],
+): (Tensor | null)[] {
+  // Which nodes run: in capture mode, those with an input edge leading to a target (leaves never).
+  const targetNodes = targets ? targets.filter((e): e is Edge => e !== null).map((e) => e.node) : null;
+  for (const n of order) {
+    let feeds = false;
+    for (const e of n.next) if (e && e.node.flags & REACHES) feeds = true;
+    if (!targetNodes) n.flags |= RUNS | REACHES;
+    else n.flags |= (feeds && !n.leaf ? RUNS : 0) | (feeds || targetNodes.includes(n) ? REACHES : 0);
+  }
+  // Dependencies: how many running nodes feed each node.
+  for (const n of order) if (n.flags & RUNS) for (const e of n.next) if (e && e.node.flags & REACHES) e.node.pending++;
+  rootEdges.forEach((e, i) => deliver(e, { t: grads[i], owned: !userGrads[i] }));
+
+  const captured = (targets ?? []).map(() => null as Tensor | null);
+  const ready: Node[] = [];
+  for (const e of rootEdges) if (!(e.node.flags & QUEUED) && e.node.pending === 0) e.node.flags |= QUEUED, ready.push(e.node);
+  while (ready.length) {
+    const node = ready.pop()!;
+    const buf = (node.buffer ?? []) as (Grad | null)[];
+    node.buffer = null;
+    let any = false;
+    for (let i = 0; i < buf.length; ++i) {
+      if (!buf[i]) continue;
+      any = true;
+      buf[i] = runHooks(node, i, buf[i]!);
+      const kept = node.retained?.[i];
+      if (kept && !targets) kept.grad = kept.grad ? binaryKernel("add", kept.grad, buf[i]!.t, kept.shape) : keepable(buf[i]!);
+      if (kept && kept.grad === buf[i]!.t) buf[i] = { t: kept.grad, owned: false };
+    }
+    targets?.forEach((e, k) => {
+      const g = e && e.node === node ? buf[e.output] : null;
+      if (g) captured[k] = keepable(g), buf[e!.output] = { t: captured[k]!, owned: false };
+    });
+    const runs = (node.flags & RUNS) !== 0;
+    if (runs && any) {
+      if (node.leaf) accumulateLeaf(node, buf[0]!);
+      else passOn(node, buf);
+    }
+    if (!opts.retainGraph) node.release();
+    if (!runs) continue;
+    for (const e of node.next) {
+      if (!e || !(e.node.flags & REACHES)) continue;
+      if (--e.node.pending === 0) e.node.flags |= QUEUED, ready.push(e.node);
+    }
+  }
+  return captured;
+}
+
+// Runs node's rule on its buffered gradients and delivers the results along its edges; then
+// disposes the owned gradients it read and did not pass on.
+function passOn(node: Node, buf: (Grad | null)[]): void {
+  const grads = buf.map((g) => (g ? g.t : null));
+  const out = node.apply(grads);
   if (out.length !== node.next.length)
     throw new Error(`backward: ${node.name} returned ${out.length} gradients for ${node.next.length} inputs`);
   // A returned gradient is owned when the rule is built in, no other returned gradient shares its
   // storage, and it is not a view of a received gradient that was not owned.
-  const received = new Map(buf.filter((g): g is Grad => g !== null).map((g) => [g.t.storage, g.owned]));
-  const uses = new Map<Tensor["storage"], number>();
-  for (const g of out) if (g) uses.set(g.storage, (uses.get(g.storage) ?? 0) + 1);
-  out.forEach((g, i) => {
-    const e = node.next[i];
-    if (!g || !e) return;
+  for (let i = 0; i < out.length; ++i) {
+    const g = out[i], e = node.next[i];
+    if (!g || !e) continue;
     if (!sameShape(g.shape, e.shape))
       throw new Error(`backward: ${node.name} produced a gradient of shape ${fmt(g.shape)} for input ${i} of shape ${fmt(e.shape)}`);
-    const owned = node.freshGrads && uses.get(g.storage) === 1 && received.get(g.storage) !== false;
-    deliver(e, { t: g, owned });
-  });
+    let owned = node.freshGrads;
+    for (let j = 0; owned && j < out.length; ++j) if (j !== i && out[j]?.storage === g.storage) owned = false;
+    for (const r of buf) if (owned && r && !r.owned && r.t.storage === g.storage) owned = false;
+    if (e.node.flags & REACHES) deliver(e, { t: g, owned });
+  }
+  // A user Function's backward may keep what it was given; built-in rules never do.
+  if (!node.freshGrads) return;
+  for (let k = 0; k < buf.length; ++k) {
+    const r = buf[k];
+    if (!r || node.hooks?.[k]?.size || out.some((g) => g?.storage === r.t.storage)) continue;
+    release(r, null);
+  }
 }

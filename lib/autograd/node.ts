@@ -43,6 +43,13 @@ export class Node {
   // (Tensor.registerPostAccumulateGradHook).
   leaf: Tensor | null = null;
   postHooks: Map<number, (leaf: Tensor) => void> | null = null;
+  // Scratch state of the backward pass now visiting this node (engine.ts keeps it here rather than
+  // in Maps, which cost a cold training step more than the rules): the pass's id (0: none), its
+  // flags, how many running nodes have yet to deliver a gradient here, and the gradients delivered.
+  pass = 0;
+  flags = 0;
+  pending = 0;
+  buffer: unknown[] | null = null;
 
   constructor(
     readonly name: string,
@@ -153,13 +160,15 @@ export function record<C extends object>(
   freshGrads = true,
 ): Tensor {
   if (needsGrad(inputs)) {
-    const next = inputs.map((t) => (t ? edgeOf(t) : null));
+    const next = new Array<Edge | null>(inputs.length);
+    for (let i = 0; i < inputs.length; ++i) next[i] = inputs[i] ? edgeOf(inputs[i]!) : null;
     const node = new Node(name, next, ctx, rule as BackwardRule<object>, outs.length, freshGrads);
-    outs.forEach((o, i) => {
+    for (let i = 0; i < outs.length; ++i) {
+      const o = outs[i];
       o.requiresGrad = true;
       o.gradFn = node;
       o.outputNr = i;
-    });
+    }
   }
   return outs[0];
 }

@@ -38,7 +38,8 @@ export class Sequential extends Module {
   // Runs the children in order; where a child offers a fused form with the next one (Module.fuseWith,
   // e.g. Linear then ReLU), that runs instead of the two.
   forward(x: Tensor): Tensor {
-    const mods = [...this.children()];
+    // The children() order without its generators (this runs every step).
+    const mods = Object.values(this).filter((v): v is Module => v instanceof Module);
     for (let i = 0; i < mods.length; ++i) {
       const fused = mods[i].fuseWith(mods[i + 1]);
       x = fused ? fused(x) : mods[i].forward(x);

@@ -38,11 +38,17 @@ interface LinearCtx {
 
 function linearRule(c: LinearCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
   const gp = c.y ? unaryGradKernel("relu", null, c.y, g!) : g!;
-  return [
+  const gpT = c.x && transposed(gp);
+  const grads = [
     c.w && matmulKernel(gp, c.w),
-    c.x && matmulKernel(transposed(gp), c.x),
+    gpT && matmulKernel(gpT, c.x!),
     c.bias === null ? null : viewAs(sumKernel(gp, [true, false]), [c.bias]),
   ];
+  // This rule's own temporaries (the ReLU-masked gradient and a view of it) end here, so the
+  // engine's disposal of g, or this one of gp, gives the memory back to the cache now.
+  gpT?.dispose();
+  if (gp !== g) gp.dispose();
+  return grads;
 }
 
 export function linear(x: Tensor, w: Tensor, b?: Tensor, opts: LinearOptions = {}): Tensor {

@@ -2,7 +2,7 @@
 // own hyper-parameters (changeable between steps, e.g. by a scheduler), lazily created
 // per-parameter state, zeroGrad, and a state dict with numeric parameter ids.
 import { Tensor } from "../tensor.js";
-import { enableGrad, noGrad } from "../autograd/grad-mode.js";
+import { enableGrad, withoutGrad } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { zerosLike } from "../ops/creation.js";
 import { fmt, sameShape } from "../shape.js";
@@ -88,7 +88,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   // grad enabled) and its value is returned, as in PyTorch.
   step<L = undefined>(closure?: () => L): L | undefined {
     const loss = closure ? enableGrad(closure) : undefined;
-    noGrad(() => {
+    withoutGrad(() => {
       for (const group of this.paramGroups) {
         this.validate(group);
         for (const p of group.params) {
