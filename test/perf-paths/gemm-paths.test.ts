@@ -112,6 +112,47 @@ describe.each(ISAS)("GEMM on the %s path", (isa) => {
     expectProduct(rand([3, 6, 4]).transpose(1, 2), rand([3, 6, 5]), "batched transposed A");
   });
 
+  // Small products read their operands in place (no packing); large ones pack. Both must give the same bits,
+  // so a block of rows of a large product equals the product of those rows alone, whichever path each takes.
+  it("gives the same bits for a row block as for the whole (in-place and packed paths agree)", (ctx) => {
+    use(ctx);
+    tg.manualSeed(17);
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const [m, k, n] of [[300, 600, 45], [260, 1100, 70], [64, 64, 64], [63, 129, 65]]) {
+        const at = rand([k, m], dtype), b = rand([k, n], dtype), bt = rand([n, k], dtype);
+        for (const [label, a, bb] of [["A·B", at.t().contiguous(), b], ["Aᵀ·B", at.t(), b], ["A·Bᵀ", at.t().contiguous(), bt.t()],
+          ["Aᵀ·Bᵀ", at.t(), bt.t()]] as const) {
+          const whole = a.matmul(bb);
+          expectProduct(a, bb, `${dtype} ${label} ${m}x${k}x${n}`);
+          for (const [r0, rows] of [[0, 12], [12, 1], [m - 5, 5], [m - 13, 13], [24, 30]]) {
+            const part = a.narrow(0, r0, rows).matmul(bb);
+            expect(Buffer.from(part.contiguous().data().buffer).equals(
+              Buffer.from(whole.narrow(0, r0, rows).contiguous().data().buffer)), `${dtype} ${label} ${m}x${k}x${n} rows ${r0}+${rows}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it("gives the same bits at 1 and 2 threads across the in-place/packed switch", (ctx) => {
+    use(ctx);
+    tg.manualSeed(18);
+    const threads = tg.getNumThreads();
+    try {
+      for (const [m, k, n] of [[400, 600, 40], [40, 600, 400], [500, 520, 500], [129, 64, 300]]) {
+        const a = rand([m, k]), b = rand([k, n]), bt = rand([n, k]);
+        const run = (t: number) => {
+          tg.setNumThreads(t);
+          return [a.matmul(b), a.matmul(bt.t())].map((c) => Buffer.from(c.data().buffer));
+        };
+        const one = run(1), two = run(2);
+        one.forEach((c, i) => expect(c.equals(two[i]), `${m}x${k}x${n} product ${i}`).toBe(true));
+      }
+    } finally {
+      tg.setNumThreads(threads);
+    }
+  });
+
   it("computes float64 products on the same path", (ctx) => {
     use(ctx);
     tg.manualSeed(16);

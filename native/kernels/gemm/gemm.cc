@@ -98,8 +98,13 @@ void run_blocked(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) 
         uk.pack(p.ta, p.a_at(ic, pc), p.lda, mb, kb, uk.mr, apack);
         for (int64_t jr = 0; jr < nb; jr += uk.nr) {
           for (int64_t ir = 0; ir < mb; ir += uk.mr) {
-            uk.fn(kb, apack + ir * kb, bpack + jr * kb, p.c + (ic + ir) * p.ldc + jc + jr, p.ldc,
-                  std::min<int64_t>(uk.mr, mb - ir), std::min<int64_t>(uk.nr, nb - jr), p.alpha, beta);
+            const int64_t rows = std::min<int64_t>(uk.mr, mb - ir), cols = std::min<int64_t>(uk.nr, nb - jr);
+            T* c = p.c + (ic + ir) * p.ldc + jc + jr;
+            if (rows < uk.mr && uk.direct != nullptr) {  // a ragged edge: the direct kernel skips the padding rows
+              uk.direct(kb, apack + ir * kb, 1, uk.mr, bpack + jr * kb, uk.nr, c, p.ldc, rows, cols, p.alpha, beta);
+            } else {
+              uk.fn(kb, apack + ir * kb, bpack + jr * kb, c, p.ldc, rows, cols, p.alpha, beta);
+            }
           }
         }
       }

@@ -17,7 +17,8 @@ using UkernelFn = void (*)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc
 
 // The same tile product on operands read where they lie, for GEMMs small enough that packing costs more than
 // it saves: op(A)(i, k) at a[i*a_rs + k*a_cs], with a_rs == 1 or a_cs == 1; op(B)(k, j) at b[k*b_rs + j].
-// All MR rows of A and NR columns of B are read for every k (the caller packs edge tiles instead), and each
+// At most MR rows of A (all MR when a_cs == 1; fewer for a ragged edge when a_rs == 1) and NR columns of B are
+// read for every k (the caller packs edge tiles, so all reads stay inside the operands), and each
 // C element is summed exactly as UkernelFn sums it, so the results are bit-identical to the packed path.
 template <typename T>
 using DirectFn = void (*)(int64_t kc, const T* a, int64_t a_rs, int64_t a_cs, const T* b, int64_t b_rs, T* c,

@@ -22,9 +22,11 @@ struct F32 {
   TG_AVX512 static V zero() { return _mm512_setzero_ps(); }
   TG_AVX512 static V set1(T x) { return _mm512_set1_ps(x); }
   TG_AVX512 static V load(const T* p) { return _mm512_loadu_ps(p); }
+  TG_AVX512 static V loadu(const T* p) { return _mm512_loadu_ps(p); }
   TG_AVX512 static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   TG_AVX512 static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
   TG_AVX512 static V load_c(Mask m, const T* p) { return _mm512_maskz_loadu_ps(m, p); }
+  TG_AVX512 static void storeu(T* p, V v) { _mm512_storeu_ps(p, v); }
   TG_AVX512 static void store_c(T* p, Mask m, V v) { _mm512_mask_storeu_ps(p, m, v); }
 };
 
@@ -36,9 +38,11 @@ struct F64 {
   TG_AVX512 static V zero() { return _mm512_setzero_pd(); }
   TG_AVX512 static V set1(T x) { return _mm512_set1_pd(x); }
   TG_AVX512 static V load(const T* p) { return _mm512_loadu_pd(p); }
+  TG_AVX512 static V loadu(const T* p) { return _mm512_loadu_pd(p); }
   TG_AVX512 static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
   TG_AVX512 static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
   TG_AVX512 static V load_c(Mask m, const T* p) { return _mm512_maskz_loadu_pd(m, p); }
+  TG_AVX512 static void storeu(T* p, V v) { _mm512_storeu_pd(p, v); }
   TG_AVX512 static void store_c(T* p, Mask m, V v) { _mm512_mask_storeu_pd(p, m, v); }
 };
 
@@ -102,11 +106,23 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
       b += b_step;
     }
   }
-  typename S::Mask mask[NV];
-  for (int v = 0; v < NV; ++v) mask[v] = column_mask<S>(n, v * L);
   const V va = S::set1(alpha);
   const V vb = S::set1(beta);
-  for (int i = 0; i < MR && i < m; ++i) {
+  if (m >= MR && n >= NV * L) {  // a whole tile: plain stores, accumulators stay in registers
+    for (int i = 0; i < MR; ++i) {
+      typename S::T* ci = c + i * ldc;
+      for (int v = 0; v < NV; ++v) {
+        V r = S::mul(va, acc[i][v]);
+        if (beta != 0) r = S::fma(vb, S::loadu(ci + v * L), r);
+        S::storeu(ci + v * L, r);
+      }
+    }
+    return;
+  }
+  typename S::Mask mask[NV];
+  for (int v = 0; v < NV; ++v) mask[v] = column_mask<S>(n, v * L);
+  for (int i = 0; i < MR; ++i) {
+    if (i >= m) break;
     typename S::T* ci = c + i * ldc;
     for (int v = 0; v < NV; ++v) {
       V r = S::mul(va, acc[i][v]);
@@ -131,10 +147,15 @@ __attribute__((target("avx512f,avx512vl,fma"))) void direct(int64_t kc, const ty
                                                            int64_t a_cs, const typename S::T* b, int64_t b_rs,
                                                            typename S::T* c, int64_t ldc, int64_t m, int64_t n,
                                                            typename S::T alpha, typename S::T beta) {
-  if (a_rs == 1) {
-    tile<S, MR, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
-  } else {
+  static_assert(MR == 12, "edge tiles below assume 12 rows");
+  if (a_rs != 1) {
     tile<S, MR, NV, ALayout::RowMajor>(kc, a, a_rs, b, b_rs, c, ldc, m, n, alpha, beta);
+  } else if (m <= 4) {  // an edge tile: compute only the rows it has (a third or two thirds of the work)
+    tile<S, 4, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
+  } else if (m <= 8) {
+    tile<S, 8, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
+  } else {
+    tile<S, MR, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
   }
 }
 
