@@ -74,6 +74,8 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
       _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + v), _MM_HINT_T1);
     }
   }
+  // kc >= 1 (the contract): with no zero-trip path to merge, the accumulators never round-trip through the stack.
+  if (kc <= 0) __builtin_unreachable();
   if constexpr (AL == ALayout::KMajor) {
 #pragma GCC unroll 4
     for (int64_t k = 0; k < kc; ++k) {
@@ -91,7 +93,8 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
     // (two precomputed multiples): no per-row pointer registers, no spills.
     const int64_t s3 = 3 * a_step, s5 = 5 * a_step;
     const typename S::T* a6 = a + 6 * a_step;
-    for (int64_t k = 0; k < kc; ++k) {
+    int64_t k = 0;
+    do {
       V bv[NV];
       for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * L);
       for (int i = 0; i < MR; ++i) {
@@ -104,11 +107,12 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
       ++a;
       ++a6;
       b += b_step;
-    }
+    } while (++k < kc);
   }
   const V va = S::set1(alpha);
   const V vb = S::set1(beta);
-  if (m >= MR && n >= NV * L) {  // a whole tile: plain stores, accumulators stay in registers
+  if (m >= MR && n >= NV * L) {  // a whole tile: plain stores
+#pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       typename S::T* ci = c + i * ldc;
       for (int v = 0; v < NV; ++v) {
@@ -121,8 +125,9 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
   }
   typename S::Mask mask[NV];
   for (int v = 0; v < NV; ++v) mask[v] = column_mask<S>(n, v * L);
+#pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
-    if (i >= m) break;
+    if (i >= m) continue;  // not break: a loop with one exit unrolls fully, so acc stays in registers
     typename S::T* ci = c + i * ldc;
     for (int v = 0; v < NV; ++v) {
       V r = S::mul(va, acc[i][v]);
