@@ -21,8 +21,7 @@ struct F32 {
   static constexpr int kLanes = 16;
   TG_AVX512 static V zero() { return _mm512_setzero_ps(); }
   TG_AVX512 static V set1(T x) { return _mm512_set1_ps(x); }
-  TG_AVX512 static V load(const T* p) { return _mm512_loadu_ps(p); }
-  TG_AVX512 static V loadu(const T* p) { return _mm512_loadu_ps(p); }
+  TG_AVX512 static V load(const T* p) { return _mm512_loadu_ps(p); }  // B rows read in place need not be aligned
   TG_AVX512 static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   TG_AVX512 static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
   TG_AVX512 static V load_c(Mask m, const T* p) { return _mm512_maskz_loadu_ps(m, p); }
@@ -38,7 +37,6 @@ struct F64 {
   TG_AVX512 static V zero() { return _mm512_setzero_pd(); }
   TG_AVX512 static V set1(T x) { return _mm512_set1_pd(x); }
   TG_AVX512 static V load(const T* p) { return _mm512_loadu_pd(p); }
-  TG_AVX512 static V loadu(const T* p) { return _mm512_loadu_pd(p); }
   TG_AVX512 static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
   TG_AVX512 static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
   TG_AVX512 static V load_c(Mask m, const T* p) { return _mm512_maskz_loadu_pd(m, p); }
@@ -93,8 +91,7 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
     // (two precomputed multiples): no per-row pointer registers, no spills.
     const int64_t s3 = 3 * a_step, s5 = 5 * a_step;
     const typename S::T* a6 = a + 6 * a_step;
-    int64_t k = 0;
-    do {
+    for (int64_t k = 0; k < kc; ++k) {
       V bv[NV];
       for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * L);
       for (int i = 0; i < MR; ++i) {
@@ -107,7 +104,7 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
       ++a;
       ++a6;
       b += b_step;
-    } while (++k < kc);
+    }
   }
   const V va = S::set1(alpha);
   const V vb = S::set1(beta);
@@ -117,7 +114,7 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
       typename S::T* ci = c + i * ldc;
       for (int v = 0; v < NV; ++v) {
         V r = S::mul(va, acc[i][v]);
-        if (beta != 0) r = S::fma(vb, S::loadu(ci + v * L), r);
+        if (beta != 0) r = S::fma(vb, S::load(ci + v * L), r);
         S::storeu(ci + v * L, r);
       }
     }
@@ -127,7 +124,7 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
   for (int v = 0; v < NV; ++v) mask[v] = column_mask<S>(n, v * L);
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
-    if (i >= m) continue;  // not break: a loop with one exit unrolls fully, so acc stays in registers
+    if (i >= m) break;
     typename S::T* ci = c + i * ldc;
     for (int v = 0; v < NV; ++v) {
       V r = S::mul(va, acc[i][v]);
