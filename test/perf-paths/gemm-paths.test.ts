@@ -1,7 +1,7 @@
 // Every GEMM kernel path (forced with setCpuIsa; a path the CPU lacks falls back to the best it
 // has) against a plain float64 reference: small sizes one by one, sizes around register-tile and
 // cache-block edges, transposed and strided views, batched and broadcast-batch products.
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import * as tg from "../../lib/index.js";
 import type { Tensor } from "../../lib/index.js";
 import { native, type Isa } from "../../lib/native.js";
@@ -51,6 +51,12 @@ function expectProduct(a: Tensor, b: Tensor, label: string): void {
   for (let i = 0; i < g.length; ++i) worst = Math.max(worst, Math.abs(g[i] - want.data[i]));
   expect(worst, `${label}: max error ${worst}`).toBeLessThanOrEqual(tol);
 }
+
+// The bytes of a tensor's values (a typed array's own range: data() may share a larger buffer).
+const bits = (t: Tensor) => {
+  const d = t.contiguous().data();
+  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+};
 
 const rand = (shape: number[], dtype: "float32" | "float64" = "float32") => tg.rand(shape, { dtype }).mul(2).sub(1);
 
@@ -110,6 +116,50 @@ describe.each(ISAS)("GEMM on the %s path", (isa) => {
     expectProduct(rand([1, 5, 8]), rand([3, 8, 2]), "batch 1 broadcast");
     expectProduct(rand([2, 1, 7, 5]), rand([3, 5, 16]), "two broadcast batch dims");
     expectProduct(rand([3, 6, 4]).transpose(1, 2), rand([3, 6, 5]), "batched transposed A");
+  });
+
+  // Small products read their operands in place (no packing); large ones pack. Both must give the same bits,
+  // so a block of rows of a large product equals the product of those rows alone, whichever path each takes.
+  it("gives the same bits for a row block as for the whole (in-place and packed paths agree)", (ctx) => {
+    use(ctx);
+    tg.manualSeed(17);
+    // One thread: with two, a tall product splits into row stripes small enough to run in place themselves.
+    const threads = tg.getNumThreads();
+    tg.setNumThreads(1);
+    onTestFinished(() => tg.setNumThreads(threads));
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const [m, k, n] of [[300, 600, 45], [260, 1100, 70], [64, 64, 64], [63, 129, 65]]) {
+        const at = rand([k, m], dtype), b = rand([k, n], dtype), bt = rand([n, k], dtype);
+        for (const [label, a, bb] of [["A·B", at.t().contiguous(), b], ["Aᵀ·B", at.t(), b], ["A·Bᵀ", at.t().contiguous(), bt.t()],
+          ["Aᵀ·Bᵀ", at.t(), bt.t()]] as const) {
+          const whole = a.matmul(bb);
+          expectProduct(a, bb, `${dtype} ${label} ${m}x${k}x${n}`);
+          for (const [r0, rows] of [[0, 12], [12, 1], [m - 5, 5], [m - 13, 13], [24, 30]]) {
+            const part = a.narrow(0, r0, rows).matmul(bb);
+            expect(bits(part).equals(bits(whole.narrow(0, r0, rows))), `${dtype} ${label} ${m}x${k}x${n} rows ${r0}+${rows}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it("gives the same bits at 1 and 2 threads across the in-place/packed switch", (ctx) => {
+    use(ctx);
+    tg.manualSeed(18);
+    const threads = tg.getNumThreads();
+    try {
+      for (const [m, k, n] of [[400, 600, 40], [40, 600, 400], [500, 520, 500], [129, 64, 300]]) {
+        const a = rand([m, k]), b = rand([k, n]), bt = rand([n, k]);
+        const run = (t: number) => {
+          tg.setNumThreads(t);
+          return [a.matmul(b), a.matmul(bt.t())].map(bits);
+        };
+        const one = run(1), two = run(2);
+        one.forEach((c, i) => expect(c.equals(two[i]), `${m}x${k}x${n} product ${i}`).toBe(true));
+      }
+    } finally {
+      tg.setNumThreads(threads);
+    }
   });
 
   it("computes float64 products on the same path", (ctx) => {

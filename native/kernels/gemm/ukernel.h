@@ -15,6 +15,18 @@ template <typename T>
 using UkernelFn = void (*)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, int64_t m, int64_t n, T alpha,
                            T beta);
 
+// The same tile product on operands read where they lie, for GEMMs small enough that packing costs more than
+// it saves: op(A)(i, k) at a[i*a_rs + k*a_cs], with a_rs == 1 or a_cs == 1; op(B)(k, j) at b[k*b_rs + j].
+// At most MR rows of A (all MR when a_cs == 1; fewer for a ragged edge when a_rs == 1) and NR columns of B are
+// read for every k (the caller packs edge tiles, so all reads stay inside the operands), and each
+// C element is summed exactly as UkernelFn sums it, so the results are bit-identical to the packed path.
+template <typename T>
+using DirectFn = void (*)(int64_t kc, const T* a, int64_t a_rs, int64_t a_cs, const T* b, int64_t b_rs, T* c,
+                          int64_t ldc, int64_t m, int64_t n, T alpha, T beta);
+
+// How a direct micro-kernel walks A: k-major (a_rs == 1) or row-major (a_cs == 1).
+enum class ALayout { KMajor, RowMajor };
+
 // A micro-kernel, its tile shape and the packing routine that feeds it.
 template <typename T>
 struct Ukernel {
@@ -22,6 +34,7 @@ struct Ukernel {
   int nr;
   UkernelFn<T> fn;
   PackFn<T> pack;
+  DirectFn<T> direct;  // null: this ISA always packs
 };
 
 // One entry point per ISA file; an ISA that is not compiled in (e.g. arm64) returns the generic kernel.

@@ -101,8 +101,8 @@ __attribute__((target("avx2,fma"))) void kernel(int64_t kc, const typename S::T*
 
 }  // namespace
 
-Ukernel<float> ukernel_f32_avx2() { return {6, 16, kernel<F32, 6, 2>, pack_generic<float>}; }
-Ukernel<double> ukernel_f64_avx2() { return {6, 8, kernel<F64, 6, 2>, pack_generic<double>}; }
+Ukernel<float> ukernel_f32_avx2() { return {6, 16, kernel<F32, 6, 2>, pack_generic<float>, nullptr}; }
+Ukernel<double> ukernel_f64_avx2() { return {6, 8, kernel<F64, 6, 2>, pack_generic<double>, nullptr}; }
 
 }  // namespace gemm
 }  // namespace tg

@@ -21,10 +21,11 @@ struct F32 {
   static constexpr int kLanes = 16;
   TG_AVX512 static V zero() { return _mm512_setzero_ps(); }
   TG_AVX512 static V set1(T x) { return _mm512_set1_ps(x); }
-  TG_AVX512 static V load(const T* p) { return _mm512_load_ps(p); }
+  TG_AVX512 static V load(const T* p) { return _mm512_loadu_ps(p); }  // B rows read in place need not be aligned
   TG_AVX512 static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   TG_AVX512 static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
   TG_AVX512 static V load_c(Mask m, const T* p) { return _mm512_maskz_loadu_ps(m, p); }
+  TG_AVX512 static void storeu(T* p, V v) { _mm512_storeu_ps(p, v); }
   TG_AVX512 static void store_c(T* p, Mask m, V v) { _mm512_mask_storeu_ps(p, m, v); }
 };
 
@@ -35,10 +36,11 @@ struct F64 {
   static constexpr int kLanes = 8;
   TG_AVX512 static V zero() { return _mm512_setzero_pd(); }
   TG_AVX512 static V set1(T x) { return _mm512_set1_pd(x); }
-  TG_AVX512 static V load(const T* p) { return _mm512_load_pd(p); }
+  TG_AVX512 static V load(const T* p) { return _mm512_loadu_pd(p); }
   TG_AVX512 static V fma(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
   TG_AVX512 static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
   TG_AVX512 static V load_c(Mask m, const T* p) { return _mm512_maskz_loadu_pd(m, p); }
+  TG_AVX512 static void storeu(T* p, V v) { _mm512_storeu_pd(p, v); }
   TG_AVX512 static void store_c(T* p, Mask m, V v) { _mm512_mask_storeu_pd(p, m, v); }
 };
 
@@ -51,11 +53,13 @@ typename S::Mask column_mask(int64_t n, int first) {
   return static_cast<typename S::Mask>((1u << left) - 1);
 }
 
-template <typename S, int MR, int NV>
-__attribute__((target("avx512f,avx512vl,fma"))) void kernel(int64_t kc, const typename S::T* a,
-                                                           const typename S::T* b, typename S::T* c, int64_t ldc,
-                                                           int64_t m, int64_t n, typename S::T alpha,
-                                                           typename S::T beta) {
+// One MR×(NV·L) tile: C = alpha·(A·B) + beta·C on the m×n corner. B row k lies at b + k·b_step (NV·L values,
+// all readable). A lies k-major (element (i, k) at a[k·a_step + i]: packed panels, or op(A) = Aᵀ read in place)
+// or row-major (a[i·a_step + k]: op(A) = A read in place); all MR rows must be readable. Every C element is
+// summed the same way (zero, then one FMA per k in order), so packed and in-place operands give the same bits.
+template <typename S, int MR, int NV, ALayout AL>
+TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const typename S::T* b, int64_t b_step,
+                    typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha, typename S::T beta) {
   using V = typename S::V;
   constexpr int L = S::kLanes;
   V acc[MR][NV];
@@ -68,22 +72,59 @@ __attribute__((target("avx512f,avx512vl,fma"))) void kernel(int64_t kc, const ty
       _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + v), _MM_HINT_T1);
     }
   }
+  // kc >= 1 (the contract): with no zero-trip path to merge, the accumulators never round-trip through the stack.
+  if (kc <= 0) __builtin_unreachable();
+  if constexpr (AL == ALayout::KMajor) {
 #pragma GCC unroll 4
-  for (int64_t k = 0; k < kc; ++k) {
-    V bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * L);
-    for (int i = 0; i < MR; ++i) {
-      const V ai = S::set1(a[i]);
-      for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
+    for (int64_t k = 0; k < kc; ++k) {
+      V bv[NV];
+      for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * L);
+      for (int i = 0; i < MR; ++i) {
+        const V ai = S::set1(a[i]);
+        for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
+      }
+      a += a_step;
+      b += b_step;
     }
-    a += MR;
-    b += NV * L;
+  } else {
+    // Rows in groups of six from two bases, so each row address is base + {0,1,2,4}·step or base + {3,5}·step
+    // (two precomputed multiples): no per-row pointer registers, no spills.
+    const int64_t s3 = 3 * a_step, s5 = 5 * a_step;
+    const typename S::T* a6 = a + 6 * a_step;
+    for (int64_t k = 0; k < kc; ++k) {
+      V bv[NV];
+      for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * L);
+      for (int i = 0; i < MR; ++i) {
+        const typename S::T* base = i < 6 ? a : a6;
+        const int r = i % 6;
+        const int64_t off = r == 3 ? s3 : r == 5 ? s5 : r * a_step;
+        const V ai = S::set1(base[off]);
+        for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
+      }
+      ++a;
+      ++a6;
+      b += b_step;
+    }
+  }
+  const V va = S::set1(alpha);
+  const V vb = S::set1(beta);
+  if (m >= MR && n >= NV * L) {  // a whole tile: plain stores
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      typename S::T* ci = c + i * ldc;
+      for (int v = 0; v < NV; ++v) {
+        V r = S::mul(va, acc[i][v]);
+        if (beta != 0) r = S::fma(vb, S::load(ci + v * L), r);
+        S::storeu(ci + v * L, r);
+      }
+    }
+    return;
   }
   typename S::Mask mask[NV];
   for (int v = 0; v < NV; ++v) mask[v] = column_mask<S>(n, v * L);
-  const V va = S::set1(alpha);
-  const V vb = S::set1(beta);
-  for (int i = 0; i < MR && i < m; ++i) {
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) {
+    if (i >= m) break;
     typename S::T* ci = c + i * ldc;
     for (int v = 0; v < NV; ++v) {
       V r = S::mul(va, acc[i][v]);
@@ -93,10 +134,39 @@ __attribute__((target("avx512f,avx512vl,fma"))) void kernel(int64_t kc, const ty
   }
 }
 
+// Packed panels (Ukernel::fn).
+template <typename S, int MR, int NV>
+__attribute__((target("avx512f,avx512vl,fma"))) void kernel(int64_t kc, const typename S::T* a,
+                                                           const typename S::T* b, typename S::T* c, int64_t ldc,
+                                                           int64_t m, int64_t n, typename S::T alpha,
+                                                           typename S::T beta) {
+  tile<S, MR, NV, ALayout::KMajor>(kc, a, MR, b, NV * S::kLanes, c, ldc, m, n, alpha, beta);
+}
+
+// Operands where they lie (Ukernel::direct).
+template <typename S, int MR, int NV>
+__attribute__((target("avx512f,avx512vl,fma"))) void direct(int64_t kc, const typename S::T* a, int64_t a_rs,
+                                                           int64_t a_cs, const typename S::T* b, int64_t b_rs,
+                                                           typename S::T* c, int64_t ldc, int64_t m, int64_t n,
+                                                           typename S::T alpha, typename S::T beta) {
+  static_assert(MR == 12, "edge tiles below assume 12 rows");
+  if (a_rs != 1) {
+    tile<S, MR, NV, ALayout::RowMajor>(kc, a, a_rs, b, b_rs, c, ldc, m, n, alpha, beta);
+  } else if (m <= 4) {  // an edge tile: compute only the rows it has (a third or two thirds of the work)
+    tile<S, 4, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
+  } else if (m <= 8) {
+    tile<S, 8, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
+  } else {
+    tile<S, MR, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
+  }
+}
+
 }  // namespace
 
-Ukernel<float> ukernel_f32_avx512() { return {12, 32, kernel<F32, 12, 2>, pack_f32_avx512}; }
-Ukernel<double> ukernel_f64_avx512() { return {12, 16, kernel<F64, 12, 2>, pack_generic<double>}; }
+Ukernel<float> ukernel_f32_avx512() { return {12, 32, kernel<F32, 12, 2>, pack_f32_avx512, direct<F32, 12, 2>}; }
+Ukernel<double> ukernel_f64_avx512() {
+  return {12, 16, kernel<F64, 12, 2>, pack_generic<double>, direct<F64, 12, 2>};
+}
 
 // 8×48 for GEMMs whose short side is a multiple of 8 rows that 12-row tiles fill only partly (a layer's 16 or
 // 64 channels); the convolution drivers choose it (conv.cc). Fields by name: any others stay zero.

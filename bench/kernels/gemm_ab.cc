@@ -1,0 +1,89 @@
+// Kernel-only A/B of tensorgrad's sgemm/dgemm against OpenBLAS's cblas_*gemm in one process: the tensorgrad
+// GEMM sources are compiled in (no Node, no N-API, no output allocation), so this separates kernel time from
+// binding overhead. Calls alternate in short batches (≈0.5 ms) and the report gives the median and the best
+// batch of each: on a shared machine the best batch is the one least disturbed by other processes.
+// Usage (see gemm-ab.sh): gemm_ab THREADS M:N:K:TA:TB ...   env DTYPE=float64 for dgemm.
+#include <cblas.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/gemm/gemm.h"
+#include "runtime/threadpool.h"
+
+extern "C" void openblas_set_num_threads(int);
+
+namespace {
+
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+struct Timing {
+  double median, best;
+};
+
+Timing summarise(std::vector<double> s) {
+  std::sort(s.begin(), s.end());
+  return {s[s.size() / 2], s.front()};
+}
+
+template <typename T>
+void compare(int threads, int M, int N, int K, bool ta, bool tb) {
+  std::mt19937 rng(0);
+  std::normal_distribution<T> normal;
+  std::vector<T> a(size_t(M) * K), b(size_t(K) * N), c(size_t(M) * N);
+  for (T& x : a) x = normal(rng);
+  for (T& x : b) x = normal(rng);
+  const int lda = ta ? M : K, ldb = tb ? K : N;
+  const auto tA = ta ? CblasTrans : CblasNoTrans, tB = tb ? CblasTrans : CblasNoTrans;
+  auto ours = [&] {
+    if constexpr (sizeof(T) == 4) tg::sgemm(ta, tb, M, N, K, 1, a.data(), lda, b.data(), ldb, 0, c.data(), N);
+    else tg::dgemm(ta, tb, M, N, K, 1, a.data(), lda, b.data(), ldb, 0, c.data(), N);
+  };
+  auto blas = [&] {
+    if constexpr (sizeof(T) == 4) cblas_sgemm(CblasRowMajor, tA, tB, M, N, K, 1, a.data(), lda, b.data(), ldb, 0, c.data(), N);
+    else cblas_dgemm(CblasRowMajor, tA, tB, M, N, K, 1, a.data(), lda, b.data(), ldb, 0, c.data(), N);
+  };
+  const double flops = 2.0 * M * N * K;
+  const int batch = std::max(1, int(0.0005 / (flops / 150e9)));
+  for (int w = 0; w < 3 * batch; ++w) ours(), blas();
+  std::vector<double> st, sb;
+  for (int r = 0; r < 61; ++r) {
+    double t0 = now();
+    for (int i = 0; i < batch; ++i) ours();
+    st.push_back((now() - t0) / batch);
+    t0 = now();
+    for (int i = 0; i < batch; ++i) blas();
+    sb.push_back((now() - t0) / batch);
+  }
+  const Timing t = summarise(st), o = summarise(sb);
+  const double g = flops / 1e9;
+  std::printf("%5d %5d %5d %s%s  %d | median tg %6.1f blas %6.1f (%.2fx) | best tg %6.1f blas %6.1f (%.2fx)\n", M, N,
+              K, ta ? "T" : "N", tb ? "T" : "N", threads, g / t.median, g / o.median, o.median / t.median, g / t.best,
+              g / o.best, o.best / t.best);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s THREADS M:N:K:TA:TB ...\n", argv[0]);
+    return 2;
+  }
+  const int threads = std::atoi(argv[1]);
+  const bool f64 = std::getenv("DTYPE") && std::string(std::getenv("DTYPE")) == "float64";
+  tg::set_num_threads(threads);
+  openblas_set_num_threads(threads);
+  std::printf("    M     N     K op  T   GFLOP/s (%s; ratio = OpenBLAS time / tensorgrad time)\n", f64 ? "dgemm" : "sgemm");
+  for (int i = 2; i < argc; ++i) {
+    int M, N, K, ta, tb;
+    if (std::sscanf(argv[i], "%d:%d:%d:%d:%d", &M, &N, &K, &ta, &tb) != 5) return 2;
+    if (f64) compare<double>(threads, M, N, K, ta, tb);
+    else compare<float>(threads, M, N, K, ta, tb);
+  }
+}
