@@ -1,0 +1,27 @@
+// Wrong-typed arguments an adversarial caller passes (null where a tensor is required, strings or
+// fractions as dims, a non-boolean keepdim, disposed tensors): each gets an Error naming the op and
+// the argument, never a JS TypeError from deep inside, a silent coercion or a kernel's bounds check.
+import { describe, expect, it } from "vitest";
+import * as tg from "../../lib/index.js";
+
+const F = tg.nn.functional;
+
+describe("null or a non-tensor where a tensor is required", () => {
+  it("conv1d/conv2d/convTranspose2d/unfold/fold name the argument (only the bias may be null)", () => {
+    const x = tg.ones([1, 1, 3, 3]), w = tg.ones([1, 1, 2, 2]);
+    expect(() => F.conv2d(x, null as never)).toThrow(/^conv2d: weight must be a Tensor, got null/);
+    expect(() => F.conv2d(null as never, w)).toThrow(/^conv2d: input must be a Tensor, got null/);
+    expect(() => F.conv1d(null as never, tg.ones([1, 1, 2]))).toThrow(/^conv1d: input must be a Tensor, got null/);
+    expect(() => F.convTranspose2d(x, null as never)).toThrow(/^convTranspose2d: weight must be a Tensor, got null/);
+    expect(() => F.unfold(null as never, 2)).toThrow(/^unfold: input must be a Tensor, got null/);
+    expect(() => F.fold(null as never, 2, 2)).toThrow(/^fold: input must be a Tensor, got null/);
+    expect(F.conv2d(x, w, null).shape).toEqual([1, 1, 2, 2]);
+  });
+  it("F.linear names input, weight and bias; a null bias is absent", () => {
+    const x = tg.ones([2, 3]), w = tg.ones([4, 3]);
+    expect(() => F.linear(x, null as never)).toThrow(/^linear: weight must be a Tensor, got null/);
+    expect(() => F.linear(undefined as never, w)).toThrow(/^linear: input must be a Tensor, got undefined/);
+    expect(() => F.linear(x, w, "b" as never)).toThrow(/^linear: bias must be a Tensor, got string "b"/);
+    expect(Array.from(F.linear(x, w, null).data())).toEqual(new Array(8).fill(3));
+  });
+});
