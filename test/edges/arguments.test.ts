@@ -25,3 +25,16 @@ describe("null or a non-tensor where a tensor is required", () => {
     expect(Array.from(F.linear(x, w, null).data())).toEqual(new Array(8).fill(3));
   });
 });
+
+describe("dims that are not integers", () => {
+  it("a string dim is a TypeError saying so, not 'dim 0 is out of range' (the string printed as a number)", () => {
+    const x = tg.ones([2, 3]);
+    expect(() => x.var(["0"] as never)).toThrow(/^var: dim must be an integer, got string "0"/);
+    expect(() => x.sum([1, "0"] as never)).toThrow(/^sum: dim must be an integer, got string "0"/);
+    expect(() => x.sum([[1]] as never)).toThrow(/^sum: dim must be an integer, got an array/);
+    expect(() => x.select("0" as never, 0)).toThrow(/dim must be an integer, got string "0"/);
+    expect(() => x.sum(1.5)).toThrow(/^sum: dim 1\.5 is out of range/);
+    expect(() => x.softmax("1" as never)).toThrow(/dim must be an integer, got string "1"/);
+    expect(() => x.var(2)).toThrow(/^var: dim 2 is out of range for a tensor with 2 dims \(expected -2\.\.1\)/);
+  });
+});
