@@ -1,6 +1,7 @@
 // Argument checks shared by the op definitions.
 import { Tensor } from "../tensor.js";
 import { normalizeDim } from "../shape.js";
+import { options } from "../options.js";
 
 // How a wrong argument reads in an error message: "null", "string \"a\"", "an array", "a Map".
 export function describe(v: unknown): string {
@@ -38,4 +39,15 @@ export function dimOf(x: Tensor, dim: number, op: string): number {
 // Accepts f(2, 3), f([2, 3]) and f(...[2, 3]) alike.
 export function shapeArgs(args: (number | number[])[]): number[] {
   return args.length === 1 && Array.isArray(args[0]) ? args[0] : (args as number[]);
+}
+
+// keepdim, positional as a boolean (x.sum(1, true)) or PyTorch's keyword as an options object
+// (x.sum(1, {keepdim: true})); anything else throws rather than counting as truthy.
+export interface KeepdimOptions {
+  keepdim?: boolean;
+}
+export function keepdimOf(v: unknown, op: string): boolean {
+  const k = v !== null && typeof v === "object" ? options(op, v as KeepdimOptions, ["keepdim"]).keepdim : v;
+  if (k === undefined || typeof k === "boolean") return k ?? false;
+  throw new TypeError(`${op}: keepdim must be a boolean (or an options object {keepdim}), got ${describe(k)}`);
 }

@@ -38,3 +38,25 @@ describe("dims that are not integers", () => {
     expect(() => x.var(2)).toThrow(/^var: dim 2 is out of range for a tensor with 2 dims \(expected -2\.\.1\)/);
   });
 });
+
+describe("keepdim", () => {
+  it("{keepdim: false} keeps nothing (it was truthy, so kept the dim); {keepdim: true} and a boolean work", () => {
+    const x = tg.tensor([[1, 2], [3, 5]]);
+    for (const [name, f] of [
+      ["sum", (k: never) => x.sum(1, k)], ["mean", (k: never) => x.mean(1, k)], ["max", (k: never) => x.max(1, k)],
+      ["min", (k: never) => x.min(1, k)], ["argmax", (k: never) => x.argmax(1, k)], ["argmin", (k: never) => x.argmin(1, k)],
+      ["logsumexp", (k: never) => x.logsumexp(1, k)],
+    ] as const) {
+      expect(f({ keepdim: false } as never).shape, name).toEqual([2]);
+      expect(f({ keepdim: true } as never).shape, name).toEqual([2, 1]);
+      expect(f(true as never).shape, name).toEqual([2, 1]);
+      expect(f(undefined as never).shape, name).toEqual([2]);
+      expect(() => f("yes" as never), name).toThrow(new RegExp(`^${name}: keepdim must be a boolean`));
+      expect(() => f({ keepDim: true } as never), name).toThrow(new RegExp(`^${name}: unknown option "keepDim"; did you mean "keepdim"`));
+    }
+  });
+  it("sum and mean take null for all dims, as var does", () => {
+    expect(tg.tensor([[1, 2], [3, 5]]).sum(null, true).shape).toEqual([1, 1]);
+    expect(tg.tensor([[1, 2], [3, 5]]).mean(null).item()).toBe(2.75);
+  });
+});
