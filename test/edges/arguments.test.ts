@@ -3,6 +3,7 @@
 // the argument, never a JS TypeError from deep inside, a silent coercion or a kernel's bounds check.
 import { describe, expect, it } from "vitest";
 import * as tg from "../../lib/index.js";
+import { OPS } from "../../lib/ops/define.js";
 
 const F = tg.nn.functional;
 
@@ -58,5 +59,29 @@ describe("keepdim", () => {
   it("sum and mean take null for all dims, as var does", () => {
     expect(tg.tensor([[1, 2], [3, 5]]).sum(null, true).shape).toEqual([1, 1]);
     expect(tg.tensor([[1, 2], [3, 5]]).mean(null).item()).toBe(2.75);
+  });
+});
+
+describe("disposed tensors", () => {
+  it("every registered op given a disposed tensor says so, naming an op (was: a kernel's 'operand 0 reaches element 5 of an array of length 0', or no error from to/double)", () => {
+    let checked = 0;
+    for (const [name, op] of OPS) {
+      if (!op.sample) continue;
+      const a = op.sample();
+      const i = a.findIndex((v) => v instanceof tg.Tensor);
+      if (i < 0) continue;
+      (a[i] as tg.Tensor).dispose();
+      expect(() => op.fn(...a), name).toThrow(/^[a-zA-Z0-9_]+: (the input|input|other|[a-z]+) \(shape \[[\d, ]*\], (float32|float64|int32)\) was disposed; use it before calling dispose\(\)/);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+  it("an in-place op names its disposed operand; conv2d its disposed input", () => {
+    const x = tg.tensor([1, 2]), y = tg.tensor([1, 2]);
+    y.dispose();
+    expect(() => x.add_(y)).toThrow(/^add_: other \(shape \[2\], float32\) was disposed/);
+    const img = tg.ones([1, 1, 3, 3]);
+    img.dispose();
+    expect(() => F.conv2d(img, tg.ones([1, 1, 2, 2]))).toThrow(/^conv2d: input \(shape \[1, 1, 3, 3\], float32\) was disposed/);
   });
 });
