@@ -85,3 +85,22 @@ describe("disposed tensors", () => {
     expect(() => F.conv2d(img, tg.ones([1, 1, 2, 2]))).toThrow(/^conv2d: input \(shape \[1, 1, 3, 3\], float32\) was disposed/);
   });
 });
+
+describe("randint", () => {
+  it("takes torch.randint(high, size) with low 0 (was: 'high must be an integer within int32, got 3' for randint(5, [3]))", () => {
+    tg.manualSeed(1);
+    const t = tg.randint(5, [4000]);
+    expect(t.shape).toEqual([4000]);
+    expect(t.dtype).toBe("int32");
+    expect([t.min().item(), t.max().item()]).toEqual([0, 4]);
+    expect(tg.randint(5, [3], { dtype: "float64" }).dtype).toBe("float64");
+    tg.manualSeed(7);
+    const a = tg.randint(9, [50]);
+    tg.manualSeed(7);
+    expect(Array.from(tg.randint(0, 9, [50]).data())).toEqual(Array.from(a.data()));
+  });
+  it("a string bound is named as a string (was: 'got 0' for \"0\")", () => {
+    expect(() => tg.randint("0" as never, 3, [2])).toThrow(/^randint: low must be an integer within int32, got string "0"/);
+    expect(() => tg.randint(0, null as never, [2])).toThrow(/^randint: high must be an integer within int32, got null/);
+  });
+});
