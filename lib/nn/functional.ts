@@ -40,7 +40,7 @@ export { cosineEmbeddingLoss, marginRankingLoss, hingeEmbeddingLoss, type Margin
  * @param weight - `[out, in]`, the input's dtype.
  * @param bias - `[out]`, or absent (null or undefined).
  * @returns `[..., out]`.
- * @throws TypeError when input or weight is not a Tensor (or bias neither a Tensor nor absent); Error naming the shapes when weight is not 2-D or the feature sizes disagree.
+ * @throws TypeError when input or weight is not a Tensor (or bias neither a Tensor nor absent), for int32 or mixed input/weight dtypes; Error naming the shapes when weight is not 2-D or the feature sizes disagree.
  *
  * A 2-D input takes the fused native op
  * (bias rows written into the output, then one GEMM); others read Wᵀ as a strided view the GEMM
@@ -49,6 +49,8 @@ export { cosineEmbeddingLoss, marginRankingLoss, hingeEmbeddingLoss, type Margin
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkTensor(x, "linear", "input"), checkTensor(weight, "linear", "weight");
   if (bias != null) checkTensor(bias, "linear", "bias");
+  if (x.dtype !== weight.dtype || x.dtype === "int32")
+    throw new TypeError(`linear: expected float32 or float64 input and weight of one dtype, got input ${x.dtype}, weight ${weight.dtype}; convert with .float() or .double()`);
   if (weight.ndim !== 2) throw new Error(`linear: weight must be [out, in], got shape ${fmt(weight.shape)}`);
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1])
     throw new Error(`linear: input of shape ${fmt(x.shape)} does not match weight of shape ${fmt(weight.shape)} (last input dim must be ${weight.shape[1]})`);

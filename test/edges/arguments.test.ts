@@ -25,6 +25,12 @@ describe("null or a non-tensor where a tensor is required", () => {
     expect(() => F.linear(x, w, "b" as never)).toThrow(/^linear: bias must be a Tensor, got string "b"/);
     expect(Array.from(F.linear(x, w, null).data())).toEqual(new Array(8).fill(3));
   });
+  it("F.linear names itself for mixed or int32 dtypes on every path (a 3-D float64 input with a float32 weight named matmul)", () => {
+    const w = tg.ones([2, 3]);
+    expect(() => F.linear(tg.ones([4, 2, 3], { dtype: "float64" }), w)).toThrow(/^linear: expected float32 or float64 input and weight of one dtype, got input float64, weight float32/);
+    expect(() => F.linear(tg.ones([2, 3], { dtype: "float64" }), w)).toThrow(/^linear: expected float32 or float64 input and weight of one dtype/);
+    expect(() => F.linear(tg.ones([2, 3], { dtype: "int32" }), tg.ones([2, 3], { dtype: "int32" }))).toThrow(/^linear: .*got input int32, weight int32/);
+  });
 });
 
 describe("dims that are not integers", () => {
