@@ -7,6 +7,7 @@ import { gunzipSync } from "node:zlib";
 import { Tensor } from "../tensor.js";
 import { checkDType, type DType } from "../dtype.js";
 import { options } from "../options.js";
+import { describe } from "../ops/check.js";
 
 // IDX type code -> element reader over the raw (native-endian after swapping) bytes.
 const IDX_TYPES: Record<number, { name: string; bytes: number; view: (b: Buffer, n: number) => ArrayLike<number> }> = {
@@ -19,7 +20,7 @@ const IDX_TYPES: Record<number, { name: string; bytes: number; view: (b: Buffer,
 };
 
 export interface ReadIdxOptions {
-  /** Tensor dtype; default int32 for 1-d files (labels), float32 otherwise (raw values, not scaled). */
+  /** Tensor dtype; default float64 for float64 files, int32 for 1-d integer files (labels), float32 otherwise (raw values, not scaled). int32 is refused for a float file. */
   dtype?: DType;
 }
 
@@ -27,6 +28,8 @@ export interface ReadIdxOptions {
 export interface IdxContents {
   shape: number[];
   values: ArrayLike<number> & ArrayBufferView;
+  /** Whether the file holds float32/float64 values (not integers). */
+  float: boolean;
 }
 
 /**
@@ -35,11 +38,18 @@ export interface IdxContents {
  * @throws Error naming the file for a bad magic number, unknown type code, or a size that disagrees with its dims.
  */
 export function parseIdx(path: string): IdxContents {
-  const raw = readFileSync(path);
-  const buf = path.endsWith(".gz") ? gunzipSync(raw, { chunkSize: 1 << 22 }) : raw;  // big chunks: fewer pieces to join
+  if (typeof path !== "string") throw new TypeError(`readIdx: path must be a string, got ${describe(path)}`);
   const fail = (why: string): never => {
     throw new Error(`readIdx: ${path}: ${why}`);
   };
+  let buf: Buffer;
+  try {
+    const raw = readFileSync(path);
+    buf = path.endsWith(".gz") ? gunzipSync(raw, { chunkSize: 1 << 22 }) : raw;  // big chunks: fewer pieces to join
+  } catch (e) {
+    // fs and zlib name neither the op nor (zlib) the file: "unexpected end of file" for a cut-off download.
+    return fail(`${path.endsWith(".gz") ? "cannot read or inflate" : "cannot read"} the file: ${(e as Error).message}`);
+  }
   if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) fail("not an IDX file (the magic number must start with two zero bytes)");
   const type = IDX_TYPES[buf[2]] ?? fail(`unknown IDX type code 0x${buf[2].toString(16)}`);
   const ndim = buf[3], head = 4 + 4 * ndim;
@@ -56,19 +66,23 @@ export function parseIdx(path: string): IdxContents {
     else if (type.bytes === 4) body.swap32();
     else body.swap64();
   }
-  return { shape, values: type.view(body, numel) as IdxContents["values"] };
+  return { shape, values: type.view(body, numel) as IdxContents["values"], float: type.name.startsWith("float") };
 }
 
 /**
  * Reads an IDX file (`.gz` too) into a tensor of the file's shape, e.g. `[60000, 28, 28]` float32
- * with values 0–255 for MNIST images, `[60000]` int32 for labels. No PyTorch counterpart
+ * with values 0–255 for MNIST images, `[60000]` int32 for labels (a float32 file stays float32, a float64 file float64). No PyTorch counterpart
  * (torchvision reads these files inside its MNIST dataset).
- * @throws Error naming the file for a bad magic number, unknown type code, or a size that disagrees with its dims.
+ * @throws Error naming the file for a missing or unreadable file, a truncated `.gz`, a bad magic number, unknown type code,
+ *   or a size that disagrees with its dims; TypeError for dtype int32 on a float file.
  */
 export function readIdx(path: string, opts: ReadIdxOptions = {}): Tensor {
   const o = options("readIdx", opts, ["dtype"]);
-  const { shape, values } = parseIdx(path);
-  const dtype = o.dtype ? checkDType(o.dtype, "readIdx") : shape.length === 1 ? "int32" : "float32";
+  const { shape, values, float } = parseIdx(path);
+  const dtype = o.dtype ? checkDType(o.dtype, "readIdx") : values instanceof Float64Array ? "float64" : shape.length === 1 && !float ? "int32" : "float32";
+  // The typed-array conversion would turn NaN and ±inf into 0 and wrap large values: data lost without a word.
+  if (float && dtype === "int32")
+    throw new TypeError(`readIdx: ${path} holds float values; read it as float32/float64 and convert with .int() if truncation is meant`);
   const t = Tensor.output(shape, dtype);
   t.storage.set(values);  // one native conversion
   return t;

@@ -9,12 +9,14 @@ import { pinStorage, unpinStorage } from "../storage.js";
 import { bumpVersion } from "../autograd/version.js";
 import type { Storage } from "../native.js";
 import { currentWorld } from "./process-group.js";
+import { copyInto } from "../ops/kernels.js";
+import { describe } from "../ops/check.js";
 
 export type ReduceOp = "sum" | "avg" | "max" | "min";
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, avg: 1, max: 2, min: 3 };
 
 function tensorArg(op: string, t: unknown, name: string): Tensor {
-  if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor`);
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(t)}`);
   return t;
 }
 
@@ -85,7 +87,7 @@ export function broadcast(t: Tensor, opts: { src?: number } = {}): Promise<Tenso
 
 function checkList(op: string, list: unknown, like: Tensor, size: number, name: string): Tensor[] {
   if (!Array.isArray(list) || list.length !== size)
-    throw new Error(`${op}: ${name} must be an array of worldSize = ${size} tensors, got ${Array.isArray(list) ? list.length : typeof list}`);
+    throw new Error(`${op}: ${name} must be an array of worldSize = ${size} tensors, got ${Array.isArray(list) ? `${list.length}` : describe(list)}`);
   list.forEach((x, i) => {
     tensorArg(op, x, `${name}[${i}]`);
     if (!sameShape(x.shape, like.shape) || x.dtype !== like.dtype)
@@ -132,10 +134,18 @@ export function reduceScatter(output: Tensor, inputList: Tensor[], opts: { op?: 
   const { group, size } = currentWorld(op);
   const ins = checkList(op, inputList, output, size, "inputList").map((x) => (x.isContiguous() ? x : x.contiguous()));
   const views = ins.map((x, r) => denseView(op, x, `inputList[${r}]`));
+  // A strided output is received in a dense buffer and copied in afterwards, as the raw write a
+  // contiguous one gets (no autograd check): one that cannot take the copy is refused here, not after the exchange.
+  if (output.numel > 0 && output.shape.some((d, i) => d > 1 && output.strides[i] === 0))
+    throw new Error(`${op}: output (shape ${fmt(output.shape)}, strides ${fmt(output.strides)}) is an expanded view whose elements overlap; pass a contiguous tensor`);
+  if (output.offset + output.numel > output.storage.length && output.numel > 0) throw new Error(`${op}: output's storage was released by dispose()`);
   const out = output.isContiguous() ? output : Tensor.output(output.shape, output.dtype);
   const outView = denseView(op, out, "output");
   return pinned([...ins, out], [out], () => group.reduceScatter(outView, views, code), null).then(() => {
-    if (out !== output) output.copy_(out);
+    if (out !== output) {
+      copyInto(out, output);
+      bumpVersion(output.storage);
+    }
     return output;
   });
 }

@@ -1,6 +1,7 @@
 // Argument checks shared by the op definitions.
 import { Tensor } from "../tensor.js";
-import { normalizeDim } from "../shape.js";
+import { fmt, normalizeDim } from "../shape.js";
+import { options } from "../options.js";
 
 // How a wrong argument reads in an error message: "null", "string \"a\"", "an array", "a Map".
 export function describe(v: unknown): string {
@@ -16,12 +17,20 @@ export function describe(v: unknown): string {
 
 export function checkTensor(x: unknown, op: string, name?: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name ? `${name} must be a Tensor` : "expected a Tensor"}, got ${describe(x)}`);
+  checkLive(x, op, name);
   return x;
+}
+
+// A disposed tensor has no memory left: say so with the op's name rather than let a kernel's bounds check report it.
+function checkLive(x: Tensor, op: string, name?: string): void {
+  if (x.disposeState === "disposed")
+    throw new Error(`${op}: ${name ?? "the input"} (shape ${fmt(x.shape)}, ${x.dtype}) was disposed; use it before calling dispose()`);
 }
 
 // A tensor-or-number operand.
 export function checkOperand(v: unknown, name: string, op: string): void {
   if (!(v instanceof Tensor) && typeof v !== "number") throw new TypeError(`${op}: ${name} must be a Tensor or a number, got ${describe(v)}`);
+  if (v instanceof Tensor) checkLive(v, op, name);
 }
 
 // A scalar argument: a number, or (where `optional`) null/undefined for "absent".
@@ -38,4 +47,15 @@ export function dimOf(x: Tensor, dim: number, op: string): number {
 // Accepts f(2, 3), f([2, 3]) and f(...[2, 3]) alike.
 export function shapeArgs(args: (number | number[])[]): number[] {
   return args.length === 1 && Array.isArray(args[0]) ? args[0] : (args as number[]);
+}
+
+// keepdim, positional as a boolean (x.sum(1, true)) or PyTorch's keyword as an options object
+// (x.sum(1, {keepdim: true})); anything else throws rather than counting as truthy.
+export interface KeepdimOptions {
+  keepdim?: boolean;
+}
+export function keepdimOf(v: unknown, op: string): boolean {
+  const k = v !== null && typeof v === "object" ? options(op, v as KeepdimOptions, ["keepdim"]).keepdim : v;
+  if (k === undefined || typeof k === "boolean") return k ?? false;
+  throw new TypeError(`${op}: keepdim must be a boolean (or an options object {keepdim}), got ${describe(k)}`);
 }

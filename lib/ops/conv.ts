@@ -65,7 +65,8 @@ function geometry(g: Geom): Int32Array {
 }
 
 function floatOperands(op: string, ts: (Tensor | null)[], names: string[]): void {
-  ts.forEach((t, i) => { if (t !== null) checkTensor(t, op, names[i]); });
+  // Only the bias may be null (absent); a null input or weight is a wrong argument.
+  ts.forEach((t, i) => { if (t !== null || names[i] !== "bias") checkTensor(t, op, names[i]); });
   const present = ts.filter((t): t is Tensor => t !== null);
   if (present.some((t) => t.dtype !== present[0].dtype) || present[0].dtype === "int32")
     throw new TypeError(`${op}: expected float32 or float64 tensors of one dtype, got ` +

@@ -51,7 +51,7 @@ export const to = defineOp({
   sample: () => args(vals([2, 3]), "float64"),
   forward(x: Tensor, dtype: DType): Tensor {
     const d = checkDType(dtype, "to");
-    if (x.dtype === d) return alias(x);
+    if (checkTensor(x, "to").dtype === d) return alias(x);
     const out = converting(`to(${d})`, () => convert(x, d));
     return d === "int32" ? out : this.record(out, [x], { dtype: x.dtype });
   },

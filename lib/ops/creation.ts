@@ -6,6 +6,7 @@ import { checkAllocShape, checkShape, fmt, numelOf } from "../shape.js";
 import { convert, fill } from "./kernels.js";
 import { checkFillValue } from "./copy.js";
 import { options } from "../options.js";
+import { describe } from "./check.js";
 // Type only: generator.ts imports randint from here, so a value import would make a cycle.
 import type { Generator } from "../generator.js";
 
@@ -187,18 +188,22 @@ export function randn(shape: number[], o: TensorOptions = {}): Tensor {
 }
 /**
  * Uniform random integers in `[low, high)` from the seeded generator (`tg.manualSeed`). Mirrors
- * `torch.randint(low, high, size)`; the default dtype is int32 (tensorgrad has no int64).
+ * `torch.randint(low, high, size)` and `torch.randint(high, size)` (low 0); the default dtype is int32 (tensorgrad has no int64).
  * @param shape - the output shape.
  * @param o - `dtype` (default `"int32"`; a float dtype holds the same integers), `requiresGrad` (floats only).
  * @throws RangeError when low or high is not an integer within int32 or low ≥ high; Error for an unknown option.
  */
-export function randint(low: number, high: number, shape: number[], o: TensorOptions = {}): Tensor {
+export function randint(low: number, high: number, shape: number[], o?: TensorOptions): Tensor;
+/** `torch.randint(high, size)`: low is 0. */
+export function randint(high: number, shape: number[], o?: TensorOptions): Tensor;
+export function randint(low: number, high: number | number[], shape?: number[] | TensorOptions, o: TensorOptions = {}): Tensor {
+  if (Array.isArray(high)) return randint(0, low, high, shape as TensorOptions | undefined);
   const opts = checkOpts("randint", o);
   for (const [name, v] of [["low", low], ["high", high]] as const)
     if (!Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31)
-      throw new RangeError(`randint: ${name} must be an integer within int32, got ${v}`);
+      throw new RangeError(`randint: ${name} must be an integer within int32, got ${typeof v === "number" ? v : describe(v)}`);
   if (!(low < high)) throw new RangeError(`randint: low must be less than high, got low=${low} high=${high}`);
-  const t = Tensor.empty(checkAllocShape(shape, "randint"), "int32");
+  const t = Tensor.empty(checkAllocShape(shape as number[], "randint"), "int32");
   native.randInt(t.storage as Int32Array, low, high);
   const dtype = checkDType(opts.dtype ?? "int32", "randint");
   return finish(dtype === "int32" ? t : convert(t, dtype), opts);

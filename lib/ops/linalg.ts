@@ -7,6 +7,7 @@ import { native } from "../native.js";
 import { broadcastShapes, fmt, numelOf } from "../shape.js";
 import { defineOp } from "./define.js";
 import { dense, sumTo } from "./kernels.js";
+import { checkTensor } from "./check.js";
 import { mul } from "./elementwise.js";
 import { squeeze, unsqueeze } from "./views.js";
 import { args, vals } from "./samples.js";
@@ -76,6 +77,7 @@ export const matmul = defineOp({
   sample: () => args(vals([2, 3]), vals([3, 2], 3)), node: "MmBackward0",
   forward(a: Tensor, b: Tensor): Tensor {
     if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("matmul: both operands must be Tensors");
+    checkTensor(a, "matmul", "input"), checkTensor(b, "matmul", "other");
     if (a.ndim === 0 || b.ndim === 0) throw new Error(`matmul: both operands need at least 1 dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
     if (a.dtype !== b.dtype || a.dtype === "int32")
       throw new TypeError(`matmul: expected two float tensors of the same dtype, got ${a.dtype} and ${b.dtype}; convert with .float() or .double()`);
@@ -103,6 +105,7 @@ export const bmm = defineOp({
   sample: () => args(vals([2, 2, 3]), vals([2, 3, 2], 3)),
   forward(a: Tensor, b: Tensor): Tensor {
     if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("bmm: both operands must be Tensors");
+    checkTensor(a, "bmm", "input"), checkTensor(b, "bmm", "other");
     if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1])
       throw new Error(`bmm: expected [B, n, m] and [B, m, p] tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
     return matmul(a, b);

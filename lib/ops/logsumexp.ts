@@ -4,7 +4,7 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { defineOp } from "./define.js";
-import { checkTensor, describe } from "./check.js";
+import { checkTensor, describe, keepdimOf, type KeepdimOptions } from "./check.js";
 import { convert, dense, viewAs } from "./kernels.js";
 import { linesOf, type Lines } from "./lines.js";
 import { outShape, reducedDims } from "./reduce.js";
@@ -21,19 +21,20 @@ interface LogsumexpCtx {
  * stably: exact for logits of 1e38, −inf for a line of −inf (gradient 0 there), +inf when any element
  * is +inf, NaN when any is NaN. Shape: x's with the reduced dims dropped (kept as 1 with keepdim).
  * float32/float64 (int32 input is computed in float32).
- * @throws TypeError for a missing dim; RangeError for a dim out of range.
+ * keepdim: a boolean, or `{keepdim}` as PyTorch's keyword.
+ * @throws TypeError for a missing dim or a keepdim that is not a boolean; RangeError for a dim out of range.
  */
 export const logsumexp = defineOp({
   name: "logsumexp", doc: "log Σ exp(x) over dim(s), stable (a line of −inf gives −inf, gradient 0)", method: true,
   sample: () => args(vals([2, 3]), 1),
-  forward(x: Tensor, dim: number | number[], keepdim = false): Tensor {
+  forward(x: Tensor, dim: number | number[], keepdim: boolean | KeepdimOptions = false): Tensor {
     if (checkTensor(x, "logsumexp").dtype === "int32") x = convert(x, "float32");
     if (typeof dim !== "number" && !Array.isArray(dim)) throw new TypeError(`logsumexp: dim must be a number or an array of numbers, got ${describe(dim)}`);
     const red = reducedDims(x, dim, "logsumexp");
     const L = linesOf(x, red);
     const y = Tensor.output(L.kshape, x.dtype);
     native.logsumexp(L.x.storage, y.storage, L.outer, L.D, L.inner);
-    return this.record(viewAs(y, outShape(x, red, keepdim)), [x], { x: L.x, y, L });
+    return this.record(viewAs(y, outShape(x, red, keepdimOf(keepdim, "logsumexp"))), [x], { x: L.x, y, L });
   },
   backward(c: LogsumexpCtx, g) {
     const gx = Tensor.output(c.x.shape, c.x.dtype);

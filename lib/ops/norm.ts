@@ -4,10 +4,10 @@
 //   p = 1:              dx = g · sign(x)
 //   p = ±inf:           dx = g · sign(x) / count, shared evenly among the elements with |x| = y
 //   p = 0:              dx = 0 (a count of nonzeros)
-//   other p:            dx = g · x·|x|^(p−2) / y^(p−1)   (0 where y = 0)
+//   other p:            dx = g · x·|x|^(p−2) / y^(p−1)   (0 where y = 0, and for p < 2 where x = 0)
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
-import { fmt } from "../shape.js";
+import { fmt, normalizeDim } from "../shape.js";
 import { options } from "../options.js";
 import { defineOp } from "./define.js";
 import { checkNumber, checkTensor, describe } from "./check.js";
@@ -44,7 +44,9 @@ function powerRule(c: NormCtx, gy: Tensor): Tensor {
   const scale = binaryKernel("div", gy, c.p === 2 ? c.y : unaryKernel("pow", c.y, c.p - 1), c.y.shape);
   const safe = whereKernel(compareKernel("eq", c.y, zero, c.y.shape), zero, scale, c.y.shape);
   const xp = c.p === 2 ? c.x : binaryKernel("mul", c.x, unaryKernel("pow", unaryKernel("abs", c.x), c.p - 2), c.x.shape);
-  return binaryKernel("mul", xp, safe, c.x.shape);
+  // For p < 2, |x|^(p−2) is inf at x = 0, and 0·inf NaN; the limit (and PyTorch's value) is 0.
+  const xs = c.p < 2 ? whereKernel(compareKernel("eq", c.x, zero, c.x.shape), zero, xp, c.x.shape) : xp;
+  return binaryKernel("mul", xs, safe, c.x.shape);
 }
 
 function normRule(c: NormCtx, g: Tensor): Tensor {
@@ -89,10 +91,14 @@ export const norm = defineOp({
 /**
  * F.normalize: x / max(‖x‖ₚ, eps) along `dim`, with PyTorch's defaults p = 2, dim = 1, eps = 1e-12.
  * Shape and dtype of x (float32/float64).
- * @throws as norm; TypeError for a non-number eps.
+ * @throws TypeError for int32 input, a bad p or a non-number eps or dim; RangeError for a dim out of range (each naming normalize).
  */
 export function normalize(x: Tensor, opts: { p?: number; dim?: number; eps?: number } = {}): Tensor {
   const { p = 2, dim = 1, eps = 1e-12 } = options("normalize", opts, ["p", "dim", "eps"]);
   checkNumber(eps, "eps", "normalize"), checkNumber(dim, "dim", "normalize");
+  // Checked here so that the errors name normalize, not the norm it calls.
+  if (checkTensor(x, "normalize").dtype === "int32")
+    throw new TypeError("normalize: input dtype must be float32 or float64, got int32 (as PyTorch); call .float() first");
+  normalizeDim(dim, x.ndim, "normalize"), orderOf(p, "normalize");
   return div(x, clamp(norm(x, p, { dim, keepdim: true }), eps, null));
 }

@@ -7,14 +7,14 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { normalizeDim, numelOf } from "../shape.js";
 import { defineOp } from "./define.js";
-import { checkTensor } from "./check.js";
+import { checkTensor, keepdimOf, type KeepdimOptions } from "./check.js";
 import { binaryKernel, compareKernel, convert, dense, expandBack, sumKernel, unaryKernel, viewAs } from "./kernels.js";
 import { args, vals } from "./samples.js";
 
 // Which dims a reduction covers: all when dim is undefined or [] (as torch.sum(x, dim=[])).
-export function reducedDims(x: Tensor, dim: number | number[] | undefined, op: string): boolean[] {
+export function reducedDims(x: Tensor, dim: number | number[] | null | undefined, op: string): boolean[] {
   checkTensor(x, op);
-  const dims = dim === undefined ? [] : Array.isArray(dim) ? dim : [dim];
+  const dims = dim == null ? [] : Array.isArray(dim) ? dim : [dim];
   const red = new Array<boolean>(x.ndim).fill(dims.length === 0);
   for (const d of dims) {
     const k = normalizeDim(d, x.ndim, op);
@@ -41,10 +41,10 @@ function sumRule(c: SumCtx, g: Tensor): Tensor[] {
 export const sum = defineOp({
   name: "sum", doc: "sum over dims (all when omitted); keepdim keeps them as size 1", method: true,
   sample: () => args(vals([2, 3]), 1),
-  forward(x: Tensor, dim?: number | number[], keepdim = false): Tensor {
+  forward(x: Tensor, dim?: number | number[] | null, keepdim: boolean | KeepdimOptions = false): Tensor {
     const red = reducedDims(x, dim, "sum");
     const out = sumKernel(x, red);
-    return this.record(viewAs(out, outShape(x, red, keepdim)), [x], { kshape: out.shape, shape: x.shape, scale: 1 });
+    return this.record(viewAs(out, outShape(x, red, keepdimOf(keepdim, "sum"))), [x], { kshape: out.shape, shape: x.shape, scale: 1 });
   },
   backward: sumRule,
 });
@@ -53,12 +53,12 @@ export const mean = defineOp({
   name: "mean", doc: "mean over dims (all when omitted); float inputs only", method: true,
   sample: () => args(vals([2, 3]), 0, true),
   node: "MeanBackward0",
-  forward(x: Tensor, dim?: number | number[], keepdim = false): Tensor {
+  forward(x: Tensor, dim?: number | number[] | null, keepdim: boolean | KeepdimOptions = false): Tensor {
     if (checkTensor(x, "mean").dtype === "int32") throw new TypeError("mean: input dtype must be float32 or float64, got int32; call .float() first");
     const red = reducedDims(x, dim, "mean");
     const scale = 1 / numelOf(x.shape.filter((_, i) => red[i]));
     const out = sumKernel(x, red, scale);
-    return this.record(viewAs(out, outShape(x, red, keepdim)), [x], { kshape: out.shape, shape: x.shape, scale });
+    return this.record(viewAs(out, outShape(x, red, keepdimOf(keepdim, "mean"))), [x], { kshape: out.shape, shape: x.shape, scale });
   },
   backward: sumRule,
 });
@@ -118,9 +118,9 @@ function extremeOp(name: "max" | "min") {
   return defineOp({
     name, doc: `${isMax ? "largest" : "smallest"} element, or values along dim (the gradient goes to the chosen index)`,
     method: true, sample: () => args(vals([2, 3]), ...(isMax ? [1] : [])),
-    forward(x: Tensor, dim?: number, keepdim = false): Tensor {
+    forward(x: Tensor, dim?: number, keepdim: boolean | KeepdimOptions = false): Tensor {
       const r = extremeForward(x, isMax, dim, true, name);
-      const out = dropDim(r.values!, x, dim, keepdim);
+      const out = dropDim(r.values!, x, dim, keepdimOf(keepdim, name));
       const all = dim === undefined;
       return this.record(out, [x], { x: all ? x : null, y: all ? out : null, indices: all ? null : r.indices, kshape: r.kshape,
         shape: x.shape, dim: r.dim });
@@ -136,8 +136,8 @@ function argOp(name: "argmax" | "argmin") {
   return defineOp({
     name, doc: `index of the ${name === "argmax" ? "largest" : "smallest"} element (along dim, or flat), int32`,
     method: true, differentiable: false,
-    forward: (x: Tensor, dim?: number, keepdim = false): Tensor =>
-      dropDim(extremeForward(x, name === "argmax", dim, false, name).indices, x, dim, keepdim),
+    forward: (x: Tensor, dim?: number, keepdim: boolean | KeepdimOptions = false): Tensor =>
+      dropDim(extremeForward(x, name === "argmax", dim, false, name).indices, x, dim, keepdimOf(keepdim, name)),
   });
 }
 export const argmax = argOp("argmax");

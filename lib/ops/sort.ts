@@ -54,6 +54,9 @@ function sortLines(op: string, x: Tensor, dim: number, k: number, descending: bo
   const shape = x.ndim ? x.shape.map((s, i) => (i === d ? k : s)) : [];
   const values = wantValues ? Tensor.output(shape, x.dtype) : null;
   const indices = Tensor.output(shape, "int32");
+  // A 0-d result holds one element whatever k (PyTorch's topk(0) of a 0-d tensor returns it too):
+  // the kernel must write it, not leave the fresh memory as the answer.
+  if (x.ndim === 0) k = 1;
   native.sortLines(dense(x).storage, values ? values.storage : null, indices.storage as Int32Array, outer, D, inner, k, descending);
   return { values, indices, ctx: { indices, shape: x.shape, outer, D, inner, k } };
 }

@@ -58,7 +58,28 @@ describe("readIdx", () => {
       writeFileSync(p, bytes);
       expect(() => tg.data.readIdx(p)).toThrow(new RegExp(`^readIdx: ${p}: ${why.source}`));
     }
-    expect(() => tg.data.readIdx(join(dir, "missing"))).toThrow(/ENOENT/);
+    expect(() => tg.data.readIdx(join(dir, "missing"))).toThrow(new RegExp(`^readIdx: ${join(dir, "missing")}: cannot read the file: ENOENT`));
+  });
+  it("a cut-off or fake .gz names readIdx and the file (was zlib's bare 'unexpected end of file'); a non-string path is a TypeError", () => {
+    const whole = gzipSync(u8([3], [7, 8, 9])), cut = join(dir, "cut-idx1-ubyte.gz"), fake = join(dir, "fake-idx1-ubyte.gz");
+    writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+    writeFileSync(fake, u8([3], [7, 8, 9]));
+    expect(() => tg.data.readIdx(cut)).toThrow(new RegExp(`^readIdx: ${cut}: cannot read or inflate the file: unexpected end of file`));
+    expect(() => tg.data.readIdx(fake)).toThrow(new RegExp(`^readIdx: ${fake}: cannot read or inflate the file: incorrect header check`));
+    expect(() => tg.data.readIdx(null as never)).toThrow(/^readIdx: path must be a string, got null/);
+  });
+  it("a 1-d float file keeps its values (was read as int32 by default: NaN, inf and 2.5 became 0, 0 and 2); int32 on a float file is refused", () => {
+    const p = join(dir, "floats-idx1");
+    writeFileSync(p, idx(0x0d, [4], [NaN, Infinity, -0, 2.5], (b, v, at) => b.writeFloatBE(v, at), 4));
+    const t = tg.data.readIdx(p);
+    expect(t.dtype).toBe("float32");
+    expect(Array.from(t.data())).toEqual([NaN, Infinity, -0, 2.5]);
+    expect(Object.is(t.data()[2], -0)).toBe(true);
+    const d = join(dir, "doubles-idx2");
+    writeFileSync(d, idx(0x0e, [1, 2], [1e300, 3e9 + 0.5], (b, v, at) => b.writeDoubleBE(v, at), 8));
+    expect(tg.data.readIdx(d).dtype).toBe("float64");  // float32 would turn 1e300 into inf
+    expect(tg.data.readIdx(d).toArray()).toEqual([[1e300, 3e9 + 0.5]]);
+    expect(() => tg.data.readIdx(d, { dtype: "int32" })).toThrow(/^readIdx: .*doubles-idx2 holds float values; read it as float32\/float64 and convert with \.int\(\)/);
   });
   it("MNIST over a torchvision-style root (root/MNIST/raw), scaled to [0, 1]", () => {
     const raw = join(dir, "MNIST", "raw");

@@ -107,6 +107,14 @@ describe("tg.distributed failures", () => {
       expect(() => d.reduceScatter(tg.ones([2]), [tg.ones([3])])).toThrow("reduceScatter: inputList[0] is float32 [3], expected float32 [2]");
       expect(() => d.reduceScatter(tg.ones([2]), [tg.ones([2]), tg.ones([2])])).toThrow("inputList must be an array of worldSize = 1 tensors, got 2");
       expect(() => d.reduceScatter(tg.ones([2], { dtype: "int32" }), [tg.ones([2], { dtype: "int32" })], { op: "avg" })).toThrow('op "avg" needs a float tensor');
+      // An output that cannot take the result is refused at the call (it was a rejection from copy_ after the exchange).
+      expect(() => d.reduceScatter(tg.zeros([1]).expand([3]), [tg.ones([3])])).toThrow(/^reduceScatter: output \(shape \[3\], strides \[0\]\) is an expanded view whose elements overlap/);
+      expect(() => d.reduceScatter(tg.zeros([2]), null as never)).toThrow(/^reduceScatter: inputList must be an array of worldSize = 1 tensors, got null/);
+      expect(() => d.reduceScatter(tg.zeros([2]), [null] as never)).toThrow(/^reduceScatter: inputList\[0\] must be a Tensor, got null/);
+      // A strided output gets the raw write a contiguous one gets, also on a leaf that requires grad (was: rejected by copy_'s autograd check after the exchange).
+      const leaf = tg.zeros([2, 3], { requiresGrad: true });
+      await d.reduceScatter(leaf.t(), [tg.arange(6).float().reshape([3, 2])]);
+      expect(Array.from(leaf.data())).toEqual([0, 2, 4, 1, 3, 5]);
       const rs = tg.tensor([0, 0]);
       await d.reduceScatter(rs, [tg.tensor([3, -4])], { op: "max" });
       expect(Array.from(rs.data())).toEqual([3, -4]);

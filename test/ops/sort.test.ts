@@ -72,6 +72,14 @@ describe("topk", () => {
     expectClose(i32([5, 1, 9]).topk(1)[0], [9]);
     expect(tg.tensor([1, 2]).topk(0)[0].shape).toEqual([0]);
   });
+  it("a 0-d input gives its element for k 0 and 1 (PyTorch 1.13: topk(0) of tensor(5.) is (5., 0)), never unwritten memory", () => {
+    for (const k of [0, 1]) {
+      const [v, i] = tg.tensor(-7.5).topk(k);
+      expect(v.shape).toEqual([]);
+      expect([v.item(), i.item()], `k ${k}`).toEqual([-7.5, 0]);
+    }
+    expect(() => tg.tensor(5).topk(2)).toThrow(/topk: k must be an integer in \[0, 1\]/);
+  });
   it("refuses k out of range, a fractional k, a bad dim", () => {
     expect(() => tg.tensor([1, 2]).topk(3)).toThrow(/topk: k must be an integer in \[0, 2\]/);
     expect(() => tg.tensor([1, 2]).topk(1.5)).toThrow(/topk: k must be an integer/);

@@ -90,6 +90,18 @@ describe("norm", () => {
     expect(tg.zeros([0]).norm().item()).toBe(0);
     expect(() => x.norm(2, { axis: 0 } as never)).toThrow(/norm: unknown option "axis"/);
   });
+  it("p < 2 gives gradient 0 at x = 0, not NaN from 0·|0|^(p−2), as PyTorch 1.13", () => {
+    // torch.linalg.vector_norm(torch.tensor([0., 2.], requires_grad=True), p).backward() -> [0, 1] for p 0.5, 1.5, 3;
+    // p -1 (the norm is 0): [0, 0]; all-zero input: [0, 0].
+    for (const [p, want] of [[0.5, [0, 1]], [1.5, [0, 1]], [3, [0, 1]], [-1, [0, 0]]] as const) {
+      const x = tg.tensor([0, 2], { requiresGrad: true });
+      x.norm(p).backward();
+      expectClose(x.grad!, want as unknown as number[], 1e-6);
+      const z = tg.tensor([0, 0], { requiresGrad: true });
+      z.norm(p).backward();
+      expect(Array.from(z.grad!.data()), `p ${p}, zeros`).toEqual([0, 0]);
+    }
+  });
 });
 
 describe("logsumexp", () => {
@@ -139,5 +151,11 @@ describe("F.normalize", () => {
   it("refuses unknown options and a non-number eps", () => {
     expect(() => F.normalize(tg.ones([2, 2]), { axis: 1 } as never)).toThrow(/normalize: unknown option "axis"/);
     expect(() => F.normalize(tg.ones([2, 2]), { eps: "1" as never })).toThrow(/normalize: eps must be a number/);
+  });
+  it("errors for a bad input, dim or p name normalize, not the norm it calls", () => {
+    expect(() => F.normalize(tg.tensor([3, 4]))).toThrow(/^normalize: dim 1 is out of range for a tensor with 1 dims/);
+    expect(() => F.normalize(tg.ones([2, 2], { dtype: "int32" }))).toThrow(/^normalize: input dtype must be float32 or float64, got int32/);
+    expect(() => F.normalize(null as never)).toThrow(/^normalize: expected a Tensor, got null/);
+    expect(() => F.normalize(tg.ones([2, 2]), { p: "2" as never })).toThrow(/^normalize: p must be a number/);
   });
 });

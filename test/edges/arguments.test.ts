@@ -1,0 +1,112 @@
+// Wrong-typed arguments an adversarial caller passes (null where a tensor is required, strings or
+// fractions as dims, a non-boolean keepdim, disposed tensors): each gets an Error naming the op and
+// the argument, never a JS TypeError from deep inside, a silent coercion or a kernel's bounds check.
+import { describe, expect, it } from "vitest";
+import * as tg from "../../lib/index.js";
+import { OPS } from "../../lib/ops/define.js";
+
+const F = tg.nn.functional;
+
+describe("null or a non-tensor where a tensor is required", () => {
+  it("conv1d/conv2d/convTranspose2d/unfold/fold name the argument (only the bias may be null)", () => {
+    const x = tg.ones([1, 1, 3, 3]), w = tg.ones([1, 1, 2, 2]);
+    expect(() => F.conv2d(x, null as never)).toThrow(/^conv2d: weight must be a Tensor, got null/);
+    expect(() => F.conv2d(null as never, w)).toThrow(/^conv2d: input must be a Tensor, got null/);
+    expect(() => F.conv1d(null as never, tg.ones([1, 1, 2]))).toThrow(/^conv1d: input must be a Tensor, got null/);
+    expect(() => F.convTranspose2d(x, null as never)).toThrow(/^convTranspose2d: weight must be a Tensor, got null/);
+    expect(() => F.unfold(null as never, 2)).toThrow(/^unfold: input must be a Tensor, got null/);
+    expect(() => F.fold(null as never, 2, 2)).toThrow(/^fold: input must be a Tensor, got null/);
+    expect(F.conv2d(x, w, null).shape).toEqual([1, 1, 2, 2]);
+  });
+  it("F.linear names input, weight and bias; a null bias is absent", () => {
+    const x = tg.ones([2, 3]), w = tg.ones([4, 3]);
+    expect(() => F.linear(x, null as never)).toThrow(/^linear: weight must be a Tensor, got null/);
+    expect(() => F.linear(undefined as never, w)).toThrow(/^linear: input must be a Tensor, got undefined/);
+    expect(() => F.linear(x, w, "b" as never)).toThrow(/^linear: bias must be a Tensor, got string "b"/);
+    expect(Array.from(F.linear(x, w, null).data())).toEqual(new Array(8).fill(3));
+  });
+  it("F.linear names itself for mixed or int32 dtypes on every path (a 3-D float64 input with a float32 weight named matmul)", () => {
+    const w = tg.ones([2, 3]);
+    expect(() => F.linear(tg.ones([4, 2, 3], { dtype: "float64" }), w)).toThrow(/^linear: expected float32 or float64 input and weight of one dtype, got input float64, weight float32/);
+    expect(() => F.linear(tg.ones([2, 3], { dtype: "float64" }), w)).toThrow(/^linear: expected float32 or float64 input and weight of one dtype/);
+    expect(() => F.linear(tg.ones([2, 3], { dtype: "int32" }), tg.ones([2, 3], { dtype: "int32" }))).toThrow(/^linear: .*got input int32, weight int32/);
+  });
+});
+
+describe("dims that are not integers", () => {
+  it("a string dim is a TypeError saying so, not 'dim 0 is out of range' (the string printed as a number)", () => {
+    const x = tg.ones([2, 3]);
+    expect(() => x.var(["0"] as never)).toThrow(/^var: dim must be an integer, got string "0"/);
+    expect(() => x.sum([1, "0"] as never)).toThrow(/^sum: dim must be an integer, got string "0"/);
+    expect(() => x.sum([[1]] as never)).toThrow(/^sum: dim must be an integer, got an array/);
+    expect(() => x.select("0" as never, 0)).toThrow(/dim must be an integer, got string "0"/);
+    expect(() => x.sum(1.5)).toThrow(/^sum: dim 1\.5 is out of range/);
+    expect(() => x.softmax("1" as never)).toThrow(/dim must be an integer, got string "1"/);
+    expect(() => x.var(2)).toThrow(/^var: dim 2 is out of range for a tensor with 2 dims \(expected -2\.\.1\)/);
+  });
+});
+
+describe("keepdim", () => {
+  it("{keepdim: false} keeps nothing (it was truthy, so kept the dim); {keepdim: true} and a boolean work", () => {
+    const x = tg.tensor([[1, 2], [3, 5]]);
+    for (const [name, f] of [
+      ["sum", (k: never) => x.sum(1, k)], ["mean", (k: never) => x.mean(1, k)], ["max", (k: never) => x.max(1, k)],
+      ["min", (k: never) => x.min(1, k)], ["argmax", (k: never) => x.argmax(1, k)], ["argmin", (k: never) => x.argmin(1, k)],
+      ["logsumexp", (k: never) => x.logsumexp(1, k)],
+    ] as const) {
+      expect(f({ keepdim: false } as never).shape, name).toEqual([2]);
+      expect(f({ keepdim: true } as never).shape, name).toEqual([2, 1]);
+      expect(f(true as never).shape, name).toEqual([2, 1]);
+      expect(f(undefined as never).shape, name).toEqual([2]);
+      expect(() => f("yes" as never), name).toThrow(new RegExp(`^${name}: keepdim must be a boolean`));
+      expect(() => f({ keepDim: true } as never), name).toThrow(new RegExp(`^${name}: unknown option "keepDim"; did you mean "keepdim"`));
+    }
+  });
+  it("sum and mean take null for all dims, as var does", () => {
+    expect(tg.tensor([[1, 2], [3, 5]]).sum(null, true).shape).toEqual([1, 1]);
+    expect(tg.tensor([[1, 2], [3, 5]]).mean(null).item()).toBe(2.75);
+  });
+});
+
+describe("disposed tensors", () => {
+  it("every registered op given a disposed tensor says so, naming an op (was: a kernel's 'operand 0 reaches element 5 of an array of length 0', or no error from to/double)", () => {
+    let checked = 0;
+    for (const [name, op] of OPS) {
+      if (!op.sample) continue;
+      const a = op.sample();
+      const i = a.findIndex((v) => v instanceof tg.Tensor);
+      if (i < 0) continue;
+      (a[i] as tg.Tensor).dispose();
+      expect(() => op.fn(...a), name).toThrow(/^[a-zA-Z0-9_]+: (the input|input|other|[a-z]+) \(shape \[[\d, ]*\], (float32|float64|int32)\) was disposed; use it before calling dispose\(\)/);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+  it("an in-place op names its disposed operand; conv2d its disposed input", () => {
+    const x = tg.tensor([1, 2]), y = tg.tensor([1, 2]);
+    y.dispose();
+    expect(() => x.add_(y)).toThrow(/^add_: other \(shape \[2\], float32\) was disposed/);
+    const img = tg.ones([1, 1, 3, 3]);
+    img.dispose();
+    expect(() => F.conv2d(img, tg.ones([1, 1, 2, 2]))).toThrow(/^conv2d: input \(shape \[1, 1, 3, 3\], float32\) was disposed/);
+  });
+});
+
+describe("randint", () => {
+  it("takes torch.randint(high, size) with low 0 (was: 'high must be an integer within int32, got 3' for randint(5, [3]))", () => {
+    tg.manualSeed(1);
+    const t = tg.randint(5, [4000]);
+    expect(t.shape).toEqual([4000]);
+    expect(t.dtype).toBe("int32");
+    expect([t.min().item(), t.max().item()]).toEqual([0, 4]);
+    expect(tg.randint(5, [3], { dtype: "float64" }).dtype).toBe("float64");
+    tg.manualSeed(7);
+    const a = tg.randint(9, [50]);
+    tg.manualSeed(7);
+    expect(Array.from(tg.randint(0, 9, [50]).data())).toEqual(Array.from(a.data()));
+  });
+  it("a string bound is named as a string (was: 'got 0' for \"0\")", () => {
+    expect(() => tg.randint("0" as never, 3, [2])).toThrow(/^randint: low must be an integer within int32, got string "0"/);
+    expect(() => tg.randint(0, null as never, [2])).toThrow(/^randint: high must be an integer within int32, got null/);
+  });
+});
