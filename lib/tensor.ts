@@ -31,6 +31,9 @@ export class Tensor {
   accumulator: Node | null = null;
   /** The tensor this one is a view of (view ops set it), for the in-place checks; null otherwise. */
   base: Tensor | null = null;
+  // Counts the times an in-place op replaced this tensor's autograd history; a view copies its base's
+  // count when made, so a view whose base's history changed since is known to be stale (node.ts edgeOf).
+  historyEpoch = 0;
   // Ownership (see storage.ts and the README's Memory section). `graphUses` counts the recorded
   // nodes that saved this tensor for their backward rule (lib/autograd/node.ts); while one still
   // holds it, dispose() only marks the tensor, and finishes once that node has run its backward.

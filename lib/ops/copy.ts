@@ -77,11 +77,27 @@ export function checkInPlace(t: Tensor, op: string): void {
     `(the leaf has shape [${base.shape.join(", ")}]); wrap the change in tg.noGrad(() => ...) or change a clone()`);
 }
 
+// An in-place write that overwrites every element of x with values carrying no gradient: x's history
+// ends (x becomes a constant, as PyTorch's FillBackward gives zero). Into a view, the base's history would
+// still send gradient to the overwritten elements (PyTorch's CopySlices), so that is refused loudly.
+function dropHistory(x: Tensor, op: string): void {
+  if (!isGradEnabled() || !(x.base ?? x).requiresGrad) return;
+  if (x.base) throw viewOfHistory(x, op);
+  x.gradFn = null;
+  x.requiresGrad = false;
+  x.historyEpoch++;
+}
+
+const viewOfHistory = (x: Tensor, op: string) => new Error(`${op}: writing into a view (shape ${fmt(x.shape)}) of a tensor with ` +
+  `autograd history (shape ${fmt(x.base!.shape)}) is not supported: that tensor's gradient would still reach the overwritten ` +
+  `elements; build the result out of place (tg.where, tg.cat, maskedFill) or write under tg.noGrad`);
+
 export const fill_ = defineOp({
   name: "fill_", doc: "every element set to value, in place", method: "only", differentiable: false,
   forward(x: Tensor, value: number): Tensor {
     checkInPlace(x, "fill_");
     checkFillValue(value, x.dtype, "fill_");
+    dropHistory(x, "fill_");
     fill(x, value);
     bumpVersion(x.storage);
     return x;
@@ -110,15 +126,16 @@ export const copy_ = defineOp({
       throw new Error(`copy_: source of shape ${fmt(src.shape)} cannot be broadcast to destination ${fmt(dst.shape)}`);
     if (dst.numel > 0 && dst.shape.some((d, i) => d > 1 && dst.strides[i] === 0))
       throw new Error(`copy_: the destination (shape ${fmt(dst.shape)}) is an expanded view whose elements overlap; copy into a contiguous tensor`);
+    // Refusals come before the write, so a refused copy_ changes nothing.
+    const records = isGradEnabled() && (src.requiresGrad || dst.requiresGrad);
+    if (records && dst.base && src.requiresGrad)
+      throw new Error(`copy_: copying a tensor that requires grad into a view (shape [${dst.shape.join(", ")}]) is not supported: ` +
+        `the view's base would lose the gradient path; build the result with tg.cat / tg.where instead`);
+    if (records) dropHistory(dst, "copy_");
     const same = src.storage === dst.storage && src.offset === dst.offset && sameShape(src.strides, dst.strides) && sameShape(src.shape, dst.shape);
     if (!same) converting("copy_", () => copyInto(src, dst));
     bumpVersion(dst.storage);
-    if (!isGradEnabled() || (!src.requiresGrad && !dst.requiresGrad)) return dst;
-    if (dst.base && src.requiresGrad)
-      throw new Error(`copy_: copying a tensor that requires grad into a view (shape [${dst.shape.join(", ")}]) is not supported: ` +
-        `the view's base would lose the gradient path; build the result with tg.cat / tg.where instead`);
-    dst.gradFn = null;
-    dst.requiresGrad = false;
+    if (!records) return dst;
     return this.record(dst, [src], { shape: src.shape, dtype: src.dtype });
   },
   backward: (c: CopyCtx, g) => [convert(sumTo(g, c.shape), c.dtype)],

@@ -25,6 +25,7 @@ function indexedDim(x: Tensor, dim: number, op: string): number {
 function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset): Tensor {
   const v = new Tensor(x.storage, shape, strides, offset, x.dtype);
   v.base = x.base ?? x;
+  v.historyEpoch = v.base.historyEpoch;
   return v;
 }
 

@@ -76,9 +76,47 @@ describe("in-place writes through a view of a leaf that requires grad", () => {
     x.detach().select(0, 1).fill_(7);
     expect(Array.from(x.data())).toEqual([5, 7]);
   });
-  it("views of tensors that do not require grad, or of non-leaves, stay writable", () => {
+  it("views of tensors that do not require grad stay writable", () => {
     const a = tg.zeros([2, 2]);
     a.select(0, 1).fill_(3);
     expect(a.toArray()).toEqual([[0, 0], [3, 3]]);
+  });
+});
+
+// PyTorch 1.13 on the same inputs (w = tensor([1., 2., 3.], requires_grad=True)):
+//   y = w * 1; y.zero_(); (y * w).sum().backward()                      -> w.grad = [0, 0, 0]
+//   y = w * 1; v = y.narrow(0, 1, 2); y.mul_(2); v.sum().backward()    -> w.grad = [0, 2, 2] (v's history rebuilt)
+//   y = w * 1; y.narrow(0, 0, 1).fill_(5); y.sum().backward()          -> w.grad = [0, 1, 1] (CopySlices)
+// tensorgrad gives the first and refuses the other two loudly (it has no CopySlices / view-history rebuild):
+// before, they silently gave [0, 1, 1] and [1, 1, 1].
+describe("in-place writes and the history of non-leaves and their views", () => {
+  const w = () => tg.tensor([1, 2, 3], { requiresGrad: true });
+  it("fill_/zero_ over a non-leaf ends its history: no gradient through the old values", () => {
+    const a = w(), y = a.mul(1);
+    y.zero_();
+    expect(y.requiresGrad).toBe(false);
+    y.mul(a).sum().backward();
+    expect(a.grad!.toArray()).toEqual([0, 0, 0]);
+  });
+  it("a view taken before its base's history changed is refused, naming both shapes", () => {
+    for (const change of [(y: tg.Tensor) => y.mul_(2), (y: tg.Tensor) => y.fill_(1), (y: tg.Tensor) => y.copy_(tg.ones([3]))]) {
+      const a = w(), y = a.mul(1), v = y.narrow(0, 1, 2);
+      change(y);
+      expect(() => v.sum().backward()).toThrow(/autograd: a view \(shape \[2\]\) of a tensor \(shape \[3\]\) is used after an in-place op changed that tensor's autograd history/);
+    }
+  });
+  it("a view taken after the in-place op works", () => {
+    const a = w(), y = a.mul(1);
+    y.mul_(2);
+    y.narrow(0, 1, 2).sum().backward();
+    expect(a.grad!.toArray()).toEqual([0, 2, 2]);
+  });
+  it("writing a constant into a view of a non-leaf is refused before anything is written", () => {
+    const a = w(), y = a.mul(1);
+    expect(() => y.narrow(0, 0, 1).fill_(5)).toThrow(/fill_: writing into a view \(shape \[1\]\) of a tensor with autograd history \(shape \[3\]\)/);
+    expect(() => y.narrow(0, 0, 1).copy_(tg.tensor([5]))).toThrow(/copy_: writing into a view/);
+    expect(y.toArray()).toEqual([1, 2, 3]);
+    tg.noGrad(() => y.narrow(0, 0, 1).fill_(5));
+    expect(y.toArray()).toEqual([5, 2, 3]);
   });
 });
