@@ -127,52 +127,14 @@ void max_pool2d(const PoolGeometry& g, const T* x, T* y, int32_t* idx) {
   });
 }
 
-namespace {
-
-// Whether the windows along one axis are disjoint pairs inside the input (kernel 2, stride 2, no padding or
-// dilation, no ceil-mode window hanging over the edge): then each input position has at most one window.
-bool disjoint_pairs(const AxisWindows& a, int64_t in) {
-  return a.kernel == 2 && a.stride == 2 && a.pad == 0 && a.step == 1 && 2 * a.size() <= in;
-}
-
-// gx of one plane for disjoint 2×2 windows, written in one pass with no zero-fill first: each window's four
-// positions get its gradient at the arg-max and zero elsewhere; rows and columns no window covers get zero.
-// The gradient is stored as 0 + gy, what the general loop's zero-fill-then-add gives (−0 becomes +0).
-template <class T>
-void max_pool_backward_plane_2x2(const PoolGeometry& g, const T* gyp, const int32_t* ip, T* gp) {
-  const int64_t OH = g.OH(), OW = g.OW(), W = g.W;
-  for (int64_t oh = 0; oh < OH; ++oh) {
-    T* r0 = gp + 2 * oh * W;
-    T* r1 = r0 + W;
-    const int32_t* ir = ip + oh * OW;
-    const T* gr = gyp + oh * OW;
-    const int32_t at0 = int32_t(2 * oh * W), w = int32_t(W);
-    for (int64_t ow = 0; ow < OW; ++ow) {
-      const int32_t at = ir[ow] - at0 - int32_t(2 * ow);  // 0, 1, W or W + 1
-      const T v = T(0) + gr[ow];
-      r0[2 * ow] = at == 0 ? v : T(0);
-      r0[2 * ow + 1] = at == 1 ? v : T(0);
-      r1[2 * ow] = at == w ? v : T(0);
-      r1[2 * ow + 1] = at == w + 1 ? v : T(0);
-    }
-    std::fill(r0 + 2 * OW, r0 + W, T(0));
-    std::fill(r1 + 2 * OW, r1 + W, T(0));
-  }
-  std::fill(gp + 2 * OH * W, gp + g.H * W, T(0));
-}
-
-}  // namespace
-
 template <class T>
 void max_pool2d_backward(const PoolGeometry& g, const T* gy, const int32_t* idx, T* gx) {
   const int64_t n = g.OH() * g.OW();
-  const bool pairs = disjoint_pairs(g.h, g.H) && disjoint_pairs(g.w, g.W);
   for_each_plane(g, [&](int64_t p) {
     T* gp = gx + p * g.H * g.W;
+    for (int64_t i = 0; i < g.H * g.W; ++i) gp[i] = T(0);
     const T* gyp = gy + p * n;
     const int32_t* ip = idx + p * n;
-    if (pairs) return max_pool_backward_plane_2x2(g, gyp, ip, gp);
-    for (int64_t i = 0; i < g.H * g.W; ++i) gp[i] = T(0);
     for (int64_t i = 0; i < n; ++i)
       if (ip[i] >= 0) gp[ip[i]] += gyp[i];
   });

@@ -20,7 +20,7 @@ struct PoolGeometry {
 // gives −inf and index −1.
 template <class T>
 void max_pool2d(const PoolGeometry& g, const T* x, T* y, int32_t* idx);
-// gx = 0, then gx[idx] += gy per output (indices −1 are skipped); disjoint 2×2 windows write gx in one pass.
+// gx = 0, then gx[idx] += gy per output (indices −1 are skipped).
 template <class T>
 void max_pool2d_backward(const PoolGeometry& g, const T* gy, const int32_t* idx, T* gx);
 
