@@ -4,6 +4,7 @@
 #include "kernels/conv/conv.h"
 
 #include <algorithm>
+#include <atomic>
 #include <type_traits>
 #include <vector>
 
@@ -53,14 +54,17 @@ void pack_patch_panels(const ConvGeom& g, const Ukernel<T>& uk, const T* x, int6
 }
 
 // Runs body(task, panel_begin, panel_end) over tasks × `panels` output column panels. Tasks go to threads
-// whole when there are enough of them; otherwise each task's columns are split. Either way every output
-// element is computed by one call in the same order.
+// whole when there are enough of them — claimed one at a time from a shared counter, so a thread that started
+// late or was preempted (a shared machine) takes fewer, instead of the others idling at the end of a fixed
+// split; otherwise each task's columns are split. Either way every output element is computed by one call in
+// the same order, so the result does not depend on which thread ran it.
 template <class Body>
 void over_tasks(int64_t tasks, int64_t panels, int64_t macs_per_panel, const Body& body) {
   if (tasks <= 0 || panels <= 0) return;
   if (tasks >= num_threads() || panels == 1) {
-    parallel_for(tasks, 1, [&](int64_t t0, int64_t t1) {
-      for (int64_t t = t0; t < t1; ++t) body(t, 0, panels);
+    std::atomic<int64_t> next{0};
+    parallel_for(std::min<int64_t>(tasks, num_threads()), 1, [&](int64_t, int64_t) {
+      for (int64_t t = next++; t < tasks; t = next++) body(t, 0, panels);
     });
     return;
   }
