@@ -4,10 +4,10 @@
 #include "kernels/conv/conv.h"
 
 #include <algorithm>
-#include <atomic>
 #include <type_traits>
 #include <vector>
 
+#include "kernels/conv/claim.h"
 #include "kernels/conv/depthwise.h"
 #include "kernels/conv/direct.h"
 #include "kernels/conv/im2col.h"
@@ -54,20 +54,12 @@ void pack_patch_panels(const ConvGeom& g, const Ukernel<T>& uk, const T* x, int6
 }
 
 // Runs body(task, panel_begin, panel_end) over tasks × `panels` output column panels. Tasks go to threads
-// whole when there are enough of them — claimed one at a time from a shared counter, so a thread that started
-// late or was preempted (a shared machine) takes fewer, instead of the others idling at the end of a fixed
-// split; otherwise each task's columns are split. Either way every output element is computed by one call in
-// the same order, so the result does not depend on which thread ran it.
+// whole (claimed, see claim.h) when there are enough of them; otherwise each task's columns are split. Either
+// way every output element is computed by one call in the same order.
 template <class Body>
 void over_tasks(int64_t tasks, int64_t panels, int64_t macs_per_panel, const Body& body) {
   if (tasks <= 0 || panels <= 0) return;
-  if (tasks >= num_threads() || panels == 1) {
-    std::atomic<int64_t> next{0};
-    parallel_for(std::min<int64_t>(tasks, num_threads()), 1, [&](int64_t, int64_t) {
-      for (int64_t t = next++; t < tasks; t = next++) body(t, 0, panels);
-    });
-    return;
-  }
+  if (tasks >= num_threads() || panels == 1) return conv::for_each_claimed(tasks, [&](int64_t t) { body(t, 0, panels); });
   const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 18) / std::max<int64_t>(macs_per_panel, 1));
   for (int64_t t = 0; t < tasks; ++t) parallel_for(panels, grain, [&](int64_t p0, int64_t p1) { body(t, p0, p1); });
 }
