@@ -59,6 +59,23 @@ describe("maxPool2d", () => {
       expect(Array.from(y.data())).toEqual(want);
       expect(Array.from(x.grad!.data())).toEqual(grad);
     });
+  // The gradient is zero-filled, then added at each arg-max, as PyTorch: −0 arrives as +0 (0 + −0), NaN and ±inf
+  // as they are, rows and columns that no window covers stay zero.
+  it("routes −0, NaN and ±inf gradients of disjoint 2×2 windows as the general loop", () => {
+    const x = tg.tensor([1, 2, 0, 3, 4, 5, 7, 6, 9, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1], { shape: [1, 1, 4, 5] }).requiresGrad_();
+    const y = F.maxPool2d(x, 2);
+    y.backward(tg.tensor([-0, NaN, Infinity, -Infinity], { shape: [1, 1, 2, 2] }));
+    const g = Array.from(x.grad!.data());
+    // arg-maxes: 7 at 6, 9 at 8, 7 at 16, 9 at 18; column 4 is in no window.
+    const want = new Array<number>(20).fill(0);
+    want[6] = 0; want[8] = NaN; want[16] = Infinity; want[18] = -Infinity;
+    expect(g).toEqual(want);
+    expect(Object.is(g[6], 0)).toBe(true);
+    // ceilMode's half windows at the edge route to their own arg-max.
+    const z = tg.arange(25).float().reshape([1, 1, 5, 5]).requiresGrad_();
+    F.maxPool2d(z, 2, { ceilMode: true }).sum().backward();
+    expect(Array.from(z.grad!.data()).map((v, i) => (v ? i : -1)).filter((i) => i >= 0)).toEqual([6, 8, 9, 16, 18, 19, 21, 23, 24]);
+  });
   it("gives the same bits at 1 and 2 threads", () => {
     const x = tg.randn([8, 4, 9, 9]);
     const n = tg.getNumThreads();

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/conv/claim.h"
 #include "kernels/conv/depthwise.h"
 #include "kernels/conv/direct.h"
 #include "kernels/conv/im2col.h"
@@ -53,17 +54,12 @@ void pack_patch_panels(const ConvGeom& g, const Ukernel<T>& uk, const T* x, int6
 }
 
 // Runs body(task, panel_begin, panel_end) over tasks × `panels` output column panels. Tasks go to threads
-// whole when there are enough of them; otherwise each task's columns are split. Either way every output
-// element is computed by one call in the same order.
+// whole (claimed, see claim.h) when there are enough of them; otherwise each task's columns are split. Either
+// way every output element is computed by one call in the same order.
 template <class Body>
 void over_tasks(int64_t tasks, int64_t panels, int64_t macs_per_panel, const Body& body) {
   if (tasks <= 0 || panels <= 0) return;
-  if (tasks >= num_threads() || panels == 1) {
-    parallel_for(tasks, 1, [&](int64_t t0, int64_t t1) {
-      for (int64_t t = t0; t < t1; ++t) body(t, 0, panels);
-    });
-    return;
-  }
+  if (tasks >= num_threads() || panels == 1) return conv::for_each_claimed(tasks, [&](int64_t t) { body(t, 0, panels); });
   const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 18) / std::max<int64_t>(macs_per_panel, 1));
   for (int64_t t = 0; t < tasks; ++t) parallel_for(panels, grain, [&](int64_t p0, int64_t p1) { body(t, p0, p1); });
 }

@@ -6,9 +6,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/conv/claim.h"
 #include "kernels/gemm/packing_buffer.h"
 #include "runtime/cpu.h"
-#include "runtime/threadpool.h"
 
 namespace tg {
 namespace conv {
@@ -72,13 +72,11 @@ void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
   std::vector<T> wt(static_cast<size_t>(K * g.o));  // [patch][O]: one tap's weights side by side
   for (int64_t o = 0; o < g.o; ++o)
     for (int64_t k = 0; k < K; ++k) wt[k * g.o + o] = w[o * K + k];
-  parallel_for(g.n, 1, [&](int64_t n0, int64_t n1) {
+  for_each_claimed(g.n, [&](int64_t n) {
     T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
     T* out = gemm::packing_buffer<T, kOutSlot>(8 * l.out_len);
-    for (int64_t n = n0; n < n1; ++n) {
-      pad_image(g, l, x + n * g.c * HW, xpad);
-      f.forward(g, l, xpad, wt.data(), b, out, y + n * g.o * P);
-    }
+    pad_image(g, l, x + n * g.c * HW, xpad);
+    f.forward(g, l, xpad, wt.data(), b, out, y + n * g.o * P);
   });
 }
 
@@ -88,17 +86,15 @@ void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
   const Loops<T> f = loops<T>();
   const int64_t K = g.patch(), HW = g.in_plane(), WK = g.o * K;
   std::vector<T> partial(static_cast<size_t>(g.n * WK));  // one dW per image, summed in image order below
-  parallel_for(g.n, 1, [&](int64_t n0, int64_t n1) {
+  for_each_claimed(g.n, [&](int64_t n) {
     T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
     T* dypad = gemm::packing_buffer<T, kOutSlot>(g.o * l.out_len);
-    for (int64_t n = n0; n < n1; ++n) {
-      pad_image(g, l, x + n * g.c * HW, xpad);
-      std::fill(dypad, dypad + g.o * l.out_len, T(0));  // dy as virtual rows of prow, zero beyond each row
-      for (int64_t o = 0; o < g.o; ++o)
-        for (int64_t oh = 0; oh < g.oh; ++oh)
-          std::copy_n(dy + ((n * g.o + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
-      f.weight(g, l, xpad, dypad, partial.data() + n * WK);
-    }
+    pad_image(g, l, x + n * g.c * HW, xpad);
+    std::fill(dypad, dypad + g.o * l.out_len, T(0));  // dy as virtual rows of prow, zero beyond each row
+    for (int64_t o = 0; o < g.o; ++o)
+      for (int64_t oh = 0; oh < g.oh; ++oh)
+        std::copy_n(dy + ((n * g.o + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
+    f.weight(g, l, xpad, dypad, partial.data() + n * WK);
   });
   std::fill(dw, dw + WK, T(0));
   for (int64_t n = 0; n < g.n; ++n)

@@ -3,7 +3,7 @@
 // layer: 1 channel, 5×5): there the GEMM's depth is too short to pay for packing patches into panels, and its
 // 12-row tiles are mostly empty for a handful of output channels. The input is copied once per image into a
 // zero-bordered plane, so every tap reads whole vectors of output columns with no bounds checks.
-// Forward: each image by one thread. Weight gradient: one partial per image, summed over images in order.
+// Forward: each image by one thread (claimed, see claim.h). Weight gradient: one partial per image, summed over images in order.
 // Both are therefore bit-identical at any thread count.
 #include "kernels/conv/conv.h"
 
