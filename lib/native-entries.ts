@@ -60,11 +60,13 @@ export interface RawEntries {
   randPerm(out: Int32Array): void;
   randUniform(out: Storage, low: number, high: number): void;
   release(array: Storage): void;
+  reluBiasBackward(y: Storage, g: Storage, gp: Storage, db: Storage | null, M: number, N: number): void;
   rmspropStep(p: Storage, g: Storage, sq: Storage, buf: Storage | null, gavg: Storage | null, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean, maximize: boolean): void;
   scatterAdd(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   setIsa(isa: number): string;
   setNumThreads(n: number): void;
   sgdStep(p: Storage, g: Storage, buf: Storage | null, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean, maximize: boolean): void;
+  sgdSteps(params: readonly (Storage | null)[], grads: readonly (Storage | null)[], bufs: readonly (Storage | null)[], first: Int32Array, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean): void;
   softmax(log: boolean, x: Storage, y: Storage, outer: number, D: number, inner: number): void;
   softmaxBackward(log: boolean, y: Storage, g: Storage, gx: Storage, outer: number, D: number, inner: number): void;
   sortLines(x: Storage, values: Storage | null, indices: Int32Array | null, outer: number, D: number, inner: number, k: number, descending: boolean): void;
@@ -125,11 +127,13 @@ export interface Entries {
   randPerm(out: Int32Array): void;
   randUniform(out: Storage, low: number, high: number): void;
   release(array: Storage): void;
+  reluBiasBackward(y: Storage, g: Storage, gp: Storage, db: Storage | null, M: number, N: number): void;
   rmspropStep(p: Storage, g: Storage, sq: Storage, buf: Storage | null, gavg: Storage | null, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean, maximize: boolean): void;
   scatterAdd(src: Storage, idx: Int32Array, dst: Storage, outer: number, D: number, inner: number, n: number): void;
   setIsa(isa: number): string;
   setNumThreads(n: number): void;
   sgdStep(p: Storage, g: Storage, buf: Storage | null, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, firstStep: boolean, maximize: boolean): void;
+  sgdSteps(params: readonly (Storage | null)[], grads: readonly (Storage | null)[], bufs: readonly (Storage | null)[], first: Int32Array, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean): void;
   softmax(log: boolean, x: Storage, y: Storage, outer: number, D: number, inner: number): void;
   softmaxBackward(log: boolean, y: Storage, g: Storage, gx: Storage, outer: number, D: number, inner: number): void;
   sortLines(x: Storage, values: Storage | null, indices: Int32Array | null, outer: number, D: number, inner: number, k: number, descending: boolean): void;
@@ -191,11 +195,13 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     randPerm: raw.randPerm,
     randUniform: raw.randUniform,
     release: raw.release,
+    reluBiasBackward: raw.reluBiasBackward,
     rmspropStep: raw.rmspropStep,
     scatterAdd: raw.scatterAdd,
     setIsa: raw.setIsa,
     setNumThreads: raw.setNumThreads,
     sgdStep: raw.sgdStep,
+    sgdSteps: raw.sgdSteps,
     softmax: raw.softmax,
     softmaxBackward: raw.softmaxBackward,
     sortLines: raw.sortLines,

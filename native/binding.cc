@@ -298,6 +298,21 @@ void Linear(const Args& a, Array x, Array w, MaybeArray b, Array out, Size M, Si
   });
 }
 
+// reluBiasBackward: the fused linear+ReLU layer's gp = g where y > 0 and db = gp summed over rows,
+// y, g and gp dense M×N, db of N (or null).
+void ReluBiasBackward(const Args& a, Array y, Array g, Array gp, MaybeArray db, Size M, Size N) {
+  same_dtype(a, y, g), same_dtype(a, y, gp);
+  if (y.dtype == DType::I32) type_error(std::string(a.op()) + ": int32 tensors are not supported; convert with .float()");
+  need_matrix(a, y, M, N, "output"), need_matrix(a, g, M, N, "gradient"), need_matrix(a, gp, M, N, "masked gradient");
+  if (db) same_dtype(a, y, *db), need_len(a, *db, N, "bias gradient");
+  if (overlaps(gp, y) || overlaps(gp, g) || (db && (overlaps(*db, y) || overlaps(*db, g) || overlaps(*db, gp))))
+    range_error(std::string(a.op()) + ": an output overlaps an input");
+  visit_float_dtype(y.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    relu_bias_backward<T>(M, N, y.as<T>(), g.as<T>(), gp.as<T>(), db ? db->as<T>() : nullptr);
+  });
+}
+
 // softmax over dense [outer, D, inner] tensors.
 void Softmax(const Args& a, bool log, Array x, Array y, Size outer, Size D, Size inner) {
   same_dtype(a, x, y);
@@ -492,6 +507,31 @@ void SgdStep(const Args& a, Array p, Array g, MaybeArray buf, Finite lr, Finite 
     using T = decltype(t);
     sgd_step<T>(n, p.as<T>(), g.as<T>(), state<T>(a, p, buf), s);
   });
+}
+
+// sgdSteps: sgdStep over a whole parameter group in one call; first[i] != 0 where parameter i's momentum
+// buffer is new. Every argument is checked before any parameter changes.
+void SgdSteps(const Args& a, ArrayList ps, ArrayList gs, ArrayList bufs, I32Array first, Finite lr, Finite momentum,
+              Finite dampening, Finite weight_decay, bool nesterov, bool maximize) {
+  const size_t n = ps.items.size();
+  if (gs.items.size() != n || bufs.items.size() != n || first.len != n)
+    range_error(std::string(a.op()) + ": expected as many gradients, buffers and first-step flags as parameters (" +
+                std::to_string(n) + ")");
+  for (size_t i = 0; i < n; ++i) {
+    if (!ps.items[i] || !gs.items[i]) type_error(std::string(a.op()) + ": parameter " + std::to_string(i) + " or its gradient is null");
+    param_len(a, *ps.items[i], *gs.items[i]);
+    if (double(momentum) != 0 && !bufs.items[i])
+      type_error(std::string(a.op()) + ": parameter " + std::to_string(i) + " needs a momentum buffer");
+    visit_float_dtype(ps.items[i]->dtype, a.op(), [&](auto t) { state<decltype(t)>(a, *ps.items[i], bufs.items[i]); });
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const Array &p = *ps.items[i], &g = *gs.items[i];
+    const SgdArgs s{lr, momentum, dampening, weight_decay, nesterov, first.as<int32_t>()[i] != 0, maximize};
+    visit_float_dtype(p.dtype, a.op(), [&](auto t) {
+      using T = decltype(t);
+      sgd_step<T>(int64_t(p.len), p.as<T>(), g.as<T>(), state<T>(a, p, bufs.items[i]), s);
+    });
+  }
 }
 
 void AdamStep(const Args& a, Array p, Array g, Array m, Array v, MaybeArray vmax, Finite lr, Finite beta1, Finite beta2,
@@ -930,6 +970,7 @@ void Fold(const Args& a, Array col, Array x, I32Array geometry) { unfold_entry(a
   X(extreme, Extreme, "isMax nkeep x values indices")                                                       \
   X(gemm, Gemm, "a b c transA transB M N K lda ldb ldc alpha beta")                                         \
   X(linear, Linear, "x w b out M N K relu")                                                                 \
+  X(reluBiasBackward, ReluBiasBackward, "y g gp db M N")                                                    \
   X(softmax, Softmax, "log x y outer D inner")                                                              \
   X(softmaxBackward, SoftmaxBackward, "log y g gx outer D inner")                                           \
   X(variance, Variance, "x mean variance outer D inner correction")                                         \
@@ -945,6 +986,7 @@ void Fold(const Args& a, Array col, Array x, I32Array geometry) { unfold_entry(a
   X(gather, Gather, "src idx dst outer D inner n")                                                          \
   X(scatterAdd, ScatterAdd, "src idx dst outer D inner n")                                                  \
   X(sgdStep, SgdStep, "p g buf lr momentum dampening weightDecay nesterov firstStep maximize")              \
+  X(sgdSteps, SgdSteps, "params grads bufs first lr momentum dampening weightDecay nesterov maximize")      \
   X(adamStep, AdamStep, "p g m v vmax lr beta1 beta2 eps weightDecay step decoupled amsgrad maximize")      \
   X(rmspropStep, RmspropStep, "p g sq buf gavg lr alpha eps weightDecay momentum centered maximize")        \
   X(adagradStep, AdagradStep, "p g sum lr lrDecay weightDecay eps step maximize")                           \

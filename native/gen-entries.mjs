@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const target = `${root}lib/native-entries.ts`;
 
 const TS_KIND = {
-  arr: "Storage", "arr?": "Storage | null", i32: "Int32Array", "i32?": "Int32Array | null",
+  arr: "Storage", "arr?": "Storage | null", arrs: "readonly (Storage | null)[]", i32: "Int32Array", "i32?": "Int32Array | null",
   num: "number", fin: "number", int: "number", int1: "number", bool: "boolean",
 };
 const TS_RESULT = { void: "void", number: "number", string: "string", arr: "Storage" };

@@ -1,7 +1,8 @@
 // Fused ops: several steps in one native call, with their rule side by side.
 //   linear(x, w, b, relu): y = x·wᵀ + b (b broadcast over rows), then ReLU if asked, as one GEMM on an
 //   output pre-filled with the bias rows.  With g' = g where y > 0 (ReLU) or g:
-//   dx = g'·w (saves w),  dw = g'ᵀ·x (saves x),  db = g' summed over rows;  ReLU saves y.
+//   dx = g'·w (saves w),  dw = g'ᵀ·x (saves x),  db = g' summed over rows;  ReLU saves y, and g' and db
+//   then come from one native pass (reluBiasBackward).
 // Not exported on `tg`: nn.Linear and nn.functional.linear are the public ways in.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
@@ -10,7 +11,7 @@ import { options } from "../options.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { checkTensor } from "./check.js";
-import { dense, sumKernel, unaryGradKernel, viewAs } from "./kernels.js";
+import { dense, sumKernel, viewAs } from "./kernels.js";
 import { matmulKernel, transposed } from "./linalg.js";
 
 export interface LinearOptions {
@@ -36,13 +37,23 @@ interface LinearCtx {
   bias: number | null;  // bias length where db is needed
 }
 
+// With ReLU, g' and db come from one native pass over g (bit-identical to the relu rule then a row sum).
+function reluBiasGrads(y: Tensor, g: Tensor, bias: number | null): [Tensor, Tensor | null] {
+  const [M, N] = y.shape;
+  const gd = dense(g);
+  const gp = Tensor.output([M, N], y.dtype), db = bias === null ? null : Tensor.output([N], y.dtype);
+  native.reluBiasBackward(y.storage, gd.storage, gp.storage, db && db.storage, M, N);
+  if (gd !== g) gd.dispose();
+  return [gp, db];
+}
+
 function linearRule(c: LinearCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
-  const gp = c.y ? unaryGradKernel("relu", null, c.y, g!) : g!;
+  const [gp, dbFused] = c.y ? reluBiasGrads(c.y, g!, c.bias) : [g!, null];
   const gpT = c.x && transposed(gp);
   const grads = [
     c.w && matmulKernel(gp, c.w),
     gpT && matmulKernel(gpT, c.x!),
-    c.bias === null ? null : viewAs(sumKernel(gp, [true, false]), [c.bias]),
+    c.bias === null ? null : dbFused ?? viewAs(sumKernel(gp, [true, false]), [c.bias]),
   ];
   // This rule's own temporaries (the ReLU-masked gradient and a view of it) end here, so the
   // engine's disposal of g, or this one of gp, gives the memory back to the cache now.

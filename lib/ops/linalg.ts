@@ -88,10 +88,18 @@ export const matmul = defineOp({
     const layout = (t: Tensor) => (t.requiresGrad ? { shape: t.shape, strides: t.strides } : null);
     return this.record(matmulKernel(a, b), [a, b], { a: b.requiresGrad ? a : null, b: a.requiresGrad ? b : null, ga: layout(a), gb: layout(b) });
   },
-  backward: (c: MatmulCtx, g): (Tensor | null)[] => [
-    c.ga && gradLike(c.ga, () => matmulKernel(g, transposed(c.b!)), () => matmulKernel(c.b!, transposed(g))),
-    c.gb && gradLike(c.gb, () => matmulKernel(transposed(c.a!), g), () => matmulKernel(transposed(g), c.a!)),
-  ],
+  backward(c: MatmulCtx, g): (Tensor | null)[] {
+    // The transposed views end once used: a live view would keep g's memory (and a's, b's) from
+    // going back to the cache when the engine disposes g and the tape lets a and b go.
+    const views: Tensor[] = [];
+    const T = (t: Tensor) => (views.push(transposed(t)), views[views.length - 1]);
+    const grads = [
+      c.ga && gradLike(c.ga, () => matmulKernel(g, T(c.b!)), () => matmulKernel(c.b!, T(g))),
+      c.gb && gradLike(c.gb, () => matmulKernel(T(c.a!), g), () => matmulKernel(T(g), c.a!)),
+    ];
+    for (const v of views) v.dispose();
+    return grads;
+  },
 });
 
 /**

@@ -34,7 +34,7 @@ export class Adagrad extends Optimizer<AdagradHyper> {
     flag("Adagrad", "maximize", g.maximize);
   }
 
-  protected update(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdagradHyper>): void {
+  protected override update(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdagradHyper>): void {
     const step = this.nextStep(st);
     // Created at the first update (PyTorch creates it in the constructor; the values agree).
     const sum = this.buffer(st, "sum", p, g.initialAccumulatorValue);

@@ -32,7 +32,7 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
     flag(this.name, "maximize", g.maximize);
   }
 
-  protected update(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdamHyper>): void {
+  protected override update(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdamHyper>): void {
     const step = this.nextStep(st);
     const m = this.buffer(st, "expAvg", p), v = this.buffer(st, "expAvgSq", p);
     const vmax = g.amsgrad ? this.buffer(st, "maxExpAvgSq", p) : null;

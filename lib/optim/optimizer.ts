@@ -53,8 +53,16 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
 
   // Checks one group's hyper-parameters; throws naming the optimizer and the value.
   protected abstract validate(group: ParamGroup<O>): void;
-  // Updates one parameter in place from its dense gradient (same dtype and size) and state.
-  protected abstract update(p: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>): void;
+  // Updates one parameter in place from its dense gradient (same dtype and size) and state. An
+  // optimizer that updates a whole group in one native call overrides updateGroup instead.
+  protected update(_p: Tensor, _grad: Tensor, _state: ParamState, _group: ParamGroup<O>): void {
+    throw new TypeError(`${this.name}: an optimizer must override update or updateGroup`);
+  }
+
+  // Updates a group's parameters that have gradients (their dense gradients and states alongside).
+  protected updateGroup(params: Tensor[], grads: Tensor[], states: ParamState[], group: ParamGroup<O>): void {
+    for (let i = 0; i < params.length; ++i) this.update(params[i], grads[i], states[i], group);
+  }
 
   addParamGroup(input: ParamGroupInput<O>): void {
     if (input === null || typeof input !== "object" || !input.params || input.params instanceof Tensor)
@@ -91,13 +99,11 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     withoutGrad(() => {
       for (const group of this.paramGroups) {
         this.validate(group);
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          let st = this.state.get(p);
-          if (!st) this.state.set(p, (st = {}));
-          this.update(p, this.denseGrad(p), st, group);
-          bumpVersion(p.storage);
-        }
+        const params = group.params.filter((p) => p.grad !== null);
+        const grads = params.map((p) => this.denseGrad(p));
+        const states = params.map((p) => this.stateOf(p));
+        this.updateGroup(params, grads, states, group);
+        for (const p of params) bumpVersion(p.storage);
       }
     });
     return loss;
@@ -139,6 +145,12 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     });
     this.state.clear();
     for (const [p, st] of state) this.state.set(p, st);
+  }
+
+  private stateOf(p: Tensor): ParamState {
+    let st = this.state.get(p);
+    if (!st) this.state.set(p, (st = {}));
+    return st;
   }
 
   // A state tensor shaped like `p`, created on first use filled with `init`.

@@ -37,7 +37,7 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
     flag("RMSprop", "maximize", g.maximize);
   }
 
-  protected update(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<RMSpropHyper>): void {
+  protected override update(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<RMSpropHyper>): void {
     this.nextStep(st);
     const sq = this.buffer(st, "squareAvg", p);
     const buf = g.momentum > 0 ? this.buffer(st, "momentumBuffer", p) : null;

@@ -18,7 +18,7 @@ type SGDHyper = Required<SGDOptions>;
 
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum, L2 weight decay and maximize,
- * one native pass per parameter. `lr` is required: `new SGD(params, 0.1, {momentum: 0.9})` (or
+ * one native call per parameter group. `lr` is required: `new SGD(params, 0.1, {momentum: 0.9})` (or
  * `new SGD(params, {lr: 0.1, momentum: 0.9})`, or per parameter group). Mirrors `torch.optim.SGD`.
  * @throws Error for an unknown option key, lr given twice, a negative lr/momentum/weightDecay, or Nesterov
  *   without momentum or with dampening.
@@ -50,10 +50,15 @@ export class SGD extends Optimizer<SGDHyper> {
       throw new Error(`SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum ${g.momentum}, dampening ${g.dampening})`);
   }
 
-  protected update(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<SGDHyper>): void {
-    const first = st.momentumBuffer === undefined;
-    const buf = g.momentum !== 0 ? this.buffer(st, "momentumBuffer", p) : null;
-    native.sgdStep(p.storage, grad.storage, buf ? buf.storage : null, g.lr, g.momentum, g.dampening, g.weightDecay,
-      g.nesterov, first, g.maximize);
+  // The whole group in one native call (the same per-parameter update, bit for bit).
+  protected override updateGroup(params: Tensor[], grads: Tensor[], states: ParamState[], g: ParamGroup<SGDHyper>): void {
+    const first = new Int32Array(params.length);
+    const bufs = params.map((p, i) => {
+      if (g.momentum === 0) return null;
+      first[i] = states[i].momentumBuffer === undefined ? 1 : 0;
+      return this.buffer(states[i], "momentumBuffer", p).storage;
+    });
+    native.sgdSteps(params.map((p) => p.storage), grads.map((d) => d.storage), bufs, first, g.lr, g.momentum, g.dampening,
+      g.weightDecay, g.nesterov, g.maximize);
   }
 }

@@ -66,6 +66,8 @@ struct Array {
 };
 // An Int32Array argument (indices, targets, masks).
 struct I32Array : Array {};
+// A JS array of typed arrays or nulls (one per parameter of an optimizer's group).
+struct ArrayList { std::vector<std::optional<Array>> items; };
 // A number that must be finite; an integer >= 0; an integer >= 1.
 struct Finite { double v; operator double() const { return v; } };
 struct Size { int64_t v; operator int64_t() const { return v; } };
@@ -123,19 +125,24 @@ class Args {
     if (i >= argc_) type_error(std::string(op_) + ": missing argument " + std::to_string(i) + name_suffix(i));
     return argv_[i];
   }
-  Array array(size_t i) const {
-    napi_typedarray_type t;
-    Array a;
-    // One N-API call: it fails with napi_invalid_arg for anything but a typed array.
-    if (napi_get_typedarray_info(env_, raw(i), &t, &a.len, &a.data, nullptr, nullptr) != napi_ok)
-      type_error(where(i) + " must be a typed array");
-    switch (t) {
-      case napi_float32_array: a.dtype = DType::F32; break;
-      case napi_float64_array: a.dtype = DType::F64; break;
-      case napi_int32_array: a.dtype = DType::I32; break;
-      default: type_error(where(i) + " must be a Float32Array, Float64Array or Int32Array");
+  Array array(size_t i) const { return typed(raw(i), where(i)); }
+  ArrayList array_list(size_t i) const {
+    napi_value v = raw(i);
+    bool is_array = false;
+    uint32_t n = 0;
+    if (napi_is_array(env_, v, &is_array) != napi_ok || !is_array) type_error(where(i) + " must be an array");
+    check(napi_get_array_length(env_, v, &n), "array_length");
+    ArrayList out;
+    out.items.reserve(n);
+    for (uint32_t k = 0; k < n; ++k) {
+      napi_value e;
+      napi_valuetype t;
+      check(napi_get_element(env_, v, k, &e), "get_element");
+      check(napi_typeof(env_, e, &t), "typeof");
+      if (t == napi_null || t == napi_undefined) out.items.emplace_back(std::nullopt);
+      else out.items.emplace_back(typed(e, where(i) + "[" + std::to_string(k) + "]"));
     }
-    return a;
+    return out;
   }
   double number(size_t i) const {
     double d;
@@ -156,6 +163,20 @@ class Args {
 
  private:
   static constexpr size_t kMaxArgs = 16;
+  Array typed(napi_value v, const std::string& what) const {
+    napi_typedarray_type t;
+    Array a;
+    // One N-API call: it fails with napi_invalid_arg for anything but a typed array.
+    if (napi_get_typedarray_info(env_, v, &t, &a.len, &a.data, nullptr, nullptr) != napi_ok)
+      type_error(what + " must be a typed array");
+    switch (t) {
+      case napi_float32_array: a.dtype = DType::F32; break;
+      case napi_float64_array: a.dtype = DType::F64; break;
+      case napi_int32_array: a.dtype = DType::I32; break;
+      default: type_error(what + " must be a Float32Array, Float64Array or Int32Array");
+    }
+    return a;
+  }
   std::string name_suffix(size_t i) const { return i < names_->size() ? " (" + (*names_)[i] + ")" : ""; }
   napi_env env_;
   const char* op_;
@@ -173,6 +194,11 @@ template <>
 struct Kind<Array> {
   static std::string name() { return "arr"; }
   static Array read(const Args& a, size_t i) { return a.array(i); }
+};
+template <>
+struct Kind<ArrayList> {
+  static std::string name() { return "arrs"; }
+  static ArrayList read(const Args& a, size_t i) { return a.array_list(i); }
 };
 template <>
 struct Kind<I32Array> {

@@ -17,7 +17,7 @@ describe("native entry table", () => {
     const fns = Object.keys(addon).filter((k) => typeof (addon as unknown as Record<string, unknown>)[k] === "function");
     expect(Object.keys(addon.entrySpecs).sort()).toEqual(fns.sort());
     for (const [name, spec] of Object.entries(addon.entrySpecs))
-      for (const [arg, kind] of spec.args) expect(`${name}.${arg}`).toMatch(/^\w+\.\w+$/), expect(kind).toMatch(/^(arr|i32|num|fin|int|int1|bool|op:\d+)\??$/);
+      for (const [arg, kind] of spec.args) expect(`${name}.${arg}`).toMatch(/^\w+\.\w+$/), expect(kind).toMatch(/^(arr|arrs|i32|num|fin|int|int1|bool|op:\d+)\??$/);
   });
 
   it("a strided entry writes its layout in the same call: a broadcast row plus a column", () => {

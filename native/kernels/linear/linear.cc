@@ -1,6 +1,8 @@
 #include "kernels/linear/linear.h"
 
 #include <algorithm>
+#include <cstring>
+#include <type_traits>
 
 #include "kernels/gemm/gemm.h"
 #include "runtime/threadpool.h"
@@ -35,7 +37,42 @@ void linear(int64_t M, int64_t N, int64_t K, const T* x, const T* w, const T* b,
   });
 }
 
+// g where y > 0 (or y is NaN), else +0, without a branch: random signs would mispredict half the time.
+template <class T>
+inline T relu_grad(T y, T g) {
+  using U = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  U bits;
+  std::memcpy(&bits, &g, sizeof bits);
+  bits &= U(0) - U(!(y <= 0));
+  std::memcpy(&g, &bits, sizeof bits);
+  return g;
+}
+
+template <class T>
+void relu_bias_backward(int64_t M, int64_t N, const T* y, const T* g, T* gp, T* db) {
+  constexpr int64_t kCols = 512;  // columns per accumulator block (4 KiB of doubles, on the stack)
+  // Threads split over columns only, so each column is summed in the same order at any thread count.
+  parallel_for(N, std::max<int64_t>(16, (int64_t(1) << 15) / std::max<int64_t>(M, 1)), [&](int64_t j0, int64_t j1) {
+    double acc[kCols];
+    for (int64_t c0 = j0; c0 < j1; c0 += kCols) {
+      const int64_t w = std::min(kCols, j1 - c0);
+      std::fill(acc, acc + w, 0.0);
+      for (int64_t r = 0; r < M; ++r) {
+        const T* yr = y + r * N + c0;
+        const T* gr = g + r * N + c0;
+        T* out = gp + r * N + c0;
+        for (int64_t j = 0; j < w; ++j) out[j] = relu_grad(yr[j], gr[j]);
+        for (int64_t j = 0; j < w; ++j) acc[j] += static_cast<double>(out[j]);
+      }
+      if (db != nullptr)
+        for (int64_t j = 0; j < w; ++j) db[c0 + j] = static_cast<T>(acc[j]);
+    }
+  });
+}
+
 template void linear<float>(int64_t, int64_t, int64_t, const float*, const float*, const float*, float*, bool);
 template void linear<double>(int64_t, int64_t, int64_t, const double*, const double*, const double*, double*, bool);
+template void relu_bias_backward<float>(int64_t, int64_t, const float*, const float*, float*, float*);
+template void relu_bias_backward<double>(int64_t, int64_t, const double*, const double*, double*, double*);
 
 }  // namespace tg

@@ -10,4 +10,10 @@ namespace tg {
 template <class T>
 void linear(int64_t M, int64_t N, int64_t K, const T* x, const T* w, const T* b, T* out, bool relu);
 
+// The fused layer's ReLU derivative and bias gradient in one pass over the output gradient:
+// gp = g where y > 0 (and where y is NaN, as the relu op's rule), else 0; db[j] = Σ_r gp[r, j], summed
+// in row order in double as the sum op does, so both match the unfused ops bit for bit. db may be null.
+template <class T>
+void relu_bias_backward(int64_t M, int64_t N, const T* y, const T* g, T* gp, T* db);
+
 }  // namespace tg

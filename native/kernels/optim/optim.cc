@@ -1,6 +1,7 @@
 #include "kernels/optim/optim.h"
 
 #include <cmath>
+#include <type_traits>
 
 #include "runtime/threadpool.h"
 
@@ -19,15 +20,31 @@ inline T grad_of(T g, T p, bool maximize, T wd) {
 template <class T>
 void sgd_step(int64_t n, T* p, const T* g, T* buf, const SgdArgs& a) {
   const T lr = T(a.lr), mu = T(a.momentum), damp = T(1 - a.dampening), wd = T(a.weight_decay);
-  parallel_for(n, kGrain, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      T d = grad_of(g[i], p[i], a.maximize, wd);
-      if (buf) {
-        buf[i] = a.first_step ? d : mu * buf[i] + damp * d;
-        d = a.nesterov ? d + mu * buf[i] : buf[i];
-      }
-      p[i] -= lr * d;
+  // Flags in locals and unaliased pointers let the compiler vectorize the momentum loop (it ran
+  // scalar, ~10x slower than the plain one); the per-element arithmetic is unchanged.
+  const bool maximize = a.maximize, first = a.first_step, nesterov = a.nesterov;
+  // The scalars are captured by value: captured by reference, every store to p or buf might change
+  // them, so they were reloaded each element and the loop ran scalar.
+  parallel_for(n, kGrain, [=](int64_t i0, int64_t i1) {
+    T* __restrict pp = p;
+    const T* __restrict gg = g;
+    if (buf == nullptr) {
+      for (int64_t i = i0; i < i1; ++i) pp[i] -= lr * grad_of(gg[i], pp[i], maximize, wd);
+      return;
     }
+    T* __restrict bb = buf;
+    auto run = [&](auto first_c, auto nesterov_c) {  // one loop per flag pair, so none branches inside
+      for (int64_t i = i0; i < i1; ++i) {
+        const T d = grad_of(gg[i], pp[i], maximize, wd);
+        const T b = first_c ? d : mu * bb[i] + damp * d;
+        bb[i] = b;
+        pp[i] -= lr * (nesterov_c ? d + mu * b : b);
+      }
+    };
+    using Y = std::true_type;
+    using N = std::false_type;
+    if (first) nesterov ? run(Y{}, Y{}) : run(Y{}, N{});
+    else nesterov ? run(N{}, Y{}) : run(N{}, N{});
   });
 }
 
