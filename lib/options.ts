@@ -33,12 +33,21 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
   return best;
 }
 
-function describe(v: unknown): string {
-  if (v === null) return "null";
+/** How a wrong argument reads in an error message: "null", "string \"a\"", "an array", "an object", "a Map". */
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return "an array";
-  if (typeof v === "object") return `a ${(v as object).constructor?.name ?? "object"}`;
+  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
+  if (typeof v === "object") {
+    const name = (v as object).constructor?.name;
+    return !name || name === "Object" ? "an object" : `a ${name}`;
+  }
   return `${typeof v} ${String(v)}`;
 }
+
+// What a PyTorch user passing a required argument as a keyword gets told.
+export const positionalHint = (v: unknown, name: string) =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? ` (${name} is a positional argument, not an option)` : "";
 
 /**
  * Checks an options object against the keys `op` accepts and returns it (`{}` for undefined).
@@ -73,5 +82,5 @@ export function pair(v: unknown, name: string, op: string, min = 0): [number, nu
     if (!ok(v[0]) || !ok(v[1])) throw new RangeError(`${op}: ${name} must be integers >= ${min}, got [${v.join(", ")}]`);
     return [v[0], v[1]];
   }
-  throw new TypeError(`${op}: ${name} must be an integer or a pair [h, w], got ${describe(v)}`);
+  throw new TypeError(`${op}: ${name} must be an integer or a pair [h, w], got ${describe(v)}${positionalHint(v, name)}`);
 }

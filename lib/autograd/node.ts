@@ -82,7 +82,7 @@ export class Node {
       if (versionOf(t.storage) !== version)
         throw new Error(
           `backward: a tensor of shape [${t.shape.join(", ")}] saved by ${this.name} (as ${as}) was modified in place after it ` +
-            `was saved (fill_/zero_/copy_ or an optimizer step); clone() it before changing it, or change it after backward().`,
+            `was saved (an in-place op such as mul_, add_, fill_ or copy_, or an optimizer step); clone() it before changing it, or change it after backward().`,
         );
   }
 

@@ -1,19 +1,9 @@
 // Argument checks shared by the op definitions.
 import { Tensor } from "../tensor.js";
 import { fmt, normalizeDim } from "../shape.js";
-import { options } from "../options.js";
+import { describe, options } from "../options.js";
 
-// How a wrong argument reads in an error message: "null", "string \"a\"", "an array", "a Map".
-export function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
-  if (typeof v === "object") {
-    const name = (v as object).constructor?.name;
-    return !name || name === "Object" ? "an object" : `a ${name}`;
-  }
-  return `${typeof v} ${String(v)}`;
-}
+export { describe };
 
 export function checkTensor(x: unknown, op: string, name?: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${name ? `${name} must be a Tensor` : "expected a Tensor"}, got ${describe(x)}`);

@@ -22,8 +22,11 @@ type Data = NestedArray | Float32Array | Float64Array | Int32Array;
 
 const TENSOR_OPTIONS = ["dtype", "requiresGrad"] as const;
 // The options of a creation op, checked (unknown keys throw with the likely spelling).
-const checkOpts = <T extends TensorOptions>(op: string, o: T | undefined, extra: readonly (keyof T & string)[] = []) =>
-  options(op, o, [...TENSOR_OPTIONS, ...extra] as (keyof T & string)[]) as T;
+// A number there is PyTorch's varargs shape (torch.zeros(2, 3)), which takes one array here.
+function checkOpts<T extends TensorOptions>(op: string, o: T | undefined, extra: readonly (keyof T & string)[] = []): T {
+  if (typeof o === "number") throw new TypeError(`${op}: the shape is one array, e.g. ${op}([2, 3]); the argument after it is an options object {dtype, requiresGrad}`);
+  return options(op, o, [...TENSOR_OPTIONS, ...extra] as (keyof T & string)[]) as T;
+}
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
   if (opts.requiresGrad) t.requiresGrad_(true);
@@ -72,21 +75,25 @@ export function tensor(data: Data, o: DataOptions = {}): Tensor {
  * @throws RangeError for a negative or non-integer size, or a value int32 cannot hold; Error for an unknown option.
  */
 export function full(shape: number[], value: number, o: TensorOptions = {}): Tensor {
-  const opts = checkOpts("full", o);
-  const dtype = checkDType(opts.dtype ?? "float32", "full");
-  checkFillValue(value, dtype, "full");
-  const t = Tensor.empty(checkAllocShape(shape, "full"), dtype);
+  return filled("full", shape, value, o);
+}
+
+function filled(op: string, shape: number[], value: number, o: TensorOptions): Tensor {
+  const opts = checkOpts(op, o);
+  const dtype = checkDType(opts.dtype ?? "float32", op);
+  checkFillValue(value, dtype, op);
+  const t = Tensor.empty(checkAllocShape(shape, op), dtype);
   if (value !== 0) fill(t, value);
   return finish(t, opts);
 }
 /**
  * A tensor of `shape` filled with 0 (options as {@link full}). Mirrors `torch.zeros`.
  */
-export const zeros = (shape: number[], opts: TensorOptions = {}) => full(shape, 0, opts);
+export const zeros = (shape: number[], opts: TensorOptions = {}) => filled("zeros", shape, 0, opts);
 /**
  * A tensor of `shape` filled with 1 (options as {@link full}). Mirrors `torch.ones`.
  */
-export const ones = (shape: number[], opts: TensorOptions = {}) => full(shape, 1, opts);
+export const ones = (shape: number[], opts: TensorOptions = {}) => filled("ones", shape, 1, opts);
 const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: t.dtype, ...checkOpts(op, opts) });
 /**
  * Zeros of `t`'s shape and dtype (options override). Mirrors `torch.zeros_like`.

@@ -44,7 +44,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   ) {
     this.defaults = { ...defaults, ...options(name, opts as O | undefined, Object.keys(defaults) as (keyof O & string)[]) };
     if (params instanceof Tensor || params === null || typeof params !== "object" || !(Symbol.iterator in params))
-      throw new TypeError(`${name}: params must be an array of Tensors or of parameter groups ({params, ...options})`);
+      throw new TypeError(`${name}: params must be an array of Tensors or of parameter groups ({params, ...options})` +
+        (typeof params === "function" || (params as { parameters?: unknown })?.parameters ? "; pass model.parameters()" : ""));
     const list = Array.from(params as Iterable<Tensor | ParamGroupInput<O>>);
     if (list.length === 0) throw new Error(`${name}: got an empty parameter list`);
     const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<O>] : (list as ParamGroupInput<O>[]);

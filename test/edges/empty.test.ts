@@ -91,7 +91,7 @@ describe("0-d tensors", () => {
 
 describe("shapes too large to allocate", () => {
   it("say so, with the element count and bytes", () => {
-    expect(() => tg.zeros([2 ** 31, 2 ** 31])).toThrow(/full: a tensor of shape \[2147483648, 2147483648\] would have 4\.612e\+18 elements \(1\.845e\+19 bytes as float32\), too large to allocate/);
+    expect(() => tg.zeros([2 ** 31, 2 ** 31])).toThrow(/zeros: a tensor of shape \[2147483648, 2147483648\] would have 4\.612e\+18 elements \(1\.845e\+19 bytes as float32\), too large to allocate/);
     expect(() => tg.randn([2 ** 40, 2 ** 20])).toThrow(/randn: .* too large to allocate/);
     // A huge expand is a valid view (stride 0); materialising it is what cannot be done.
     const v = tg.ones([1]).expand([2 ** 30, 2 ** 30, 2 ** 30]);

@@ -11,6 +11,14 @@ type Bad = never;
 
 // [call, the error it must throw]
 const REFUSED: [string, () => unknown, RegExp][] = [
+  ["randn varargs shape", () => tg.randn(2 as Bad, 3 as Bad), /randn: the shape is one array, e\.g\. randn\(\[2, 3\]\)/],
+  ["zeros varargs shape", () => tg.zeros(2 as Bad, 3 as Bad), /zeros: the shape is one array/],
+  ["MaxPool2d size as an option", () => new tg.nn.MaxPool2d({ kernel_size: 2 } as Bad),
+    /MaxPool2d: kernelSize must be an integer or a pair \[h, w\], got an object \(kernelSize is a positional argument, not an option\)/],
+  ["Conv2d without a kernel size", () => new tg.nn.Conv2d(1, 2, undefined as Bad), /Conv2d: kernelSize must be an integer or a pair \[h, w\], got undefined$/],
+  ["StepLR stepSize as an option", () => new tg.optim.lrScheduler.StepLR(new tg.optim.SGD(p(), 0.1), { step_size: 2 } as Bad),
+    /StepLR: invalid stepSize .*\(stepSize is a positional argument, not an option\)/],
+  ["SGD given the model", () => new tg.optim.SGD(new tg.nn.Linear(2, 2) as Bad, 0.1), /params must be an array of Tensors .*; pass model\.parameters\(\)/],
   ["SGD weight_decay", () => new tg.optim.SGD(p(), { lr: 0.1, weight_decay: 0.5 } as Bad), /SGD: unknown option "weight_decay"; did you mean "weightDecay"\?/],
   ["SGD lr twice", () => new tg.optim.SGD(p(), 0.1, { lr: 0.2 } as Bad), /SGD: lr is given twice/],
   ["SGD no lr", () => new tg.optim.SGD(p(), {} as Bad), /SGD: .*required option lr/],
@@ -32,7 +40,7 @@ const REFUSED: [string, () => unknown, RegExp][] = [
   ["smoothL1Loss", () => F.smoothL1Loss(x(), t(), { delta: 1 } as Bad), /smoothL1Loss: unknown option "delta"/],
   ["mseLoss positional", () => F.mseLoss(x(), t(), "sum" as Bad), /mseLoss: expected an options object \{reduction\}/],
   ["multiMarginLoss", () => F.multiMarginLoss(x(), cls(), { margins: 1 } as Bad), /did you mean "margin"/],
-  ["zeros requires_grad", () => tg.zeros([2], { requires_grad: true } as Bad), /full: unknown option "requires_grad"; did you mean "requiresGrad"/],
+  ["zeros requires_grad", () => tg.zeros([2], { requires_grad: true } as Bad), /zeros: unknown option "requires_grad"; did you mean "requiresGrad"/],
   ["tensor dtype typo", () => tg.tensor([1], { dytpe: "int32" } as Bad), /tensor: unknown option "dytpe"; did you mean "dtype"/],
   ["randn positional dtype", () => tg.randn([2], "float64" as Bad), /randn: expected an options object/],
   ["arange options", () => tg.arange(0, 4, 1, { dtyp: "int32" } as Bad), /arange: unknown option "dytp"|arange: unknown option "dtyp"/],

@@ -110,7 +110,7 @@ describe("wrong-typed arguments", () => {
   });
   it("a non-number exponent, and a non-array shape", () => {
     expect(() => tg.ones([2]).pow("2" as never)).toThrow(/pow: the exponent must be a number/);
-    expect(() => tg.zeros(3 as never)).toThrow(/full: shape must be an array of non-negative integers, got 3/);
+    expect(() => tg.zeros(3 as never)).toThrow(/zeros: shape must be an array of non-negative integers, got 3/);
     expect(() => tg.reshape(tg.ones([2]), "2" as never)).toThrow(/reshape: the shape must be an array/);
   });
   it("raw native entries validate their arguments too", async () => {
@@ -124,7 +124,7 @@ describe("wrong-typed arguments", () => {
 
 describe("NaN and non-integer sizes", () => {
   it("are rejected with the value named", () => {
-    expect(() => tg.zeros([NaN])).toThrow(/full: shape must be an array of non-negative integers, got \[NaN\]/);
+    expect(() => tg.zeros([NaN])).toThrow(/zeros: shape must be an array of non-negative integers, got \[NaN\]/);
     expect(() => tg.randn([2, NaN])).toThrow(/randn: .*\[2, NaN\]/);
     expect(() => tg.ones([2.5])).toThrow(/\[2.5\]/);
     expect(() => tg.ones([-1])).toThrow(/\[-1\]/);

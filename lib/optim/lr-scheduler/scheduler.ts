@@ -5,6 +5,7 @@
 // moved to a given epoch (SequentialLR at a milestone). The same code paths as PyTorch's, in
 // the same order, is what makes a resumed scheduler continue on PyTorch's exact curve.
 import { Optimizer } from "../optimizer.js";
+import { positionalHint } from "../../options.js";
 
 export type LrOptimizer = Optimizer<{ lr: number }>;
 
@@ -31,7 +32,7 @@ export function checkOptimizer(op: string, optimizer: unknown): asserts optimize
 /** Throws a RangeError naming the scheduler and argument unless `v` is an integer >= min. */
 export function checkInt(op: string, name: string, v: unknown, min: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < min)
-    throw new RangeError(`${op}: invalid ${name} ${describe(v)}; expected an integer >= ${min}`);
+    throw new RangeError(`${op}: invalid ${name} ${describe(v)}; expected an integer >= ${min}${positionalHint(v, name)}`);
   return v;
 }
 
