@@ -125,7 +125,7 @@ class Args {
     if (i >= argc_) type_error(std::string(op_) + ": missing argument " + std::to_string(i) + name_suffix(i));
     return argv_[i];
   }
-  Array array(size_t i) const { return typed(raw(i), where(i)); }
+  Array array(size_t i) const { return typed(raw(i), [&] { return where(i); }); }
   ArrayList array_list(size_t i) const {
     napi_value v = raw(i);
     bool is_array = false;
@@ -140,7 +140,7 @@ class Args {
       check(napi_get_element(env_, v, k, &e), "get_element");
       check(napi_typeof(env_, e, &t), "typeof");
       if (t == napi_null || t == napi_undefined) out.items.emplace_back(std::nullopt);
-      else out.items.emplace_back(typed(e, where(i) + "[" + std::to_string(k) + "]"));
+      else out.items.emplace_back(typed(e, [&] { return where(i) + "[" + std::to_string(k) + "]"; }));
     }
     return out;
   }
@@ -163,17 +163,20 @@ class Args {
 
  private:
   static constexpr size_t kMaxArgs = 16;
-  Array typed(napi_value v, const std::string& what) const {
+  // `what` names the argument for an error; it is a callable so the message is built only on an error
+  // (building it eagerly doubled the cost of a small op).
+  template <class What>
+  Array typed(napi_value v, What what) const {
     napi_typedarray_type t;
     Array a;
     // One N-API call: it fails with napi_invalid_arg for anything but a typed array.
     if (napi_get_typedarray_info(env_, v, &t, &a.len, &a.data, nullptr, nullptr) != napi_ok)
-      type_error(what + " must be a typed array");
+      type_error(what() + " must be a typed array");
     switch (t) {
       case napi_float32_array: a.dtype = DType::F32; break;
       case napi_float64_array: a.dtype = DType::F64; break;
       case napi_int32_array: a.dtype = DType::I32; break;
-      default: type_error(what + " must be a Float32Array, Float64Array or Int32Array");
+      default: type_error(what() + " must be a Float32Array, Float64Array or Int32Array");
     }
     return a;
   }
