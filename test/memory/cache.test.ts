@@ -14,10 +14,11 @@ it("a matmul loop that never disposes reuses cached memory for its outputs", () 
   for (let i = 0; i < 20; ++i) c = a.matmul(b);
   const after = tg.memoryStats();
   expect(after.requests - before.requests).toBe(20);
-  // Nearly every 1 MiB output reuses a freed one. One collection that finds nothing (seen once in a
-  // full parallel run on the loaded 2-core machine: 17 of 20) also makes the next allocations skip
-  // theirs (lib/memory.ts's back-off), so one such miss costs up to three hits.
-  expect(after.hits - before.hits).toBeGreaterThanOrEqual(16);
+  // Most 1 MiB outputs reuse a freed one: usually all 20. A collection that finds nothing (an output
+  // already promoted out of the young generation; timing-dependent, seen as 12 of 20 in about one run
+  // in four, with or without load) makes the next allocations skip theirs (lib/memory.ts's back-off of
+  // 1, 2, 4 … allocations), so one such miss costs up to seven hits. Without the cache there are none.
+  expect(after.hits - before.hits).toBeGreaterThanOrEqual(10);
   expect(after.hitRate).toBeGreaterThan(0);
   expect(c.shape).toEqual([512, 512]);
 });

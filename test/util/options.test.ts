@@ -32,7 +32,7 @@ describe("pair()", () => {
   it("names the op, the argument and the value", () => {
     expect(() => pair(0, "stride", "conv2d", 1)).toThrow("conv2d: stride must be an integer >= 1, got 0");
     expect(() => pair([1, -1], "padding", "conv2d")).toThrow("conv2d: padding must be integers >= 0, got [1, -1]");
-    expect(() => pair("2", "stride", "conv2d")).toThrow("conv2d: stride must be an integer or a pair [h, w], got string 2");
+    expect(() => pair("2", "stride", "conv2d")).toThrow("conv2d: stride must be an integer or a pair [h, w], got string \"2\"");
     expect(() => pair([1, 2, 3], "stride", "conv2d")).toThrow(/an array/);
   });
 });
