@@ -49,6 +49,10 @@ export function describe(v: unknown): string {
 export const positionalHint = (v: unknown, name: string) =>
   v !== null && typeof v === "object" && !Array.isArray(v) ? ` (${name} is a positional argument, not an option)` : "";
 
+// A PyTorch user writes defaulted arguments positionally (`nn.Dropout(0.5)`): show the option form.
+const keywordHint = (v: unknown, allowed: readonly string[]) =>
+  allowed.length > 0 && (typeof v === "number" || typeof v === "boolean") ? ` (PyTorch's defaulted arguments are options here: {${allowed[0]}: ${v}})` : "";
+
 /**
  * Checks an options object against the keys `op` accepts and returns it (`{}` for undefined).
  * @throws TypeError when `opts` is not a plain object; Error naming the unknown key, its likely
@@ -58,7 +62,7 @@ export function options<T extends object>(op: string, opts: T | undefined | null
   if (opts === undefined || opts === null) return {};
   const proto = typeof opts === "object" ? Object.getPrototypeOf(opts) : undefined;
   if (typeof opts !== "object" || Array.isArray(opts) || (proto !== Object.prototype && proto !== null))
-    throw new TypeError(`${op}: expected an options object {${allowed.join(", ")}} as the last argument, got ${describe(opts)}`);
+    throw new TypeError(`${op}: expected an options object {${allowed.join(", ")}} as the last argument, got ${describe(opts)}${keywordHint(opts, allowed)}`);
   for (const key of Object.keys(opts)) {
     if ((allowed as readonly string[]).includes(key)) continue;
     const hint = suggestKey(key, allowed);

@@ -4,6 +4,7 @@ import { elu, gelu, leakyRelu, relu, sigmoid, tanh } from "../ops/elementwise.js
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import { Module } from "./module.js";
 import { pyFloat, pyStr } from "./repr.js";
+import { options } from "../options.js";
 import { checkNumber } from "../ops/check.js";
 
 function checkDim(dim: unknown, op: string): void {
@@ -44,28 +45,32 @@ export class Identity extends Module {
 }
 
 /**
- * x where x > 0, else negativeSlope·x, elementwise on any shape. Mirrors `torch.nn.LeakyReLU`.
- * @param negativeSlope - the slope for x < 0 (default 0.01), positional as PyTorch users pass it.
- * @throws TypeError when negativeSlope is not a number.
+ * x where x > 0, else negativeSlope·x, elementwise on any shape. Mirrors `torch.nn.LeakyReLU`:
+ * `new LeakyReLU({negativeSlope: 0.2})` (default 0.01).
+ * @throws TypeError for a bad options object or a negativeSlope that is not a number.
  */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  readonly negativeSlope: number;
+  constructor(opts: { negativeSlope?: number } = {}) {
     super();
-    checkNumber(negativeSlope, "negativeSlope", "LeakyReLU");
+    this.negativeSlope = options("LeakyReLU", opts, ["negativeSlope"]).negativeSlope ?? 0.01;
+    checkNumber(this.negativeSlope, "negativeSlope", "LeakyReLU");
   }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.negativeSlope); }
   override extraRepr(): string { return `negative_slope=${pyFloat(this.negativeSlope)}`; }
 }
 
 /**
- * x where x > 0, else alpha·(eˣ − 1), elementwise on any shape. Mirrors `torch.nn.ELU`.
- * @param alpha - default 1, positional as PyTorch users pass it.
- * @throws TypeError when alpha is not a number.
+ * x where x > 0, else alpha·(eˣ − 1), elementwise on any shape. Mirrors `torch.nn.ELU`:
+ * `new ELU({alpha: 0.5})` (default 1).
+ * @throws TypeError for a bad options object or an alpha that is not a number.
  */
 export class ELU extends Module {
-  constructor(readonly alpha = 1) {
+  readonly alpha: number;
+  constructor(opts: { alpha?: number } = {}) {
     super();
-    checkNumber(alpha, "alpha", "ELU");
+    this.alpha = options("ELU", opts, ["alpha"]).alpha ?? 1;
+    checkNumber(this.alpha, "alpha", "ELU");
   }
   forward(x: Tensor): Tensor { return elu(x, this.alpha); }
   override extraRepr(): string { return `alpha=${pyFloat(this.alpha)}`; }

@@ -86,7 +86,7 @@ abstract class ConvNd extends Module {
     const { fanIn } = calculateFanInAndFanOut(this.weight);
     if (fanIn === 0) return;
     kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) uniform_(this.bias, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
+    if (this.bias) uniform_(this.bias, { a: -1 / Math.sqrt(fanIn), b: 1 / Math.sqrt(fanIn) });
   }
 
   /** PyTorch's extra_repr, e.g. `1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2)`. */

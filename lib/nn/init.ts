@@ -25,25 +25,28 @@ function fillFrom(t: Tensor, draw: (s: Tensor["storage"]) => void): Tensor {
 
 /**
  * Fills `t` in place with draws from U(a, b) from the seeded generator (`tg.manualSeed`); not recorded
- * on the tape. Mirrors `torch.nn.init.uniform_`.
+ * on the tape. Mirrors `torch.nn.init.uniform_`: `uniform_(t, {a: -0.1, b: 0.1})` (defaults a = 0, b = 1).
  * @param t - a float32 or float64 tensor of any shape (a view is written through).
  * @returns `t`.
- * @throws TypeError for an int32 tensor; RangeError when a > b.
+ * @throws TypeError for an int32 tensor or a bad options object; RangeError when a > b.
  */
-export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
+export function uniform_(t: Tensor, opts: { a?: number; b?: number } = {}): Tensor {
   checkFloatTensor(t, "uniform_");
+  const { a = 0, b = 1 } = options("uniform_", opts, ["a", "b"]);
   if (!(a <= b)) throw new RangeError(`uniform_: expects a <= b, got a=${a} b=${b}`);
   return fillFrom(t, (s) => native.randUniform(s, a, b));
 }
 
 /**
- * Fills `t` in place with draws from N(mean, std²). Mirrors `torch.nn.init.normal_`.
+ * Fills `t` in place with draws from N(mean, std²). Mirrors `torch.nn.init.normal_`: `normal_(t, {mean: 0,
+ * std: 0.02})` (defaults mean = 0, std = 1).
  * @param t - a float32 or float64 tensor of any shape.
  * @returns `t`.
- * @throws TypeError for an int32 tensor; RangeError when std < 0.
+ * @throws TypeError for an int32 tensor or a bad options object; RangeError when std < 0.
  */
-export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
+export function normal_(t: Tensor, opts: { mean?: number; std?: number } = {}): Tensor {
   checkFloatTensor(t, "normal_");
+  const { mean = 0, std = 1 } = options("normal_", opts, ["mean", "std"]);
   if (!(std >= 0)) throw new RangeError(`normal_: std must be non-negative, got ${std}`);
   return fillFrom(t, (s) => native.randNormal(s, mean, std));
 }
@@ -67,13 +70,12 @@ export const zeros_ = (t: Tensor) => constant_(t, 0);
 export const ones_ = (t: Tensor) => constant_(t, 1);
 
 /**
- * PyTorch's recommended gain for a nonlinearity (`param`: leaky ReLU's negative slope, default 0.01).
- * Mirrors `torch.nn.init.calculate_gain`.
- * @throws Error for an unknown nonlinearity.
- *
- * PyTorch's recommended gain for a nonlinearity (param: leaky ReLU's negative slope).
+ * PyTorch's recommended gain for a nonlinearity; option `param` is leaky ReLU's negative slope (default
+ * 0.01): `calculateGain("leaky_relu", {param: 0.2})`. Mirrors `torch.nn.init.calculate_gain`.
+ * @throws Error for an unknown nonlinearity or option.
  */
-export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+export function calculateGain(nonlinearity: Nonlinearity, opts: { param?: number } = {}): number {
+  const { param } = options("calculateGain", opts, ["param"]);
   switch (nonlinearity) {
     case "linear":
     case "sigmoid":
@@ -98,8 +100,6 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * Fan in = size(1)·receptive field and fan out = size(0)·receptive field of a weight `[out, in, ...]`.
  * Mirrors `torch.nn.init._calculate_fan_in_and_fan_out`.
  * @throws Error for a tensor with fewer than 2 dims.
- *
- * fanIn = size(1)·receptive field, fanOut = size(0)·receptive field (weights are [out, in, ...]).
  */
 export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
   if (t.ndim < 2) throw new Error(`init: fan in and fan out need a tensor with at least 2 dims, got shape ${fmt(t.shape)}`);
@@ -108,25 +108,29 @@ export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: num
 }
 
 /**
- * Glorot uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)). Mirrors `torch.nn.init.xavier_uniform_`.
+ * Glorot uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)); option `gain` (default 1). Mirrors
+ * `torch.nn.init.xavier_uniform_`.
  * @param t - a float weight with at least 2 dims.
  * @returns `t`.
- * @throws TypeError for int32; Error for fewer than 2 dims.
+ * @throws TypeError for int32; Error for fewer than 2 dims or an unknown option.
  */
-export function xavierUniform_(t: Tensor, gain = 1): Tensor {
+export function xavierUniform_(t: Tensor, opts: { gain?: number } = {}): Tensor {
+  const { gain = 1 } = options("xavierUniform_", opts, ["gain"]);
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierUniform_"));
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform_(t, -a, a);
+  return uniform_(t, { a: -a, b: a });
 }
 
 /**
- * Glorot normal: N(0, σ²) with σ = gain·√(2 / (fanIn + fanOut)). Mirrors `torch.nn.init.xavier_normal_`.
+ * Glorot normal: N(0, σ²) with σ = gain·√(2 / (fanIn + fanOut)); option `gain` (default 1). Mirrors
+ * `torch.nn.init.xavier_normal_`.
  * @returns `t`.
- * @throws TypeError for int32; Error for fewer than 2 dims.
+ * @throws TypeError for int32; Error for fewer than 2 dims or an unknown option.
  */
-export function xavierNormal_(t: Tensor, gain = 1): Tensor {
+export function xavierNormal_(t: Tensor, opts: { gain?: number } = {}): Tensor {
+  const { gain = 1 } = options("xavierNormal_", opts, ["gain"]);
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierNormal_"));
-  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
+  return normal_(t, { std: gain * Math.sqrt(2 / (fanIn + fanOut)) });
 }
 
 export interface KaimingOptions {
@@ -140,7 +144,7 @@ function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
   const { a = 0, mode = "fanIn", nonlinearity = "leaky_relu" } = options(op, opts, ["a", "mode", "nonlinearity"]);
   if (mode !== "fanIn" && mode !== "fanOut") throw new Error(`${op}: mode must be "fanIn" or "fanOut", got ${JSON.stringify(mode)}`);
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, op));
-  return calculateGain(nonlinearity, a) / Math.sqrt(mode === "fanIn" ? fanIn : fanOut);
+  return calculateGain(nonlinearity, { param: a }) / Math.sqrt(mode === "fanIn" ? fanIn : fanOut);
 }
 
 /**
@@ -151,7 +155,7 @@ function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
  */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd(t, opts, "kaimingUniform_");
-  return uniform_(t, -bound, bound);
+  return uniform_(t, { a: -bound, b: bound });
 }
 
 /**
@@ -161,5 +165,5 @@ export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
  * @throws Error for an unknown option, mode or nonlinearity, or fewer than 2 dims; TypeError for int32.
  */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  return normal_(t, 0, kaimingStd(t, opts, "kaimingNormal_"));
+  return normal_(t, { std: kaimingStd(t, opts, "kaimingNormal_") });
 }

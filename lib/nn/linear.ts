@@ -48,7 +48,7 @@ export class Linear extends Module {
     if (this.inFeatures > 0) kaimingUniform_(this.weight, { a: Math.sqrt(5) });
     if (this.bias && this.inFeatures > 0) {
       const bound = 1 / Math.sqrt(this.inFeatures);
-      uniform_(this.bias, -bound, bound);
+      uniform_(this.bias, { a: -bound, b: bound });
     }
   }
 

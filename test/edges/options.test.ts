@@ -63,8 +63,10 @@ const REFUSED: [string, () => unknown, RegExp][] = [
   ["full string", () => tg.full([2], "a" as Bad), /full: the fill value must be a number, got string "a"/],
   ["fill_ string", () => tg.ones([2]).fill_("1" as Bad), /fill_: the fill value must be a number/],
   ["stack", () => tg.stack([tg.ones([2]), tg.ones([3])]), /stack: expects each tensor to be equal size and dtype, but got \[2\] float32 at entry 0 and \[3\] float32 at entry 1/],
-  ["LeakyReLU options object", () => new tg.nn.LeakyReLU({ negativeSlope: 0.2 } as Bad), /LeakyReLU: negativeSlope must be a number, got an object/],
-  ["ELU string", () => new tg.nn.ELU("1" as Bad), /ELU: alpha must be a number/],
+  ["LeakyReLU positional slope", () => new tg.nn.LeakyReLU(0.2 as Bad), /LeakyReLU: expected an options object \{negativeSlope\} as the last argument, got number 0.2 \(PyTorch's defaulted arguments are options here: \{negativeSlope: 0.2\}\)/],
+  ["LeakyReLU slope not a number", () => new tg.nn.LeakyReLU({ negativeSlope: "0.2" } as Bad), /LeakyReLU: negativeSlope must be a number/],
+  ["init.uniform_ positional bounds", () => tg.nn.init.uniform_(tg.zeros([2]), -1 as Bad), /uniform_: expected an options object \{a, b\}/],
+  ["ELU string", () => new tg.nn.ELU({ alpha: "1" } as Bad), /ELU: alpha must be a number/],
   ["Softmax without dim", () => new tg.nn.Softmax(undefined as Bad), /Softmax: dim must be an integer/],
   ["pow string", () => tg.ones([2]).pow("2" as Bad), /pow: the exponent must be a number, got string "2"/],
 ];

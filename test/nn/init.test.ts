@@ -24,21 +24,21 @@ describe("nn.init", () => {
 
   it("uniform_ and normal_ have the asked range and moments, and follow manualSeed", () => {
     tg.manualSeed(3);
-    const u = init.uniform_(tg.zeros([200, 100]), -2, 3);
+    const u = init.uniform_(tg.zeros([200, 100]), { a: -2, b: 3 });
     expect(u.min().item()).toBeGreaterThanOrEqual(-2);
     expect(u.max().item()).toBeLessThanOrEqual(3);
     expect(Math.abs(stats(u).mean - 0.5)).toBeLessThan(0.05);
-    const n = init.normal_(tg.zeros([200, 100], { dtype: "float64" }), 1, 2);
+    const n = init.normal_(tg.zeros([200, 100], { dtype: "float64" }), { mean: 1, std: 2 });
     expect(Math.abs(stats(n).mean - 1)).toBeLessThan(0.05);
     expect(Math.abs(stats(n).variance - 5)).toBeLessThan(0.25); // E[x²] = σ² + μ²
     tg.manualSeed(3);
-    expect(init.uniform_(tg.zeros([200, 100]), -2, 3).toArray()).toEqual(u.toArray());
+    expect(init.uniform_(tg.zeros([200, 100]), { a: -2, b: 3 }).toArray()).toEqual(u.toArray());
   });
 
   it("xavier and kaiming use PyTorch's bounds and standard deviations", () => {
     tg.manualSeed(5);
     const [fanOut, fanIn] = [300, 200];
-    const xu = init.xavierUniform_(tg.zeros([fanOut, fanIn]), 2);
+    const xu = init.xavierUniform_(tg.zeros([fanOut, fanIn]), { gain: 2 });
     const a = 2 * Math.sqrt(6 / (fanIn + fanOut));
     expect(stats(xu).maxAbs).toBeLessThanOrEqual(a);
     expect(stats(xu).maxAbs).toBeGreaterThan(0.99 * a);
@@ -53,7 +53,7 @@ describe("nn.init", () => {
   it("gains and fans", () => {
     expect(init.calculateGain("relu")).toBeCloseTo(Math.SQRT2, 12);
     expect(init.calculateGain("tanh")).toBeCloseTo(5 / 3, 12);
-    expect(init.calculateGain("leaky_relu", 0.2)).toBeCloseTo(Math.sqrt(2 / 1.04), 12);
+    expect(init.calculateGain("leaky_relu", { param: 0.2 })).toBeCloseTo(Math.sqrt(2 / 1.04), 12);
     expect(init.calculateFanInAndFanOut(tg.zeros([8, 3, 5, 5]))).toEqual({ fanIn: 75, fanOut: 200 });
     expect(() => init.xavierUniform_(tg.zeros([5]))).toThrow(/at least 2 dims, got shape \[5\]/);
     expect(() => init.uniform_(tg.zeros([2], { dtype: "int32" }))).toThrow(TypeError);

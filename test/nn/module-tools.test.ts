@@ -6,7 +6,7 @@ import * as tg from "../../lib/index.js";
 const { nn } = tg;
 
 class Net extends nn.Module {
-  features = new nn.Sequential(new nn.Linear(2, 8), new nn.LeakyReLU(0.2), new nn.Linear(8, 8, { bias: false }), new nn.ELU());
+  features = new nn.Sequential(new nn.Linear(2, 8), new nn.LeakyReLU({ negativeSlope: 0.2 }), new nn.Linear(8, 8, { bias: false }), new nn.ELU());
   heads = new nn.ModuleDict({ cls: new nn.Linear(8, 3), reg: new nn.ModuleList([new nn.Linear(8, 1), new nn.Tanh()]) });
   out = new nn.LogSoftmax(1);
   forward(x: tg.Tensor): tg.Tensor {

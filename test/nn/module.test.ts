@@ -187,12 +187,12 @@ describe("activation modules", () => {
     same(new nn.Sigmoid(), x.sigmoid());
     same(new nn.Tanh(), x.tanh());
     same(new nn.GELU(), x.gelu());
-    same(new nn.LeakyReLU(0.2), x.leakyRelu(0.2));
-    same(new nn.ELU(0.5), x.elu(0.5));
+    same(new nn.LeakyReLU({ negativeSlope: 0.2 }), x.leakyRelu(0.2));
+    same(new nn.ELU({ alpha: 0.5 }), x.elu(0.5));
     same(new nn.Softmax(1), x.softmax(1));
     same(new nn.LogSoftmax(-1), x.logSoftmax(-1));
     expect(new nn.Identity().forward(x)).toBe(x);
-    expectClose(new nn.LeakyReLU(0.2).forward(x), [[-0.4, -0.1, 0, 1.5]]);
+    expectClose(new nn.LeakyReLU({ negativeSlope: 0.2 }).forward(x), [[-0.4, -0.1, 0, 1.5]]);
     expectClose(new nn.LeakyReLU().forward(x), [[-0.02, -0.005, 0, 1.5]]);
   });
 });
