@@ -1,5 +1,6 @@
 // Shapes, strides and broadcasting.
 import { native } from "./native.js";
+import { describe, positionalHint } from "./options.js";
 
 export type Shape = readonly number[];
 export type { Strided } from "./native.js";
@@ -58,7 +59,7 @@ export function normalizeDim(dim: number, ndim: number, op: string): number {
   const lo = ndim === 0 ? -1 : -ndim, hi = ndim === 0 ? 0 : ndim - 1;
   // A string "0" is a wrong type, not a dim out of range (whose message would print it as 0).
   if (typeof dim !== "number")
-    throw new TypeError(`${op}: dim must be an integer, got ${typeof dim === "string" ? `string ${JSON.stringify(dim)}` : Array.isArray(dim) ? "an array" : String(dim)}`);
+    throw new TypeError(`${op}: dim must be an integer, got ${describe(dim)}${positionalHint(dim, "dim")}`);
   if (!Number.isInteger(dim) || dim < lo || dim > hi)
     throw new RangeError(`${op}: dim ${dim} is out of range for a tensor with ${ndim} dims (expected ${lo}..${hi})`);
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;

@@ -44,6 +44,11 @@ describe("dims that are not integers", () => {
     expect(() => x.softmax("1" as never)).toThrow(/dim must be an integer, got string "1"/);
     expect(() => x.var(2)).toThrow(/^var: dim 2 is out of range for a tensor with 2 dims \(expected -2\.\.1\)/);
   });
+  it("dim given as PyTorch's keyword ({dim: 1}) says dim is positional", () => {
+    const x = tg.ones([2, 3]);
+    for (const [name, f] of [["sum", () => x.sum({ dim: 1 } as never)], ["softmax", () => x.softmax({ dim: 1 } as never)], ["cat", () => tg.cat([x, x], { dim: 1 } as never)]] as const)
+      expect(f).toThrow(new RegExp(`^${name}: dim must be an integer, got an object \\(dim is a positional argument, not an option\\)`));
+  });
 });
 
 describe("keepdim", () => {
