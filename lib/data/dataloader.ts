@@ -38,7 +38,7 @@ export class DataLoader<B = any> implements Iterable<B>, AsyncIterable<B> {
   readonly sampler: Sampler;
   readonly #collate: ((samples: any[]) => B) | undefined;
 
-  constructor(dataset: DatasetLike, opts: DataLoaderOptions<B> = {}) {
+  constructor(dataset: DatasetLike | readonly unknown[], opts: DataLoaderOptions<B> = {}) {
     const o = options("DataLoader", opts, KEYS);
     this.dataset = checkDataset(dataset, "DataLoader");
     const { batchSize = 1, shuffle = false, dropLast = false } = o;

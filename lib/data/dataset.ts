@@ -1,5 +1,5 @@
 // Dataset: what a DataLoader reads from (torch.utils.data.Dataset, map-style): a length and a way
-// to fetch sample i. Any object with `length` and `get(i)` works; extending this class only adds
+// to fetch sample i. Any object with `length` and `get(i)` works, and so does a plain array; extending this class only adds
 // the checks and names. A dataset may also offer `getBatch(indices)`, a whole collated batch in one
 // call (PyTorch's __getitems__): the DataLoader then skips per-sample fetching and stacking.
 
@@ -40,10 +40,15 @@ export function checkIndex(i: number, length: number, op: string): number {
   return i < 0 ? i + length : i;
 }
 
-/** @throws TypeError naming `op` when `ds` has no numeric length or no get(). */
+/**
+ * The dataset `ds` stands for: itself, or for a plain array (as a Python list is a dataset to
+ * torch.utils.data) one whose sample i is the array's element i.
+ * @throws TypeError naming `op` when `ds` is neither an array nor an object with a numeric length and get().
+ */
 export function checkDataset(ds: unknown, op: string): DatasetLike {
+  if (Array.isArray(ds)) return { get length() { return ds.length; }, get: (i: number) => ds[i] };
   const d = ds as DatasetLike | null;
   if (!d || typeof d.get !== "function" || !Number.isInteger(d.length) || d.length < 0)
-    throw new TypeError(`${op}: expected a dataset (an object with an integer \`length\` and a \`get(i)\` method)`);
+    throw new TypeError(`${op}: expected a dataset (an array, or an object with an integer \`length\` and a \`get(i)\` method)`);
   return d;
 }

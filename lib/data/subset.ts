@@ -3,17 +3,17 @@ import { Generator, generatorFromGlobalSeed } from "../generator.js";
 import { options } from "../options.js";
 import { checkDataset, checkIndex, Dataset, type DatasetLike } from "./dataset.js";
 
-/** The samples of `dataset` at `indices`, in that order (mirrors `torch.utils.data.Subset`). */
+/** The samples of `dataset` (a dataset or a plain array) at `indices`, in that order (mirrors `torch.utils.data.Subset`). */
 export class Subset<T = unknown> extends Dataset<T> {
   readonly dataset: DatasetLike<T>;
   readonly indices: Int32Array;
 
   /** @throws RangeError when an index is outside the dataset. */
-  constructor(dataset: DatasetLike<T>, indices: ArrayLike<number>) {
+  constructor(dataset: DatasetLike<T> | readonly T[], indices: ArrayLike<number>) {
     super();
-    this.dataset = checkDataset(dataset, "Subset") as DatasetLike<T>;
-    this.indices = Int32Array.from(indices, (i) => checkIndex(i, dataset.length, "Subset"));
-    if (dataset.getBatch) this.getBatch = (idx: Int32Array) => dataset.getBatch!(idx.map((i) => this.indices[checkIndex(i, this.length, "Subset.getBatch")]));
+    const ds = (this.dataset = checkDataset(dataset, "Subset") as DatasetLike<T>);
+    this.indices = Int32Array.from(indices, (i) => checkIndex(i, ds.length, "Subset"));
+    if (ds.getBatch) this.getBatch = (idx: Int32Array) => ds.getBatch!(idx.map((i) => this.indices[checkIndex(i, this.length, "Subset.getBatch")]));
   }
 
   get length(): number {
@@ -43,14 +43,14 @@ function splitLengths(n: number, lengths: number[]): number[] {
 }
 
 /**
- * Randomly partitions a dataset into non-overlapping Subsets (mirrors
+ * Randomly partitions a dataset (or a plain array) into non-overlapping Subsets (mirrors
  * `torch.utils.data.random_split`). `lengths` are sample counts summing to the dataset's length, or
  * fractions summing to 1 (remainders go to the first subsets, one each, as PyTorch).
  * @throws Error when the counts do not sum to the length or a count is negative or not an integer.
  */
-export function randomSplit<T>(dataset: DatasetLike<T>, lengths: number[], opts: RandomSplitOptions = {}): Subset<T>[] {
+export function randomSplit<T>(source: DatasetLike<T> | readonly T[], lengths: number[], opts: RandomSplitOptions = {}): Subset<T>[] {
   const { generator } = options("randomSplit", opts, ["generator"]);
-  checkDataset(dataset, "randomSplit");
+  const dataset = checkDataset(source, "randomSplit") as DatasetLike<T>;
   if (!Array.isArray(lengths) || lengths.length === 0) throw new TypeError("randomSplit: lengths must be a non-empty array of counts or fractions");
   const counts = splitLengths(dataset.length, lengths);
   if (counts.some((c) => !Number.isInteger(c) || c < 0))

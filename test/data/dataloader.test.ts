@@ -180,4 +180,18 @@ describe("DataLoader", () => {
     expect(() => new DataLoader({} as never)).toThrow(/expected a dataset/);
     expect(() => new DataLoader(ds, { shuffle: 1 as unknown as boolean })).toThrow(/shuffle and dropLast must be booleans/);
   });
+
+  it("a plain array is a dataset, as a Python list is to torch.utils.data", () => {
+    const samples = [0, 1, 2, 3, 4].map((i) => [tg.tensor([i, 10 + i]), i % 2] as [Tensor, number]);
+    const dl = new DataLoader(samples, { batchSize: 2 });
+    expect(dl.length).toBe(3);
+    const batches = [...dl] as [Tensor, Tensor][];
+    expect(rows(batches[0][0])).toEqual([[0, 10], [1, 11]]);
+    expect(batches[2][1].toArray()).toEqual([0]);
+    const [a, b] = randomSplit(samples, [3, 2], { generator: new tg.Generator().manualSeed(0) });
+    expect([a.length, b.length]).toEqual([3, 2]);
+    const seen = [...a, ...b].map((s) => (s[0].toArray() as number[])[0]).sort();
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(new Subset(samples, [4]).get(0)[1]).toBe(0);
+  });
 });
