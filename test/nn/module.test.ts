@@ -67,6 +67,9 @@ describe("Module registration and traversal", () => {
     expect([...s].length).toBe(3);
     expect(() => s.at(3)).toThrow(/index 3 is out of range for 3 modules/);
     expect(() => s.append({} as tg.nn.Module)).toThrow(TypeError);
+    const x = tg.ones([1, 2]);
+    expect(() => (s.forward as (...a: unknown[]) => unknown)(x, x)).toThrow(/^Sequential.forward: takes one input .*got 2 arguments/);
+    expect(() => s.call(x, x)).toThrow(/got 2 arguments/);
   });
 
   it("train() and eval() reach every submodule", () => {
