@@ -33,6 +33,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();
   readonly defaults: O;
+  /** Calls of step() so far (PyTorch's `_step_count`); schedulers read it to warn about a wrong call order. */
+  stepCount = 0;
 
   // `defaults` lists every hyper-parameter with its default; `opts` (the constructor's options
   // object) may set any of them and nothing else: an unknown key (weight_decay) throws.
@@ -97,6 +99,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   // grad enabled) and its value is returned, as in PyTorch.
   step<L = undefined>(closure?: () => L): L | undefined {
     const loss = closure ? enableGrad(closure) : undefined;
+    this.stepCount += 1;
     withoutGrad(() => {
       for (const group of this.paramGroups) {
         this.validate(group);

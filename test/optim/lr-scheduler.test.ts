@@ -1,7 +1,7 @@
 // Learning-rate schedulers against PyTorch 1.13 (scheduler-reference.ts, from
 // gen-scheduler-reference.py): a fresh run, a scheduler built with lastEpoch on a restored
 // optimizer, and a run restored from both state dicts, each on two parameter groups.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as tg from "../../lib/index.js";
 import { REF } from "./reference.js";
 import { K, N, SCHED } from "./scheduler-reference.js";
@@ -177,5 +177,26 @@ describe("lrScheduler arguments", () => {
     s.step(tg.tensor(1.0));
     s.step(tg.tensor(2.0));
     expect(o.paramGroups[0].lr).toBeCloseTo(0.05, 15);
+  });
+});
+
+describe("call order", () => {
+  it("scheduler.step() before any optimizer.step() warns once, as PyTorch does; the right order is silent", () => {
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    try {
+      const opt = makeOpt();
+      const sched = new L.StepLR(opt, 2);
+      sched.step();
+      sched.step();
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(/scheduler\.step\(\)` before `optimizer\.step\(\)`/);
+      const opt2 = makeOpt();
+      const sched2 = new L.StepLR(opt2, 2);
+      opt2.step();
+      sched2.step();
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

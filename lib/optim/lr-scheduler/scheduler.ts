@@ -84,8 +84,12 @@ export abstract class LRScheduler implements Scheduler {
     this.step();
   }
 
-  /** Advances one epoch (or batch) and writes the new rate into every parameter group. */
+  /**
+   * Advances one epoch (or batch) and writes the new rate into every parameter group. Called before
+   * any `optimizer.step()`, it warns once, as PyTorch does: the first rate of the schedule is skipped.
+   */
   step(): void {
+    if (this.stepCount === 1 && this.optimizer.stepCount < 1) warnStepOrder();  // at most once: stepCount moves on
     this.stepCount += 1;
     this.lastEpoch += 1;
     this.setLrs(this.computeLr());
@@ -125,6 +129,11 @@ export abstract class LRScheduler implements Scheduler {
     this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]));
     this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
   }
+}
+
+function warnStepOrder(): void {
+  process.emitWarning("Detected call of `scheduler.step()` before `optimizer.step()`. Call `optimizer.step()` first, " +
+    "then `scheduler.step()`; otherwise the first value of the learning-rate schedule is skipped (as PyTorch warns).", "UserWarning");
 }
 
 function copy(v: unknown): unknown {
