@@ -13,8 +13,11 @@ describe("examples/train-worker.js (needs dist/ and dataset-fashion-mnist)", () 
     expect(progress.length).toBe(3);  // batches 20, 40 and the last (47)
     const ticks = Number(/main thread: (\d+) timer ticks during training/.exec(out)![1]);
     const served = Number(/served (\d+) HTTP requests during training/.exec(out)![1]);
-    expect(ticks).toBeGreaterThan(10);
-    expect(served).toBeGreaterThan(2);
+    // Only "the main thread kept running": how many 5 ms ticks and 20 ms requests fit depends on how
+    // fast the machine trains (a blocked main thread would fire at most one late tick, serve nothing
+    // until the end).
+    expect(ticks).toBeGreaterThanOrEqual(3);
+    expect(served).toBeGreaterThanOrEqual(1);
     expect(Number(/test accuracy ([\d.]+)%/.exec(out)![1])).toBeGreaterThan(60);
   });
 });
