@@ -37,6 +37,8 @@ const ticker = setInterval(() => {
 await new Promise((r) => setTimeout(r, 1000));
 const baseline = lateMs;
 lateMs = [];
+served = 0;  // count and time only the requests answered during training
+httpMs.length = 0;
 
 // 3. Training in the worker; progress arrives as messages.
 const t0 = performance.now();
