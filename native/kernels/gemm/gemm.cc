@@ -28,6 +28,8 @@ constexpr int64_t kDirectMacs = 6 * 6 * 6;
 constexpr int64_t kMinMacsPerThread = 64 * 64 * 64;
 // run_shared_b gives each thread at least this many MR-row tiles of C (else the stripes split columns).
 constexpr int64_t kMinRowPanelsPerThread = 8;
+// A transposed op(A) this small (bytes at one depth block) is read in place even by narrow tiles (fits_direct).
+constexpr int64_t kSmallInPlaceBytes = 32 << 10;
 
 template <typename T>
 struct Problem {
@@ -201,15 +203,20 @@ void run_direct(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
 
 // Packing pays for itself only when op(A) is re-read from beyond L2: in place while all its rows (at one
 // depth block) fit the L2 share run_blocked gives its packed A block. Measured on Zen 5: n = 64…256 gain
-// 5-20 % in place, n = 512 loses ~10 %.
+// 5-20 % in place, n = 512 loses ~10 %. A transposed op(A) is read k-major in place, MR values of one storage
+// row per depth step: below half a cache line (AVX2's 6 fp32 rows) most of each line fetched goes unused, which
+// pays only while the whole of op(A) stays in L1 (AVX2, Zen 5: 64³ Aᵀ·B 0.75× → 1.05× OpenBLAS in place, but
+// 784×512×128 0.99× → 0.89×, so that one packs).
 template <typename T>
-bool fits_direct(const Problem<T>& p, const Blocking& bl) {
-  return p.m * std::min(bl.kc, p.k) <= bl.mc * bl.kc;
+bool fits_direct(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
+  const int64_t depth = std::min(bl.kc, p.k);
+  if (p.m * depth > bl.mc * bl.kc) return false;
+  return !p.ta || uk.mr * sizeof(T) >= 32 || p.m * depth * int64_t(sizeof(T)) <= kSmallInPlaceBytes;
 }
 
 template <typename T>
 void run_stripe(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
-  if (uk.direct != nullptr && fits_direct(p, bl)) {
+  if (uk.direct != nullptr && fits_direct(p, uk, bl)) {
     run_direct(p, uk, bl);
   } else {
     run_blocked(p, uk, bl);
@@ -225,7 +232,7 @@ void run_parallel(const Problem<T>& p) {
   const int64_t col_panels = (p.n + uk.nr - 1) / uk.nr;
   const int64_t row_panels = (p.m + uk.mr - 1) / uk.mr;
   const int64_t threads = std::min<int64_t>(num_threads(), p.m * p.n * p.k / kMinMacsPerThread);
-  if (threads > 1 && !fits_direct(p, bl) && row_panels >= kMinRowPanelsPerThread * threads) {
+  if (threads > 1 && !fits_direct(p, uk, bl) && row_panels >= kMinRowPanelsPerThread * threads) {
     run_shared_b(p, uk, bl);
     return;
   }
