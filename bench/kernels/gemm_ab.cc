@@ -1,7 +1,9 @@
 // Kernel-only A/B of tensorgrad's sgemm/dgemm against OpenBLAS's cblas_*gemm in one process: the tensorgrad
 // GEMM sources are compiled in (no Node, no N-API, no output allocation), so this separates kernel time from
 // binding overhead. Calls alternate in short batches (≈0.5 ms) and the report gives the median and the best
-// batch of each: on a shared machine the best batch is the one least disturbed by other processes.
+// batch of each: on a shared machine the best batch is the one least disturbed by other processes. The
+// median of the process's CPU time per batch is given too: on a loaded machine time spent descheduled is
+// not counted (at 2 threads it counts both libraries' waiting workers, which spin briefly after a call).
 // Usage (see gemm-ab.sh): gemm_ab THREADS M:N:K:TA:TB ...   env DTYPE=float64 for dgemm.
 #include <cblas.h>
 
@@ -14,12 +16,20 @@
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 #include "kernels/gemm/gemm.h"
 #include "runtime/threadpool.h"
 
 extern "C" void openblas_set_num_threads(int);
 
 namespace {
+
+double cpu_now() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
 
 double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
@@ -52,20 +62,22 @@ void compare(int threads, int M, int N, int K, bool ta, bool tb) {
   const double flops = 2.0 * M * N * K;
   const int batch = std::max(1, int(0.0005 / (flops / 150e9)));
   for (int w = 0; w < 3 * batch; ++w) ours(), blas();
-  std::vector<double> st, sb;
+  std::vector<double> st, sb, ct, cb;
+  auto time_batch = [&](auto& fn, std::vector<double>& wall, std::vector<double>& cpu) {
+    const double t0 = now(), c0 = cpu_now();
+    for (int i = 0; i < batch; ++i) fn();
+    cpu.push_back((cpu_now() - c0) / batch);
+    wall.push_back((now() - t0) / batch);
+  };
   for (int r = 0; r < 61; ++r) {
-    double t0 = now();
-    for (int i = 0; i < batch; ++i) ours();
-    st.push_back((now() - t0) / batch);
-    t0 = now();
-    for (int i = 0; i < batch; ++i) blas();
-    sb.push_back((now() - t0) / batch);
+    time_batch(ours, st, ct);
+    time_batch(blas, sb, cb);
   }
-  const Timing t = summarise(st), o = summarise(sb);
+  const Timing t = summarise(st), o = summarise(sb), tc = summarise(ct), oc = summarise(cb);
   const double g = flops / 1e9;
-  std::printf("%5d %5d %5d %s%s  %d | median tg %6.1f blas %6.1f (%.2fx) | best tg %6.1f blas %6.1f (%.2fx)\n", M, N,
-              K, ta ? "T" : "N", tb ? "T" : "N", threads, g / t.median, g / o.median, o.median / t.median, g / t.best,
-              g / o.best, o.best / t.best);
+  std::printf("%5d %5d %5d %s%s  %d | median tg %6.1f blas %6.1f (%.2fx) | best tg %6.1f blas %6.1f (%.2fx) | cpu %.2fx\n",
+              M, N, K, ta ? "T" : "N", tb ? "T" : "N", threads, g / t.median, g / o.median, o.median / t.median,
+              g / t.best, g / o.best, o.best / t.best, oc.median / tc.median);
 }
 
 }  // namespace
@@ -79,7 +91,7 @@ int main(int argc, char** argv) {
   const bool f64 = std::getenv("DTYPE") && std::string(std::getenv("DTYPE")) == "float64";
   tg::set_num_threads(threads);
   openblas_set_num_threads(threads);
-  std::printf("    M     N     K op  T   GFLOP/s (%s; ratio = OpenBLAS time / tensorgrad time)\n", f64 ? "dgemm" : "sgemm");
+  std::printf("    M     N     K op  T   GFLOP/s (%s; ratio = OpenBLAS time / tensorgrad time; cpu: median CPU time)\n", f64 ? "dgemm" : "sgemm");
   for (int i = 2; i < argc; ++i) {
     int M, N, K, ta, tb;
     if (std::sscanf(argv[i], "%d:%d:%d:%d:%d", &M, &N, &K, &ta, &tb) != 5) return 2;

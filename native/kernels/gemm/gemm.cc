@@ -26,6 +26,10 @@ namespace {
 constexpr int64_t kDirectMacs = 6 * 6 * 6;
 // Each thread's stripe should carry at least this many multiply-adds (a few microseconds of work).
 constexpr int64_t kMinMacsPerThread = 64 * 64 * 64;
+// run_shared_b gives each thread at least this many MR-row tiles of C (else the stripes split columns).
+constexpr int64_t kMinRowPanelsPerThread = 8;
+// A transposed op(A) this small (bytes at one depth block) is read in place even by narrow tiles (fits_direct).
+constexpr int64_t kSmallInPlaceBytes = 32 << 10;
 
 template <typename T>
 struct Problem {
@@ -79,6 +83,24 @@ void direct(const Problem<T>& p) {
 
 int64_t round_up(int64_t v, int64_t multiple) { return (v + multiple - 1) / multiple * multiple; }
 
+// The two innermost loops: one packed mb×kb block of op(A) times one packed kb×nb block of op(B), into the
+// C block at rows ic, columns jc.
+template <typename T>
+void macro_kernel(const Problem<T>& p, const Ukernel<T>& uk, const T* apack, const T* bpack, int64_t ic, int64_t mb,
+                  int64_t jc, int64_t nb, int64_t kb, T beta) {
+  for (int64_t jr = 0; jr < nb; jr += uk.nr) {
+    for (int64_t ir = 0; ir < mb; ir += uk.mr) {
+      const int64_t rows = std::min<int64_t>(uk.mr, mb - ir), cols = std::min<int64_t>(uk.nr, nb - jr);
+      T* c = p.c + (ic + ir) * p.ldc + jc + jr;
+      if (rows < uk.mr && uk.direct != nullptr) {  // a ragged edge: the direct kernel skips the padding rows
+        uk.direct(kb, apack + ir * kb, 1, uk.mr, bpack + jr * kb, uk.nr, c, p.ldc, rows, cols, p.alpha, beta);
+      } else {
+        uk.fn(kb, apack + ir * kb, bpack + jr * kb, c, p.ldc, rows, cols, p.alpha, beta);
+      }
+    }
+  }
+}
+
 // The five loops on one thread's stripe of C.
 template <typename T>
 void run_blocked(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
@@ -96,18 +118,44 @@ void run_blocked(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) 
       for (int64_t ic = 0; ic < p.m; ic += mc) {
         const int64_t mb = std::min(mc, p.m - ic);
         uk.pack(p.ta, p.a_at(ic, pc), p.lda, mb, kb, uk.mr, apack);
-        for (int64_t jr = 0; jr < nb; jr += uk.nr) {
-          for (int64_t ir = 0; ir < mb; ir += uk.mr) {
-            const int64_t rows = std::min<int64_t>(uk.mr, mb - ir), cols = std::min<int64_t>(uk.nr, nb - jr);
-            T* c = p.c + (ic + ir) * p.ldc + jc + jr;
-            if (rows < uk.mr && uk.direct != nullptr) {  // a ragged edge: the direct kernel skips the padding rows
-              uk.direct(kb, apack + ir * kb, 1, uk.mr, bpack + jr * kb, uk.nr, c, p.ldc, rows, cols, p.alpha, beta);
-            } else {
-              uk.fn(kb, apack + ir * kb, bpack + jr * kb, c, p.ldc, rows, cols, p.alpha, beta);
-            }
-          }
-        }
+        macro_kernel(p, uk, apack, bpack, ic, mb, jc, nb, kb, beta);
       }
+    }
+  }
+}
+
+// The five loops with every thread on the same packed op(B) block: per block, the threads pack its panels
+// together (one region), then each runs its own rows of C against it, packing only its own rows of op(A)
+// (a second region). Split into stripes instead, every thread would pack the whole of the operand it shares:
+// a thread's work at 2 threads is 1-3 % less this way (n = 512-1024, all transposes; measured as CPU time of
+// one thread's share). Same depth blocks and kernels as run_blocked, so the same bits.
+template <typename T>
+void run_shared_b(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
+  const int64_t nc = std::min(bl.nc, round_up(p.n, uk.nr));
+  const int64_t kc = std::min(bl.kc, p.k);
+  const int64_t row_panels = (p.m + uk.mr - 1) / uk.mr;
+  T* bpack = packing_buffer<T, 1>(nc * kc);  // the caller's; the regions below fill and read it
+  for (int64_t jc = 0; jc < p.n; jc += nc) {
+    const int64_t nb = std::min(nc, p.n - jc);
+    for (int64_t pc = 0; pc < p.k; pc += kc) {
+      const int64_t kb = std::min(kc, p.k - pc);
+      const T beta = pc == 0 ? p.beta : T(1);
+      parallel_for((nb + uk.nr - 1) / uk.nr, 1, [&](int64_t b, int64_t e) {
+        const int64_t j0 = b * uk.nr;
+        uk.pack(!p.tb, p.b_at(pc, jc + j0), p.ldb, std::min(e * uk.nr, nb) - j0, kb, uk.nr, bpack + j0 * kb);
+      });
+      parallel_for(row_panels, 1, [&](int64_t b, int64_t e) {
+        const int64_t i0 = b * uk.mr, i1 = std::min(e * uk.mr, p.m);
+        // Near-equal row blocks of at most mc rows, whole tiles but for the last.
+        const int64_t blocks = (i1 - i0 + bl.mc - 1) / bl.mc;
+        const int64_t mc = round_up((i1 - i0 + blocks - 1) / blocks, uk.mr);
+        T* apack = packing_buffer<T, 0>(mc * kc);
+        for (int64_t ic = i0; ic < i1; ic += mc) {
+          const int64_t mb = std::min(mc, i1 - ic);
+          uk.pack(p.ta, p.a_at(ic, pc), p.lda, mb, kb, uk.mr, apack);
+          macro_kernel(p, uk, apack, bpack, ic, mb, jc, nb, kb, beta);
+        }
+      });
     }
   }
 }
@@ -155,28 +203,39 @@ void run_direct(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
 
 // Packing pays for itself only when op(A) is re-read from beyond L2: in place while all its rows (at one
 // depth block) fit the L2 share run_blocked gives its packed A block. Measured on Zen 5: n = 64…256 gain
-// 5-20 % in place, n = 512 loses ~10 %.
+// 5-20 % in place, n = 512 loses ~10 %. A transposed op(A) is read k-major in place, MR values of one storage
+// row per depth step: below half a cache line (AVX2's 6 fp32 rows) most of each line fetched goes unused, which
+// pays only while the whole of op(A) stays in L1 (AVX2, Zen 5: 64³ Aᵀ·B 0.75× → 1.05× OpenBLAS in place, but
+// 784×512×128 0.99× → 0.89×, so that one packs).
 template <typename T>
-bool fits_direct(const Problem<T>& p, const Blocking& bl) {
-  return p.m * std::min(bl.kc, p.k) <= bl.mc * bl.kc;
+bool fits_direct(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
+  const int64_t depth = std::min(bl.kc, p.k);
+  if (p.m * depth > bl.mc * bl.kc) return false;
+  return !p.ta || uk.mr * sizeof(T) >= 32 || p.m * depth * int64_t(sizeof(T)) <= kSmallInPlaceBytes;
 }
 
 template <typename T>
 void run_stripe(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
-  if (uk.direct != nullptr && fits_direct(p, bl)) {
+  if (uk.direct != nullptr && fits_direct(p, uk, bl)) {
     run_direct(p, uk, bl);
   } else {
     run_blocked(p, uk, bl);
   }
 }
 
-// Splits C into stripes along the dimension with more tiles and runs the stripes on the thread pool.
+// Splits C into stripes along the dimension with more tiles and runs the stripes on the thread pool; a
+// product that packs and has rows for every thread shares its packed op(B) instead (run_shared_b).
 template <typename T>
 void run_parallel(const Problem<T>& p) {
   const Ukernel<T> uk = select_ukernel<T>();
   const Blocking bl = choose_blocking(uk.mr, uk.nr, sizeof(T));
   const int64_t col_panels = (p.n + uk.nr - 1) / uk.nr;
   const int64_t row_panels = (p.m + uk.mr - 1) / uk.mr;
+  const int64_t threads = std::min<int64_t>(num_threads(), p.m * p.n * p.k / kMinMacsPerThread);
+  if (threads > 1 && !fits_direct(p, uk, bl) && row_panels >= kMinRowPanelsPerThread * threads) {
+    run_shared_b(p, uk, bl);
+    return;
+  }
   const bool split_cols = col_panels * uk.nr >= row_panels * uk.mr || row_panels < num_threads();
   if (split_cols) {
     const int64_t grain = std::max<int64_t>(1, kMinMacsPerThread / (p.m * p.k * uk.nr));

@@ -55,14 +55,25 @@ TG_AVX512 void transpose16(__m512 r[16]) {
   }
 }
 
-// Copies: lane r at depth k is src[k*ld + r].
-__attribute__((target("avx512f,avx512vl"))) void pack_copy(const float* src, int64_t ld, int64_t used,
+// Copies: lane r at depth k is src[k*ld + r], for all `lanes` lanes (every panel). Rows of the source lie
+// ld apart (often a page or more), so a walk down one panel's depth touches a new page per depth and defeats
+// the hardware prefetchers; instead a band of kBand rows is copied panel by panel, which reads each of
+// those rows sequentially while each panel's destination is written contiguously.
+__attribute__((target("avx512f,avx512vl"))) void pack_copy(const float* src, int64_t ld, int64_t lanes_total,
                                                             int64_t kb, int width, float* dst) {
-  for (int64_t k = 0; k < kb; ++k, dst += width) {
-    const float* s = src + k * ld;
-    for (int v = 0; v < width; v += 16) {
-      const __m512 x = _mm512_maskz_loadu_ps(lanes(used - v), s + v);
-      _mm512_mask_storeu_ps(dst + v, lanes(width - v), x);
+  constexpr int64_t kBand = 8;
+  for (int64_t k0 = 0; k0 < kb; k0 += kBand) {
+    const int64_t k1 = std::min(kb, k0 + kBand);
+    for (int64_t p = 0; p < lanes_total; p += width) {
+      const int64_t used = std::min<int64_t>(width, lanes_total - p);
+      float* d = dst + p * kb + k0 * width;
+      for (int64_t k = k0; k < k1; ++k, d += width) {
+        const float* s = src + k * ld + p;
+        for (int v = 0; v < width; v += 16) {
+          const __m512 x = _mm512_maskz_loadu_ps(lanes(used - v), s + v);
+          _mm512_mask_storeu_ps(d + v, lanes(width - v), x);
+        }
+      }
     }
   }
 }
@@ -90,13 +101,12 @@ __attribute__((target("avx512f,avx512vl"))) void pack_transpose(const float* src
 
 void pack_f32_avx512(bool lanes_contiguous, const float* src, int64_t ld, int64_t n, int64_t kb, int width,
                      float* dst) {
+  if (lanes_contiguous) {
+    pack_copy(src, ld, n, kb, width, dst);
+    return;
+  }
   for (int64_t p = 0; p < n; p += width, dst += width * kb) {
-    const int64_t used = std::min<int64_t>(width, n - p);
-    if (lanes_contiguous) {
-      pack_copy(src + p, ld, used, kb, width, dst);
-    } else {
-      pack_transpose(src + p * ld, ld, used, kb, width, dst);
-    }
+    pack_transpose(src + p * ld, ld, std::min<int64_t>(width, n - p), kb, width, dst);
   }
 }
 

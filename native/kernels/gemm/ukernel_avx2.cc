@@ -1,4 +1,5 @@
-// AVX2+FMA micro-kernels: 6×16 fp32 and 6×8 fp64 tiles (12 ymm accumulators, 2 B vectors, 1 broadcast).
+// AVX2+FMA micro-kernels: 6×16 fp32 and 6×8 fp64 tiles (12 ymm accumulators, 2 B vectors, 1 broadcast), on
+// packed panels or (small GEMMs, run_direct in gemm.cc) on operands read in place.
 // Every function that touches ymm registers carries the target attribute itself and lives in this file's
 // anonymous namespace, so no AVX2 code can leak into baseline code through a shared inline symbol.
 #include "kernels/gemm/ukernel.h"
@@ -20,7 +21,6 @@ struct F32 {
   static constexpr int kLanes = 8;
   TG_AVX2 static V zero() { return _mm256_setzero_ps(); }
   TG_AVX2 static V set1(T x) { return _mm256_set1_ps(x); }
-  TG_AVX2 static V load(const T* p) { return _mm256_load_ps(p); }
   TG_AVX2 static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   TG_AVX2 static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   TG_AVX2 static V loadu(const T* p) { return _mm256_loadu_ps(p); }
@@ -40,7 +40,6 @@ struct F64 {
   static constexpr int kLanes = 4;
   TG_AVX2 static V zero() { return _mm256_setzero_pd(); }
   TG_AVX2 static V set1(T x) { return _mm256_set1_pd(x); }
-  TG_AVX2 static V load(const T* p) { return _mm256_load_pd(p); }
   TG_AVX2 static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
   TG_AVX2 static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
   TG_AVX2 static V loadu(const T* p) { return _mm256_loadu_pd(p); }
@@ -72,10 +71,13 @@ TG_AVX2 void update_row(typename S::T* ci, const typename S::V* acc, int64_t n, 
   }
 }
 
-template <typename S, int MR, int NV>
-__attribute__((target("avx2,fma"))) void kernel(int64_t kc, const typename S::T* a, const typename S::T* b,
-                                                typename S::T* c, int64_t ldc, int64_t m, int64_t n,
-                                                typename S::T alpha, typename S::T beta) {
+// One MR×(NV·L) tile: C = alpha·(A·B) + beta·C on the m×n corner. B row k lies at b + k·b_step (NV·L values,
+// all readable). A lies k-major (element (i, k) at a[k·a_step + i]: packed panels, or op(A) = Aᵀ read in place)
+// or row-major (a[i·a_step + k]: op(A) = A read in place); all MR rows must be readable. Every C element is
+// summed the same way (zero, then one FMA per k in order), so packed and in-place operands give the same bits.
+template <typename S, int MR, int NV, ALayout AL>
+TG_AVX2 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const typename S::T* b, int64_t b_step,
+                  typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha, typename S::T beta) {
   using V = typename S::V;
   constexpr int L = S::kLanes;
   V acc[MR][NV];
@@ -83,26 +85,68 @@ __attribute__((target("avx2,fma"))) void kernel(int64_t kc, const typename S::T*
     for (int v = 0; v < NV; ++v) acc[i][v] = S::zero();
   }
   for (int64_t i = 0; i < m; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+  if constexpr (AL == ALayout::KMajor) {
 #pragma GCC unroll 4
-  for (int64_t k = 0; k < kc; ++k) {
-    V bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * L);
-    for (int i = 0; i < MR; ++i) {
-      const V ai = S::set1(a[i]);
-      for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
+    for (int64_t k = 0; k < kc; ++k) {
+      V bv[NV];
+      for (int v = 0; v < NV; ++v) bv[v] = S::loadu(b + v * L);
+      for (int i = 0; i < MR; ++i) {
+        const V ai = S::set1(a[i]);
+        for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
+      }
+      a += a_step;
+      b += b_step;
     }
-    a += MR;
-    b += NV * L;
+  } else {
+    // Six rows from one base: each row address is base + {0,1,2,4}·step or base + {3,5}·step (two
+    // precomputed multiples), so no per-row pointer registers (AVX2 has only 16 vector and 16 general ones).
+    static_assert(MR <= 6, "row-major A reads at most six rows");
+    const int64_t s3 = 3 * a_step, s5 = 5 * a_step;
+    for (int64_t k = 0; k < kc; ++k) {
+      V bv[NV];
+      for (int v = 0; v < NV; ++v) bv[v] = S::loadu(b + v * L);
+      for (int i = 0; i < MR; ++i) {
+        const int64_t off = i == 3 ? s3 : i == 5 ? s5 : i * a_step;
+        const V ai = S::set1(a[off]);
+        for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
+      }
+      ++a;
+      b += b_step;
+    }
   }
   const V va = S::set1(alpha);
   const V vb = S::set1(beta);
   for (int i = 0; i < MR && i < m; ++i) update_row<S, NV>(c + i * ldc, acc[i], n, va, vb, beta != 0);
 }
 
+// Packed panels (Ukernel::fn).
+template <typename S, int MR, int NV>
+__attribute__((target("avx2,fma"))) void kernel(int64_t kc, const typename S::T* a, const typename S::T* b,
+                                                typename S::T* c, int64_t ldc, int64_t m, int64_t n,
+                                                typename S::T alpha, typename S::T beta) {
+  tile<S, MR, NV, ALayout::KMajor>(kc, a, MR, b, NV * S::kLanes, c, ldc, m, n, alpha, beta);
+}
+
+// Operands where they lie (Ukernel::direct).
+template <typename S, int MR, int NV>
+__attribute__((target("avx2,fma"))) void direct(int64_t kc, const typename S::T* a, int64_t a_rs, int64_t a_cs,
+                                                const typename S::T* b, int64_t b_rs, typename S::T* c,
+                                                int64_t ldc, int64_t m, int64_t n, typename S::T alpha,
+                                                typename S::T beta) {
+  static_assert(MR == 6, "edge tiles below assume 6 rows");
+  if (a_rs != 1) {
+    tile<S, MR, NV, ALayout::RowMajor>(kc, a, a_rs, b, b_rs, c, ldc, m, n, alpha, beta);
+  } else if (m <= 3) {  // an edge tile: compute only the rows it has
+    tile<S, 3, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
+  } else {
+    tile<S, MR, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
+  }
+}
+
 }  // namespace
 
-Ukernel<float> ukernel_f32_avx2() { return {6, 16, kernel<F32, 6, 2>, pack_generic<float>, nullptr}; }
-Ukernel<double> ukernel_f64_avx2() { return {6, 8, kernel<F64, 6, 2>, pack_generic<double>, nullptr}; }
+Ukernel<float> ukernel_f32_avx2() { return {6, 16, kernel<F32, 6, 2>, pack_generic<float>, direct<F32, 6, 2>}; }
+Ukernel<double> ukernel_f64_avx2() { return {6, 8, kernel<F64, 6, 2>, pack_generic<double>, direct<F64, 6, 2>}; }
 
 }  // namespace gemm
 }  // namespace tg

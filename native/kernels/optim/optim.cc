@@ -48,61 +48,100 @@ void sgd_step(int64_t n, T* p, const T* g, T* buf, const SgdArgs& a) {
   });
 }
 
+// Adam, RMSprop and Adagrad: each range runs in a function whose flags are template constants (no branch in
+// the loop), whose scalars come by value and whose arrays are __restrict parameters, so the loop vectorises
+// (sqrt and division included: -fno-math-errno) with the same per-element arithmetic as the scalar rule.
+template <class T>
+struct AdamScalars {
+  T step_size, bc2s, eps, b1c, b2, b2c, wd, shrink;
+  bool maximize;
+};
+
+template <bool Decoupled, bool Amsgrad, class T>
+void adam_range(int64_t i0, int64_t i1, T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v,
+                T* __restrict vmax, const AdamScalars<T> s) {
+  for (int64_t i = i0; i < i1; ++i) {
+    T pi = p[i];
+    if (Decoupled) pi *= s.shrink;
+    const T gi = grad_of(g[i], pi, s.maximize, s.wd);
+    const T mi = m[i] + (gi - m[i]) * s.b1c;  // lerp, as torch does
+    const T vi = v[i] * s.b2 + gi * gi * s.b2c;
+    m[i] = mi;
+    v[i] = vi;
+    T vhat = vi;
+    if (Amsgrad) vhat = vmax[i] = vmax[i] > vi ? vmax[i] : vi;
+    p[i] = pi - s.step_size * (mi / (std::sqrt(vhat) / s.bc2s + s.eps));
+  }
+}
+
 template <class T>
 void adam_step(int64_t n, T* p, const T* g, T* m, T* v, T* vmax, const AdamArgs& a) {
   const double bc1 = 1 - std::pow(a.beta1, double(a.step));
   const double bc2_sqrt = std::sqrt(1 - std::pow(a.beta2, double(a.step)));
-  const T step_size = T(a.lr / bc1), bc2s = T(bc2_sqrt), eps = T(a.eps);
-  const T b1c = T(1 - a.beta1), b2 = T(a.beta2), b2c = T(1 - a.beta2);
-  const T wd = a.decoupled ? T(0) : T(a.weight_decay), shrink = T(1 - a.lr * a.weight_decay);
-  parallel_for(n, kGrain, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      if (a.decoupled) p[i] *= shrink;
-      const T gi = grad_of(g[i], p[i], a.maximize, wd);
-      m[i] += (gi - m[i]) * b1c;  // lerp, as torch does
-      v[i] = v[i] * b2 + gi * gi * b2c;
-      T vv = v[i];
-      if (vmax) vv = vmax[i] = vmax[i] > vv ? vmax[i] : vv;
-      p[i] -= step_size * (m[i] / (std::sqrt(vv) / bc2s + eps));
+  const AdamScalars<T> s{T(a.lr / bc1), T(bc2_sqrt), T(a.eps), T(1 - a.beta1), T(a.beta2), T(1 - a.beta2),
+                         a.decoupled ? T(0) : T(a.weight_decay), T(1 - a.lr * a.weight_decay), a.maximize};
+  const auto range = a.decoupled ? (vmax ? adam_range<true, true, T> : adam_range<true, false, T>)
+                                 : (vmax ? adam_range<false, true, T> : adam_range<false, false, T>);
+  parallel_for(n, kGrain, [=](int64_t i0, int64_t i1) { range(i0, i1, p, g, m, v, vmax, s); });
+}
+
+template <class T>
+struct RmspropScalars {
+  T lr, alpha, one_minus_alpha, eps, wd, mu;
+  bool maximize;
+};
+
+template <bool Centered, bool Momentum, class T>
+void rmsprop_range(int64_t i0, int64_t i1, T* __restrict p, const T* __restrict g, T* __restrict sq,
+                   T* __restrict buf, T* __restrict gavg, const RmspropScalars<T> s) {
+  for (int64_t i = i0; i < i1; ++i) {
+    const T gi = grad_of(g[i], p[i], s.maximize, s.wd);
+    const T si = s.alpha * sq[i] + s.one_minus_alpha * gi * gi;
+    sq[i] = si;
+    T avg;
+    if (Centered) {
+      const T ai = gavg[i] + (gi - gavg[i]) * s.one_minus_alpha;
+      gavg[i] = ai;
+      avg = std::sqrt(si - ai * ai) + s.eps;
+    } else {
+      avg = std::sqrt(si) + s.eps;
     }
-  });
+    if (Momentum) {
+      const T bi = s.mu * buf[i] + gi / avg;
+      buf[i] = bi;
+      p[i] -= s.lr * bi;
+    } else {
+      p[i] -= s.lr * (gi / avg);
+    }
+  }
 }
 
 template <class T>
 void rmsprop_step(int64_t n, T* p, const T* g, T* sq, T* buf, T* gavg, const RmspropArgs& a) {
-  const T lr = T(a.lr), alpha = T(a.alpha), eps = T(a.eps), wd = T(a.weight_decay), mu = T(a.momentum);
-  const T one_minus_alpha = T(1 - a.alpha);  // rounded once from double, as torch does
-  parallel_for(n, kGrain, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      const T gi = grad_of(g[i], p[i], a.maximize, wd);
-      sq[i] = alpha * sq[i] + one_minus_alpha * gi * gi;
-      T avg;
-      if (gavg) {
-        gavg[i] += (gi - gavg[i]) * one_minus_alpha;
-        avg = std::sqrt(sq[i] - gavg[i] * gavg[i]) + eps;
-      } else {
-        avg = std::sqrt(sq[i]) + eps;
-      }
-      if (buf) {
-        buf[i] = mu * buf[i] + gi / avg;
-        p[i] -= lr * buf[i];
-      } else {
-        p[i] -= lr * (gi / avg);
-      }
-    }
-  });
+  // 1 - alpha is rounded once from double, as torch does.
+  const RmspropScalars<T> s{T(a.lr), T(a.alpha), T(1 - a.alpha), T(a.eps), T(a.weight_decay), T(a.momentum),
+                            a.maximize};
+  const auto range = gavg ? (buf ? rmsprop_range<true, true, T> : rmsprop_range<true, false, T>)
+                          : (buf ? rmsprop_range<false, true, T> : rmsprop_range<false, false, T>);
+  parallel_for(n, kGrain, [=](int64_t i0, int64_t i1) { range(i0, i1, p, g, sq, buf, gavg, s); });
+}
+
+template <class T>
+void adagrad_range(int64_t i0, int64_t i1, T* __restrict p, const T* __restrict g, T* __restrict sum, T clr, T eps,
+                   T wd, bool maximize) {
+  for (int64_t i = i0; i < i1; ++i) {
+    const T gi = grad_of(g[i], p[i], maximize, wd);
+    const T si = sum[i] + gi * gi;
+    sum[i] = si;
+    p[i] -= clr * (gi / (std::sqrt(si) + eps));
+  }
 }
 
 template <class T>
 void adagrad_step(int64_t n, T* p, const T* g, T* sum, const AdagradArgs& a) {
   const T clr = T(a.lr / (1 + double(a.step - 1) * a.lr_decay)), eps = T(a.eps), wd = T(a.weight_decay);
-  parallel_for(n, kGrain, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      const T gi = grad_of(g[i], p[i], a.maximize, wd);
-      sum[i] += gi * gi;
-      p[i] -= clr * (gi / (std::sqrt(sum[i]) + eps));
-    }
-  });
+  const bool maximize = a.maximize;
+  parallel_for(n, kGrain, [=](int64_t i0, int64_t i1) { adagrad_range(i0, i1, p, g, sum, clr, eps, wd, maximize); });
 }
 
 #define TG_INSTANTIATE(T)                                                                           \
