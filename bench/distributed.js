@@ -46,12 +46,15 @@ for (let round = 0; round < ROUNDS; ++round) {
 }
 
 log("DDP step time …");
-const single = [], ddp = [], exposed = [];
+const single = [], ddp = [], exposed = [], singleCpu = [], ddpCpu = [];
 for (let round = 0; round < ROUNDS; ++round) {
-  single.push(...(await runOne(process.execPath, ["workloads/ddp-step.js"], { MODE: "single" })).step);
+  const one = await runOne(process.execPath, ["workloads/ddp-step.js"], { MODE: "single" });
+  single.push(...one.step);
+  singleCpu.push(...one.cpu);
   const res = await ranks(2, process.execPath, ["workloads/ddp-step.js"], { MODE: "ddp" });
   ddp.push(...res[0].step);
   exposed.push(...res[0].exposed);
+  ddpCpu.push(...res[0].cpu);
 }
 
 const gbps = (mib, t) => (Number(mib) * 1048576) / t / 1e9;
@@ -61,9 +64,10 @@ for (const s of SIZES) {
   lines.push(`| ${s} MiB float32 | ${a.toFixed(2)} | ${tool.bin ? b.toFixed(2) : `skipped (${tool.skipped})`} | ${tool.bin ? `${((100 * a) / b).toFixed(0)} %` : "–"} |`);
 }
 const s1 = median(single), s2 = median(ddp);
-lines.push("", "| MLP 784-512-256-10, batch 64 per process, 1 thread each | step ms | ÷ one process (overhead target ≤ 30 %) |", "|---|---|---|");
-lines.push(`| one process | ${(s1 * 1e3).toFixed(2)} | 1 |`);
-lines.push(`| DDP, 2 ranks (rank 0) | ${(s2 * 1e3).toFixed(2)} | ${(s2 / s1).toFixed(2)} (+${((100 * (s2 - s1)) / s1).toFixed(0)} %) |`);
-lines.push(`| … of which awaiting synchronize() (all-reduce not hidden by backward) | ${(median(exposed) * 1e3).toFixed(2)} | ${(median(exposed) / s1).toFixed(2)} |`);
+const c1 = median(singleCpu), c2 = median(ddpCpu);
+lines.push("", "| MLP 784-512-256-10, batch 64 per process, 1 thread each | step ms | ÷ one process (overhead target ≤ 30 %) | CPU ms per step (all threads) |", "|---|---|---|---|");
+lines.push(`| one process | ${(s1 * 1e3).toFixed(2)} | 1 | ${(c1 * 1e3).toFixed(2)} |`);
+lines.push(`| DDP, 2 ranks (rank 0) | ${(s2 * 1e3).toFixed(2)} | ${(s2 / s1).toFixed(2)} (+${((100 * (s2 - s1)) / s1).toFixed(0)} %) | ${(c2 * 1e3).toFixed(2)} |`);
+lines.push(`| … of which awaiting synchronize() (all-reduce not hidden by backward) | ${(median(exposed) * 1e3).toFixed(2)} | ${(median(exposed) / s1).toFixed(2)} | |`);
 lines.push("", `load average (1 min) before / after the run: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)} (${ROUNDS} alternated rounds, medians)`);
 console.log(lines.join("\n"));

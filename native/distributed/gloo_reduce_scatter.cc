@@ -1,26 +1,18 @@
 #include "distributed/gloo_reduce_scatter.h"
 
 #include <gloo/context.h>
-#include <gloo/math.h>
 #include <gloo/transport/unbound_buffer.h>
 #include <gloo/types.h>
 
 #include <cstring>
+
+#include "distributed/elementwise.h"
 
 namespace tg::dist {
 namespace {
 
 // The Gloo slot prefix of reduceScatter's messages (Gloo's own collectives use 0x01-0x08; agree() 0x40).
 constexpr uint8_t kReduceScatterSlotPrefix = 0x41;
-
-template <class T>
-void reduce(ReduceOp op, T* out, const T* a, const T* b, size_t n) {
-  switch (op) {
-    case ReduceOp::Max: return gloo::max<T>(out, a, b, n);
-    case ReduceOp::Min: return gloo::min<T>(out, a, b, n);
-    default: return gloo::sum<T>(out, a, b, n);  // avg: a sum, divided at the end
-  }
-}
 
 }  // namespace
 
@@ -69,12 +61,11 @@ void GlooReduceScatter::run_typed(const Job& job, std::chrono::milliseconds time
       send->send((r + 1) % p, slot);
       recv->waitRecv(time_left(deadline));
       T* dst = s + 2 == p ? out : acc[s % 2];
-      reduce<T>(job.op, dst, input(r - s - 2), tmp, m);
+      reduce_into<T>(job.op, dst, input(r - s - 2), tmp, m);
       send->waitSend(time_left(deadline));
     }
   }
-  if (job.op == ReduceOp::Avg)  // a division, as PyTorch's AVG
-    for (size_t i = 0; i < m; ++i) out[i] /= T(p);
+  if (job.op == ReduceOp::Avg) divide(out, m, T(p));
 }
 
 }  // namespace tg::dist

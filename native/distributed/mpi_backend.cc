@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "distributed/elementwise.h"
+
 #ifdef TG_WITH_MPI
 #include <mpi.h>
 #endif
@@ -40,10 +42,10 @@ MPI_Op op_of(ReduceOp o) { return o == ReduceOp::Max ? MPI_MAX : o == ReduceOp::
 // MPI counts are int: larger jobs go in pieces.
 constexpr size_t kMaxCount = size_t(1) << 30;
 
-template <class T>
-void divide(void* data, size_t n, int size) {
-  T* p = static_cast<T*>(data);
-  for (size_t i = 0; i < n; ++i) p[i] /= T(size);
+// AVG's division of the job's float32 or float64 elements by the world size.
+void divide_by(Elem e, void* data, size_t n, int size) {
+  if (e == Elem::F64) divide(static_cast<double*>(data), n, double(size));
+  else divide(static_cast<float*>(data), n, float(size));
 }
 
 // Polls the requests until all are done or the deadline passes (MPI's blocking calls cannot time
@@ -143,7 +145,7 @@ void run(Job& job, int size, Deadline deadline) {
         check(MPI_Iallreduce(MPI_IN_PLACE, data + at * esize, int(std::min(kMaxCount, job.count - at)), t, op_of(job.op), MPI_COMM_WORLD, &req), "MPI_Iallreduce");
         finish(req, job, deadline, "MPI_Iallreduce");
       }
-      if (job.op == ReduceOp::Avg) job.elem == Elem::F64 ? divide<double>(data, job.count, size) : divide<float>(data, job.count, size);
+      if (job.op == ReduceOp::Avg) divide_by(job.elem, data, job.count, size);
       break;
     case Kind::Broadcast:
       for (size_t at = 0; at < job.count; at += kMaxCount) {
@@ -169,7 +171,7 @@ void run(Job& job, int size, Deadline deadline) {
         g_scratch = new std::vector<char>();  // the old one stays MPI's: left allocated on purpose
         throw;
       }
-      if (job.op == ReduceOp::Avg) job.elem == Elem::F64 ? divide<double>(job.out, job.out_count, size) : divide<float>(job.out, job.out_count, size);
+      if (job.op == ReduceOp::Avg) divide_by(job.elem, job.out, job.out_count, size);
       break;
     }
     default: break;

@@ -4,7 +4,6 @@
 #include <gloo/allgather.h>
 #include <gloo/allreduce.h>
 #include <gloo/broadcast.h>
-#include <gloo/math.h>
 #include <gloo/rendezvous/context.h>
 #include <gloo/rendezvous/file_store.h>
 #include <gloo/transport/tcp/device.h>
@@ -21,6 +20,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "distributed/elementwise.h"
 #include "distributed/gloo_reduce_scatter.h"
 #include "distributed/kv_store.h"
 #include "distributed/mpi_backend.h"
@@ -43,11 +43,9 @@ const char* kind_name(Kind k) {
 
 template <class T>
 gloo::AllreduceOptions::Func reduce_fn(ReduceOp op) {
-  switch (op) {
-    case ReduceOp::Max: return [](void* c, const void* a, const void* b, size_t n) { gloo::max<T>(c, a, b, n); };
-    case ReduceOp::Min: return [](void* c, const void* a, const void* b, size_t n) { gloo::min<T>(c, a, b, n); };
-    default: return [](void* c, const void* a, const void* b, size_t n) { gloo::sum<T>(c, a, b, n); };
-  }
+  return [op](void* c, const void* a, const void* b, size_t n) {
+    reduce_into<T>(op, static_cast<T*>(c), static_cast<const T*>(a), static_cast<const T*>(b), n);
+  };
 }
 
 template <class T>
@@ -59,10 +57,7 @@ void all_reduce(const std::shared_ptr<gloo::Context>& ctx, T* data, size_t n, Re
   o.setTag(tag);
   o.setTimeout(timeout);
   gloo::allreduce(o);
-  if (op == ReduceOp::Avg) {
-    const T size = T(ctx->size);  // a division, as PyTorch's AVG: exact for a power-of-two world size
-    for (size_t i = 0; i < n; ++i) data[i] /= size;
-  }
+  if (op == ReduceOp::Avg) divide(data, n, T(ctx->size));
 }
 
 // Calls f with a typed null pointer of the job's element type.

@@ -30,6 +30,8 @@ async function compare(dtype: string) {
   // With the engine's post-accumulate hooks every bucket has left before backward() returns.
   const hooks = typeof (tg.Tensor.prototype as { registerPostAccumulateGradHook?: unknown }).registerPostAccumulateGradHook === "function";
   expect(ranks[0].inFlightAfterBackward).toBe(hooks ? 2 : 0);
+  // …handed to the communication thread from the hooks, not queued behind backward() in a promise.
+  expect(ranks[0].submittedInBackward).toBe(hooks ? 2 : 0);
   return maxDiff;
 }
 

@@ -22,6 +22,24 @@ describe("tg.distributed failures", () => {
     });
   }
 
+  for (const victim of [1, 0]) {
+    it(`rank ${victim} killed in the middle of a 64 MiB all-reduce makes the other reject naming it, before the timeout`, async () => {
+      const results = await runRanks("failure.mjs", 2, { MODE: "kill-mid", KILL_RANK: String(victim), TIMEOUT_MS: "60000" });
+      const dead = results[victim], survivor = results[1 - victim];
+      expect(dead.signal, dead.stdout + dead.stderr).toBe("SIGKILL");
+      const seen = lastJson(dead);
+      expect(seen.killedMidTransfer).toBe(true);
+      expect(seen.piecesChanged).toBeGreaterThan(0);
+      expect(seen.piecesChanged).toBeLessThan(seen.pieces);
+      const got = lastJson(survivor);
+      expect(got.ok).toBe(false);
+      expect(got.error, got.error).toMatch(new RegExp(`^tensorgrad\\.distributed\\.allReduce #\\d+ on rank ${1 - victim}: lost rank ${victim} `));
+      expect(got.ms).toBeLessThan(60000);
+      expect(got.next).toMatch(/failed earlier and cannot be used .*destroyProcessGroup/);
+      expect(got.destroyed).toBe("ok");
+    });
+  }
+
   it("a rank that skips a collective makes the others time out after timeoutMs, naming it and the collective", async () => {
     const results = await runRanks("failure.mjs", 3, { MODE: "hang", KILL_RANK: "2", TIMEOUT_MS: "1500" });
     for (const r of results.slice(0, 2)) {

@@ -1,7 +1,9 @@
 // DDP's gradient buckets: parameters in reverse registration order (about the order backward
 // produces their gradients), grouped by dtype into flat buffers of at most firstBucketMb for the
 // first bucket and bucketCapMb for the others. The buffers are allocated once, zero-filled (so
-// their pages are touched before training) and reused every step.
+// their pages are touched before training) and reused every step; the averaged gradients are
+// handed back as views of them. (The autograd engine accumulates .grad out of place, so backward
+// never writes a bucket while its all-reduce may be running.)
 import { Tensor } from "../../tensor.js";
 import type { DType } from "../../dtype.js";
 import { ARRAY_TYPE } from "../../dtype.js";
@@ -12,7 +14,7 @@ export interface Bucket {
   params: Parameter[];
   offsets: number[];       // where each parameter's elements start in flat
   flat: Tensor;            // 1-D, the bucket's dtype
-  grads: Tensor[];         // per parameter: the persistent tensor its averaged .grad is written to
+  grads: Tensor[];         // per parameter: its part of flat in its shape, the .grad synchronize() hands back
   arrived: Set<Parameter>; // parameters whose gradient this step has produced (hook path)
   pending: Promise<unknown> | null;  // the all-reduce in flight
   stale: boolean;          // a gradient changed after the bucket's all-reduce started
@@ -42,8 +44,9 @@ export function makeBuckets(params: Parameter[], firstCapBytes: number, capBytes
     const offsets: number[] = [];
     let n = 0;
     for (const p of list) offsets.push(n), (n += p.numel);
+    const flat = Tensor.empty([n], list[0].dtype);
     return {
-      params: list, offsets, flat: Tensor.empty([n], list[0].dtype), grads: list.map((p) => Tensor.empty(p.shape, p.dtype)),
+      params: list, offsets, flat, grads: list.map((p, i) => flat.narrow(0, offsets[i], p.numel).view(p.shape)),
       arrived: new Set(), pending: null, stale: false,
     };
   });
@@ -58,11 +61,12 @@ export function gatherGrads(b: Bucket): void {
   });
 }
 
-/** Writes the reduced buffer back as each parameter's .grad (the bucket's own persistent tensors). */
+/**
+ * Hands the reduced buffer back as each parameter's .grad: views of the bucket (PyTorch's
+ * gradient_as_bucket_view), so no copy; the next step's gradients replace them before it is reused.
+ */
 export function scatterGrads(b: Bucket): void {
   b.params.forEach((p, i) => {
-    const g = b.grads[i];
-    g.storage.set(b.flat.storage.subarray(b.offsets[i], b.offsets[i] + p.numel));
-    p.grad = g;
+    p.grad = b.grads[i];
   });
 }

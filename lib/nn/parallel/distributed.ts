@@ -135,11 +135,15 @@ export class DistributedDataParallel extends Module {
     if (!b.pending && b.arrived.size === b.params.length) this.#launch(b);
   }
 
-  // Buckets leave in a fixed order on every rank: the collectives are FIFO per process group.
+  // Buckets leave in a fixed order on every rank: the collectives are FIFO per process group. A
+  // first launch is queued at once (from a hook, that is during backward(): the overlap); a redo
+  // waits for the bucket's all-reduce in flight, which still reads and writes the flat buffer.
   #launch(b: Bucket): void {
-    const before = b.pending;
-    gatherGrads(b);
-    b.pending = (before ?? Promise.resolve()).then(() => allReduce(b.flat, { op: "avg" }));
+    const send = () => {
+      gatherGrads(b);
+      return allReduce(b.flat, { op: "avg" });
+    };
+    b.pending = b.pending ? b.pending.then(send) : send();
     b.stale = false;
   }
 

@@ -7,6 +7,14 @@ const dtype = process.env.DTYPE ?? "float64";
 const world = Number(process.env.WORLD_SIZE ?? 1), rank = Number(process.env.RANK ?? 0);
 const ddpMode = process.env.MODE === "ddp";
 if (ddpMode) await tg.distributed.initProcessGroup({ timeoutMs: 20_000 });
+// Counts the all-reduces handed to the communication thread (the native group's calls), to see
+// which left while backward() was still running.
+let submitted = 0;
+if (ddpMode) {
+  const { currentWorld } = await import("../../../dist/distributed/process-group.js");
+  const group = currentWorld("ddp.mjs").group, allReduce = group.allReduce.bind(group);
+  Object.defineProperty(group, "allReduce", { value: (...args) => (++submitted, allReduce(...args)) });  // the method is read-only
+}
 
 tg.manualSeed(ddpMode ? 100 + rank : 100);
 const model = new tg.nn.Sequential(new tg.nn.Linear(20, 32, { dtype }), new tg.nn.Tanh(), new tg.nn.Linear(32, 10, { dtype }));
@@ -21,15 +29,16 @@ const net = ddpMode ? new tg.nn.parallel.DistributedDataParallel(model, { firstB
 if (ddpMode) await net.ready;
 const opt = new tg.optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
 const lossFn = new tg.nn.CrossEntropyLoss();
-let inFlightAfterBackward = 0;
+let inFlightAfterBackward = 0, submittedInBackward = 0;
 for (let step = 0; step < 20; ++step) {
   opt.zeroGrad();
   const loss = lossFn.forward(net.forward(xs), ys);
   if (step % 2) {
     await loss.backwardAsync();  // = backward() + synchronize() of the DDP it reached
   } else {
+    const before = submitted;
     loss.backward();
-    if (ddpMode && step === 0) inFlightAfterBackward = net.bucketsInFlight;
+    if (ddpMode && step === 0) (inFlightAfterBackward = net.bucketsInFlight), (submittedInBackward = submitted - before);
     if (ddpMode) await net.synchronize();
   }
   opt.step();
@@ -37,4 +46,4 @@ for (let step = 0; step < 20; ++step) {
 const weights = Object.values(model.stateDict()).map((t) => Array.from(t.data()));
 if (ddpMode) await tg.distributed.destroyProcessGroup();
 const buckets = ddpMode ? net.bucketSizes : [];
-console.log(JSON.stringify({ rank, keys: Object.keys(net.stateDict()), weights, buckets, inFlightAfterBackward }));
+console.log(JSON.stringify({ rank, keys: Object.keys(net.stateDict()), weights, buckets, inFlightAfterBackward, submittedInBackward }));
