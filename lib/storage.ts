@@ -69,6 +69,12 @@ export function retainStorage(s: Storage): void {
   if (n !== undefined) (s as Owned)[OWNERS] = n + 1;
 }
 
+// Whether `s` is storage tensorgrad allocated with exactly one live tensor handle over it: changing it
+// in place then changes no other tensor.
+export function soleHandle(s: Storage): boolean {
+  return (s as Owned)[OWNERS] === 1;
+}
+
 // One handle over `s` is gone (dispose): frees the memory now, rather than at the next garbage
 // collection, when it was the last handle and tensorgrad allocated it.
 export function dropStorage(s: Storage): void {

@@ -72,12 +72,19 @@ function runHooks(node: Node, output: number, g: Grad): Grad {
   return g;
 }
 
-// A leaf's .grad is always a dense tensor of the leaf's own shape and dtype, never shared.
+// A leaf's .grad is always a dense tensor of the leaf's own shape and dtype, never shared. An existing
+// dense .grad (kept by zeroGrad(false), or a second backward) is added to in place, and the gradient
+// added, used up, goes back to the cache at once (unless a hook on the leaf saw it).
 function accumulateLeaf(node: Node, g: Grad): void {
   const leaf = node.leaf!;
   if (!leaf.grad) leaf.grad = keepable(g, leaf.dtype);
-  else if (leaf.grad.isContiguous() && sameShape(leaf.grad.shape, leaf.shape)) addInto(leaf.grad, convert(g.t, leaf.grad.dtype));
-  else leaf.grad = dense(binaryKernel("add", leaf.grad, convert(g.t, leaf.grad.dtype), leaf.shape), leaf.dtype);
+  else {
+    const add = convert(g.t, leaf.grad.dtype);
+    if (leaf.grad.isContiguous() && sameShape(leaf.grad.shape, leaf.shape)) addInto(leaf.grad, add);
+    else leaf.grad = dense(binaryKernel("add", leaf.grad, add, leaf.shape), leaf.dtype);
+    if (add !== g.t) add.dispose();
+    if (!node.hooks?.[0]?.size) release(g, leaf.grad);
+  }
   for (const hook of node.postHooks?.values() ?? []) hook(leaf);
 }
 

@@ -14,7 +14,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { Parameter } from "./parameter.js";
-import { zerosLike } from "../ops/creation.js";
+import { zeroGrads } from "../autograd/zero-grad.js";
 import { checkDType, type DType } from "../dtype.js";
 import { moduleRepr } from "./repr.js";
 import { addForwardHook, type ForwardHook, type ForwardPreHook, type RemovableHandle } from "./hooks.js";
@@ -151,11 +151,7 @@ export abstract class Module {
   }
   // Drops every parameter's .grad (PyTorch's default set_to_none), or zeroes it in place.
   zeroGrad(setToNone = true): void {
-    for (const p of this.parameters()) {
-      if (!p.grad) continue;
-      if (setToNone) p.grad = null;
-      else p.grad = zerosLike(p.grad);  // fresh: a grad may share storage with others
-    }
+    zeroGrads(this.parameters(), setToNone);
   }
 
   /** Calls `fn` on every submodule (children first, depth first) and then on this one; returns this (PyTorch's apply, e.g. for custom init). */

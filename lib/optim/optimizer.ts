@@ -4,7 +4,7 @@
 import { Tensor } from "../tensor.js";
 import { enableGrad, withoutGrad } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
-import { zerosLike } from "../ops/creation.js";
+import { zeroGrads } from "../autograd/zero-grad.js";
 import { fmt, sameShape } from "../shape.js";
 import { options } from "../options.js";
 import { dense } from "../ops/kernels.js";
@@ -88,11 +88,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
 
   // PyTorch's default (setToNone = true) drops the gradients; false zeroes them in place.
   zeroGrad(setToNone = true): void {
-    for (const g of this.paramGroups)
-      for (const p of g.params) {
-        if (setToNone) p.grad = null;
-        else if (p.grad) p.grad = zerosLike(p.grad);  // fresh: a grad may share storage with others
-      }
+    for (const g of this.paramGroups) zeroGrads(g.params, setToNone);
   }
 
   // One update of every parameter that has a gradient. `closure` re-evaluates the loss (with
