@@ -110,6 +110,9 @@ export class Tensor {
     if (!this.isLeaf) throw new Error("requiresGrad_: only leaf tensors can change requiresGrad; use detach() first");
     if (on && this.dtype === "int32") throw new Error("requiresGrad_: only float tensors can require gradients (this one is int32)");
     this.requiresGrad = on;
+    // A view that becomes a leaf requiring grad is the base of its own views from now on, so writes
+    // through them are refused as writes through a view of a leaf (as PyTorch).
+    if (on) this.base = null;
     return this;
   }
   // Ends this handle: it is unusable afterwards. The memory is released now (not at the next

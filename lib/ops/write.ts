@@ -25,15 +25,17 @@ import { copyInto, dense } from "./kernels.js";
 export function beginWrite(x: Tensor, op: string, operand: unknown, overlapOk = false): boolean {
   const base = x.base ?? x;
   const grad = isGradEnabled();
+  // (A view made a leaf by requiresGrad_() is a leaf that requires grad itself.)
+  if (grad && x.requiresGrad && x.isLeaf)
+    throw new Error(`${op}: a leaf tensor that requires grad cannot be changed in place; wrap the change in tg.noGrad(() => ...)`);
   if (grad && base.requiresGrad && base.isLeaf) {
-    if (base === x) throw new Error(`${op}: a leaf tensor that requires grad cannot be changed in place; wrap the change in tg.noGrad(() => ...)`);
     throw new Error(`${op}: a view of a leaf tensor that requires grad is being used in an in-place operation ` +
       `(the leaf has shape ${fmt(base.shape)}); wrap the change in tg.noGrad(() => ...) or change a clone()`);
   }
   if (!overlapOk && x.numel > 0 && overlaps(x))
     throw new Error(`${op}: the tensor (shape ${fmt(x.shape)}) is an expanded view: more than one of its elements ` +
       `refers to a single memory location; write into a clone() (or a contiguous tensor) instead`);
-  const recorded = grad && (base.requiresGrad || (operand instanceof Tensor && operand.requiresGrad));
+  const recorded = grad && (base.requiresGrad || x.requiresGrad || (operand instanceof Tensor && operand.requiresGrad));
   if (recorded && x.base) checkViewWrite(x, op);
   return recorded;
 }

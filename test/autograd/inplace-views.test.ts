@@ -235,6 +235,15 @@ describe("in-place writes on a leaf that requires grad, directly or through any 
     expectClose(x, W0);
     expect(x.isLeaf && x.grad === null).toBe(true);
   });
+  // PyTorch 1.13: B = zeros(4); v = B[:2]; v.requires_grad_(); v.mul_(2) and v.narrow(0, 0, 1).mul_(2) both raise
+  // "a view of a leaf Variable that requires grad is being used in an in-place operation."
+  it("a view made a leaf by requiresGrad_() is refused as a leaf, and so are views of it", () => {
+    const B = tg.zeros([4], { dtype: "float64" }), v = B.narrow(0, 0, 2);
+    v.requiresGrad_();
+    expect(() => v.mul_(2)).toThrow(/^mul_: a leaf tensor that requires grad cannot be changed in place/);
+    expect(() => v.narrow(0, 0, 1).mul_(2)).toThrow(/^mul_: a view of a leaf tensor that requires grad/);
+    expect(B.toArray()).toEqual([0, 0, 0, 0]);
+  });
   it("under noGrad, and through detach(), the write is allowed (as PyTorch)", () => {
     const x = tg.ones([2], { requiresGrad: true });
     tg.noGrad(() => x.select(0, 0).fill_(5));
