@@ -3,7 +3,7 @@
 //   - Refused (as PyTorch) while grad is enabled: a leaf that requires grad, or a view of one; a view
 //     made under noGrad whose write would be recorded. Always: a target whose elements share memory
 //     (an expanded view), except for fill_/zero_, which PyTorch allows there.
-//   - Recorded when grad is enabled and the target's base or the operand requires grad. The op computes
+//   - Recorded when grad is enabled and the target, its base or the operand requires grad. The op computes
 //     its result out of place (with its history), and the result is written into the target:
 //       into a tensor that is not a view, the target takes the result's history (add_ → AddBackward0);
 //       into a view, its base's history becomes CopySlices (autograd/view-history.ts) and the view's,
@@ -28,10 +28,9 @@ export function beginWrite(x: Tensor, op: string, operand: unknown, overlapOk = 
   // (A view made a leaf by requiresGrad_() is a leaf that requires grad itself.)
   if (grad && x.requiresGrad && x.isLeaf)
     throw new Error(`${op}: a leaf tensor that requires grad cannot be changed in place; wrap the change in tg.noGrad(() => ...)`);
-  if (grad && base.requiresGrad && base.isLeaf) {
+  if (grad && base.requiresGrad && base.isLeaf)
     throw new Error(`${op}: a view of a leaf tensor that requires grad is being used in an in-place operation ` +
       `(the leaf has shape ${fmt(base.shape)}); wrap the change in tg.noGrad(() => ...) or change a clone()`);
-  }
   if (!overlapOk && x.numel > 0 && overlaps(x))
     throw new Error(`${op}: the tensor (shape ${fmt(x.shape)}) is an expanded view: more than one of its elements ` +
       `refers to a single memory location; write into a clone() (or a contiguous tensor) instead`);

@@ -178,6 +178,14 @@ def no_grad_write_case():
     (y * weights(y)).sum().backward()
     return {"y": y.detach().clone(), "baseNode": type(y.grad_fn).__name__, "wGrad": w.grad}
 
+def strided_base_case():
+    """A base that is itself strided (detach() of a transpose), written through a view of it with a grad source."""
+    u = torch.tensor([0.5, -1.5], requires_grad=True)
+    d = torch.zeros(3, 2).t().detach()
+    d.narrow(1, 0, 2).select(0, 1).copy_(u)
+    (d * torch.arange(1, 7.0).reshape(2, 3)).sum().backward()
+    return {"d": d.detach().clone(), "uGrad": u.grad}
+
 out = {
     "write": {f"{base}|{kind}|{op}": write_case(base, kind, op) for base in ("history", "plain") for kind in VIEWS for op in OPS},
     "stale": {f"{kind}|{op}": stale_case(kind, op) for kind in VIEWS for op in OPS},
@@ -186,6 +194,7 @@ out = {
     "markDirty": mark_dirty_case(),
     "detached": detached_case(),
     "noGradWrite": no_grad_write_case(),
+    "stridedBase": strided_base_case(),
 }
 
 def clean(v):
@@ -197,4 +206,4 @@ print("/* eslint-disable */")
 print("type Nested = number | Nested[];")
 print("export interface WriteCase { error?: string; twin?: boolean; y?: Nested; requiresGrad?: boolean; baseNode?: string; viewNode?: string; wGrad?: Nested; uGrad?: Nested }")
 print("export interface StaleCase { v: Nested; viewNode: string; baseNode: string; wGrad?: Nested; uGrad?: Nested }")
-print("export const ref: { write: Record<string, WriteCase>; stale: Record<string, StaleCase>; sibling: Record<string, { v: Nested; wGrad: Nested; uGrad: Nested }>; sequence: { y: Nested; wGrad: Nested; uGrad: Nested }; markDirty: { y: Nested; baseNode: string; wGrad: Nested; same: boolean }; detached: { y: Nested; wGrad: Nested }; noGradWrite: { y: Nested; baseNode: string; wGrad: Nested } } = " + js(clean(out)) + ";")
+print("export const ref: { write: Record<string, WriteCase>; stale: Record<string, StaleCase>; sibling: Record<string, { v: Nested; wGrad: Nested; uGrad: Nested }>; sequence: { y: Nested; wGrad: Nested; uGrad: Nested }; markDirty: { y: Nested; baseNode: string; wGrad: Nested; same: boolean }; detached: { y: Nested; wGrad: Nested }; noGradWrite: { y: Nested; baseNode: string; wGrad: Nested }; stridedBase: { d: Nested; uGrad: Nested } } = " + js(clean(out)) + ";")

@@ -184,6 +184,8 @@ describe("custom Functions, detach() and noGrad around views", () => {
         return g.mul(2);
       }
     }
+    expect(() => Double.apply(f64(W0, true).narrow(1, 1, 2))).toThrow(
+      /^Double: forward modified input 0 in place \(markDirty\), but it is a leaf that requires grad or a view of one/);
     const w = f64(W0, true), y = w.mul(2), v = y.narrow(1, 1, 2);
     expect(Double.apply(v)).toBe(v);
     expectClose(y, ref.markDirty.y, 1e-12);
@@ -205,6 +207,22 @@ describe("custom Functions, detach() and noGrad around views", () => {
     expect(y.gradFn?.name).toBe(ref.noGradWrite.baseNode);
     weighted(y).backward();
     expectGrad(w, ref.noGradWrite.wGrad);
+  });
+  it("a base that is itself strided (detach() of a transpose) routes the gradient through its own layout", () => {
+    const u = f64([0.5, -1.5], true);
+    const d = tg.zeros([3, 2], { dtype: "float64" }).t().detach();
+    d.narrow(1, 0, 2).select(0, 1).copy_(u);
+    expectClose(d, ref.stridedBase.d);
+    expect(d.gradFn?.name).toBe("CopySlices");
+    d.mul(tg.arange(1, 7, 1, { dtype: "float64" }).reshape([2, 3])).sum().backward();
+    expectGrad(u, ref.stridedBase.uGrad);
+  });
+  // PyTorch 1.13 raises "more than one element of the written-to tensor refers to a single memory location" here too.
+  it("a recorded write through a view of a base whose own elements overlap (detach() of an expand) is refused", () => {
+    const e = tg.zeros([1, 3], { dtype: "float64" }).expand([2, 3]).detach();
+    expect(() => e.select(0, 0).narrow(0, 0, 2).copy_(f64([0.5, -1.5], true))).toThrow(
+      /^copy_: the view \(shape \[2\]\) belongs to a tensor \(shape \[2, 3\], strides \[0, 1\]\) whose elements share memory/);
+    expect(e.toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
   });
   it("a view made under noGrad refuses a recorded write, and regeneration after its base changed (as PyTorch)", () => {
     for (const [op, [f, takes]] of Object.entries(OPS)) {
