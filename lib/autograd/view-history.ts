@@ -30,13 +30,13 @@ const regionOf = (v: Tensor, base: Tensor): Region =>
 export const overlaps = (t: { shape: readonly number[]; strides: readonly number[] }): boolean =>
   t.shape.some((d, i) => d > 1 && t.strides[i] === 0);
 
-// A zero gradient of the base, laid out as the base is over a buffer of its memory span, so a region's
-// strides and offset address the same elements in it; `part` is the region (with `shape`, default the
-// region's own).
-function baseBuffer(r: Region, dtype: Tensor["dtype"], shape = r.shape): { whole: Tensor; part: Tensor } {
+// A gradient of the base, laid out as the base is over a buffer of its memory span, so a region's strides
+// and offset address the same elements in it; `part` is the region (with `shape`, default the region's
+// own). Zero-filled unless `overwritten` (the caller writes every element of the base).
+function baseBuffer(r: Region, dtype: Tensor["dtype"], shape = r.shape, overwritten = false): { whole: Tensor; part: Tensor } {
   const n = r.baseShape.reduce((a, d) => a * d, 1);
   const span = n === 0 ? 0 : 1 + r.baseShape.reduce((a, d, i) => a + (d - 1) * r.baseStrides[i], 0);
-  const storage = allocStorage(dtype, span);
+  const storage = allocStorage(dtype, span, !(overwritten && span === n));
   const whole = new Tensor(storage, r.baseShape, r.baseStrides, 0, dtype);
   return { whole, part: new Tensor(storage, shape, r.strides, r.offset, dtype) };
 }
@@ -85,7 +85,7 @@ interface SliceCtx {
 // CopySlices: the base's gradient outside the region goes to its old history, inside it to the written
 // values (summed over the dims they were broadcast along, in their dtype).
 function copySlicesRule(c: SliceCtx, grads: (Tensor | null)[]): (Tensor | null)[] {
-  const { whole, part } = baseBuffer(c.region, grads[0]!.dtype);
+  const { whole, part } = baseBuffer(c.region, grads[0]!.dtype, c.region.shape, true);
   copyInto(grads[0]!, whole);
   const gsrc = c.src && convert(sumTo(dense(part, part.dtype, true), c.src.shape), c.src.dtype);
   if (!c.hadHistory) return [null, gsrc];
