@@ -11,6 +11,13 @@ import { formatTensor } from "./format.js";
 
 export type NestedArray = number | NestedArray[];
 
+// Regenerates a stale view's history (installed by lib/autograd/view-history.ts, which every op that
+// changes a history imports, so it is in place before any view can be stale).
+let refreshView: (view: Tensor) => void = () => {};
+export function setViewRefresh(f: (view: Tensor) => void): void {
+  refreshView = f;
+}
+
 // The storage of every disposed tensor: empty, one per dtype (disposing allocates nothing).
 const DISPOSED = { float32: new Float32Array(0), float64: new Float64Array(0), int32: new Int32Array(0) };
 
@@ -22,18 +29,21 @@ const DISPOSED = { float32: new Float32Array(0), float64: new Float64Array(0), i
  */
 export class Tensor {
   readonly numel: number;
-  requiresGrad = false;
   grad: Tensor | null = null;
-  // The node that made this tensor (null for a leaf), and which of its outputs this is.
-  gradFn: Node | null = null;
+  // Which output of gradFn this is.
   outputNr = 0;
   // A leaf's gradient-accumulation node, made when an op first reads the leaf (autograd/node.ts).
   accumulator: Node | null = null;
   /** The tensor this one is a view of (view ops set it), for the in-place checks; null otherwise. */
   base: Tensor | null = null;
   // Counts the times an in-place op replaced this tensor's autograd history; a view copies its base's
-  // count when made, so a view whose base's history changed since is known to be stale (node.ts edgeOf).
+  // count when made, so a view whose base's history changed since is known to be stale and has its
+  // history regenerated from the base's when next read (lib/autograd/view-history.ts).
   historyEpoch = 0;
+  // A view made under tg.noGrad: PyTorch refuses to regenerate or record its history (ambiguous).
+  viewWithoutGrad = false;
+  private requires = false;
+  private maker: Node | null = null;
   // Ownership (see storage.ts and the README's Memory section). `graphUses` counts the recorded
   // nodes that saved this tensor for their backward rule (lib/autograd/node.ts); while one still
   // holds it, dispose() only marks the tensor, and finishes once that node has run its backward.
@@ -62,6 +72,23 @@ export class Tensor {
     return new Tensor(allocStorage(dtype, numelOf(s), false), s, contiguousStrides(s), 0, dtype);
   }
 
+  /** Whether gradients flow to this tensor (set `{requiresGrad: true}` at creation, or requiresGrad_()). */
+  get requiresGrad(): boolean {
+    if (this.base !== null && this.historyEpoch !== this.base.historyEpoch) refreshView(this);
+    return this.requires;
+  }
+  set requiresGrad(on: boolean) {
+    this.requires = on;
+  }
+  /** The graph node that made this tensor (PyTorch's grad_fn); null for a leaf. */
+  get gradFn(): Node | null {
+    if (this.base !== null && this.historyEpoch !== this.base.historyEpoch) refreshView(this);
+    return this.maker;
+  }
+  set gradFn(node: Node | null) {
+    this.maker = node;
+  }
+
   get ndim(): number {
     return this.shape.length;
   }
@@ -83,6 +110,9 @@ export class Tensor {
     if (!this.isLeaf) throw new Error("requiresGrad_: only leaf tensors can change requiresGrad; use detach() first");
     if (on && this.dtype === "int32") throw new Error("requiresGrad_: only float tensors can require gradients (this one is int32)");
     this.requiresGrad = on;
+    // A view that becomes a leaf requiring grad is the base of its own views from now on, so writes
+    // through them are refused as writes through a view of a leaf (as PyTorch).
+    if (on) this.base = null;
     return this;
   }
   // Ends this handle: it is unusable afterwards. The memory is released now (not at the next

@@ -14,6 +14,7 @@ import { fmt, sameShape } from "../shape.js";
 import { noGrad } from "./grad-mode.js";
 import { needsGrad, record, type Node } from "./node.js";
 import { bumpVersion } from "./version.js";
+import { checkViewWrite, historyChanged, rebaseView } from "./view-history.js";
 
 /**
  * The `ctx` object a Function's forward and backward receive (PyTorch's `FunctionCtx`). Besides the
@@ -163,8 +164,11 @@ function applyFunction(cls: typeof Function, args: unknown[]): Tensor | Tensor[]
   for (const t of ctx.dirty) {
     if (!tensors.includes(t) || !outs.includes(t))
       throw new Error(`${name}: markDirty() got a tensor that forward did not both take as input and return; mark only inputs modified in place and return them`);
-    if (recording && t.isLeaf && t.requiresGrad)
-      throw new Error(`${name}: forward modified input ${tensors.indexOf(t)} in place (markDirty), but it is a leaf that requires grad; clone() it first`);
+    const base = t.base ?? t;
+    if (recording && base.isLeaf && base.requiresGrad)
+      throw new Error(`${name}: forward modified input ${tensors.indexOf(t)} in place (markDirty), but it is a leaf that requires grad` +
+        `${base === t ? "" : " or a view of one"}; clone() it first`);
+    if (recording && t.base) checkViewWrite(t, `${name} (markDirty)`);
     bumpVersion(t.storage);
   }
   if (!recording) return result;
@@ -189,6 +193,12 @@ function applyFunction(cls: typeof Function, args: unknown[]): Tensor | Tensor[]
       o.outputNr = 0;
     }
   });
+  // An input modified in place now holds the node's output: its views (or, for a view, its base)
+  // change history too (view-history.ts).
+  for (const t of ctx.dirty) {
+    if (t.base) rebaseView(t, t);
+    else historyChanged(t);
+  }
   return many ? outputs : outputs[0];
 }
 

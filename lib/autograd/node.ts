@@ -9,7 +9,6 @@
 import { Tensor } from "../tensor.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { versionOf } from "./version.js";
-import { fmt } from "../shape.js";
 
 // Gradients of a node's outputs -> gradients of its inputs, one per edge (null where none flows).
 export type BackwardRule<C> = (ctx: C, grads: (Tensor | null)[]) => (Tensor | null)[];
@@ -128,19 +127,12 @@ function addTo<H>(map: Map<number, H>, hook: H): RemovableHandle {
 }
 
 // The edge a gradient for `t` travels along: to the node that made it, or to its leaf accumulator.
-// Null when t needs no gradient.
+// Null when t needs no gradient. (Reading requiresGrad first regenerates a stale view's history.)
 export function edgeOf(t: Tensor): Edge | null {
   if (!t.requiresGrad) return null;
-  if (t.base !== null && t.historyEpoch !== t.base.historyEpoch) throw staleView(t, t.base);
-  if (t.gradFn) return { node: t.gradFn, output: t.outputNr, shape: t.shape };
+  const fn = t.gradFn;
+  if (fn) return { node: fn, output: t.outputNr, shape: t.shape };
   return { node: accumulatorOf(t), output: 0, shape: t.shape };
-}
-
-// A view made before an in-place op replaced its base's history still points at the old history, so
-// its gradient would be wrong; PyTorch rebuilds the view's history, tensorgrad refuses loudly.
-function staleView(v: Tensor, base: Tensor): Error {
-  return new Error(`autograd: a view (shape ${fmt(v.shape)}) of a tensor (shape ${fmt(base.shape)}) is used after an in-place op ` +
-    `changed that tensor's autograd history, so the view's history is stale; take the view again after the in-place op`);
 }
 
 // A leaf's accumulation node (PyTorch's AccumulateGrad): made on first use and kept on the leaf,

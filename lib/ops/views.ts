@@ -7,6 +7,7 @@
 //   cat/stack:                                dx_i = the slice of g that x_i filled
 import { Tensor } from "../tensor.js";
 import { contiguousStrides, fmt, normalizeDim, numelOf, checkShape, sameShape } from "../shape.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
 import { defineOp } from "./define.js";
 import { checkTensor, dimOf, shapeArgs } from "./check.js";
 import { copyInto, scatterView, sumTo, viewAs } from "./kernels.js";
@@ -22,10 +23,12 @@ function indexedDim(x: Tensor, dim: number, op: string): number {
   return dimOf(x, dim, op);
 }
 
-function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset): Tensor {
+// A view of x's memory: its base is x's base (or x), whose history epoch it copies (view-history.ts).
+export function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset): Tensor {
   const v = new Tensor(x.storage, shape, strides, offset, x.dtype);
-  v.base = x.base ?? x;
-  v.historyEpoch = v.base.historyEpoch;
+  const base = (v.base = x.base ?? x);
+  v.historyEpoch = base.historyEpoch;
+  if (x.viewWithoutGrad || (base.requiresGrad && !isGradEnabled())) v.viewWithoutGrad = true;
   return v;
 }
 

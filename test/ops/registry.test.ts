@@ -84,7 +84,8 @@ export function methodsFile(): string {
 function readmeList(): string {
   const ops = [...OPS.values()].sort((a, b) => a.name.localeCompare(b.name));
   const where = (o: OpInfo) => (o.exported && o.method ? "`tg` and method" : o.exported ? "`tg`" : "method");
-  const grad = (o: OpInfo) => (o.differentiable ? "" : "; no gradient");
+  // In-place ops are recorded (lib/ops/write.ts) but not gradChecked here: a leaf cannot be written in place.
+  const grad = (o: OpInfo) => (o.differentiable ? "" : o.name.endsWith("_") ? "; in place" : "; no gradient");
   return ops.map((o) => `- \`${o.name}\` (${where(o)}${grad(o)}): ${o.doc}`).join("\n");
 }
 
