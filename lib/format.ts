@@ -88,7 +88,7 @@ function shown(n: number, summarize: boolean): number[] {
 export function gradFnName(name: string): string {
   const base = name.replace(/Scalar$/, "");
   const cap = base[0].toUpperCase() + base.slice(1);
-  if (/Backward\d+$|Backwards$/.test(cap)) return cap;  // PyTorch's CopyBackwards has no number
+  if (/Backward\d+$|Backwards$|^CopySlices$/.test(cap)) return cap;  // PyTorch's CopyBackwards and CopySlices have no number
   return /Backward$/.test(cap) ? cap + "0" : cap + "Backward0";
 }
 

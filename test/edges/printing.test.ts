@@ -43,6 +43,11 @@ describe("printing with PyTorch's defaults", () => {
       expect(String(t), k).toMatch(new RegExp(`grad_fn=<${want.replace(/\d$/, "\\d")}>\\)$`));
     }
   });
+  it("a write through a view prints the base's grad_fn as PyTorch does: <CopySlices>", () => {
+    const y = tg.tensor([1, 2, 3], { requiresGrad: true }).mul(2);
+    y.narrow(0, 0, 1).mul_(3);
+    expect(String(y)).toMatch(/grad_fn=<CopySlices>\)$/);
+  });
   it("printing a 4000×4000 tensor reads only the printed elements (summarised: a few hundred characters)", () => {
     const s = String(tg.zeros([4000, 4000]));
     expect(s.length).toBeLessThan(400);
