@@ -49,9 +49,13 @@ export function describe(v: unknown): string {
 export const positionalHint = (v: unknown, name: string) =>
   v !== null && typeof v === "object" && !Array.isArray(v) ? ` (${name} is a positional argument, not an option)` : "";
 
-// A PyTorch user writes defaulted arguments positionally (`nn.Dropout(0.5)`): show the option form.
-const keywordHint = (v: unknown, allowed: readonly string[]) =>
-  allowed.length > 0 && (typeof v === "number" || typeof v === "boolean") ? ` (PyTorch's defaulted arguments are options here: {${allowed[0]}: ${v}})` : "";
+// A PyTorch user writes defaulted arguments positionally (`nn.Dropout(0.5)`, `uniform_(w, -0.1, 0.1)`):
+// show the option form. Only the first of them reaches here, so the other keys are shown unfilled.
+function keywordHint(v: unknown, allowed: readonly string[]): string {
+  if (allowed.length === 0 || (typeof v !== "number" && typeof v !== "boolean")) return "";
+  const rest = allowed.slice(1, 4).map((k) => `, ${k}: …`).join("") + (allowed.length > 4 ? ", …" : "");
+  return ` (PyTorch's defaulted arguments are options here, by name: {${allowed[0]}: ${v}${rest}})`;
+}
 
 /**
  * Checks an options object against the keys `op` accepts and returns it (`{}` for undefined).
