@@ -40,3 +40,5 @@ export * as io from "./io/index.js";
 export { fromTransferable, type TransferableTensor } from "./transfer.js";
 export * as worker from "./worker/index.js";
 export * as distributed from "./distributed/index.js";
+// Last: snake_case twins of every member attached above (lib/snake-case-hints.ts).
+import "./snake-case-hints.js";
