@@ -19,7 +19,7 @@ namespace baseline {
 namespace {
 
 // Packing-buffer slots of the direct loops (per thread, reused across calls: no first-touch faults).
-constexpr int kPlaneSlot = 3, kOutSlot = 4;
+constexpr int kPlaneSlot = 3, kOutSlot = 4, kAccSlot = 5;
 
 template <typename T>
 DirectLayout layout(const ConvGeom& g) {
@@ -38,7 +38,7 @@ void pad_image(const ConvGeom& g, const DirectLayout& l, const T* x, T* xpad) {
     for (int64_t ih = 0; ih < g.h; ++ih) {
       const int64_t r = ih + g.ph;
       if (r * l.prow >= l.plane) break;
-      std::copy_n(x + (c * g.h + ih) * g.w, cols, xpad + c * l.plane + r * l.prow + g.pw);
+      baseline::copy_row(x + (c * g.h + ih) * g.w, cols, xpad + c * l.plane + r * l.prow + g.pw);
     }
 }
 
@@ -62,6 +62,10 @@ Loops<T> loops() {
   return f;
 }
 
+// Output channels per weight-gradient task: 4 (the loops' widest block), or 3 where that splits the channels
+// evenly and 4 does not (LeNet's 6: two tasks of 3 balance 2 threads).
+int64_t weight_block(int64_t o) { return o % kMaxWeightBlock != 0 && o % 3 == 0 ? 3 : kMaxWeightBlock; }
+
 }  // namespace
 
 template <typename T>
@@ -82,23 +86,30 @@ void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
 
 template <typename T>
 void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
+  constexpr int64_t L = 64 / sizeof(T);
   const DirectLayout l = layout<T>(g);
   const Loops<T> f = loops<T>();
-  const int64_t K = g.patch(), HW = g.in_plane(), WK = g.o * K;
-  std::vector<T> partial(static_cast<size_t>(g.n * WK));  // one dW per image, summed in image order below
-  for_each_claimed(g.n, [&](int64_t n) {
+  const int64_t K = g.patch(), HW = g.in_plane(), ob = weight_block(g.o);
+  for_each_claimed((g.o + ob - 1) / ob, [&](int64_t task) {
+    const int64_t o0 = task * ob, nb = std::min(ob, g.o - o0);
     T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
-    T* dypad = gemm::packing_buffer<T, kOutSlot>(g.o * l.out_len);
-    pad_image(g, l, x + n * g.c * HW, xpad);
-    std::fill(dypad, dypad + g.o * l.out_len, T(0));  // dy as virtual rows of prow, zero beyond each row
-    for (int64_t o = 0; o < g.o; ++o)
-      for (int64_t oh = 0; oh < g.oh; ++oh)
-        std::copy_n(dy + ((n * g.o + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
-    f.weight(g, l, xpad, dypad, partial.data() + n * WK);
+    T* dypad = gemm::packing_buffer<T, kOutSlot>(nb * l.out_len);
+    T* acc = gemm::packing_buffer<T, kAccSlot>(nb * K * L);
+    std::fill(acc, acc + nb * K * L, T(0));
+    std::fill(dypad, dypad + nb * l.out_len, T(0));  // dy as virtual rows of prow: the gaps stay zero
+    for (int64_t n = 0; n < g.n; ++n) {
+      pad_image(g, l, x + n * g.c * HW, xpad);
+      for (int64_t o = 0; o < nb; ++o)
+        for (int64_t oh = 0; oh < g.oh; ++oh)
+          baseline::copy_row(dy + ((n * g.o + o0 + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
+      f.weight(g, l, xpad, dypad, nb, acc);
+    }
+    for (int64_t i = 0; i < nb * K; ++i) {  // each weight's lanes, summed in lane order
+      T s = T(0);
+      for (int64_t j = 0; j < L; ++j) s += acc[i * L + j];
+      dw[o0 * K + i] = s;
+    }
   });
-  std::fill(dw, dw + WK, T(0));
-  for (int64_t n = 0; n < g.n; ++n)
-    for (int64_t i = 0; i < WK; ++i) dw[i] += partial[n * WK + i];
 }
 
 template void direct_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*);

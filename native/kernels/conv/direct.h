@@ -3,8 +3,8 @@
 // layer: 1 channel, 5×5): there the GEMM's depth is too short to pay for packing patches into panels, and its
 // 12-row tiles are mostly empty for a handful of output channels. The input is copied once per image into a
 // zero-bordered plane, so every tap reads whole vectors of output columns with no bounds checks.
-// Forward: each image by one thread (claimed, see claim.h). Weight gradient: one partial per image, summed over images in order.
-// Both are therefore bit-identical at any thread count.
+// Forward: each image by one thread (claimed, see claim.h). Weight gradient: each block of output channels by one
+// thread, over every image in order. Both are therefore bit-identical at any thread count.
 #include "kernels/conv/conv.h"
 
 namespace tg {
@@ -20,8 +20,9 @@ constexpr int64_t kDirectMaxPatch = 32, kDirectMaxOutputs = 16;
 inline bool use_direct_forward(const ConvGeom& g) {
   return direct_geometry(g) && (g.patch() <= kDirectMaxPatch || g.o <= kDirectMaxOutputs);
 }
-// The weight gradient sums each image's vectors across their lanes, a cost that grows with the patch.
-inline bool use_direct_weight(const ConvGeom& g) { return direct_geometry(g) && g.patch() <= kDirectMaxPatch; }
+// The weight gradient keeps per-lane sums across images and reduces them once, so its cost is the products'
+// alone: the same layers as the forward loops.
+inline bool use_direct_weight(const ConvGeom& g) { return use_direct_forward(g); }
 
 template <typename T>
 void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y);
@@ -39,8 +40,12 @@ struct DirectLayout {
 template <typename T>
 using DirectForwardFn = void (*)(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* wt, const T* b,
                                  T* out, T* y);
+// Adds one image's products for `ob` output channels (1 to kMaxWeightBlock; dypad holds just those) into acc,
+// [ob][patch] vectors of 64 bytes of per-lane sums.
 template <typename T>
-using DirectWeightFn = void (*)(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* dypad, T* dw);
+using DirectWeightFn = void (*)(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* dypad, int64_t ob,
+                                T* acc);
+constexpr int64_t kMaxWeightBlock = 4;
 
 void direct_f32_avx2(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad);
 void direct_f64_avx2(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad);

@@ -15,6 +15,20 @@ inline void load_vec(V& v, const T* p) {
   __builtin_memcpy(&v, p, sizeof v);
 }
 
+// dst[0 .. n) = src[0 .. n) for the short rows of small images, inline: a library call per row of a few dozen
+// values cost more than the copy (perf: memmove was a sixth of LeNet's first-layer weight gradient). The last
+// chunk ends at n, overlapping the one before.
+template <typename T>
+inline void copy_row(const T* src, int64_t n, T* dst) {
+  constexpr int64_t kChunk = 32 / sizeof(T);
+  if (n < kChunk) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
+    return;
+  }
+  for (int64_t i = 0; i < n - kChunk; i += kChunk) __builtin_memcpy(dst + i, src + i, 32);
+  __builtin_memcpy(dst + n - kChunk, src + n - kChunk, 32);
+}
+
 // The image's output positions as a flat run q = oh·prow + ow over the padded plane's rows: tap (c, kh, kw)
 // of every position is then xpad[c][q + kh·dh·prow + kw·dw], so whole vectors of positions load with one
 // unaligned load per tap, across output rows; the lanes with ow >= OW are computed and dropped.
@@ -69,52 +83,67 @@ void forward_image(const ConvGeom& g, const DirectLayout& l, const T* xpad, cons
     }
     for (int64_t o = 0; o < ob; ++o)
       for (int64_t oh = 0; oh < g.oh; ++oh)
-        std::copy_n(out + o * l.out_len + oh * l.prow, g.ow, y + ((o0 + o) * g.oh + oh) * g.ow);
+        copy_row(out + o * l.out_len + oh * l.prow, g.ow, y + ((o0 + o) * g.oh + oh) * g.ow);
   }
 }
 
-// dw[o, k] (this image's share) = Σ over output positions of dy[o, p]·patch_k[p], over the flat positions of
-// forward_block: dypad holds dy as virtual rows of prow values whose columns ow >= OW are zero, which cancels
-// whatever the padded input holds there. Per tap, OB output channels accumulate whole vectors over the image,
-// then each vector's lanes are added in lane order.
-template <typename T, int OB>
-void weight_block(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* dypad, int64_t o0, T* dw) {
+// One image's products for the weight gradient of OB output channels, taps kw0 .. kw0+TB of kernel row kh of
+// channel c, over the flat positions of forward_block: dypad holds the OB channels of dy as virtual rows of prow
+// values whose columns ow >= OW (and the slack after the last row) are zero, which cancels whatever the padded
+// input holds there. acc[o·K + k] is a vector of per-lane partial sums, carried across images and summed across
+// its lanes only once at the end (by the driver): the lane-wise sum keeps a fixed order (images, then
+// positions), and an image no longer pays a cross-lane reduction per weight.
+// Positions past the last output row's virtual row are zero in dypad; the loop stops at the vector holding it.
+template <typename T, int OB, int TB>
+void weight_taps(const DirectLayout& l, int64_t len, const T* xr, int64_t dw, const T* dypad, int64_t K, int64_t k0,
+                 T* acc) {
   using V = typename Vec64<T>::V;
   constexpr int L = Vec64<T>::kLanes;
-  const int64_t K = g.c * g.kh * g.kw;
-  int64_t k = 0;
+  V a[OB][TB];
+  for (int o = 0; o < OB; ++o)
+    for (int t = 0; t < TB; ++t) load_vec(a[o][t], acc + ((o * K + k0 + t) * L));
+  for (int64_t q0 = 0; q0 < len; q0 += L) {
+    V d[OB];
+    for (int o = 0; o < OB; ++o) load_vec(d[o], dypad + o * l.out_len + q0);
+    for (int t = 0; t < TB; ++t) {
+      V xv;
+      load_vec(xv, xr + t * dw + q0);
+      for (int o = 0; o < OB; ++o) a[o][t] += d[o] * xv;
+    }
+  }
+  for (int o = 0; o < OB; ++o)
+    for (int t = 0; t < TB; ++t) __builtin_memcpy(acc + ((o * K + k0 + t) * L), &a[o][t], sizeof(V));
+}
+
+// Taps per call of weight_taps: OB + TB vectors in flight and OB·TB sums (4 + 5 + 20 fit AVX-512's 32 registers).
+constexpr int kWeightTaps = 5;
+
+template <typename T, int OB>
+void weight_channels(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* dypad, T* acc) {
+  constexpr int L = Vec64<T>::kLanes;
+  const int64_t K = g.c * g.kh * g.kw, len = (g.oh * l.prow + L - 1) / L * L;
   for (int64_t c = 0; c < g.c; ++c)
     for (int64_t kh = 0; kh < g.kh; ++kh)
-      for (int64_t kw = 0; kw < g.kw; ++kw, ++k) {
-        V acc[OB];
-        for (int o = 0; o < OB; ++o) acc[o] = V{};
+      for (int64_t kw = 0; kw < g.kw; kw += kWeightTaps) {
         const T* xr = xpad + c * l.plane + kh * g.dh * l.prow + kw * g.dw;
-        const T* dr = dypad + o0 * l.out_len;
-        for (int64_t q0 = 0; q0 < l.out_len; q0 += L) {
-          V xv, dv;
-          load_vec(xv, xr + q0);
-          for (int o = 0; o < OB; ++o) {
-            load_vec(dv, dr + o * l.out_len + q0);
-            acc[o] += dv * xv;
-          }
-        }
-        for (int o = 0; o < OB; ++o) {
-          T s = T(0);
-          for (int j = 0; j < L; ++j) s += acc[o][j];
-          dw[(o0 + o) * K + k] = s;
+        const int64_t k0 = (c * g.kh + kh) * g.kw + kw;
+        switch (std::min<int64_t>(kWeightTaps, g.kw - kw)) {
+          case 1: weight_taps<T, OB, 1>(l, len, xr, g.dw, dypad, K, k0, acc); break;
+          case 2: weight_taps<T, OB, 2>(l, len, xr, g.dw, dypad, K, k0, acc); break;
+          case 3: weight_taps<T, OB, 3>(l, len, xr, g.dw, dypad, K, k0, acc); break;
+          case 4: weight_taps<T, OB, 4>(l, len, xr, g.dw, dypad, K, k0, acc); break;
+          default: weight_taps<T, OB, 5>(l, len, xr, g.dw, dypad, K, k0, acc); break;
         }
       }
 }
 
+// Adds one image's products for `ob` (1 to kMaxWeightBlock) output channels into acc ([ob][patch] vectors).
 template <typename T>
-void weight_image(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* dypad, T* dw) {
-  constexpr int kMaxBlock = 4;
-  for (int64_t o0 = 0; o0 < g.o; o0 += kMaxBlock) {
-    switch (std::min<int64_t>(kMaxBlock, g.o - o0)) {
-      case 1: weight_block<T, 1>(g, l, xpad, dypad, o0, dw); break;
-      case 2: weight_block<T, 2>(g, l, xpad, dypad, o0, dw); break;
-      case 3: weight_block<T, 3>(g, l, xpad, dypad, o0, dw); break;
-      default: weight_block<T, 4>(g, l, xpad, dypad, o0, dw); break;
-    }
+void weight_image(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* dypad, int64_t ob, T* acc) {
+  switch (ob) {
+    case 1: return weight_channels<T, 1>(g, l, xpad, dypad, acc);
+    case 2: return weight_channels<T, 2>(g, l, xpad, dypad, acc);
+    case 3: return weight_channels<T, 3>(g, l, xpad, dypad, acc);
+    default: return weight_channels<T, 4>(g, l, xpad, dypad, acc);
   }
 }
