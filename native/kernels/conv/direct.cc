@@ -69,7 +69,7 @@ int64_t weight_block(int64_t o) { return o % kMaxWeightBlock != 0 && o % 3 == 0 
 }  // namespace
 
 template <typename T>
-void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
+void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y, bool relu) {
   const DirectLayout l = layout<T>(g);
   const Loops<T> f = loops<T>();
   const int64_t K = g.patch(), HW = g.in_plane(), P = g.out_plane();
@@ -80,7 +80,7 @@ void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
     T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
     T* out = gemm::packing_buffer<T, kOutSlot>(8 * l.out_len);
     pad_image(g, l, x + n * g.c * HW, xpad);
-    f.forward(g, l, xpad, wt.data(), b, out, y + n * g.o * P);
+    f.forward(g, l, xpad, wt.data(), b, relu, out, y + n * g.o * P);
   });
 }
 
@@ -112,8 +112,8 @@ void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
   });
 }
 
-template void direct_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*);
-template void direct_forward<double>(const ConvGeom&, const double*, const double*, const double*, double*);
+template void direct_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*, bool);
+template void direct_forward<double>(const ConvGeom&, const double*, const double*, const double*, double*, bool);
 template void direct_backward_weight<float>(const ConvGeom&, const float*, const float*, float*);
 template void direct_backward_weight<double>(const ConvGeom&, const double*, const double*, double*);
 

@@ -25,7 +25,7 @@ inline bool use_direct_forward(const ConvGeom& g) {
 inline bool use_direct_weight(const ConvGeom& g) { return use_direct_forward(g); }
 
 template <typename T>
-void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y);
+void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y, bool relu);
 template <typename T>
 void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw);
 
@@ -39,7 +39,7 @@ struct DirectLayout {
 };
 template <typename T>
 using DirectForwardFn = void (*)(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* wt, const T* b,
-                                 T* out, T* y);
+                                 bool relu, T* out, T* y);
 // Adds one image's products for `ob` output channels (1 to kMaxWeightBlock; dypad holds just those) into acc,
 // [ob][patch] vectors of 64 bytes of per-lane sums.
 template <typename T>

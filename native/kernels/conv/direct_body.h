@@ -33,10 +33,11 @@ inline void copy_row(const T* src, int64_t n, T* dst) {
 // of every position is then xpad[c][q + kh·dh·prow + kw·dw], so whole vectors of positions load with one
 // unaligned load per tap, across output rows; the lanes with ow >= OW are computed and dropped.
 // OB output channels from o0: acc = Σ_k wt[k]·patch_k in patch order (the GEMM's order), then + bias, stored
-// as virtual rows of prow values in `out` ([OB][OH·prow]).
+// as virtual rows of prow values in `out` ([OB][OH·prow]), through ReLU if asked (as the relu op: x < 0 → +0,
+// NaN stays NaN).
 template <typename T, int OB>
-void forward_block(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* wt, const T* b, int64_t o0,
-                   T* out) {
+void forward_block(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* wt, const T* b, bool relu,
+                   int64_t o0, T* out) {
   using V = typename Vec64<T>::V;
   constexpr int L = Vec64<T>::kLanes;
   // Two vectors of positions at a time: 2·OB independent sums keep both FMA pipes busy through their latency.
@@ -59,7 +60,8 @@ void forward_block(const ConvGeom& g, const DirectLayout& l, const T* xpad, cons
       }
     for (int o = 0; o < OB; ++o)
       for (int h = 0; h < 2; ++h) {
-        const V r = b != nullptr ? acc[o][h] + b[o0 + o] : acc[o][h];
+        V r = b != nullptr ? acc[o][h] + b[o0 + o] : acc[o][h];
+        if (relu) r = r < 0 ? V{} : r;
         __builtin_memcpy(out + o * l.out_len + q0 + h * L, &r, sizeof r);
       }
   }
@@ -67,19 +69,20 @@ void forward_block(const ConvGeom& g, const DirectLayout& l, const T* xpad, cons
 
 // y [O, OH, OW] of one image; `out` is scratch for 8 channels of virtual rows.
 template <typename T>
-void forward_image(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* wt, const T* b, T* out, T* y) {
+void forward_image(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* wt, const T* b, bool relu, T* out,
+                   T* y) {
   constexpr int kMaxBlock = 8;
   for (int64_t o0 = 0; o0 < g.o; o0 += kMaxBlock) {
     const int64_t ob = std::min<int64_t>(kMaxBlock, g.o - o0);
     switch (ob) {
-      case 1: forward_block<T, 1>(g, l, xpad, wt, b, o0, out); break;
-      case 2: forward_block<T, 2>(g, l, xpad, wt, b, o0, out); break;
-      case 3: forward_block<T, 3>(g, l, xpad, wt, b, o0, out); break;
-      case 4: forward_block<T, 4>(g, l, xpad, wt, b, o0, out); break;
-      case 5: forward_block<T, 5>(g, l, xpad, wt, b, o0, out); break;
-      case 6: forward_block<T, 6>(g, l, xpad, wt, b, o0, out); break;
-      case 7: forward_block<T, 7>(g, l, xpad, wt, b, o0, out); break;
-      default: forward_block<T, 8>(g, l, xpad, wt, b, o0, out); break;
+      case 1: forward_block<T, 1>(g, l, xpad, wt, b, relu, o0, out); break;
+      case 2: forward_block<T, 2>(g, l, xpad, wt, b, relu, o0, out); break;
+      case 3: forward_block<T, 3>(g, l, xpad, wt, b, relu, o0, out); break;
+      case 4: forward_block<T, 4>(g, l, xpad, wt, b, relu, o0, out); break;
+      case 5: forward_block<T, 5>(g, l, xpad, wt, b, relu, o0, out); break;
+      case 6: forward_block<T, 6>(g, l, xpad, wt, b, relu, o0, out); break;
+      case 7: forward_block<T, 7>(g, l, xpad, wt, b, relu, o0, out); break;
+      default: forward_block<T, 8>(g, l, xpad, wt, b, relu, o0, out); break;
     }
     for (int64_t o = 0; o < ob; ++o)
       for (int64_t oh = 0; oh < g.oh; ++oh)
