@@ -23,7 +23,7 @@ inline void bias_relu(T* y, int64_t ld, int64_t rows, int64_t cols, const T* b, 
 }
 
 // For y = relu(conv + b) with y, g and gp [N, C, P]: gp = g where y > 0 (or y is NaN, as the relu op's rule),
-// else 0; db[c] = Σ_{n,p} gp[n, c, p] summed in (n, p) order in double (db may be null). Threads split over
+// else 0; db[c] = Σ_{n,p} gp[n, c, p] summed in double in an order fixed by the shape (db may be null). Threads split over
 // channels only, so results are identical at any thread count.
 template <typename T>
 void relu_bias_backward_planes(int64_t N, int64_t C, int64_t P, const T* y, const T* g, T* gp, T* db);
