@@ -149,6 +149,7 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y,
 template <typename T>
 void conv2d_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
   if (conv::use_depthwise(g)) return conv::depthwise_backward_input(g, dy, w, dx);
+  if (conv::use_direct_input(g)) return conv::direct_backward_input(g, dy, w, dx);
   const bool implicit_cheaper = g.c * g.out_plane() * 2 > g.o * g.in_plane();
   if (g.sh == 1 && g.sw == 1 && (implicit_cheaper || conv::use_direct_forward(transposed_stride1(g))))
     return backward_input_stride1(g, dy, w, dx);

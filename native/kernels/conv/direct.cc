@@ -46,18 +46,19 @@ template <typename T>
 struct Loops {
   DirectForwardFn<T> forward;
   DirectWeightFn<T> weight;
+  DirectInputFn<T> input;
 };
 
 template <typename T>
 Loops<T> loops() {
-  Loops<T> f{baseline::forward_image<T>, baseline::weight_image<T>};
+  Loops<T> f{baseline::forward_image<T>, baseline::weight_image<T>, baseline::input_image<T>};
   const Isa isa = cpu_isa();
   if constexpr (std::is_same_v<T, float>) {
-    if (isa == Isa::Avx512) direct_f32_avx512(f.forward, f.weight);
-    if (isa == Isa::Avx2) direct_f32_avx2(f.forward, f.weight);
+    if (isa == Isa::Avx512) direct_f32_avx512(f.forward, f.weight, f.input);
+    if (isa == Isa::Avx2) direct_f32_avx2(f.forward, f.weight, f.input);
   } else {
-    if (isa == Isa::Avx512) direct_f64_avx512(f.forward, f.weight);
-    if (isa == Isa::Avx2) direct_f64_avx2(f.forward, f.weight);
+    if (isa == Isa::Avx512) direct_f64_avx512(f.forward, f.weight, f.input);
+    if (isa == Isa::Avx2) direct_f64_avx2(f.forward, f.weight, f.input);
   }
   return f;
 }
@@ -112,10 +113,36 @@ void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
   });
 }
 
+template <typename T>
+void direct_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
+  const DirectLayout l = layout<T>(g);
+  const Loops<T> f = loops<T>();
+  const int64_t taps = g.taps();
+  std::vector<T> wt(static_cast<size_t>(taps * g.o * g.c));  // [tap][O][C]: one tap's weights for c side by side
+  for (int64_t o = 0; o < g.o; ++o)
+    for (int64_t c = 0; c < g.c; ++c)
+      for (int64_t t = 0; t < taps; ++t) wt[(t * g.o + o) * g.c + c] = w[(o * g.c + c) * taps + t];
+  for_each_claimed(g.n, [&](int64_t n) {
+    T* dypad = gemm::packing_buffer<T, kOutSlot>(g.o * l.out_len);
+    T* dxpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
+    std::fill(dypad, dypad + g.o * l.out_len, T(0));
+    std::fill(dxpad, dxpad + g.c * l.plane, T(0));
+    for (int64_t o = 0; o < g.o; ++o)
+      for (int64_t oh = 0; oh < g.oh; ++oh)
+        baseline::copy_row(dy + ((n * g.o + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
+    f.input(g, l, dypad, wt.data(), dxpad);
+    for (int64_t c = 0; c < g.c; ++c)  // the padded planes' interior
+      for (int64_t ih = 0; ih < g.h; ++ih)
+        baseline::copy_row(dxpad + c * l.plane + (ih + g.ph) * l.prow + g.pw, g.w, dx + ((n * g.c + c) * g.h + ih) * g.w);
+  });
+}
+
 template void direct_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*, bool);
 template void direct_forward<double>(const ConvGeom&, const double*, const double*, const double*, double*, bool);
 template void direct_backward_weight<float>(const ConvGeom&, const float*, const float*, float*);
 template void direct_backward_weight<double>(const ConvGeom&, const double*, const double*, double*);
+template void direct_backward_input<float>(const ConvGeom&, const float*, const float*, float*);
+template void direct_backward_input<double>(const ConvGeom&, const double*, const double*, double*);
 
 }  // namespace conv
 }  // namespace tg

@@ -28,6 +28,17 @@ template <typename T>
 void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y, bool relu);
 template <typename T>
 void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw);
+// The input gradient as the forward loops' adjoint (a scatter of each tap into the padded input planes): for
+// layers with few input and output channels, where it does about half the work of the direct forward over a
+// zero-padded dy (whose taps mostly read padding) — LeNet's second layer.
+// The padded planes must hold the whole input: not so for the adjoint of a transposed convolution with
+// outputPadding, whose last input rows or columns no tap reaches (their gradient is zero).
+inline bool use_direct_input(const ConvGeom& g) {
+  const bool covers = g.oh + (g.kh - 1) * g.dh >= g.h + g.ph && g.ow + (g.kw - 1) * g.dw >= g.w + g.pw;
+  return direct_geometry(g) && covers && g.c <= kDirectMaxOutputs && g.o <= kDirectMaxOutputs;
+}
+template <typename T>
+void direct_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx);
 
 // The loops of one image, compiled once per ISA (direct_body.h). `xpad` is the image's zero-bordered copy,
 // channel planes of `plane` values with rows of `prow`; output positions run flat as q = oh·prow + ow over
@@ -46,11 +57,14 @@ template <typename T>
 using DirectWeightFn = void (*)(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* dypad, int64_t ob,
                                 T* acc);
 constexpr int64_t kMaxWeightBlock = 4;
+// Adds one image's input gradient into dxpad (zeroed padded planes), from dypad and the weights as [tap][O][C].
+template <typename T>
+using DirectInputFn = void (*)(const ConvGeom& g, const DirectLayout& l, const T* dypad, const T* wt, T* dxpad);
 
-void direct_f32_avx2(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad);
-void direct_f64_avx2(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad);
-void direct_f32_avx512(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad);
-void direct_f64_avx512(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad);
+void direct_f32_avx2(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad, DirectInputFn<float>& dx);
+void direct_f64_avx2(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad, DirectInputFn<double>& dx);
+void direct_f32_avx512(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad, DirectInputFn<float>& dx);
+void direct_f64_avx512(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad, DirectInputFn<double>& dx);
 
 }  // namespace conv
 }  // namespace tg

@@ -150,3 +150,57 @@ void weight_image(const ConvGeom& g, const DirectLayout& l, const T* xpad, const
     default: return weight_channels<T, 4>(g, l, xpad, dypad, acc);
   }
 }
+
+// The input gradient of one image, the adjoint of forward_block: each tap (kh, kw) adds Σ_o w[o, c, kh, kw]·dy[o]
+// into the padded input plane of channel c shifted by the tap's offset, CB channels and two vectors of positions at
+// a time. dypad holds dy as virtual rows of prow values with zero gaps (so nothing lands from ow >= OW); dxpad
+// (zeroed by the caller) receives the padded planes, whose interior is dx. wt holds the weights as [tap][O][C].
+// Taps run outermost, so no store is re-read by an overlapping load until a whole sweep later. Each dx element
+// sums its taps in (kh, kw) order, each tap over o in order: one fixed order per image.
+template <typename T, int CB>
+void input_block(const ConvGeom& g, const DirectLayout& l, const T* dypad, const T* wt, int64_t c0, T* dxpad) {
+  using V = typename Vec64<T>::V;
+  constexpr int L = Vec64<T>::kLanes;
+  for (int64_t kh = 0; kh < g.kh; ++kh)
+    for (int64_t kw = 0; kw < g.kw; ++kw) {
+      const int64_t off = kh * g.dh * l.prow + kw * g.dw;
+      const T* wk = wt + (kh * g.kw + kw) * g.o * g.c + c0;
+      for (int64_t q0 = 0; q0 < l.out_len; q0 += 2 * L) {
+        V acc[CB][2];
+        for (int c = 0; c < CB; ++c) acc[c][0] = acc[c][1] = V{};
+        for (int64_t o = 0; o < g.o; ++o) {
+          V d0, d1;
+          load_vec(d0, dypad + o * l.out_len + q0);
+          load_vec(d1, dypad + o * l.out_len + q0 + L);
+          const T* wo = wk + o * g.c;
+          for (int c = 0; c < CB; ++c) {
+            acc[c][0] += wo[c] * d0;
+            acc[c][1] += wo[c] * d1;
+          }
+        }
+        for (int c = 0; c < CB; ++c)
+          for (int h = 0; h < 2; ++h) {
+            T* p = dxpad + (c0 + c) * l.plane + off + q0 + h * L;
+            V cur;
+            load_vec(cur, p);
+            cur += acc[c][h];
+            __builtin_memcpy(p, &cur, sizeof cur);
+          }
+      }
+    }
+}
+
+template <typename T>
+void input_image(const ConvGeom& g, const DirectLayout& l, const T* dypad, const T* wt, T* dxpad) {
+  constexpr int kMaxBlock = 6;
+  for (int64_t c0 = 0; c0 < g.c; c0 += kMaxBlock) {
+    switch (std::min<int64_t>(kMaxBlock, g.c - c0)) {
+      case 1: input_block<T, 1>(g, l, dypad, wt, c0, dxpad); break;
+      case 2: input_block<T, 2>(g, l, dypad, wt, c0, dxpad); break;
+      case 3: input_block<T, 3>(g, l, dypad, wt, c0, dxpad); break;
+      case 4: input_block<T, 4>(g, l, dypad, wt, c0, dxpad); break;
+      case 5: input_block<T, 5>(g, l, dypad, wt, c0, dxpad); break;
+      default: input_block<T, 6>(g, l, dypad, wt, c0, dxpad); break;
+    }
+  }
+}
