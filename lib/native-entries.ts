@@ -24,9 +24,10 @@ export interface RawEntries {
   binary(op: number, a: Storage, b: Storage, out: Storage): void;
   binaryBackward(op: number, a: Storage, b: Storage, g: Storage, ga: Storage, gb: Storage): void;
   compare(op: number, a: Storage, b: Storage, out: Int32Array): void;
-  conv2d(x: Storage, w: Storage, b: Storage | null, y: Storage, geometry: Int32Array): void;
+  conv2d(x: Storage, w: Storage, b: Storage | null, y: Storage, geometry: Int32Array, relu: boolean): void;
   conv2dBackwardInput(dy: Storage, w: Storage, dx: Storage, geometry: Int32Array): void;
   conv2dBackwardWeight(x: Storage, dy: Storage, dw: Storage, geometry: Int32Array): void;
+  convReluBiasBackward(y: Storage, g: Storage, gp: Storage, db: Storage | null, N: number, C: number, P: number): void;
   copy(x: Storage, out: Storage): void;
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
@@ -91,9 +92,10 @@ export interface Entries {
   binary(shape: readonly number[], operands: readonly (Strided | null)[], op: number, a: Storage, b: Storage, out: Storage): void;
   binaryBackward(shape: readonly number[], operands: readonly (Strided | null)[], op: number, a: Storage, b: Storage, g: Storage, ga: Storage, gb: Storage): void;
   compare(shape: readonly number[], operands: readonly (Strided | null)[], op: number, a: Storage, b: Storage, out: Int32Array): void;
-  conv2d(x: Storage, w: Storage, b: Storage | null, y: Storage, geometry: Int32Array): void;
+  conv2d(x: Storage, w: Storage, b: Storage | null, y: Storage, geometry: Int32Array, relu: boolean): void;
   conv2dBackwardInput(dy: Storage, w: Storage, dx: Storage, geometry: Int32Array): void;
   conv2dBackwardWeight(x: Storage, dy: Storage, dw: Storage, geometry: Int32Array): void;
+  convReluBiasBackward(y: Storage, g: Storage, gp: Storage, db: Storage | null, N: number, C: number, P: number): void;
   copy(shape: readonly number[], operands: readonly (Strided | null)[], x: Storage, out: Storage): void;
   crossEntropy(x: Storage, targets: Int32Array, loss: Storage, probs: Storage | null, N: number, C: number, ignoreIndex: number, smoothing: number): void;
   crossEntropyBackward(probs: Storage, targets: Int32Array, gRow: Storage, gx: Storage, N: number, C: number, ignoreIndex: number, smoothing: number): void;
@@ -162,6 +164,7 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     conv2d: raw.conv2d,
     conv2dBackwardInput: raw.conv2dBackwardInput,
     conv2dBackwardWeight: raw.conv2dBackwardWeight,
+    convReluBiasBackward: raw.convReluBiasBackward,
     copy: (shape, operands, x, out) => (write(shape, operands), raw.copy(x, out)),
     crossEntropy: raw.crossEntropy,
     crossEntropyBackward: raw.crossEntropyBackward,

@@ -16,6 +16,7 @@
 #include "binding/call.h"
 #include "binding/layout.h"
 #include "kernels/conv/conv.h"
+#include "kernels/conv/epilogue.h"
 #include "kernels/copy/copy.h"
 #include "kernels/dropout/dropout.h"
 #include "kernels/elementwise/binary.h"
@@ -901,15 +902,30 @@ void conv_lengths(const Args& a, const ConvGeom& g, const Array& x, const Array&
   need_len(a, y, dense_numel(a, {g.n, g.o, g.oh, g.ow}), "output");
 }
 
-// conv2d(x, w, b|null, y, geometry): y = conv(x, w) + b.
-void Conv2d(const Args& a, Array x, Array w, MaybeArray b, Array y, I32Array geometry) {
+// conv2d(x, w, b|null, y, geometry, relu): y = conv(x, w) + b, then ReLU if asked (the fused layer).
+void Conv2d(const Args& a, Array x, Array w, MaybeArray b, Array y, I32Array geometry, bool relu) {
   const ConvGeom g = conv_geom(a, geometry);
   conv_lengths(a, g, x, w, y);
   if (b) same_dtype(a, x, *b), need_len(a, *b, g.o, "bias"), no_overlap(a, y, {*b});
   no_overlap(a, y, {x, w, geometry});
   visit_float_dtype(x.dtype, a.op(), [&](auto t) {
     using T = decltype(t);
-    conv2d_forward<T>(g, x.as<T>(), w.as<T>(), b ? b->as<T>() : nullptr, y.as<T>());
+    conv2d_forward<T>(g, x.as<T>(), w.as<T>(), b ? b->as<T>() : nullptr, y.as<T>(), relu);
+  });
+}
+
+// convReluBiasBackward(y, g, gp, db|null, N, C, P): the fused conv → ReLU layer's gp = g where y > 0 and
+// db = gp summed over images and positions; y, g and gp dense [N, C, P], db of C.
+void ConvReluBiasBackward(const Args& a, Array y, Array g, Array gp, MaybeArray db, Size N, Size C, Size P) {
+  same_dtype(a, y, g), same_dtype(a, y, gp);
+  if (y.dtype == DType::I32) type_error(std::string(a.op()) + ": int32 tensors are not supported; convert with .float()");
+  const int64_t n = dense_numel(a, {N, C, P});
+  need_len(a, y, n, "output"), need_len(a, g, n, "gradient"), need_len(a, gp, n, "masked gradient");
+  if (db) same_dtype(a, y, *db), need_len(a, *db, C, "bias gradient"), no_overlap(a, *db, {y, g, gp});
+  no_overlap(a, gp, {y, g});
+  visit_float_dtype(y.dtype, a.op(), [&](auto t) {
+    using T = decltype(t);
+    conv::relu_bias_backward_planes<T>(N, C, P, y.as<T>(), g.as<T>(), gp.as<T>(), db ? db->as<T>() : nullptr);
   });
 }
 
@@ -1010,7 +1026,8 @@ void Fold(const Args& a, Array col, Array x, I32Array geometry) { unfold_entry(a
   X(getNumThreads, GetNumThreads, "")                                                                       \
   X(getIsa, GetIsa, "")                                                                                     \
   X(setIsa, SetIsa, "isa")                                                                                  \
-  X(conv2d, Conv2d, "x w b y geometry")                                                                     \
+  X(conv2d, Conv2d, "x w b y geometry relu")                                                                \
+  X(convReluBiasBackward, ConvReluBiasBackward, "y g gp db N C P")                                          \
   X(conv2dBackwardInput, Conv2dBackwardInput, "dy w dx geometry")                                           \
   X(conv2dBackwardWeight, Conv2dBackwardWeight, "x dy dw geometry")                                         \
   X(unfold, Unfold, "x col geometry")                                                                       \

@@ -13,7 +13,7 @@ function checkDim(dim: unknown, op: string): void {
 
 /**
  * max(x, 0) elementwise on any shape and float dtype (NaN stays NaN). Mirrors `torch.nn.ReLU`.
- * Inside a `Sequential` right after a `Linear`, the pair runs as one fused native call.
+ * Inside a `Sequential` right after a `Linear` or a `Conv2d`, the pair runs as one fused native call.
  */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor { return relu(x); }

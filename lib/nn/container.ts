@@ -6,8 +6,8 @@ import { checkModule, indexedAt, indexedLength } from "./module-list.js";
 
 /**
  * Runs its children in order, each output feeding the next; children are named "0", "1", … so
- * `stateDict()` keys read `0.weight`, `2.bias` as in PyTorch. A `Linear` followed by a `ReLU` runs as one fused
- * native call (`Linear.fuseWith`). Indexing: `seq.at(i)`, `seq.length`. Mirrors `torch.nn.Sequential`.
+ * `stateDict()` keys read `0.weight`, `2.bias` as in PyTorch. A `Linear` or a `Conv2d` followed by a `ReLU` runs as
+ * one fused native call (`Linear.fuseWith`, `Conv2d.fuseWith`). Indexing: `seq.at(i)`, `seq.length`. Mirrors `torch.nn.Sequential`.
  * @throws TypeError when a child is not a Module.
  */
 export class Sequential extends Module {

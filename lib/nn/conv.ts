@@ -7,7 +7,8 @@ import { options, pair } from "../options.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "./init.js";
-import { conv1d, conv2d, convTranspose2d, type Padding } from "../ops/conv.js";
+import { conv1d, conv2d, conv2dRelu, convTranspose2d, type Conv2dOptions, type Padding } from "../ops/conv.js";
+import { ReLU } from "./activation.js";
 
 type Size = number | [number, number];
 
@@ -109,6 +110,8 @@ const padding2d = (p: Padding | undefined, op: string): [number, number] | "same
 /**
  * 2-D convolution layer, as `torch.nn.Conv2d`: input `[N, inChannels, H, W]` → `[N, outChannels, OH, OW]`
  * (see nn.functional.conv2d). weight `[outChannels, inChannels / groups, kH, kW]`, bias `[outChannels]`.
+ * Followed by a `ReLU` inside a `Sequential`, the pair runs as one fused native call (bias and ReLU applied in the
+ * convolution kernel), with the same values and gradients.
  * @throws RangeError/Error for channel counts groups does not divide, bad sizes, unknown options, paddingMode other
  *   than "zeros"; forward throws as conv2d.
  */
@@ -122,9 +125,21 @@ export class Conv2d extends ConvNd {
   }
 
   forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, this.convOptions());
+  }
+
+  // Conv2d then ReLU as one native op (bias and ReLU applied inside the convolution kernel; the ReLU mask and the
+  // bias gradient in one backward pass) when this layer and the ReLU both run their own forward (a subclass or a
+  // hooked module may have replaced it); otherwise null and the two run apart.
+  override fuseWith(next: Module | undefined): ((x: Tensor) => Tensor) | null {
+    if (!(next instanceof ReLU) || next.forward !== ReLU.prototype.forward || this.forward !== Conv2d.prototype.forward) return null;
+    return (x) => conv2dRelu(x, this.weight, this.bias, this.convOptions());
+  }
+
+  private convOptions(): Conv2dOptions {
     const [sh, sw] = this.stride, [dh, dw] = this.dilation;
     const padding = typeof this.padding === "string" ? this.padding : [this.padding[0], this.padding[1]] as [number, number];
-    return conv2d(x, this.weight, this.bias, { stride: [sh, sw], padding, dilation: [dh, dw], groups: this.groups });
+    return { stride: [sh, sw], padding, dilation: [dh, dw], groups: this.groups };
   }
 }
 

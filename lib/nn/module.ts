@@ -43,8 +43,8 @@ export abstract class Module {
   /**
    * For Sequential: a function computing this module and then `next` in one step, or null (the default:
    * Sequential then runs them one after the other). A layer overrides it when it can absorb what follows
-   * into its own kernel, with values and gradients equal to the two modules run apart (Linear absorbs a
-   * following ReLU into its GEMM). Not part of PyTorch's API.
+   * into its own kernel, with values and gradients equal to the two modules run apart (Linear and Conv2d absorb a
+   * following ReLU into their kernels). Not part of PyTorch's API.
    */
   fuseWith(next: Module | undefined): ((x: Tensor) => Tensor) | null {
     return null;

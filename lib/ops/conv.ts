@@ -1,5 +1,7 @@
 // Convolutions on NCHW tensors, each one native call (native/kernels/conv/), with their backward rules:
 //   conv2d:           y = conv(x, W) + b      dx = convᵀ(g, W),  dW = corr(x, g),  db = Σ_{n,h,w} g
+//   conv2dRelu:       y = relu(conv(x, W) + b) in the same native call (nn.Conv2d's fused form with a following
+//                     ReLU); g' = g where y > 0 and db = Σ g' come from one native pass, then dx and dW from g'
 //   convTranspose2d:  y = convᵀ(x, W) + b     dx = conv(g, W),   dW = corr(g, x),  db = Σ_{n,h,w} g
 //   unfold / fold:    im2col and its adjoint (each is the other's backward)
 // conv1d is conv2d on a height-1 image. Only what backward reads is saved: x only when W needs a gradient,
@@ -110,10 +112,20 @@ function outSize(op: string, axis: string, size: number, padTotal: number, k: nu
  *   dilation or groups below 1, a negative padding, `"same"` with stride > 1; unknown option keys throw.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
-  return convolution("conv2d", x, weight, bias, opts);
+  return convolution("conv2d", x, weight, bias, opts, false);
 }
 
-function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: Conv2dOptions): Tensor {
+/**
+ * relu(conv2d(x, weight, bias, opts)) as one native call: the bias and ReLU are applied to each block of output
+ * inside the convolution kernel, and the backward masks the gradient and sums the bias gradient in one pass.
+ * Values and gradients equal the two ops run apart up to float rounding. Not exported on `tg`: `nn.Conv2d`
+ * followed by `nn.ReLU` in a `Sequential` is the public way in (Conv2d.fuseWith). Shapes and errors as conv2d.
+ */
+export function conv2dRelu(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOptions): Tensor {
+  return convolution("conv2d", x, weight, bias, opts, true);
+}
+
+function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: Conv2dOptions, relu: boolean): Tensor {
   const o = options(op, opts, ["stride", "padding", "dilation", "groups"]);
   const b = bias ?? null;
   floatOperands(op, [x, weight, b], ["input", "weight", "bias"]);
@@ -145,9 +157,9 @@ function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null 
   const g: Geom = { n: N, c: C, h: H, w: W, o: O, kh: KH, kw: KW, oh: OH, ow: OW, stride, pad, dil, groups };
   const xd = dense(x), wd = dense(weight);
   const out = Tensor.output([N, O, OH, OW], x.dtype);
-  native.conv2d(xd.storage, wd.storage, b ? dense(b).storage : null, out.storage, spec(g));
-  const ctx: ConvCtx = { g, x: weight.requiresGrad ? xd : null, w: x.requiresGrad ? wd : null, bias: !!b?.requiresGrad };
-  return recordLayer("ConvolutionBackward0", out, [x, weight, b], ctx, convRule);
+  native.conv2d(xd.storage, wd.storage, b ? dense(b).storage : null, out.storage, spec(g), relu);
+  const ctx: ConvCtx = { g, x: weight.requiresGrad ? xd : null, w: x.requiresGrad ? wd : null, bias: !!b?.requiresGrad, y: relu ? out : null };
+  return recordLayer(relu ? "ConvolutionReluBackward0" : "ConvolutionBackward0", out, [x, weight, b], ctx, convRule);
 }
 
 // What a convolution's rule reads: its geometry, x (for dW) and W (for dx), each kept only when needed.
@@ -156,15 +168,28 @@ interface ConvCtx {
   x: Tensor | null;
   w: Tensor | null;
   bias: boolean;  // whether the bias needs a gradient
+  y: Tensor | null;  // the output, where the layer applied ReLU
 }
 
 function convRule(c: ConvCtx, grad: Tensor): (Tensor | null)[] {
+  if (c.y) return convReluRule(c, grad);
   const gd = dense(grad);
   return [
     c.w ? convInputGrad(c.g, gd, c.w, grad.dtype) : null,
     c.x ? convWeightGrad(c.g, c.x, gd) : null,
     c.bias ? sum(grad, [0, 2, 3]) : null,
   ];
+}
+
+// The fused conv → ReLU layer: g' (g masked by y > 0) and db from one native pass, then dx and dW from g'.
+function convReluRule(c: ConvCtx, grad: Tensor): (Tensor | null)[] {
+  const { n, o, oh, ow } = c.g;
+  const gd = dense(grad);
+  const gp = Tensor.output([n, o, oh, ow], grad.dtype), db = c.bias ? Tensor.output([o], grad.dtype) : null;
+  native.convReluBiasBackward(c.y!.storage, gd.storage, gp.storage, db && db.storage, n, o, oh * ow);
+  const grads = [c.w ? convInputGrad(c.g, gp, c.w, grad.dtype) : null, c.x ? convWeightGrad(c.g, c.x, gp) : null, db];
+  gp.dispose();  // this rule's own temporary: its memory goes back to the cache now
+  return grads;
 }
 
 // dx of a convolution with geometry g, from its output gradient gd: [n, c, h, w].
@@ -203,7 +228,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const padding = o.padding === "same" || o.padding === "valid" ? o.padding : ([0, one(o.padding ?? 0, "padding", 0)[1]] as [number, number]);
   const y = convolution(op, unsqueeze(x, 2), unsqueeze(weight, 2), bias, {
     stride: one(o.stride ?? 1, "stride", 1), padding, dilation: one(o.dilation ?? 1, "dilation", 1), groups: o.groups ?? 1,
-  });
+  }, false);
   return squeeze(y, 2);
 }
 
@@ -248,7 +273,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   const g: Geom = { n: N, c: O, h: OH, w: OW, o: C, kh: KH, kw: KW, oh: H, ow: W, stride, pad, dil, groups };
   const xd = dense(x), wd = dense(weight);
   const out = convInputGrad(g, xd, wd, x.dtype);
-  const ctx: ConvCtx = { g, x: weight.requiresGrad ? xd : null, w: x.requiresGrad ? wd : null, bias: false };
+  const ctx: ConvCtx = { g, x: weight.requiresGrad ? xd : null, w: x.requiresGrad ? wd : null, bias: false, y: null };
   const y = recordLayer("ConvolutionBackward0", out, [x, weight], ctx, convTransposeRule);
   return b ? add(y, reshape(b, [1, O, 1, 1])) : y;
 }
@@ -259,7 +284,7 @@ function convTransposeRule(c: ConvCtx, grad: Tensor): (Tensor | null)[] {
   let dx: Tensor | null = null;
   if (c.w) {
     dx = Tensor.output([c.g.n, c.g.o, c.g.oh, c.g.ow], grad.dtype);
-    native.conv2d(gd.storage, c.w.storage, null, dx.storage, spec(c.g));
+    native.conv2d(gd.storage, c.w.storage, null, dx.storage, spec(c.g), false);
   }
   return [dx, c.x ? convWeightGrad(c.g, gd, c.x) : null];
 }

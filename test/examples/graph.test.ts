@@ -21,7 +21,7 @@ describe("examples/graph.js", () => {
     // LeNet-5 when this build has convolutions (examples/lenet5.js), else the MLP.
     const lenet = existsSync(join(out, "graph-lenet-step.svg"));
     const step = readFileSync(join(out, lenet ? "graph-lenet-step.svg" : "graph-mlp-step.svg"), "utf8");
-    const labels = lenet ? [">conv1.weight<", ">[6, 1, 5, 5]<", ">fc3.bias<"] : [">0.weight<", ">[16, 2]<", ">2.bias<"];
+    const labels = lenet ? [">features.0.weight<", ">[6, 1, 5, 5]<", ">classifier.4.bias<"] : [">0.weight<", ">[16, 2]<", ">2.bias<"];
     for (const label of labels) expect(step).toContain(label);
     // The graph keeps only what gradients flow through (as PyTorch's), so the input batch is not drawn.
     expect(step).not.toContain(lenet ? ">[4, 1, 28, 28]<" : ">[8, 2]<");

@@ -59,8 +59,8 @@ describe("maxPool2d", () => {
       expect(Array.from(y.data())).toEqual(want);
       expect(Array.from(x.grad!.data())).toEqual(grad);
     });
-  // The gradient is zero-filled, then added at each arg-max, as PyTorch: −0 arrives as +0 (0 + −0), NaN and ±inf
-  // as they are, rows and columns that no window covers stay zero.
+  // The gradient is as if zero-filled, then added at each arg-max, as PyTorch (the 2×2 path writes each input once):
+  // −0 arrives as +0 (0 + −0), NaN and ±inf as they are, rows and columns that no window covers stay zero.
   it("routes −0, NaN and ±inf gradients of disjoint 2×2 windows as the general loop", () => {
     const x = tg.tensor([1, 2, 0, 3, 4, 5, 7, 6, 9, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1], { shape: [1, 1, 4, 5] }).requiresGrad_();
     const y = F.maxPool2d(x, 2);

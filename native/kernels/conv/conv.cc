@@ -10,6 +10,7 @@
 #include "kernels/conv/claim.h"
 #include "kernels/conv/depthwise.h"
 #include "kernels/conv/direct.h"
+#include "kernels/conv/epilogue.h"
 #include "kernels/conv/im2col.h"
 #include "kernels/gemm/blocked.h"
 #include "kernels/gemm/gemm.h"
@@ -91,7 +92,7 @@ void backward_input_stride1(const ConvGeom& g, const T* dy, const T* w, T* dx) {
       for (int64_t c = 0; c < cg; ++c)
         std::reverse_copy(w + ((gi * og + o) * cg + c) * taps, w + ((gi * og + o) * cg + c + 1) * taps,
                           wt.data() + ((gi * cg + c) * og + o) * taps);
-  conv2d_forward<T>(transposed_stride1(g), dy, wt.data(), nullptr, dx);
+  conv2d_forward<T>(transposed_stride1(g), dy, wt.data(), nullptr, dx, false);
 }
 
 // Per image and group, the patch gradients Wᵀ·dy in a buffer, scattered back by col2im.
@@ -113,9 +114,9 @@ void backward_input_scatter(const ConvGeom& g, const T* dy, const T* w, T* dx) {
 }  // namespace
 
 template <typename T>
-void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
-  if (conv::use_depthwise(g)) return conv::depthwise_forward(g, x, w, b, y);
-  if (conv::use_direct_forward(g)) return conv::direct_forward(g, x, w, b, y);
+void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y, bool relu) {
+  if (conv::use_depthwise(g)) return conv::depthwise_forward(g, x, w, b, y, relu);
+  if (conv::use_direct_forward(g)) return conv::direct_forward(g, x, w, b, y, relu);
   const Ukernel<T> uk = gemm::select_ukernel<T>();
   const int64_t cg = g.cg(), og = g.og(), K = g.patch(), P = g.out_plane(), HW = g.in_plane();
   const int64_t panels = (P + uk.nr - 1) / uk.nr;
@@ -125,8 +126,7 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
     const T* xg = x + (n * g.c + gi * cg) * HW;
     const T* wg = w + gi * og * K;
     T* yg = y + (n * g.o + gi * og) * P + j0;
-    if (b != nullptr)  // the bias fills the output, which the GEMM then adds to (beta = 1)
-      for (int64_t o = 0; o < og; ++o) std::fill_n(yg + o * P, cols, b[gi * og + o]);
+    const T* bg = b != nullptr ? b + gi * og : nullptr;
     gemm::blocked_gemm<T>(
         uk, og, cols, 1, K,
         [&](int64_t i0, int64_t rows, int64_t, int64_t d0, int64_t kb, T* dst) {
@@ -135,7 +135,10 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
         [&](int64_t c0, int64_t nb, int64_t, int64_t d0, int64_t kb, T* dst) {
           pack_patch_panels(g, uk, xg, j0 + c0, nb, d0, kb, dst);
         },
-        b != nullptr ? T(1) : T(0), yg, P);
+        T(0), yg, P,
+        [&](int64_t i0, int64_t rows, int64_t c0, int64_t nb) {  // bias and ReLU on each tile, still in L1
+          if (bg != nullptr || relu) conv::bias_relu(yg + i0 * P + c0, P, rows, nb, bg ? bg + i0 : nullptr, relu);
+        });
   });
 }
 
@@ -146,6 +149,7 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
 template <typename T>
 void conv2d_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
   if (conv::use_depthwise(g)) return conv::depthwise_backward_input(g, dy, w, dx);
+  if (conv::use_direct_input(g)) return conv::direct_backward_input(g, dy, w, dx);
   const bool implicit_cheaper = g.c * g.out_plane() * 2 > g.o * g.in_plane();
   if (g.sh == 1 && g.sw == 1 && (implicit_cheaper || conv::use_direct_forward(transposed_stride1(g))))
     return backward_input_stride1(g, dy, w, dx);
@@ -202,7 +206,7 @@ void fold(const ConvGeom& g, const T* col, T* x) {
 }
 
 #define TG_CONV_INSTANTIATE(T)                                                         \
-  template void conv2d_forward<T>(const ConvGeom&, const T*, const T*, const T*, T*); \
+  template void conv2d_forward<T>(const ConvGeom&, const T*, const T*, const T*, T*, bool); \
   template void conv2d_backward_input<T>(const ConvGeom&, const T*, const T*, T*);    \
   template void conv2d_backward_weight<T>(const ConvGeom&, const T*, const T*, T*);   \
   template void unfold<T>(const ConvGeom&, const T*, T*);                             \

@@ -28,9 +28,9 @@ struct ConvGeom {
   int64_t out_plane() const { return oh * ow; }
 };
 
-// y [N, O, OH, OW] = conv(x, w) + b; b may be null.
+// y [N, O, OH, OW] = conv(x, w) + b, then ReLU if `relu` (the layer's fused conv → ReLU); b may be null.
 template <typename T>
-void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y);
+void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y, bool relu);
 
 // dx [N, C, H, W] from dy [N, O, OH, OW] and w (dx is overwritten).
 template <typename T>

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernels/conv/epilogue.h"
 #include "runtime/threadpool.h"
 
 namespace tg {
@@ -18,7 +19,7 @@ void valid_columns(const ConvGeom& g, int64_t off, int64_t& lo, int64_t& hi) {
 }  // namespace
 
 template <typename T>
-void depthwise_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
+void depthwise_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y, bool relu) {
   const int64_t og = g.og(), taps = g.taps(), P = g.out_plane(), HW = g.in_plane();
   parallel_for(g.n * g.o, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
@@ -46,6 +47,7 @@ void depthwise_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T*
           }
         }
       }
+      conv::bias_relu(yp, P, 1, P, static_cast<const T*>(nullptr), relu);  // the bias is already in
     }
   });
 }
@@ -110,7 +112,7 @@ void depthwise_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw
 }
 
 #define TG_DEPTHWISE_INSTANTIATE(T)                                                         \
-  template void depthwise_forward<T>(const ConvGeom&, const T*, const T*, const T*, T*); \
+  template void depthwise_forward<T>(const ConvGeom&, const T*, const T*, const T*, T*, bool); \
   template void depthwise_backward_input<T>(const ConvGeom&, const T*, const T*, T*);    \
   template void depthwise_backward_weight<T>(const ConvGeom&, const T*, const T*, T*);
 TG_DEPTHWISE_INSTANTIATE(float)

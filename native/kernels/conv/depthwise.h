@@ -12,7 +12,7 @@ constexpr int64_t kDepthwiseMaxMultiplier = 4;
 inline bool use_depthwise(const ConvGeom& g) { return g.groups > 1 && g.cg() == 1 && g.og() <= kDepthwiseMaxMultiplier; }
 
 template <typename T>
-void depthwise_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y);
+void depthwise_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y, bool relu);
 template <typename T>
 void depthwise_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx);
 template <typename T>

@@ -19,7 +19,7 @@ namespace baseline {
 namespace {
 
 // Packing-buffer slots of the direct loops (per thread, reused across calls: no first-touch faults).
-constexpr int kPlaneSlot = 3, kOutSlot = 4;
+constexpr int kPlaneSlot = 3, kOutSlot = 4, kAccSlot = 5;
 
 template <typename T>
 DirectLayout layout(const ConvGeom& g) {
@@ -38,7 +38,7 @@ void pad_image(const ConvGeom& g, const DirectLayout& l, const T* x, T* xpad) {
     for (int64_t ih = 0; ih < g.h; ++ih) {
       const int64_t r = ih + g.ph;
       if (r * l.prow >= l.plane) break;
-      std::copy_n(x + (c * g.h + ih) * g.w, cols, xpad + c * l.plane + r * l.prow + g.pw);
+      baseline::copy_row(x + (c * g.h + ih) * g.w, cols, xpad + c * l.plane + r * l.prow + g.pw);
     }
 }
 
@@ -46,26 +46,31 @@ template <typename T>
 struct Loops {
   DirectForwardFn<T> forward;
   DirectWeightFn<T> weight;
+  DirectInputFn<T> input;
 };
 
 template <typename T>
 Loops<T> loops() {
-  Loops<T> f{baseline::forward_image<T>, baseline::weight_image<T>};
+  Loops<T> f{baseline::forward_image<T>, baseline::weight_image<T>, baseline::input_image<T>};
   const Isa isa = cpu_isa();
   if constexpr (std::is_same_v<T, float>) {
-    if (isa == Isa::Avx512) direct_f32_avx512(f.forward, f.weight);
-    if (isa == Isa::Avx2) direct_f32_avx2(f.forward, f.weight);
+    if (isa == Isa::Avx512) direct_f32_avx512(f.forward, f.weight, f.input);
+    if (isa == Isa::Avx2) direct_f32_avx2(f.forward, f.weight, f.input);
   } else {
-    if (isa == Isa::Avx512) direct_f64_avx512(f.forward, f.weight);
-    if (isa == Isa::Avx2) direct_f64_avx2(f.forward, f.weight);
+    if (isa == Isa::Avx512) direct_f64_avx512(f.forward, f.weight, f.input);
+    if (isa == Isa::Avx2) direct_f64_avx2(f.forward, f.weight, f.input);
   }
   return f;
 }
 
+// Output channels per weight-gradient task: 4 (the loops' widest block), or 3 where that splits the channels
+// evenly and 4 does not (LeNet's 6: two tasks of 3 balance 2 threads).
+int64_t weight_block(int64_t o) { return o % kMaxWeightBlock != 0 && o % 3 == 0 ? 3 : kMaxWeightBlock; }
+
 }  // namespace
 
 template <typename T>
-void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y) {
+void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y, bool relu) {
   const DirectLayout l = layout<T>(g);
   const Loops<T> f = loops<T>();
   const int64_t K = g.patch(), HW = g.in_plane(), P = g.out_plane();
@@ -76,35 +81,68 @@ void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y)
     T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
     T* out = gemm::packing_buffer<T, kOutSlot>(8 * l.out_len);
     pad_image(g, l, x + n * g.c * HW, xpad);
-    f.forward(g, l, xpad, wt.data(), b, out, y + n * g.o * P);
+    f.forward(g, l, xpad, wt.data(), b, relu, out, y + n * g.o * P);
   });
 }
 
 template <typename T>
 void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
+  constexpr int64_t L = 64 / sizeof(T);
   const DirectLayout l = layout<T>(g);
   const Loops<T> f = loops<T>();
-  const int64_t K = g.patch(), HW = g.in_plane(), WK = g.o * K;
-  std::vector<T> partial(static_cast<size_t>(g.n * WK));  // one dW per image, summed in image order below
-  for_each_claimed(g.n, [&](int64_t n) {
+  const int64_t K = g.patch(), HW = g.in_plane(), ob = weight_block(g.o);
+  for_each_claimed((g.o + ob - 1) / ob, [&](int64_t task) {
+    const int64_t o0 = task * ob, nb = std::min(ob, g.o - o0);
     T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
-    T* dypad = gemm::packing_buffer<T, kOutSlot>(g.o * l.out_len);
-    pad_image(g, l, x + n * g.c * HW, xpad);
-    std::fill(dypad, dypad + g.o * l.out_len, T(0));  // dy as virtual rows of prow, zero beyond each row
-    for (int64_t o = 0; o < g.o; ++o)
-      for (int64_t oh = 0; oh < g.oh; ++oh)
-        std::copy_n(dy + ((n * g.o + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
-    f.weight(g, l, xpad, dypad, partial.data() + n * WK);
+    T* dypad = gemm::packing_buffer<T, kOutSlot>(nb * l.out_len);
+    T* acc = gemm::packing_buffer<T, kAccSlot>(nb * K * L);
+    std::fill(acc, acc + nb * K * L, T(0));
+    std::fill(dypad, dypad + nb * l.out_len, T(0));  // dy as virtual rows of prow: the gaps stay zero
+    for (int64_t n = 0; n < g.n; ++n) {
+      pad_image(g, l, x + n * g.c * HW, xpad);
+      for (int64_t o = 0; o < nb; ++o)
+        for (int64_t oh = 0; oh < g.oh; ++oh)
+          baseline::copy_row(dy + ((n * g.o + o0 + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
+      f.weight(g, l, xpad, dypad, nb, acc);
+    }
+    for (int64_t i = 0; i < nb * K; ++i) {  // each weight's lanes, summed in lane order
+      T s = T(0);
+      for (int64_t j = 0; j < L; ++j) s += acc[i * L + j];
+      dw[o0 * K + i] = s;
+    }
   });
-  std::fill(dw, dw + WK, T(0));
-  for (int64_t n = 0; n < g.n; ++n)
-    for (int64_t i = 0; i < WK; ++i) dw[i] += partial[n * WK + i];
 }
 
-template void direct_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*);
-template void direct_forward<double>(const ConvGeom&, const double*, const double*, const double*, double*);
+template <typename T>
+void direct_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx) {
+  const DirectLayout l = layout<T>(g);
+  const Loops<T> f = loops<T>();
+  const int64_t taps = g.taps();
+  std::vector<T> wt(static_cast<size_t>(taps * g.o * g.c));  // [tap][O][C]: one tap's weights for c side by side
+  for (int64_t o = 0; o < g.o; ++o)
+    for (int64_t c = 0; c < g.c; ++c)
+      for (int64_t t = 0; t < taps; ++t) wt[(t * g.o + o) * g.c + c] = w[(o * g.c + c) * taps + t];
+  for_each_claimed(g.n, [&](int64_t n) {
+    T* dypad = gemm::packing_buffer<T, kOutSlot>(g.o * l.out_len);
+    T* dxpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
+    std::fill(dypad, dypad + g.o * l.out_len, T(0));
+    std::fill(dxpad, dxpad + g.c * l.plane, T(0));
+    for (int64_t o = 0; o < g.o; ++o)
+      for (int64_t oh = 0; oh < g.oh; ++oh)
+        baseline::copy_row(dy + ((n * g.o + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
+    f.input(g, l, dypad, wt.data(), dxpad);
+    for (int64_t c = 0; c < g.c; ++c)  // the padded planes' interior
+      for (int64_t ih = 0; ih < g.h; ++ih)
+        baseline::copy_row(dxpad + c * l.plane + (ih + g.ph) * l.prow + g.pw, g.w, dx + ((n * g.c + c) * g.h + ih) * g.w);
+  });
+}
+
+template void direct_forward<float>(const ConvGeom&, const float*, const float*, const float*, float*, bool);
+template void direct_forward<double>(const ConvGeom&, const double*, const double*, const double*, double*, bool);
 template void direct_backward_weight<float>(const ConvGeom&, const float*, const float*, float*);
 template void direct_backward_weight<double>(const ConvGeom&, const double*, const double*, double*);
+template void direct_backward_input<float>(const ConvGeom&, const float*, const float*, float*);
+template void direct_backward_input<double>(const ConvGeom&, const double*, const double*, double*);
 
 }  // namespace conv
 }  // namespace tg

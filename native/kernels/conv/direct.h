@@ -3,8 +3,8 @@
 // layer: 1 channel, 5×5): there the GEMM's depth is too short to pay for packing patches into panels, and its
 // 12-row tiles are mostly empty for a handful of output channels. The input is copied once per image into a
 // zero-bordered plane, so every tap reads whole vectors of output columns with no bounds checks.
-// Forward: each image by one thread (claimed, see claim.h). Weight gradient: one partial per image, summed over images in order.
-// Both are therefore bit-identical at any thread count.
+// Forward: each image by one thread (claimed, see claim.h). Weight gradient: each block of output channels by one
+// thread, over every image in order. Both are therefore bit-identical at any thread count.
 #include "kernels/conv/conv.h"
 
 namespace tg {
@@ -20,13 +20,25 @@ constexpr int64_t kDirectMaxPatch = 32, kDirectMaxOutputs = 16;
 inline bool use_direct_forward(const ConvGeom& g) {
   return direct_geometry(g) && (g.patch() <= kDirectMaxPatch || g.o <= kDirectMaxOutputs);
 }
-// The weight gradient sums each image's vectors across their lanes, a cost that grows with the patch.
-inline bool use_direct_weight(const ConvGeom& g) { return direct_geometry(g) && g.patch() <= kDirectMaxPatch; }
+// The weight gradient keeps per-lane sums across images and reduces them once, so its cost is the products'
+// alone: the same layers as the forward loops.
+inline bool use_direct_weight(const ConvGeom& g) { return use_direct_forward(g); }
 
 template <typename T>
-void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y);
+void direct_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y, bool relu);
 template <typename T>
 void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw);
+// The input gradient as the forward loops' adjoint (a scatter of each tap into the padded input planes): for
+// layers with few input and output channels, where it does about half the work of the direct forward over a
+// zero-padded dy (whose taps mostly read padding) — LeNet's second layer.
+// The padded planes must hold the whole input: not so for the adjoint of a transposed convolution with
+// outputPadding, whose last input rows or columns no tap reaches (their gradient is zero).
+inline bool use_direct_input(const ConvGeom& g) {
+  const bool covers = g.oh + (g.kh - 1) * g.dh >= g.h + g.ph && g.ow + (g.kw - 1) * g.dw >= g.w + g.pw;
+  return direct_geometry(g) && covers && g.c <= kDirectMaxOutputs && g.o <= kDirectMaxOutputs;
+}
+template <typename T>
+void direct_backward_input(const ConvGeom& g, const T* dy, const T* w, T* dx);
 
 // The loops of one image, compiled once per ISA (direct_body.h). `xpad` is the image's zero-bordered copy,
 // channel planes of `plane` values with rows of `prow`; output positions run flat as q = oh·prow + ow over
@@ -38,14 +50,21 @@ struct DirectLayout {
 };
 template <typename T>
 using DirectForwardFn = void (*)(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* wt, const T* b,
-                                 T* out, T* y);
+                                 bool relu, T* out, T* y);
+// Adds one image's products for `ob` output channels (1 to kMaxWeightBlock; dypad holds just those) into acc,
+// [ob][patch] vectors of 64 bytes of per-lane sums.
 template <typename T>
-using DirectWeightFn = void (*)(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* dypad, T* dw);
+using DirectWeightFn = void (*)(const ConvGeom& g, const DirectLayout& l, const T* xpad, const T* dypad, int64_t ob,
+                                T* acc);
+constexpr int64_t kMaxWeightBlock = 4;
+// Adds one image's input gradient into dxpad (zeroed padded planes), from dypad and the weights as [tap][O][C].
+template <typename T>
+using DirectInputFn = void (*)(const ConvGeom& g, const DirectLayout& l, const T* dypad, const T* wt, T* dxpad);
 
-void direct_f32_avx2(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad);
-void direct_f64_avx2(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad);
-void direct_f32_avx512(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad);
-void direct_f64_avx512(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad);
+void direct_f32_avx2(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad, DirectInputFn<float>& dx);
+void direct_f64_avx2(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad, DirectInputFn<double>& dx);
+void direct_f32_avx512(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad, DirectInputFn<float>& dx);
+void direct_f64_avx512(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad, DirectInputFn<double>& dx);
 
 }  // namespace conv
 }  // namespace tg

@@ -24,17 +24,17 @@ namespace avx512 {
 #pragma GCC pop_options
 }  // namespace avx512
 
-void direct_f32_avx2(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad) {
-  f = avx2::forward_image<float>, wgrad = avx2::weight_image<float>;
+void direct_f32_avx2(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad, DirectInputFn<float>& dx) {
+  f = avx2::forward_image<float>, wgrad = avx2::weight_image<float>, dx = avx2::input_image<float>;
 }
-void direct_f64_avx2(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad) {
-  f = avx2::forward_image<double>, wgrad = avx2::weight_image<double>;
+void direct_f64_avx2(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad, DirectInputFn<double>& dx) {
+  f = avx2::forward_image<double>, wgrad = avx2::weight_image<double>, dx = avx2::input_image<double>;
 }
-void direct_f32_avx512(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad) {
-  f = avx512::forward_image<float>, wgrad = avx512::weight_image<float>;
+void direct_f32_avx512(DirectForwardFn<float>& f, DirectWeightFn<float>& wgrad, DirectInputFn<float>& dx) {
+  f = avx512::forward_image<float>, wgrad = avx512::weight_image<float>, dx = avx512::input_image<float>;
 }
-void direct_f64_avx512(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad) {
-  f = avx512::forward_image<double>, wgrad = avx512::weight_image<double>;
+void direct_f64_avx512(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad, DirectInputFn<double>& dx) {
+  f = avx512::forward_image<double>, wgrad = avx512::weight_image<double>, dx = avx512::input_image<double>;
 }
 
 }  // namespace conv
@@ -44,10 +44,10 @@ void direct_f64_avx512(DirectForwardFn<double>& f, DirectWeightFn<double>& wgrad
 
 namespace tg {
 namespace conv {
-void direct_f32_avx2(DirectForwardFn<float>&, DirectWeightFn<float>&) {}
-void direct_f64_avx2(DirectForwardFn<double>&, DirectWeightFn<double>&) {}
-void direct_f32_avx512(DirectForwardFn<float>&, DirectWeightFn<float>&) {}
-void direct_f64_avx512(DirectForwardFn<double>&, DirectWeightFn<double>&) {}
+void direct_f32_avx2(DirectForwardFn<float>&, DirectWeightFn<float>&, DirectInputFn<float>&) {}
+void direct_f64_avx2(DirectForwardFn<double>&, DirectWeightFn<double>&, DirectInputFn<double>&) {}
+void direct_f32_avx512(DirectForwardFn<float>&, DirectWeightFn<float>&, DirectInputFn<float>&) {}
+void direct_f64_avx512(DirectForwardFn<double>&, DirectWeightFn<double>&, DirectInputFn<double>&) {}
 }  // namespace conv
 }  // namespace tg
 

@@ -10,6 +10,8 @@
 //   pack_b(j0, cols, seg, d0, kb, dst): columns [j0, j0+cols) of op(B), packed as NR-wide zero-padded panels.
 // Every C element is summed in the same order whatever range of C a call covers, so callers may split C over
 // threads freely (never the depth) and stay bit-identical at any thread count.
+// epilogue(i0, rows, j0, cols) runs on each micro-tile of C right after its last depth block, while the tile is
+// still in L1 (a convolution's bias and ReLU), instead of a separate pass over C.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -31,13 +33,19 @@ inline int64_t balanced_depth(int64_t kc, int64_t len) {
 // Loop order for a short side m (a layer's channel count): per depth block the whole of op(A) is packed once
 // (round_up(m, MR) × kc, meant to stay in L2), then op(B) streams one NR-wide panel at a time, packed just
 // before the micro-kernels read it from L1. Only the small C block is revisited per depth block.
-template <typename T, class PackA, class PackB>
+struct NoEpilogue {
+  void operator()(int64_t, int64_t, int64_t, int64_t) const {}
+};
+
+template <typename T, class PackA, class PackB, class Epilogue = NoEpilogue>
 void blocked_gemm(const Ukernel<T>& uk, int64_t m, int64_t n, int64_t segments, int64_t seg_len,
-                  const PackA& pack_a, const PackB& pack_b, T beta, T* c, int64_t ldc) {
+                  const PackA& pack_a, const PackB& pack_b, T beta, T* c, int64_t ldc,
+                  const Epilogue& epilogue = {}) {
   if (m <= 0 || n <= 0) return;
   if (segments * seg_len <= 0) {  // no depth: C = beta·C
     for (int64_t i = 0; i < m; ++i)
       for (int64_t j = 0; j < n; ++j) c[i * ldc + j] = beta == T(0) ? T(0) : beta * c[i * ldc + j];
+    epilogue(0, m, 0, n);
     return;
   }
   const int64_t kc = balanced_depth(choose_blocking(uk.mr, uk.nr, sizeof(T)).kc, seg_len);
@@ -47,12 +55,16 @@ void blocked_gemm(const Ukernel<T>& uk, int64_t m, int64_t n, int64_t segments, 
   for (int64_t s = 0; s < segments; ++s) {
     for (int64_t pc = 0; pc < seg_len; pc += kc, b = T(1)) {
       const int64_t kb = std::min(kc, seg_len - pc);
+      const bool last = s == segments - 1 && pc + kb == seg_len;
       pack_a(0, m, s, pc, kb, apack);
       for (int64_t jr = 0; jr < n; jr += uk.nr) {
         const int64_t cols = std::min<int64_t>(uk.nr, n - jr);
         pack_b(jr, cols, s, pc, kb, bpack);
-        for (int64_t ir = 0; ir < m; ir += uk.mr)
-          uk.fn(kb, apack + ir * kb, bpack, c + ir * ldc + jr, ldc, std::min<int64_t>(uk.mr, m - ir), cols, T(1), b);
+        for (int64_t ir = 0; ir < m; ir += uk.mr) {
+          const int64_t rows = std::min<int64_t>(uk.mr, m - ir);
+          uk.fn(kb, apack + ir * kb, bpack, c + ir * ldc + jr, ldc, rows, cols, T(1), b);
+          if (last) epilogue(ir, rows, jr, cols);
+        }
       }
     }
   }

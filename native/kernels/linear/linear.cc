@@ -4,6 +4,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "kernels/elementwise/relu_grad.h"
 #include "kernels/gemm/gemm.h"
 #include "runtime/threadpool.h"
 
@@ -35,17 +36,6 @@ void linear(int64_t M, int64_t N, int64_t K, const T* x, const T* w, const T* b,
   parallel_for(M, row_grain(N), [&](int64_t r0, int64_t r1) {
     for (int64_t i = r0 * N; i < r1 * N; ++i) out[i] = out[i] < 0 ? T(0) : out[i];  // as the relu op (unary.h): NaN stays NaN
   });
-}
-
-// g where y > 0 (or y is NaN), else +0, without a branch: random signs would mispredict half the time.
-template <class T>
-inline T relu_grad(T y, T g) {
-  using U = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
-  U bits;
-  std::memcpy(&bits, &g, sizeof bits);
-  bits &= U(0) - U(!(y <= 0));
-  std::memcpy(&g, &bits, sizeof bits);
-  return g;
 }
 
 template <class T>

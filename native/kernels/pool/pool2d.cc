@@ -127,14 +127,50 @@ void max_pool2d(const PoolGeometry& g, const T* x, T* y, int32_t* idx) {
   });
 }
 
+namespace {
+
+// Whether every output row is a row of 2×2 stride-2 windows inside the input (pairs_2x2).
+bool all_pairs_2x2(const PoolGeometry& g) {
+  for (int64_t oh = 0; oh < g.OH(); ++oh)
+    if (!pairs_2x2(g, oh) || g.h.start[oh] != 2 * oh) return false;
+  return true;
+}
+
+// One plane of 2×2 stride-2 windows: each window's four inputs are written once (g where the arg-max is, else
+// 0) and the rows and columns no window covers are zeroed, so the plane is written in one pass, not cleared and
+// then scattered into. `v + 0` is what the scatter's 0 + v gives (a -0 gradient lands as +0).
+template <class T>
+void max_unpool_plane_2x2(const PoolGeometry& g, const T* gyp, const int32_t* ip, T* gp) {
+  const int64_t W = g.W, OW = g.OW();
+  for (int64_t oh = 0; oh < g.OH(); ++oh) {
+    T* r0 = gp + 2 * oh * W;
+    T* r1 = r0 + W;
+    const int32_t base = int32_t(2 * oh * W);
+    for (int64_t ow = 0; ow < OW; ++ow) {
+      const int32_t at = ip[oh * OW + ow] - base - int32_t(2 * ow);  // 0, 1, W or W + 1
+      const T v = gyp[oh * OW + ow] + T(0);
+      r0[2 * ow] = at == 0 ? v : T(0);
+      r0[2 * ow + 1] = at == 1 ? v : T(0);
+      r1[2 * ow] = at == int32_t(W) ? v : T(0);
+      r1[2 * ow + 1] = at == int32_t(W) + 1 ? v : T(0);
+    }
+    for (int64_t iw = 2 * OW; iw < W; ++iw) r0[iw] = r1[iw] = T(0);
+  }
+  for (int64_t i = 2 * g.OH() * W; i < g.H * W; ++i) gp[i] = T(0);
+}
+
+}  // namespace
+
 template <class T>
 void max_pool2d_backward(const PoolGeometry& g, const T* gy, const int32_t* idx, T* gx) {
   const int64_t n = g.OH() * g.OW();
+  const bool pairs = all_pairs_2x2(g);
   for_each_plane(g, [&](int64_t p) {
     T* gp = gx + p * g.H * g.W;
-    for (int64_t i = 0; i < g.H * g.W; ++i) gp[i] = T(0);
     const T* gyp = gy + p * n;
     const int32_t* ip = idx + p * n;
+    if (pairs) return max_unpool_plane_2x2(g, gyp, ip, gp);
+    for (int64_t i = 0; i < g.H * g.W; ++i) gp[i] = T(0);
     for (int64_t i = 0; i < n; ++i)
       if (ip[i] >= 0) gp[ip[i]] += gyp[i];
   });

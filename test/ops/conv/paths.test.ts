@@ -1,8 +1,8 @@
 // The convolution kernel paths against an independent formulation, unfold + matmul (+ bias), in forward and
 // gradients, on every SIMD path, and bit-identical at 1 and 2 threads: the direct loops (native/kernels/conv/
-// direct.*: stride 1, groups 1; forward for a patch of at most 32 channels × taps or at most 16 outputs, weight
-// gradient for the shallow patch; the input gradient as a direct forward over dy) and the implicit GEMM with
-// the 8×48 AVX-512 tile for the weight gradient of 8·k output channels.
+// direct.*: stride 1, groups 1; forward and weight gradient for a patch of at most 32 channels × taps or at most
+// 16 outputs; the input gradient as the forward's adjoint for at most 16 input and 16 output channels) and the
+// implicit GEMM with the 8×48 AVX-512 tile for the weight gradient of 8·k output channels.
 import { describe, expect, it } from "vitest";
 import * as tg from "../../../lib/index.js";
 import { native } from "../../../lib/native.js";
@@ -16,7 +16,7 @@ const CASES: [string, Geo][] = [
   ["LeNet conv1: 1 channel, 5×5, pad 2, 28 columns", { x: [3, 1, 28, 28], w: [6, 5, 5], bias: true, pad: [2, 2, 2, 2], opts: { padding: 2 } }],
   ["3 channels, 3×3, dilation 2, odd sizes, no bias", { x: [2, 3, 13, 17], w: [11, 3, 3], bias: false, pad: [1, 1, 1, 1], opts: { padding: 1, dilation: 2 } }],
   ["padding \"same\" with an even kernel (asymmetric), 9 outputs", { x: [2, 2, 9, 35], w: [9, 2, 4], bias: true, pad: [1, 2, 0, 1], opts: { padding: "same" } }],
-  ["LeNet conv2: 6 channels, 5×5, 16 outputs (deep patch: direct forward only)", { x: [2, 6, 14, 14], w: [16, 5, 5], bias: true, pad: [0, 0, 0, 0], opts: {} }],
+  ["LeNet conv2: 6 channels, 5×5, 16 outputs (deep patch, all three direct)", { x: [2, 6, 14, 14], w: [16, 5, 5], bias: true, pad: [0, 0, 0, 0], opts: {} }],
   ["64 outputs, 3×3, pad 1 (implicit GEMM; dW on the 8×48 tile, dx direct)", { x: [2, 8, 9, 11], w: [64, 3, 3], bias: true, pad: [1, 1, 1, 1], opts: { padding: 1 } }],
   ["a kernel as wide as the input, one output column", { x: [1, 1, 6, 5], w: [5, 5, 5], bias: true, pad: [0, 0, 0, 0], opts: {} }],
 ];
