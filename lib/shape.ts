@@ -11,8 +11,11 @@ export function numelOf(shape: Shape): number {
   return n;
 }
 
+// Shapes and strides are PACKED arrays (literals, slice, spread, push, packedMap), never HOLEY ones
+// (new Array(n)): one hidden class for every shape keeps the functions that read them monomorphic.
 export function contiguousStrides(shape: Shape): number[] {
-  const s = new Array<number>(shape.length);
+  const s: number[] = [];
+  for (let i = 0; i < shape.length; ++i) s.push(0);
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; --i) {
     s[i] = acc;
@@ -44,13 +47,13 @@ export function fmt(shape: Shape): string {
 export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
   if (sameShape(a, b)) return a as number[];
   const n = Math.max(a.length, b.length);
-  const out = new Array<number>(n);
+  const out: number[] = [];
   for (let i = 0; i < n; ++i) {
     const da = i - n + a.length >= 0 ? a[i - n + a.length] : 1;
     const db = i - n + b.length >= 0 ? b[i - n + b.length] : 1;
     if (da !== db && da !== 1 && db !== 1)
       throw new Error(`${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together (dim ${i}: ${da} vs ${db})`);
-    out[i] = da === 1 ? db : da;
+    out.push(da === 1 ? db : da);
   }
   return out;
 }
