@@ -5,14 +5,19 @@ import { describe, positionalHint } from "./options.js";
 export type Shape = readonly number[];
 export type { Strided } from "./native.js";
 
+// Indexed loops here and in the other per-tensor helpers: until V8 optimises a function (hundreds of
+// steps into a training run), `for…of` runs the iterator protocol and allocates a result per element.
 export function numelOf(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; ++i) n *= shape[i];
   return n;
 }
 
+// Shapes and strides are PACKED arrays (literals, slice, spread, push, packedMap), never HOLEY ones
+// (new Array(n)): one hidden class for every shape keeps the functions that read them monomorphic.
 export function contiguousStrides(shape: Shape): number[] {
-  const s = new Array<number>(shape.length);
+  const s: number[] = [];
+  for (let i = 0; i < shape.length; ++i) s.push(0);
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; --i) {
     s[i] = acc;
@@ -44,13 +49,13 @@ export function fmt(shape: Shape): string {
 export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
   if (sameShape(a, b)) return a as number[];
   const n = Math.max(a.length, b.length);
-  const out = new Array<number>(n);
+  const out: number[] = [];
   for (let i = 0; i < n; ++i) {
     const da = i - n + a.length >= 0 ? a[i - n + a.length] : 1;
     const db = i - n + b.length >= 0 ? b[i - n + b.length] : 1;
     if (da !== db && da !== 1 && db !== 1)
       throw new Error(`${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be broadcast together (dim ${i}: ${da} vs ${db})`);
-    out[i] = da === 1 ? db : da;
+    out.push(da === 1 ? db : da);
   }
   return out;
 }

@@ -21,6 +21,7 @@ import { withoutGrad } from "./grad-mode.js";
 import { edgeOf, type Edge, type Node } from "./node.js";
 import { addInto, binaryKernel, convert, dense } from "../ops/kernels.js";
 import { SLAB_MAX_BYTES } from "../storage.js";
+import { packedMap } from "../packed-map.js";
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -142,13 +143,13 @@ function deliver(e: Edge, g: Grad): void {
 export function runBackward(
   roots: Tensor[], grads: Tensor[], userGrads: boolean[], opts: BackwardOptions, targets?: (Edge | null)[],
 ): (Tensor | null)[] {
-  const rootEdges = roots.map((r, i) => {
+  const rootEdges = packedMap(roots, (r, i) => {
     if (!sameShape(grads[i].shape, r.shape))
       throw new Error(`backward: the gradient for the root has shape ${fmt(grads[i].shape)} but the root has shape ${fmt(r.shape)}`);
     return edgeOf(r)!;
   });
   const pass = ++passes, saved: unknown[] = [];
-  const order = discover(rootEdges.map((e) => e.node), pass, saved);
+  const order = discover(packedMap(rootEdges, (e) => e.node), pass, saved);
   try {
     return withoutGrad(() => runPass(order, rootEdges, grads, userGrads, opts, targets));
   } finally {
@@ -171,7 +172,7 @@ function runPass(
   for (const n of order) if (n.flags & RUNS) for (const e of n.next) if (e && e.node.flags & REACHES) e.node.pending++;
   rootEdges.forEach((e, i) => deliver(e, { t: grads[i], owned: !userGrads[i] }));
 
-  const captured = (targets ?? []).map(() => null as Tensor | null);
+  const captured = packedMap(targets ?? [], () => null as Tensor | null);
   const ready: Node[] = [];
   for (const e of rootEdges) if (!(e.node.flags & QUEUED) && e.node.pending === 0) e.node.flags |= QUEUED, ready.push(e.node);
   while (ready.length) {
@@ -209,7 +210,7 @@ function runPass(
 // Runs node's rule on its buffered gradients and delivers the results along its edges; then
 // disposes the owned gradients it read and did not pass on.
 function passOn(node: Node, buf: (Grad | null)[]): void {
-  const grads = buf.map((g) => (g ? g.t : null));
+  const grads = packedMap(buf, (g) => (g ? g.t : null));
   const out = node.apply(grads);
   if (out.length !== node.next.length)
     throw new Error(`backward: ${node.name} returned ${out.length} gradients for ${node.next.length} inputs`);

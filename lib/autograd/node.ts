@@ -66,7 +66,7 @@ export class Node {
     this.savesTensors = saved.length > 0;
     if (this.savesTensors) this.saved = saved;
     // Ownership (lib/storage.ts): a saved tensor's dispose() waits until this node has let it go.
-    for (const s of saved) s.t.graphUses++;
+    for (let i = 0; i < saved.length; ++i) saved[i].t.graphUses++;
   }
 
   // Whether apply() can no longer run: a backward without retainGraph released what it saved.
@@ -77,12 +77,15 @@ export class Node {
   // Throws if a saved tensor was modified in place after the op recorded it: the rule would read
   // changed values and give a silently wrong gradient.
   checkVersions(): void {
-    for (const { t, version, as } of this.saved ?? [])
+    const saved = this.saved ?? [];
+    for (let i = 0; i < saved.length; ++i) {
+      const { t, version, as } = saved[i];
       if (versionOf(t.storage) !== version)
         throw new Error(
           `backward: a tensor of shape [${t.shape.join(", ")}] saved by ${this.name} (as ${as}) was modified in place after it ` +
             `was saved (an in-place op such as mul_, add_, fill_ or copy_, or an optimizer step); clone() it before changing it, or change it after backward().`,
         );
+    }
   }
 
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
@@ -101,7 +104,7 @@ export class Node {
     const saved = this.saved;
     if (!saved) return;
     this.saved = this.ctx = null;
-    for (const s of saved) s.t.releaseGraphUse();
+    for (let i = 0; i < saved.length; ++i) saved[i].t.releaseGraphUse();
   }
 
   addHook(output: number, hook: GradHook): RemovableHandle {

@@ -8,6 +8,7 @@ import { fill } from "../ops/kernels.js";
 import { describe } from "../ops/check.js";
 import { options } from "../options.js";
 import { sameShape } from "../shape.js";
+import { packedMap } from "../packed-map.js";
 
 declare module "../tensor.js" {
   interface Tensor {
@@ -45,9 +46,9 @@ declare module "../tensor.js" {
  */
 export function backward(tensors: Tensor | Tensor[], grads?: Tensor | (Tensor | null)[] | null, opts: BackwardOptions = {}): void {
   const ts = Array.isArray(tensors) ? tensors : [tensors];
-  const gs = grads == null ? ts.map(() => null) : Array.isArray(grads) ? grads : [grads];
+  const gs = grads == null ? packedMap(ts, () => null) : Array.isArray(grads) ? grads : [grads];
   if (gs.length !== ts.length) throw new Error(`backward: ${gs.length} gradients for ${ts.length} tensors`);
-  const full = ts.map((t, i) => {
+  const full = packedMap(ts, (t, i) => {
     if (!(t instanceof Tensor) || !t.requiresGrad)
       throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
     if (t.disposeState !== "live") throw new Error("backward: this tensor was disposed; call backward() before dispose()");
@@ -56,7 +57,7 @@ export function backward(tensors: Tensor | Tensor[], grads?: Tensor | (Tensor | 
       throw new Error(`backward: grad can be implicitly created only for a tensor with one element, this one has shape [${t.shape.join(", ")}]; pass a gradient of that shape`);
     return fill(Tensor.empty(t.shape, t.dtype), 1);
   });
-  runBackward(ts, full, gs.map((g) => g !== null), opts);
+  runBackward(ts, full, packedMap(gs, (g) => g !== null), opts);
 }
 
 // `null` for the gradient means "none" (PyTorch's gradient=None).

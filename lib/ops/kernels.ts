@@ -5,6 +5,7 @@ import { Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { BINARY, COMPARE, UNARY, native } from "../native.js";
 import { contiguousStrides, sameShape } from "../shape.js";
+import { packedMap } from "../packed-map.js";
 
 export function scalarTensor(v: number, dtype: DType): Tensor {
   const t = Tensor.empty([], dtype);
@@ -86,7 +87,7 @@ export function viewAs(t: Tensor, shape: readonly number[]): Tensor {
 
 // Sum of x over the dims marked in `red`, times scale, in the keepdim shape.
 export function sumKernel(x: Tensor, red: readonly boolean[], scale = 1): Tensor {
-  const kshape = x.shape.map((d, i) => (red[i] ? 1 : d));
+  const kshape = packedMap(x.shape, (d, i) => (red[i] ? 1 : d));
   const out = Tensor.output(kshape, x.dtype);
   native.sum(x.shape, [x, out], x.storage, out.storage, out.numel, scale);
   return out;
@@ -96,14 +97,14 @@ export function sumKernel(x: Tensor, red: readonly boolean[], scale = 1): Tensor
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(g.shape, shape)) return g;
   const lead = g.ndim - shape.length;
-  const red = g.shape.map((d, i) => i < lead || (shape[i - lead] === 1 && d !== 1));
+  const red = packedMap(g.shape, (d, i) => i < lead || (shape[i - lead] === 1 && d !== 1));
   return viewAs(sumKernel(g, red), shape);
 }
 
 // g (of a reduced shape) broadcast back over `shape` as a stride-0 view; kshape is g's keepdim shape.
 export function expandBack(g: Tensor, kshape: readonly number[], shape: readonly number[]): Tensor {
   const gk = viewAs(g, kshape);
-  return new Tensor(gk.storage, shape.slice(), gk.strides.map((s, i) => (kshape[i] === 1 ? 0 : s)), gk.offset, gk.dtype);
+  return new Tensor(gk.storage, shape.slice(), packedMap(gk.strides, (s, i) => (kshape[i] === 1 ? 0 : s)), gk.offset, gk.dtype);
 }
 
 // A zero-filled tensor with g written into the part `pick` selects (the rule of every view that

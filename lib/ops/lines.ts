@@ -6,6 +6,7 @@
 import { Tensor } from "../tensor.js";
 import { contiguousStrides, numelOf } from "../shape.js";
 import { dense } from "./kernels.js";
+import { packedMap } from "../packed-map.js";
 
 export interface Lines {
   x: Tensor;        // the input as a dense block in line order
@@ -18,7 +19,7 @@ export interface Lines {
 }
 
 export function linesOf(x: Tensor, red: readonly boolean[]): Lines {
-  const kshape = x.shape.map((d, i) => (red[i] ? 1 : d));
+  const kshape = packedMap(x.shape, (d, i) => (red[i] ? 1 : d));
   const first = red.indexOf(true), last = red.lastIndexOf(true);
   const run = first < 0 || red.slice(first, last + 1).every(Boolean);
   if (run) {
@@ -27,8 +28,8 @@ export function linesOf(x: Tensor, red: readonly boolean[]): Lines {
       inner: numelOf(x.shape.slice(hi)), kshape, back: (t) => t };
   }
   const order = [...x.shape.keys()].sort((a, b) => Number(red[a]) - Number(red[b]) || a - b);
-  const pshape = order.map((i) => x.shape[i]);
-  const permuted = new Tensor(x.storage, pshape, order.map((i) => x.strides[i]), x.offset, x.dtype);
+  const pshape = packedMap(order, (i) => x.shape[i]);
+  const permuted = new Tensor(x.storage, pshape, packedMap(order, (i) => x.strides[i]), x.offset, x.dtype);
   const kept = order.filter((i) => !red[i]).length;
   // Undo the permutation: dim order[j] of the input has the dense block's stride j.
   const back = (t: Tensor) => {

@@ -10,6 +10,7 @@ import { defineOp } from "./define.js";
 import { checkTensor, keepdimOf, type KeepdimOptions } from "./check.js";
 import { binaryKernel, compareKernel, convert, dense, expandBack, sumKernel, unaryKernel, viewAs } from "./kernels.js";
 import { args, vals } from "./samples.js";
+import { packedMap } from "../packed-map.js";
 
 // Which dims a reduction covers: all when dim is undefined or [] (as torch.sum(x, dim=[])).
 export function reducedDims(x: Tensor, dim: number | number[] | null | undefined, op: string): boolean[] {
@@ -26,7 +27,7 @@ export function reducedDims(x: Tensor, dim: number | number[] | null | undefined
 
 // The output shape: reduced dims kept as 1 (keepdim) or dropped.
 export const outShape = (x: Tensor, red: boolean[], keepdim: boolean) =>
-  keepdim ? x.shape.map((d, i) => (red[i] ? 1 : d)) : x.shape.filter((_, i) => !red[i]);
+  keepdim ? packedMap(x.shape, (d, i) => (red[i] ? 1 : d)) : x.shape.filter((_, i) => !red[i]);
 
 interface SumCtx {
   kshape: number[];  // the output's keepdim shape
@@ -73,11 +74,11 @@ function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, want
   if (d < 0 ? x.numel === 0 : x.ndim > 0 && x.shape[d] === 0)
     throw new Error(`${op}: cannot reduce over an empty ${d < 0 ? "tensor" : `dim ${dim}`} (shape [${x.shape.join(", ")}]); PyTorch has no identity for ${op}`);
   const all = d < 0 || x.ndim === 0;
-  const kshape = all ? x.shape.map(() => 1) : x.shape.map((s, i) => (i === d ? 1 : s));
+  const kshape = packedMap(x.shape, (s, i) => (all || i === d ? 1 : s));
   // Kept dims first, the reduced dim(s) last.
-  const order = all ? x.shape.map((_, i) => i) : [...x.shape.keys()].filter((i) => i !== d).concat([d]);
-  const shape = order.map((i) => x.shape[i]);
-  const view = (t: Tensor) => ({ shape: order.map((i) => t.shape[i]), strides: order.map((i) => t.strides[i]), offset: t.offset });
+  const order = all ? packedMap(x.shape, (_, i) => i) : [...x.shape.keys()].filter((i) => i !== d).concat([d]);
+  const shape = packedMap(order, (i) => x.shape[i]);
+  const view = (t: Tensor) => ({ shape: packedMap(order, (i) => t.shape[i]), strides: packedMap(order, (i) => t.strides[i]), offset: t.offset });
   const values = wantValues ? Tensor.output(kshape, x.dtype) : null;
   const indices = Tensor.output(kshape, "int32");
   if (x.numel > 0) native.extreme(shape, [view(x), values && view(values), view(indices)], isMax, all ? 0 : x.ndim - 1, x.storage,

@@ -8,6 +8,7 @@ import { zeroGrads } from "../autograd/zero-grad.js";
 import { fmt, sameShape } from "../shape.js";
 import { options } from "../options.js";
 import { dense } from "../ops/kernels.js";
+import { packedMap } from "../packed-map.js";
 
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
 // What constructors accept: plain parameters, or groups whose options override the defaults.
@@ -100,8 +101,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       for (const group of this.paramGroups) {
         this.validate(group);
         const params = group.params.filter((p) => p.grad !== null);
-        const grads = params.map((p) => this.denseGrad(p));
-        const states = params.map((p) => this.stateOf(p));
+        const grads = packedMap(params, (p) => this.denseGrad(p));
+        const states = packedMap(params, (p) => this.stateOf(p));
         this.updateGroup(params, grads, states, group);
         for (const p of params) bumpVersion(p.storage);
       }
