@@ -4,7 +4,7 @@
 // retainGrad() by lib/autograd/tensor-autograd.ts, so no module's load order matters.
 import { ARRAY_TYPE, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
-import { allocStorage, dropStorage, retainStorage } from "./storage.js";
+import { allocStorage, dropStorage, retainStorage, soleHandle } from "./storage.js";
 import { contiguousStrides, isContiguous, normalizeDim, numelOf, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
 import { formatTensor } from "./format.js";
@@ -134,7 +134,8 @@ export class Tensor {
     this.disposeState = "disposed";
     this.storage = DISPOSED[this.dtype];
     this.grad = null;
-    this.gradFn = null;
+    // Views still over the storage keep their base's history: a stale one regenerates from it.
+    if (soleHandle(s)) this.gradFn = null;
     dropStorage(s);
   }
 
