@@ -80,6 +80,8 @@ function runHooks(node: Node, output: number, g: Grad): Grad {
 // added, used up, goes back to the cache at once (unless a hook saw it: then it is not owned).
 function accumulateLeaf(node: Node, g: Grad): void {
   const leaf = node.leaf!;
+  if (leaf.grad?.disposeState === "disposed")
+    throw new Error(`backward: the .grad of a leaf of shape ${fmt(leaf.shape)} was disposed; set .grad = null (or zeroGrad()) instead of disposing it`);
   if (!leaf.grad) leaf.grad = keepable(g, leaf.dtype);
   else {
     const add = convert(g.t, leaf.grad.dtype);

@@ -84,3 +84,29 @@ describe("a gradient a hook kept is never changed or freed afterwards", () => {
     expect(new Set(p.grad!.data())).toEqual(new Set([15]));
   });
 });
+
+describe(".grad: what may be assigned, and a disposed one", () => {
+  it("refuses what PyTorch refuses (another shape, not a tensor), naming the shapes", () => {
+    const p = tg.tensor([1, 2, 3], { requiresGrad: true });
+    expect(() => (p.grad = tg.tensor([1, 2]))).toThrow(/\.grad: assigned a gradient of shape \[2\] to a tensor of shape \[3\]; they must match/);
+    expect(() => (p.grad = tg.tensor([[1, 2, 3]]))).toThrow(/shape \[1, 3\] to a tensor of shape \[3\]/);
+    expect(() => (p.grad = [1, 2, 3] as never)).toThrow(/\.grad: assigned a plain array; assign a Tensor of shape \[3\] or null/);
+    const gone = tg.tensor([1, 2, 3]);
+    gone.dispose();
+    expect(() => (p.grad = gone)).toThrow(/\.grad: assigned a disposed tensor/);
+    expect(p.grad).toBeNull();
+    const ok = tg.tensor([5, 5, 5]).expand([3]);
+    p.grad = ok;
+    expect(p.grad).toBe(ok);
+  });
+
+  it("backward into a leaf whose .grad the user disposed names it instead of failing in a kernel", () => {
+    const p = tg.tensor([1, 2], { requiresGrad: true });
+    p.mul(2).sum().backward();
+    p.grad!.dispose();
+    expect(() => p.mul(2).sum().backward()).toThrow(/backward: the \.grad of a leaf of shape \[2\] was disposed; set \.grad = null/);
+    p.grad = null;
+    p.mul(2).sum().backward();
+    expect(vals(p.grad)).toEqual([2, 2]);
+  });
+});
