@@ -4,8 +4,8 @@
 // retainGrad() by lib/autograd/tensor-autograd.ts, so no module's load order matters.
 import { ARRAY_TYPE, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
-import { allocStorage, dropStorage, retainStorage } from "./storage.js";
-import { contiguousStrides, isContiguous, normalizeDim, numelOf, type Shape } from "./shape.js";
+import { allocStorage, dropStorage, retainStorage, soleHandle } from "./storage.js";
+import { contiguousStrides, fmt, isContiguous, normalizeDim, numelOf, sameShape, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
 import { formatTensor } from "./format.js";
 
@@ -16,6 +16,15 @@ export type NestedArray = number | NestedArray[];
 let refreshView: (view: Tensor) => void = () => {};
 export function setViewRefresh(f: (view: Tensor) => void): void {
   refreshView = f;
+}
+
+// What may be assigned as t's .grad (the engine's own gradients always pass).
+function checkGrad(g: unknown, t: Tensor): void {
+  if (!(g instanceof Tensor))
+    throw new TypeError(`.grad: assigned a ${Array.isArray(g) ? "plain array" : typeof g}; assign a Tensor of shape ${fmt(t.shape)} or null`);
+  if (!sameShape(g.shape, t.shape))
+    throw new Error(`.grad: assigned a gradient of shape ${fmt(g.shape)} to a tensor of shape ${fmt(t.shape)}; they must match`);
+  if (g.disposeState === "disposed") throw new Error(`.grad: assigned a disposed tensor (shape ${fmt(g.shape)})`);
 }
 
 // The storage of every disposed tensor: empty, one per dtype (disposing allocates nothing).
@@ -29,7 +38,6 @@ const DISPOSED = { float32: new Float32Array(0), float64: new Float64Array(0), i
  */
 export class Tensor {
   readonly numel: number;
-  grad: Tensor | null = null;
   // Which output of gradFn this is.
   outputNr = 0;
   // A leaf's gradient-accumulation node, made when an op first reads the leaf (autograd/node.ts).
@@ -44,6 +52,7 @@ export class Tensor {
   viewWithoutGrad = false;
   private requires = false;
   private maker: Node | null = null;
+  private gradient: Tensor | null = null;
   // Ownership (see storage.ts and the README's Memory section). `graphUses` counts the recorded
   // nodes that saved this tensor for their backward rule (lib/autograd/node.ts); while one still
   // holds it, dispose() only marks the tensor, and finishes once that node has run its backward.
@@ -87,6 +96,19 @@ export class Tensor {
   }
   set gradFn(node: Node | null) {
     this.maker = node;
+  }
+
+  /**
+   * The gradient backward accumulated (PyTorch's .grad), or null. Assigning checks, as PyTorch does, that
+   * it is null or a live tensor of this tensor's shape (another float dtype is accepted: optimizers convert it).
+   * @throws TypeError for anything else (a plain array), Error for another shape or a disposed tensor.
+   */
+  get grad(): Tensor | null {
+    return this.gradient;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null) checkGrad(g, this);
+    this.gradient = g;
   }
 
   get ndim(): number {
@@ -134,7 +156,8 @@ export class Tensor {
     this.disposeState = "disposed";
     this.storage = DISPOSED[this.dtype];
     this.grad = null;
-    this.gradFn = null;
+    // Views still over the storage keep their base's history: a stale one regenerates from it.
+    if (soleHandle(s)) this.gradFn = null;
     dropStorage(s);
   }
 

@@ -59,10 +59,13 @@ function release(g: Grad, kept: Tensor | null): void {
   if (g.owned && t.storage.byteLength > SLAB_MAX_BYTES && t.storage !== kept?.storage && t.graphUses === 0) t.dispose();
 }
 
-// Runs a node's hooks on the gradient of one of its outputs; a hook may return a replacement.
+// Runs a node's hooks on the gradient of one of its outputs; a hook may return a replacement. A
+// gradient a hook has seen is no longer owned: the hook may have kept it, so it must not be summed
+// into, adopted as a .grad (later accumulated into in place) or disposed.
 function runHooks(node: Node, output: number, g: Grad): Grad {
   const hooks = node.hooks?.[output];
-  if (!hooks) return g;
+  if (!hooks?.size) return g;
+  g = { t: g.t, owned: false };
   for (const hook of hooks.values()) {
     const r = hook(g.t);
     if (r === undefined || r === g.t) continue;
@@ -75,16 +78,18 @@ function runHooks(node: Node, output: number, g: Grad): Grad {
 
 // A leaf's .grad is always a dense tensor of the leaf's own shape and dtype, never shared. An existing
 // dense .grad (kept by zeroGrad(false), or a second backward) is added to in place, and the gradient
-// added, used up, goes back to the cache at once (unless a hook on the leaf saw it).
+// added, used up, goes back to the cache at once (unless a hook saw it: then it is not owned).
 function accumulateLeaf(node: Node, g: Grad): void {
   const leaf = node.leaf!;
+  if (leaf.grad?.disposeState === "disposed")
+    throw new Error(`backward: the .grad of a leaf of shape ${fmt(leaf.shape)} was disposed; set .grad = null (or zeroGrad()) instead of disposing it`);
   if (!leaf.grad) leaf.grad = keepable(g, leaf.dtype);
   else {
     const add = convert(g.t, leaf.grad.dtype);
     if (leaf.grad.isContiguous() && sameShape(leaf.grad.shape, leaf.shape)) addInto(leaf.grad, add);
     else leaf.grad = dense(binaryKernel("add", leaf.grad, add, leaf.shape), leaf.dtype);
     if (add !== g.t) add.dispose();
-    if (!node.hooks?.[0]?.size) release(g, leaf.grad);
+    release(g, leaf.grad);
   }
   for (const hook of node.postHooks?.values() ?? []) hook(leaf);
 }
@@ -230,7 +235,7 @@ function passOn(node: Node, buf: (Grad | null)[]): void {
   if (!node.freshGrads) return;
   for (let k = 0; k < buf.length; ++k) {
     const r = buf[k];
-    if (!r || node.hooks?.[k]?.size || out.some((g) => g?.storage === r.t.storage)) continue;
+    if (!r || out.some((g) => g?.storage === r.t.storage)) continue;
     release(r, null);
   }
 }

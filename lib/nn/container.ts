@@ -38,8 +38,8 @@ export class Sequential extends Module {
   // Runs the children in order; where a child offers a fused form with the next one (Module.fuseWith,
   // e.g. Linear then ReLU), that runs instead of the two.
   forward(x: Tensor, ...extra: unknown[]): Tensor {
-    if (extra.length > 0)
-      throw new TypeError(`Sequential.forward: takes one input (each child gets the previous child's output), got ${1 + extra.length} arguments`);
+    if (extra.length > 0 || arguments.length === 0)
+      throw new TypeError(`Sequential.forward: takes one input (each child gets the previous child's output), got ${arguments.length} arguments`);
     // The children() order without its generators (this runs every step).
     const mods = Object.values(this).filter((v): v is Module => v instanceof Module);
     for (let i = 0; i < mods.length; ++i) {

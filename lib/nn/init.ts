@@ -5,7 +5,8 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { fmt } from "../shape.js";
-import { options } from "../options.js";
+import { describe, options } from "../options.js";
+import { overlaps } from "../autograd/view-history.js";
 
 export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "leaky_relu" | "selu";
 export type FanMode = "fanIn" | "fanOut";
@@ -16,7 +17,18 @@ function checkFloatTensor(t: unknown, op: string): Tensor {
   return t;
 }
 
-function fillFrom(t: Tensor, draw: (s: Tensor["storage"]) => void): Tensor {
+// A numeric option: absent gives `dflt`; anything but a finite number is refused, naming the option.
+function finite(v: unknown, name: string, op: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`${op}: ${name} must be a finite number, got ${describe(v)}`);
+  return v;
+}
+
+// Draws into a dense temporary and copies it into t (any view but an expanded one, as PyTorch).
+function fillFrom(t: Tensor, op: string, draw: (s: Tensor["storage"]) => void): Tensor {
+  if (t.numel > 0 && overlaps(t))
+    throw new Error(`${op}: the tensor (shape ${fmt(t.shape)}, strides ${fmt(t.strides)}) is an expanded view: more than one of its ` +
+      `elements refers to a single memory location; initialise the tensor it was expanded from instead`);
   const tmp = Tensor.empty(t.shape, t.dtype);
   draw(tmp.storage);
   noGrad(() => t.copy_(tmp));
@@ -32,9 +44,10 @@ function fillFrom(t: Tensor, draw: (s: Tensor["storage"]) => void): Tensor {
  */
 export function uniform_(t: Tensor, opts: { a?: number; b?: number } = {}): Tensor {
   checkFloatTensor(t, "uniform_");
-  const { a = 0, b = 1 } = options("uniform_", opts, ["a", "b"]);
+  const o = options("uniform_", opts, ["a", "b"]);
+  const a = finite(o.a, "a", "uniform_", 0), b = finite(o.b, "b", "uniform_", 1);
   if (!(a <= b)) throw new RangeError(`uniform_: expects a <= b, got a=${a} b=${b}`);
-  return fillFrom(t, (s) => native.randUniform(s, a, b));
+  return fillFrom(t, "uniform_", (s) => native.randUniform(s, a, b));
 }
 
 /**
@@ -46,9 +59,10 @@ export function uniform_(t: Tensor, opts: { a?: number; b?: number } = {}): Tens
  */
 export function normal_(t: Tensor, opts: { mean?: number; std?: number } = {}): Tensor {
   checkFloatTensor(t, "normal_");
-  const { mean = 0, std = 1 } = options("normal_", opts, ["mean", "std"]);
+  const o = options("normal_", opts, ["mean", "std"]);
+  const mean = finite(o.mean, "mean", "normal_", 0), std = finite(o.std, "std", "normal_", 1);
   if (!(std >= 0)) throw new RangeError(`normal_: std must be non-negative, got ${std}`);
-  return fillFrom(t, (s) => native.randNormal(s, mean, std));
+  return fillFrom(t, "normal_", (s) => native.randNormal(s, mean, std));
 }
 
 /**
@@ -86,7 +100,7 @@ export function calculateGain(nonlinearity: Nonlinearity, opts: { param?: number
       return Math.SQRT2;
     case "leakyRelu":
     case "leaky_relu": {
-      const slope = param ?? 0.01;
+      const slope = finite(param, "param (the negative slope)", "calculateGain", 0.01);
       return Math.sqrt(2 / (1 + slope * slope));
     }
     case "selu":
@@ -114,9 +128,17 @@ export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: num
  * @returns `t`.
  * @throws TypeError for int32; Error for fewer than 2 dims or an unknown option.
  */
+// Xavier's gain: a finite number >= 0 (a negative one would flip uniform_'s bounds).
+function gainOf(opts: { gain?: number }, op: string): number {
+  const gain = finite(options(op, opts, ["gain"]).gain, "gain", op, 1);
+  if (gain < 0) throw new RangeError(`${op}: gain must be non-negative, got ${gain}`);
+  return gain;
+}
+
 export function xavierUniform_(t: Tensor, opts: { gain?: number } = {}): Tensor {
-  const { gain = 1 } = options("xavierUniform_", opts, ["gain"]);
+  const gain = gainOf(opts, "xavierUniform_");
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierUniform_"));
+  if (t.numel === 0) return t;
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, { a: -a, b: a });
 }
@@ -128,8 +150,9 @@ export function xavierUniform_(t: Tensor, opts: { gain?: number } = {}): Tensor 
  * @throws TypeError for int32; Error for fewer than 2 dims or an unknown option.
  */
 export function xavierNormal_(t: Tensor, opts: { gain?: number } = {}): Tensor {
-  const { gain = 1 } = options("xavierNormal_", opts, ["gain"]);
+  const gain = gainOf(opts, "xavierNormal_");
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierNormal_"));
+  if (t.numel === 0) return t;
   return normal_(t, { std: gain * Math.sqrt(2 / (fanIn + fanOut)) });
 }
 
@@ -141,9 +164,12 @@ export interface KaimingOptions {
 
 // std = gain / √fan with PyTorch's defaults a = 0, mode "fanIn", nonlinearity "leaky_relu".
 function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
-  const { a = 0, mode = "fanIn", nonlinearity = "leaky_relu" } = options(op, opts, ["a", "mode", "nonlinearity"]);
+  const { a: slope, mode = "fanIn", nonlinearity = "leaky_relu" } = options(op, opts, ["a", "mode", "nonlinearity"]);
+  const a = finite(slope, "a", op, 0);
   if (mode !== "fanIn" && mode !== "fanOut") throw new Error(`${op}: mode must be "fanIn" or "fanOut", got ${JSON.stringify(mode)}`);
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, op));
+  // A zero-element tensor has nothing to initialise (PyTorch: a no-op), and may have a zero fan.
+  if (t.numel === 0) return 0;
   return calculateGain(nonlinearity, { param: a }) / Math.sqrt(mode === "fanIn" ? fanIn : fanOut);
 }
 

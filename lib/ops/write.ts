@@ -3,14 +3,16 @@
 //   - Refused (as PyTorch) while grad is enabled: a leaf that requires grad, or a view of one; a view
 //     made under noGrad whose write would be recorded. Always: a target whose elements share memory
 //     (an expanded view), except for fill_/zero_, which PyTorch allows there.
-//   - Recorded when grad is enabled and the target, its base or the operand requires grad. The op computes
-//     its result out of place (with its history), and the result is written into the target:
+//   - Recorded when grad is enabled, the target is a float tensor, and it, its base or the operand
+//     requires grad. The op computes its result out of place (with its history), and the result is
+//     written into the target:
 //       into a tensor that is not a view, the target takes the result's history (add_ → AddBackward0);
 //       into a view, its base's history becomes CopySlices (autograd/view-history.ts) and the view's,
 //       and every other view's of that base, is regenerated from it.
 //   - Otherwise the op's kernel writes the target directly.
 // Every write bumps the storage's version, so a rule that saved the old values refuses to run.
 import { Tensor } from "../tensor.js";
+import { isFloat } from "../dtype.js";
 import { fmt, sameShape } from "../shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
@@ -34,7 +36,8 @@ export function beginWrite(x: Tensor, op: string, operand: unknown, overlapOk = 
   if (!overlapOk && x.numel > 0 && overlaps(x))
     throw new Error(`${op}: the tensor (shape ${fmt(x.shape)}) is an expanded view: more than one of its elements ` +
       `refers to a single memory location; write into a clone() (or a contiguous tensor) instead`);
-  const recorded = grad && (base.requiresGrad || x.requiresGrad || (operand instanceof Tensor && operand.requiresGrad));
+  // An int32 tensor never carries a gradient (as PyTorch: integer outputs are not differentiable).
+  const recorded = grad && isFloat(x.dtype) && (base.requiresGrad || x.requiresGrad || (operand instanceof Tensor && operand.requiresGrad));
   if (recorded && x.base) checkViewWrite(x, op);
   return recorded;
 }

@@ -5,7 +5,7 @@ import { Tensor } from "../tensor.js";
 import { enableGrad, withoutGrad } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
-import { fmt, sameShape } from "../shape.js";
+import { fmt } from "../shape.js";
 import { options } from "../options.js";
 import { dense } from "../ops/kernels.js";
 import { packedMap } from "../packed-map.js";
@@ -186,8 +186,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
 
   private denseGrad(p: Tensor): Tensor {
     const g = p.grad!;
-    if (!sameShape(g.shape, p.shape))
-      throw new Error(`${this.name}: gradient of shape ${fmt(g.shape)} does not match its parameter of shape ${fmt(p.shape)}`);
+    if (g.disposeState === "disposed")
+      throw new Error(`${this.name}: the gradient of a parameter of shape ${fmt(p.shape)} was disposed; set .grad = null (or zeroGrad()) instead of disposing it`);
     return dense(g, p.dtype);
   }
 }

@@ -45,6 +45,17 @@ describe("DistributedDataParallel", () => {
     expect(d).toBeLessThan(2e-6);
   });
 
+  it("gradients accumulated without zeroGrad: a .grad that was a bucket view is copied before its all-reduce, and nothing is lost", async () => {
+    const ranks = (await runRanks("ddp-accumulate.mjs", 2)).map((r) => {
+      expect(r.code, r.stderr).toBe(0);
+      return lastJson(r);
+    });
+    for (const r of ranks) {
+      expect(r.sharedInFlight).toBe(0);
+      expect(r.maxDiff).toBeLessThan(1e-12);
+    }
+  });
+
   it("buckets hold parameters in reverse order, by dtype, within the caps", () => {
     const a = new tg.nn.Parameter(tg.zeros([256])), b = new tg.nn.Parameter(tg.zeros([256])), c = new tg.nn.Parameter(tg.zeros([100]));
     const d = new tg.nn.Parameter(tg.zeros([10], { dtype: "float64" })), e = new tg.nn.Parameter(tg.zeros([300]));

@@ -53,6 +53,14 @@ describe("clipGradNorm_", () => {
     expect(clipGradNorm_([p], 1).item()).toBe(Infinity);
     expect(Array.from(p.grad.data()).map(Number.isNaN)).toEqual([true, false]);
   });
+  it("an expanded .grad is refused naming the clipping function, not the copy_ it runs", () => {
+    const p = tg.zeros([3]).requiresGrad_();
+    p.grad = tg.tensor([5]).expand([3]);
+    expect(() => clipGradNorm_([p], 1)).toThrow(/^clipGradNorm_: a \.grad of shape \[3\] is an expanded view \(strides \[0\]\)/);
+    expect(() => clipGradValue_([p], 1)).toThrow(/^clipGradValue_: a \.grad of shape \[3\] is an expanded view/);
+    expect(Array.from(p.grad.data())).toEqual([5, 5, 5]);
+  });
+
   it("checks its arguments", () => {
     const p = tg.zeros([2]).requiresGrad_();
     expect(() => clipGradNorm_([p], -1)).toThrow("clipGradNorm_: maxNorm must be a finite number >= 0, got -1");

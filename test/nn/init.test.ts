@@ -67,4 +67,26 @@ describe("nn.init", () => {
     expect(w.isLeaf && w.requiresGrad).toBe(true);
     expect(w.sum().item()).toBe(3);
   });
+
+  it("a numeric option that is not a finite number is refused naming the initialiser and the option", () => {
+    const w = () => tg.zeros([3, 4]);
+    expect(() => init.calculateGain("leaky_relu", { param: true as never })).toThrow(/calculateGain: param \(the negative slope\) must be a finite number, got boolean/);
+    expect(() => init.calculateGain("leaky_relu", { param: "x" as never })).toThrow(/calculateGain: param .* must be a finite number, got string "x"/);
+    expect(() => init.uniform_(w(), { a: -Infinity })).toThrow(/uniform_: a must be a finite number, got number -Infinity/);
+    expect(() => init.uniform_(w(), { b: "1" as never })).toThrow(/uniform_: b must be a finite number, got string "1"/);
+    expect(() => init.normal_(w(), { mean: Infinity })).toThrow(/normal_: mean must be a finite number/);
+    expect(() => init.normal_(w(), { std: NaN })).toThrow(/normal_: std must be a finite number, got number NaN/);
+    expect(() => init.xavierUniform_(w(), { gain: -1 })).toThrow(/xavierUniform_: gain must be non-negative, got -1/);
+    expect(() => init.xavierNormal_(w(), { gain: NaN })).toThrow(/xavierNormal_: gain must be a finite number/);
+    expect(() => init.kaimingUniform_(w(), { a: "x" as never })).toThrow(/kaimingUniform_: a must be a finite number, got string "x"/);
+  });
+
+  it("an expanded view is refused naming the initialiser; a zero-element tensor is left as it is (PyTorch: a no-op)", () => {
+    const row = tg.zeros([4]);
+    expect(() => init.uniform_(row.expand([3, 4]))).toThrow(/uniform_: the tensor \(shape \[3, 4\], strides \[0, 1\]\) is an expanded view/);
+    expect(() => init.kaimingNormal_(row.expand([3, 4]))).toThrow(/normal_: the tensor .* is an expanded view/);
+    for (const shape of [[0, 3], [3, 0], [0, 0], [2, 0, 3]])
+      for (const f of [init.xavierUniform_, init.xavierNormal_, init.kaimingUniform_, init.kaimingNormal_])
+        expect(f(tg.zeros(shape)).shape).toEqual(shape);
+  });
 });

@@ -70,6 +70,9 @@ describe("Module registration and traversal", () => {
     const x = tg.ones([1, 2]);
     expect(() => (s.forward as (...a: unknown[]) => unknown)(x, x)).toThrow(/^Sequential.forward: takes one input .*got 2 arguments/);
     expect(() => s.call(x, x)).toThrow(/got 2 arguments/);
+    // No input at all: an empty Sequential returned undefined instead of refusing.
+    expect(() => (new tg.nn.Sequential().forward as () => unknown)()).toThrow(/^Sequential.forward: takes one input .*got 0 arguments/);
+    expect(() => (s.forward as () => unknown)()).toThrow(/got 0 arguments/);
   });
 
   it("train() and eval() reach every submodule", () => {

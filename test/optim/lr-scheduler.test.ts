@@ -172,6 +172,9 @@ describe("lrScheduler arguments", () => {
     s.step(); s.step(); s.step();
     expect(() => s.step()).toThrow("OneCycleLR: tried to step 5 times; the specified number of total steps is 3");
   });
+  it("OneCycleLR given its options in place of the required maxLr names maxLr (it said totalSteps was missing)", () => {
+    expect(() => new L.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10 } as never)).toThrow(/OneCycleLR: maxLr is a required argument, so it comes before the options/);
+  });
   it("ReduceLROnPlateau takes a one-element tensor as the metric", () => {
     const o = opt(), s = new L.ReduceLROnPlateau(o, { patience: 0 });
     s.step(tg.tensor(1.0));

@@ -158,11 +158,13 @@ describe("parameter checks", () => {
     const v = tg.tensor([[1, 2], [3, 4]]).t().detach().requiresGrad_();
     expect(() => new SGD([v], { lr: 0.1 })).toThrow(/strided view/);
   });
-  it("rejects a gradient of the wrong size", () => {
+  it("a gradient of the wrong size is refused when assigned, and a disposed one when stepping", () => {
     const p = param([1, 2]);
     const opt = new SGD([p], { lr: 0.1 });
-    p.grad = tg.tensor([1, 2, 3]);
-    expect(() => opt.step()).toThrow(/gradient of shape \[3\] does not match its parameter of shape \[2\]/);
+    expect(() => (p.grad = tg.tensor([1, 2, 3]))).toThrow(/\.grad: assigned a gradient of shape \[3\] to a tensor of shape \[2\]/);
+    p.grad = tg.tensor([1, 2]);
+    p.grad.dispose();
+    expect(() => opt.step()).toThrow(/SGD: the gradient of a parameter of shape \[2\] was disposed; set \.grad = null/);
   });
   it("trains a parameter end to end through backward()", () => {
     const p = startParam();

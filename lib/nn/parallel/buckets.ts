@@ -2,8 +2,8 @@
 // produces their gradients), grouped by dtype into flat buffers of at most firstBucketMb for the
 // first bucket and bucketCapMb for the others. The buffers are allocated once, zero-filled (so
 // their pages are touched before training) and reused every step; the averaged gradients are
-// handed back as views of them. (The autograd engine accumulates .grad out of place, so backward
-// never writes a bucket while its all-reduce may be running.)
+// handed back as views of them. Backward accumulates into an existing .grad in place, so a .grad
+// still viewing its bucket is given its own copy when the bucket's all-reduce starts (unshareGrads).
 import { Tensor } from "../../tensor.js";
 import type { DType } from "../../dtype.js";
 import { ARRAY_TYPE } from "../../dtype.js";
@@ -58,6 +58,17 @@ export function gatherGrads(b: Bucket): void {
   b.params.forEach((p, i) => {
     if (p.grad) flat.set(elements(p.grad, "a gradient"), b.offsets[i]);
     else flat.fill(0, b.offsets[i], b.offsets[i] + p.numel);
+  });
+}
+
+/**
+ * Before the bucket's all-reduce starts: a parameter whose .grad is still the view of the bucket handed
+ * back last step (no zeroGrad in between) gets its own copy, so that a later backward accumulating into
+ * .grad (another micro-batch) cannot write the buffer while the all-reduce reads and rewrites it.
+ */
+export function unshareGrads(b: Bucket): void {
+  b.params.forEach((p, i) => {
+    if (p.grad === b.grads[i]) p.grad = b.grads[i].clone();
   });
 }
 

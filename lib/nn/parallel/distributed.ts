@@ -10,7 +10,7 @@ import { options } from "../../options.js";
 import { bumpVersion } from "../../autograd/version.js";
 import { allReduce, broadcast } from "../../distributed/collectives.js";
 import { currentWorld } from "../../distributed/process-group.js";
-import { type Bucket, elements, gatherGrads, makeBuckets, scatterGrads } from "./buckets.js";
+import { type Bucket, elements, gatherGrads, unshareGrads, makeBuckets, scatterGrads } from "./buckets.js";
 
 export interface DistributedDataParallelOptions {
   /** Size cap of a gradient bucket in MiB (default 25, as PyTorch). */
@@ -141,6 +141,7 @@ export class DistributedDataParallel extends Module {
   #launch(b: Bucket): void {
     const send = () => {
       gatherGrads(b);
+      unshareGrads(b);
       return allReduce(b.flat, { op: "avg" });
     };
     b.pending = b.pending ? b.pending.then(send) : send();

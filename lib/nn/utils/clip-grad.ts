@@ -9,6 +9,8 @@ import { max, sum } from "../../ops/reduce.js";
 import { stack } from "../../ops/views.js";
 import { tensor } from "../../ops/creation.js";
 import { options } from "../../options.js";
+import { fmt } from "../../shape.js";
+import { overlaps } from "../../autograd/view-history.js";
 
 export interface ClipGradNormOptions {
   /** p of the p-norm: a number > 0, or Infinity for the max-norm. Default 2. */
@@ -24,7 +26,14 @@ function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   list.forEach((p, i) => {
     if (!(p instanceof Tensor)) throw new TypeError(`${op}: parameter ${i} is not a Tensor`);
   });
-  return list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  const grads = list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  // Clipping writes each gradient in place: one whose elements share memory (an expanded tensor the
+  // user assigned) cannot be written, as in PyTorch.
+  grads.forEach((g) => {
+    if (g.numel > 0 && overlaps(g))
+      throw new Error(`${op}: a .grad of shape ${fmt(g.shape)} is an expanded view (strides ${fmt(g.strides)}) and cannot be changed in place; assign a contiguous gradient (.contiguous())`);
+  });
+  return grads;
 }
 
 // ‖x‖_p over all elements, in x's dtype.

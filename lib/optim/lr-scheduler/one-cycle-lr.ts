@@ -45,6 +45,9 @@ export class OneCycleLR extends LRScheduler {
   readonly phases: Phase[];
 
   constructor(optimizer: LrOptimizer, maxLr: number | number[], opts?: OneCycleLROptions) {
+    // maxLr is required, so positional (PyTorch's max_lr): an options object in its place is named.
+    if (maxLr !== null && typeof maxLr === "object" && !Array.isArray(maxLr))
+      throw new TypeError("OneCycleLR: maxLr is a required argument, so it comes before the options: new OneCycleLR(opt, 0.1, {totalSteps: 1000}); got an object");
     const o = options("OneCycleLR", opts, KEYS);
     const { pctStart = 0.3, annealStrategy = "cos", cycleMomentum = true, divFactor = 25, finalDivFactor = 1e4,
       threePhase = false, lastEpoch = -1 } = o;
