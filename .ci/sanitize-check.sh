@@ -12,7 +12,9 @@ start=$SECONDS
 npx cmake-js compile -O build-sanitize -l warn -p "$(nproc)" \
   --CDCMAKE_CXX_FLAGS_RELEASE="$flags" --CDCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined"
 addon=build-sanitize/Release/tensorgrad.node
-if ! nm -D "$addon" | grep -q __asan_report; then
+# grep without -q reads all of nm's output: with pipefail, `grep -q` quitting at the first match could
+# kill nm with SIGPIPE and fail the pipeline although the symbol is there.
+if ! nm -D "$addon" | grep __asan_report > /dev/null; then
   echo "sanitize-check: the sanitizer flags did not reach the compiler ($addon has no ASan symbols)"
   exit 1
 fi
