@@ -1,7 +1,7 @@
 // Each collective across 2 and 3 real processes on 127.0.0.1 (env:// with rank 0's store) and
 // over a file:// store, against values computed here.
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -91,11 +91,15 @@ const mpiAddon = join(root, "build", "mpi", "Release", "dist", "tensorgrad_dist.
 const hasMpirun = spawnSync("sh", ["-c", "command -v mpirun"]).status === 0;
 describe.skipIf(!hasMpirun || !existsSync(mpiAddon))("tg.distributed MPI backend (needs mpirun and build/mpi)", () => {
   it("2 ranks under mpirun give the same values as Gloo", async () => {
+    // Each rank writes its report to a file: mpirun forwards both ranks' stdout through one pipe and may
+    // split a long line between them.
+    const dir = mkdtempSync(join(tmpdir(), "tg-mpi-"));
     const r = await run(["-e", `require("node:child_process").execFileSync("mpirun", ["-np", "2", "--allow-run-as-root", "--oversubscribe",
-      "-x", "TENSORGRAD_DIST_ADDON", "-x", "BACKEND", process.execPath, ${JSON.stringify(worker("collectives.mjs"))}], {stdio: "inherit"})`],
-      { TENSORGRAD_DIST_ADDON: mpiAddon, BACKEND: "mpi", RANK: "", WORLD_SIZE: "" }, 120_000);
+      "-x", "TENSORGRAD_DIST_ADDON", "-x", "BACKEND", "-x", "RESULT_DIR", process.execPath, ${JSON.stringify(worker("collectives.mjs"))}], {stdio: "inherit"})`],
+      { TENSORGRAD_DIST_ADDON: mpiAddon, BACKEND: "mpi", RESULT_DIR: dir, RANK: "", WORLD_SIZE: "" }, 120_000);
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    const lines = [0, 1].map((rank) => JSON.parse(readFileSync(join(dir, `rank-${rank}.json`), "utf8")));
+    rmSync(dir, { recursive: true, force: true });
     expect(lines.length).toBe(2);
     check(2, lines.sort((a, b) => a.rank - b.rank).map((got, rank) => ({ rank, code: 0, signal: null, stdout: JSON.stringify(got), stderr: "", ms: 0 })));
   }, 150_000);

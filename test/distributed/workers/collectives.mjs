@@ -1,5 +1,8 @@
-// Every collective on every dtype; prints what each produced as JSON. INIT_METHOD selects the store,
-// BACKEND=mpi the MPI backend (under mpirun).
+// Every collective on every dtype; prints what each produced as JSON, or writes it to
+// RESULT_DIR/rank-N.json when that is set (under mpirun, whose forwarding of several ranks' output can
+// split a long line). INIT_METHOD selects the store, BACKEND=mpi the MPI backend (under mpirun).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as tg from "../../../dist/index.js";
 
 const d = tg.distributed;
@@ -77,4 +80,5 @@ out.pinned = [lengthInFlight, keep.length];
 await d.barrier();
 await d.destroyProcessGroup();
 out.afterDestroy = d.isInitialized();
-console.log(JSON.stringify(out));
+if (process.env.RESULT_DIR) writeFileSync(join(process.env.RESULT_DIR, `rank-${r}.json`), JSON.stringify(out));
+else console.log(JSON.stringify(out));
