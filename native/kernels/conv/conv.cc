@@ -54,6 +54,27 @@ void pack_patch_panels(const ConvGeom& g, const Ukernel<T>& uk, const T* x, int6
   }
 }
 
+// Packing-buffer slot of an image's zero-bordered planes (the direct loops' planes use it too; the two paths
+// never run inside each other).
+constexpr int kPaddedSlot = 3;
+
+// One image's channels (of a group) as the patch packing reads them: x itself when the patches stay inside it,
+// else zero-bordered copies in this thread's buffer, so the packing copies every run without bounds checks.
+template <typename T>
+struct PatchImage {
+  ConvGeom g;
+  const T* x;
+};
+
+template <typename T>
+PatchImage<T> patch_image(const ConvGeom& g, const T* x) {
+  if (conv::patches_inside(g)) return {g, x};
+  const ConvGeom p = conv::padded_geometry(g);
+  T* xpad = gemm::packing_buffer<T, kPaddedSlot>(g.cg() * p.h * p.w);
+  conv::pad_planes(x, g.cg(), g.h, g.w, g.ph, g.pw, p.h, p.w, xpad);
+  return {p, xpad};
+}
+
 // Runs body(task, panel_begin, panel_end) over tasks × `panels` output column panels. Tasks go to threads
 // whole (claimed, see claim.h) when there are enough of them; otherwise each task's columns are split. Either
 // way every output element is computed by one call in the same order.
@@ -123,7 +144,8 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y,
   over_tasks(g.n * g.groups, panels, og * K * uk.nr, [&](int64_t t, int64_t q0, int64_t q1) {
     const int64_t n = t / g.groups, gi = t % g.groups;
     const int64_t j0 = q0 * uk.nr, cols = std::min(q1 * uk.nr, P) - j0;
-    const T* xg = x + (n * g.c + gi * cg) * HW;
+    const PatchImage<T> src = plain_gemm(g) ? PatchImage<T>{g, x + (n * g.c + gi * cg) * HW}
+                                            : patch_image(g, x + (n * g.c + gi * cg) * HW);
     const T* wg = w + gi * og * K;
     T* yg = y + (n * g.o + gi * og) * P + j0;
     const T* bg = b != nullptr ? b + gi * og : nullptr;
@@ -133,7 +155,7 @@ void conv2d_forward(const ConvGeom& g, const T* x, const T* w, const T* b, T* y,
           uk.pack(false, wg + i0 * K + d0, K, rows, kb, uk.mr, dst);
         },
         [&](int64_t c0, int64_t nb, int64_t, int64_t d0, int64_t kb, T* dst) {
-          pack_patch_panels(g, uk, xg, j0 + c0, nb, d0, kb, dst);
+          pack_patch_panels(src.g, uk, src.x, j0 + c0, nb, d0, kb, dst);
         },
         T(0), yg, P,
         [&](int64_t i0, int64_t rows, int64_t c0, int64_t nb) {  // bias and ReLU on each tile, still in L1

@@ -12,6 +12,10 @@ namespace {
 
 struct ScalarRun {
   template <typename T>
+  static void copy_inside(T* d, const T* src, int64_t len) {
+    for (int64_t l = 0; l < len; ++l) d[l] = src[l];
+  }
+  template <typename T>
   static void copy(T* d, const T* row, int64_t iw, int64_t len, int64_t w) {
     const int64_t lo = std::clamp<int64_t>(-iw, 0, len), hi = std::clamp<int64_t>(w - iw, lo, len);
     for (int64_t l = 0; l < lo; ++l) d[l] = T(0);
@@ -21,6 +25,38 @@ struct ScalarRun {
 };
 
 }  // namespace
+
+bool patches_inside(const ConvGeom& g) {
+  return g.ph == 0 && g.pw == 0 && g.dh >= 1 && g.dw >= 1 && (g.oh - 1) * g.sh + (g.kh - 1) * g.dh < g.h &&
+         (g.ow - 1) * g.sw + (g.kw - 1) * g.dw < g.w;
+}
+
+ConvGeom padded_geometry(const ConvGeom& g) {
+  ConvGeom p = g;
+  p.h = (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1;
+  p.w = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+  p.ph = p.pw = 0;
+  return p;
+}
+
+template <typename T>
+void pad_planes(const T* x, int64_t channels, int64_t h, int64_t w, int64_t ph, int64_t pw, int64_t rows,
+                int64_t prow, T* xpad) {
+  // Columns q in [left, right) of a padded row come from the image, read from column q − pw.
+  const int64_t left = std::clamp<int64_t>(pw, 0, prow), right = std::clamp<int64_t>(w + pw, left, prow);
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t r = 0; r < rows; ++r) {
+      T* d = xpad + (c * rows + r) * prow;
+      const int64_t ih = r - ph;
+      if (ih < 0 || ih >= h) {
+        std::fill(d, d + prow, T(0));
+        continue;
+      }
+      std::fill(d, d + left, T(0));
+      std::copy(x + (c * h + ih) * w + (left - pw), x + (c * h + ih) * w + (right - pw), d + left);
+      std::fill(d + right, d + prow, T(0));
+    }
+}
 
 template <typename T>
 void im2col_rows(const ConvGeom& g, const T* x, int64_t k0, int64_t k1, int64_t p0, int64_t p1, T* dst,
@@ -52,6 +88,9 @@ void col2im(const ConvGeom& g, int64_t channels, const T* col, T* x) {
 template void im2col_rows<float>(const ConvGeom&, const float*, int64_t, int64_t, int64_t, int64_t, float*, int64_t);
 template void im2col_rows<double>(const ConvGeom&, const double*, int64_t, int64_t, int64_t, int64_t, double*,
                                   int64_t);
+template void pad_planes<float>(const float*, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, float*);
+template void pad_planes<double>(const double*, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
+                                 double*);
 template void col2im<float>(const ConvGeom&, int64_t, const float*, float*);
 template void col2im<double>(const ConvGeom&, int64_t, const double*, double*);
 

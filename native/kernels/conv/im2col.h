@@ -16,6 +16,20 @@ template <typename T>
 void im2col_rows(const ConvGeom& g, const T* x, int64_t k0, int64_t k1, int64_t p0, int64_t p1, T* dst,
                  int64_t ld);
 
+// Where every patch read stays inside the image (no padding, and the last output position's taps within
+// h × w), im2col_rows copies each run with no bounds checks.
+bool patches_inside(const ConvGeom& g);
+
+// g's patches as read from zero-bordered copies of the image's planes: padding 0, and h × w exactly the rows and
+// columns the patches reach (so patches_inside holds). Fill those planes with pad_planes(…, result.h, result.w, …).
+ConvGeom padded_geometry(const ConvGeom& g);
+
+// xpad[c][r·prow + q] = x[c][r − ph][q − pw] where that lies inside the h × w image, else 0, for `channels`
+// planes of rows × prow values each. ph, pw may be negative (leading rows or columns dropped).
+template <typename T>
+void pad_planes(const T* x, int64_t channels, int64_t h, int64_t w, int64_t ph, int64_t pw, int64_t rows,
+                int64_t prow, T* xpad);
+
 // x[c, ih, iw] += col[k, p] for every patch element inside the image, k over `channels`·KH·KW rows. Each
 // channel's plane is written in one fixed order.
 template <typename T>

@@ -9,9 +9,37 @@ void strided_run(T* d, const T* row, int64_t iw, int64_t sw, int64_t len, int64_
   for (int64_t l = 0; l < len; ++l, iw += sw) d[l] = iw >= 0 && iw < w ? row[iw] : T(0);
 }
 
+// The same rows when patches_inside(g): every run is a plain copy (Run::copy_inside), no bounds checks.
+template <typename T, class Run>
+void im2col_rows_inside(const ConvGeom& g, const T* x, int64_t k0, int64_t k1, int64_t p0, int64_t p1, T* dst,
+                        int64_t ld) {
+  const int64_t taps = g.kh * g.kw;
+  for (int64_t p = p0; p < p1;) {
+    const int64_t oh = p / g.ow, ow0 = p - oh * g.ow;
+    const int64_t len = std::min(p1 - p, g.ow - ow0);
+    int64_t c = k0 / taps, kh = (k0 - c * taps) / g.kw, kw = k0 - c * taps - kh * g.kw;
+    const T* plane = x + c * g.h * g.w + (oh * g.sh) * g.w + ow0 * g.sw;
+    T* d = dst + (p - p0);
+    for (int64_t k = k0; k < k1; ++k, d += ld) {
+      const T* src = plane + kh * g.dh * g.w + kw * g.dw;
+      if (g.sw == 1) {
+        Run::copy_inside(d, src, len);
+      } else {
+        for (int64_t l = 0; l < len; ++l) d[l] = src[l * g.sw];
+      }
+      if (++kw == g.kw) {
+        kw = 0;
+        if (++kh == g.kh) kh = 0, plane += g.h * g.w;
+      }
+    }
+    p += len;
+  }
+}
+
 template <typename T, class Run>
 void im2col_rows_body(const ConvGeom& g, const T* x, int64_t k0, int64_t k1, int64_t p0, int64_t p1, T* dst,
                       int64_t ld) {
+  if (patches_inside(g)) return im2col_rows_inside<T, Run>(g, x, k0, k1, p0, p1, dst, ld);
   const int64_t taps = g.kh * g.kw;
   for (int64_t p = p0; p < p1;) {
     // One run of output positions in the same output row.
