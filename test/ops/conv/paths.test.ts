@@ -2,7 +2,7 @@
 // gradients, on every SIMD path, and bit-identical at 1 and 2 threads: the direct loops (native/kernels/conv/
 // direct.*: stride 1, groups 1; forward and weight gradient for a patch of at most 32 channels × taps or at most
 // 16 outputs; the input gradient as the forward's adjoint for at most 16 input and 16 output channels) and the
-// implicit GEMM with the 8×48 AVX-512 tile for the weight gradient of 8·k output channels.
+// implicit GEMM with the 8×48 AVX-512 tile for 8·k output channels (forward, and the weight gradient).
 import { describe, expect, it } from "vitest";
 import * as tg from "../../../lib/index.js";
 import { native } from "../../../lib/native.js";
@@ -17,7 +17,7 @@ const CASES: [string, Geo][] = [
   ["3 channels, 3×3, dilation 2, odd sizes, no bias", { x: [2, 3, 13, 17], w: [11, 3, 3], bias: false, pad: [1, 1, 1, 1], opts: { padding: 1, dilation: 2 } }],
   ["padding \"same\" with an even kernel (asymmetric), 9 outputs", { x: [2, 2, 9, 35], w: [9, 2, 4], bias: true, pad: [1, 2, 0, 1], opts: { padding: "same" } }],
   ["LeNet conv2: 6 channels, 5×5, 16 outputs (deep patch, all three direct)", { x: [2, 6, 14, 14], w: [16, 5, 5], bias: true, pad: [0, 0, 0, 0], opts: {} }],
-  ["64 outputs, 3×3, pad 1 (implicit GEMM; dW on the 8×48 tile, dx direct)", { x: [2, 8, 9, 11], w: [64, 3, 3], bias: true, pad: [1, 1, 1, 1], opts: { padding: 1 } }],
+  ["64 outputs, 3×3, pad 1 (implicit GEMM on the 8×48 tile; dx direct)", { x: [2, 8, 9, 11], w: [64, 3, 3], bias: true, pad: [1, 1, 1, 1], opts: { padding: 1 } }],
   ["a kernel as wide as the input, one output column", { x: [1, 1, 6, 5], w: [5, 5, 5], bias: true, pad: [0, 0, 0, 0], opts: {} }],
 ];
 
