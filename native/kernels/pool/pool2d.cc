@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
+#include "kernels/pool/pairs.h"
+#include "runtime/cpu.h"
 #include "runtime/threadpool.h"
 
 namespace tg {
@@ -72,12 +75,21 @@ inline void take_if_larger(T v, int32_t i, T& best, int32_t& at) {
   at = take ? i : at;
 }
 
+// Whether the 2×2 rows run on AVX-512 (fp32 only).
 template <class T>
-void max_pool_row_2x2(const PoolGeometry& g, const T* xp, int64_t oh, T* yr, int32_t* ir) {
+bool pairs_avx512() {
+  return std::is_same_v<T, float> && cpu_isa() == Isa::Avx512;
+}
+
+template <class T>
+void max_pool_row_2x2(const PoolGeometry& g, const T* xp, int64_t oh, T* yr, int32_t* ir, bool avx512) {
   const int64_t W = g.W, ih = g.h.start[oh];
   const T* r0 = xp + ih * W;
   const T* r1 = r0 + W;
   const int32_t i0 = int32_t(ih * W);
+  if constexpr (std::is_same_v<T, float>) {
+    if (avx512) return pool::max_pairs_row_f32_avx512(r0, W, g.OW(), i0, yr, ir);
+  }
   for (int64_t ow = 0; ow < g.OW(); ++ow) {
     const int32_t at0 = i0 + int32_t(2 * ow);
     T best = r0[2 * ow];
@@ -96,13 +108,14 @@ void max_pool_row_2x2(const PoolGeometry& g, const T* xp, int64_t oh, T* yr, int
 template <class T>
 void max_pool2d(const PoolGeometry& g, const T* x, T* y, int32_t* idx) {
   const int64_t OH = g.OH(), OW = g.OW(), sh = g.h.step, sw = g.w.step, W = g.W;
+  const bool avx512 = pairs_avx512<T>();
   for_each_plane(g, [&](int64_t p) {
     const T* xp = x + p * g.H * W;
     T* yp = y + p * OH * OW;
     int32_t* ip = idx + p * OH * OW;
     for (int64_t oh = 0; oh < OH; ++oh) {
       if (pairs_2x2(g, oh)) {
-        max_pool_row_2x2(g, xp, oh, yp + oh * OW, ip + oh * OW);
+        max_pool_row_2x2(g, xp, oh, yp + oh * OW, ip + oh * OW, avx512);
         continue;
       }
       if (g.w.kernel > 0) {  // windows of a fixed kernel (max_pool2d)
@@ -140,13 +153,16 @@ bool all_pairs_2x2(const PoolGeometry& g) {
 // 0) and the rows and columns no window covers are zeroed, so the plane is written in one pass, not cleared and
 // then scattered into. `v + 0` is what the scatter's 0 + v gives (a -0 gradient lands as +0).
 template <class T>
-void max_unpool_plane_2x2(const PoolGeometry& g, const T* gyp, const int32_t* ip, T* gp) {
+void max_unpool_plane_2x2(const PoolGeometry& g, const T* gyp, const int32_t* ip, T* gp, bool avx512) {
   const int64_t W = g.W, OW = g.OW();
   for (int64_t oh = 0; oh < g.OH(); ++oh) {
     T* r0 = gp + 2 * oh * W;
     T* r1 = r0 + W;
     const int32_t base = int32_t(2 * oh * W);
-    for (int64_t ow = 0; ow < OW; ++ow) {
+    if constexpr (std::is_same_v<T, float>) {
+      if (avx512) pool::unpool_pairs_row_f32_avx512(gyp + oh * OW, ip + oh * OW, W, OW, base, r0);
+    }
+    for (int64_t ow = 0; ow < OW && !avx512; ++ow) {
       const int32_t at = ip[oh * OW + ow] - base - int32_t(2 * ow);  // 0, 1, W or W + 1
       const T v = gyp[oh * OW + ow] + T(0);
       r0[2 * ow] = at == 0 ? v : T(0);
@@ -164,12 +180,12 @@ void max_unpool_plane_2x2(const PoolGeometry& g, const T* gyp, const int32_t* ip
 template <class T>
 void max_pool2d_backward(const PoolGeometry& g, const T* gy, const int32_t* idx, T* gx) {
   const int64_t n = g.OH() * g.OW();
-  const bool pairs = all_pairs_2x2(g);
+  const bool pairs = all_pairs_2x2(g), avx512 = pairs_avx512<T>();
   for_each_plane(g, [&](int64_t p) {
     T* gp = gx + p * g.H * g.W;
     const T* gyp = gy + p * n;
     const int32_t* ip = idx + p * n;
-    if (pairs) return max_unpool_plane_2x2(g, gyp, ip, gp);
+    if (pairs) return max_unpool_plane_2x2(g, gyp, ip, gp, avx512);
     for (int64_t i = 0; i < g.H * g.W; ++i) gp[i] = T(0);
     for (int64_t i = 0; i < n; ++i)
       if (ip[i] >= 0) gp[ip[i]] += gyp[i];
