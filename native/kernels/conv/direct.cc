@@ -19,7 +19,9 @@ namespace baseline {
 namespace {
 
 // Packing-buffer slots of the direct loops (per thread, reused across calls: no first-touch faults).
-constexpr int kPlaneSlot = 3, kOutSlot = 4, kAccSlot = 5;
+constexpr int kPlaneSlot = 3, kOutSlot = 4, kAccSlot = 5, kSharedSlot = 6;
+// The most memory the weight gradient's padded images may take at once (the caller thread's buffer, kept).
+constexpr int64_t kSharedPadBytes = int64_t(4) << 20;
 
 template <typename T>
 DirectLayout layout(const ConvGeom& g) {
@@ -90,16 +92,26 @@ void direct_backward_weight(const ConvGeom& g, const T* x, const T* dy, T* dw) {
   constexpr int64_t L = 64 / sizeof(T);
   const DirectLayout l = layout<T>(g);
   const Loops<T> f = loops<T>();
-  const int64_t K = g.patch(), HW = g.in_plane(), ob = weight_block(g.o);
-  for_each_claimed((g.o + ob - 1) / ob, [&](int64_t task) {
+  const int64_t K = g.patch(), HW = g.in_plane(), ob = weight_block(g.o), tasks = (g.o + ob - 1) / ob;
+  // Every task reads every image: with several tasks, the padded images are made once, side by side, when they
+  // fit kSharedPadBytes (LeNet's conv2: 4 tasks, each padding all 64 images again cost a fifth of the pass).
+  const int64_t image = g.c * l.plane;
+  const bool shared = tasks > 1 && g.n * image * int64_t(sizeof(T)) <= kSharedPadBytes;
+  T* padded = shared ? gemm::packing_buffer<T, kSharedSlot>(g.n * image) : nullptr;
+  if (shared) for_each_claimed(g.n, [&](int64_t n) { pad_image(g, l, x + n * g.c * HW, padded + n * image); });
+  for_each_claimed(tasks, [&](int64_t task) {
     const int64_t o0 = task * ob, nb = std::min(ob, g.o - o0);
-    T* xpad = gemm::packing_buffer<T, kPlaneSlot>(g.c * l.plane);
+    T* xpad = shared ? nullptr : gemm::packing_buffer<T, kPlaneSlot>(image);
     T* dypad = gemm::packing_buffer<T, kOutSlot>(nb * l.out_len);
     T* acc = gemm::packing_buffer<T, kAccSlot>(nb * K * L);
     std::fill(acc, acc + nb * K * L, T(0));
     std::fill(dypad, dypad + nb * l.out_len, T(0));  // dy as virtual rows of prow: the gaps stay zero
     for (int64_t n = 0; n < g.n; ++n) {
-      pad_image(g, l, x + n * g.c * HW, xpad);
+      if (shared) {
+        xpad = padded + n * image;
+      } else {
+        pad_image(g, l, x + n * g.c * HW, xpad);
+      }
       for (int64_t o = 0; o < nb; ++o)
         for (int64_t oh = 0; oh < g.oh; ++oh)
           baseline::copy_row(dy + ((n * g.o + o0 + o) * g.oh + oh) * g.ow, g.ow, dypad + o * l.out_len + oh * l.prow);
