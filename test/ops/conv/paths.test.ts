@@ -18,6 +18,11 @@ const CASES: [string, Geo][] = [
   ["padding \"same\" with an even kernel (asymmetric), 9 outputs", { x: [2, 2, 9, 35], w: [9, 2, 4], bias: true, pad: [1, 2, 0, 1], opts: { padding: "same" } }],
   ["LeNet conv2: 6 channels, 5×5, 16 outputs (deep patch, all three direct)", { x: [2, 6, 14, 14], w: [16, 5, 5], bias: true, pad: [0, 0, 0, 0], opts: {} }],
   ["64 outputs, 3×3, pad 1 (implicit GEMM on the 8×48 tile; dx direct)", { x: [2, 8, 9, 11], w: [64, 3, 3], bias: true, pad: [1, 1, 1, 1], opts: { padding: 1 } }],
+  // Padding wider than the kernel's reach: the forward packs from zero-bordered planes with rows and columns of
+  // padding only, and the input gradient's stride-1 re-expression over dY has padding (KH−1)·dil − 3 = −1 (its
+  // planes are cropped copies).
+  ["implicit GEMM, padding 3 around a 3×3 kernel (cropped planes in the input gradient)", { x: [2, 8, 6, 7], w: [24, 3, 3], bias: true, pad: [3, 3, 3, 3], opts: { padding: 3 } }],
+  ["implicit GEMM without padding (patches read in place), dilation 2", { x: [2, 4, 12, 13], w: [24, 3, 3], bias: false, pad: [0, 0, 0, 0], opts: { dilation: 2 } }],
   ["a kernel as wide as the input, one output column", { x: [1, 1, 6, 5], w: [5, 5, 5], bias: true, pad: [0, 0, 0, 0], opts: {} }],
 ];
 
