@@ -1,5 +1,5 @@
-// 2×2 stride-2 max pooling on every SIMD path (native/kernels/pool/pairs_avx512.cc runs fp32 rows 16 outputs at a
-// time, masked at a row's end): values, arg-max routing and gradients against a per-window JS loop, for rows
+// 2×2 stride-2 max pooling on every SIMD path (native/kernels/pool/pairs_avx512.cc runs fp32 forward rows 16
+// outputs at a time, masked at a row's end): values, arg-max routing and gradients against a per-window JS loop, for rows
 // shorter than, equal to and longer than one 16-output step, odd widths and heights (a column or row no window
 // covers), ties, NaN, ±inf and −0, in float32 and float64.
 import { describe, expect, it } from "vitest";

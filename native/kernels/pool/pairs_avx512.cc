@@ -39,14 +39,6 @@ inline void take_if_larger(__m512 v, __m512i i, __m512& best, __m512i& at) {
   at = _mm512_mask_mov_epi32(at, take, i);
 }
 
-// Columns 2·l and 2·l + 1 of an input row from lane l of `even` and `odd`, stored for 16 outputs.
-inline void merge_store(float* row, const StepMasks& m, __m512 even, __m512 odd) {
-  const __m512 a = _mm512_permutex2var_ps(even, _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd);
-  const __m512 b = _mm512_permutex2var_ps(even, _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd);
-  _mm512_mask_storeu_ps(row, m.lo, a);
-  _mm512_mask_storeu_ps(row + 16, m.hi, b);
-}
-
 // i0 + 2·(ow + l) in lane l: each window's first flat index.
 inline __m512i first_index(int32_t i0, int64_t ow) {
   const __m512i lanes = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
@@ -78,21 +70,6 @@ void max_pairs_row_f32_avx512(const float* r0, int64_t w, int64_t ow_count, int3
   }
 }
 
-void unpool_pairs_row_f32_avx512(const float* gy, const int32_t* ir, int64_t w, int64_t ow_count, int32_t i0,
-                                 float* r0) {
-  const __m512i one = _mm512_set1_epi32(1), down = _mm512_set1_epi32(int32_t(w)), zero_i = _mm512_setzero_si512();
-  const __m512 zero = _mm512_setzero_ps();
-  for (int64_t ow = 0; ow < ow_count; ow += 16) {
-    const StepMasks m(std::min<int64_t>(16, ow_count - ow));
-    // `v + 0` is what a scatter into zeros gives: a -0 gradient lands as +0.
-    const __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m.out, gy + ow), zero);
-    const __m512i at = _mm512_sub_epi32(_mm512_maskz_loadu_epi32(m.out, ir + ow), first_index(i0, ow));
-    const auto where = [&](__m512i k) { return _mm512_maskz_mov_ps(_mm512_cmpeq_epi32_mask(at, k), v); };
-    merge_store(r0 + 2 * ow, m, where(zero_i), where(one));
-    merge_store(r0 + w + 2 * ow, m, where(down), where(_mm512_add_epi32(down, one)));
-  }
-}
-
 #pragma GCC pop_options
 
 }  // namespace pool
@@ -103,7 +80,6 @@ void unpool_pairs_row_f32_avx512(const float* gy, const int32_t* ir, int64_t w, 
 namespace tg {
 namespace pool {
 void max_pairs_row_f32_avx512(const float*, int64_t, int64_t, int32_t, float*, int32_t*) {}
-void unpool_pairs_row_f32_avx512(const float*, const int32_t*, int64_t, int64_t, int32_t, float*) {}
 }  // namespace pool
 }  // namespace tg
 

@@ -153,16 +153,13 @@ bool all_pairs_2x2(const PoolGeometry& g) {
 // 0) and the rows and columns no window covers are zeroed, so the plane is written in one pass, not cleared and
 // then scattered into. `v + 0` is what the scatter's 0 + v gives (a -0 gradient lands as +0).
 template <class T>
-void max_unpool_plane_2x2(const PoolGeometry& g, const T* gyp, const int32_t* ip, T* gp, bool avx512) {
+void max_unpool_plane_2x2(const PoolGeometry& g, const T* gyp, const int32_t* ip, T* gp) {
   const int64_t W = g.W, OW = g.OW();
   for (int64_t oh = 0; oh < g.OH(); ++oh) {
     T* r0 = gp + 2 * oh * W;
     T* r1 = r0 + W;
     const int32_t base = int32_t(2 * oh * W);
-    if constexpr (std::is_same_v<T, float>) {
-      if (avx512) pool::unpool_pairs_row_f32_avx512(gyp + oh * OW, ip + oh * OW, W, OW, base, r0);
-    }
-    for (int64_t ow = 0; ow < OW && !avx512; ++ow) {
+    for (int64_t ow = 0; ow < OW; ++ow) {
       const int32_t at = ip[oh * OW + ow] - base - int32_t(2 * ow);  // 0, 1, W or W + 1
       const T v = gyp[oh * OW + ow] + T(0);
       r0[2 * ow] = at == 0 ? v : T(0);
@@ -180,12 +177,12 @@ void max_unpool_plane_2x2(const PoolGeometry& g, const T* gyp, const int32_t* ip
 template <class T>
 void max_pool2d_backward(const PoolGeometry& g, const T* gy, const int32_t* idx, T* gx) {
   const int64_t n = g.OH() * g.OW();
-  const bool pairs = all_pairs_2x2(g), avx512 = pairs_avx512<T>();
+  const bool pairs = all_pairs_2x2(g);
   for_each_plane(g, [&](int64_t p) {
     T* gp = gx + p * g.H * g.W;
     const T* gyp = gy + p * n;
     const int32_t* ip = idx + p * n;
-    if (pairs) return max_unpool_plane_2x2(g, gyp, ip, gp, avx512);
+    if (pairs) return max_unpool_plane_2x2(g, gyp, ip, gp);
     for (int64_t i = 0; i < g.H * g.W; ++i) gp[i] = T(0);
     for (int64_t i = 0; i < n; ++i)
       if (ip[i] >= 0) gp[ip[i]] += gyp[i];
