@@ -26,8 +26,10 @@ describe("fused linear: forward", () => {
   it.each(native.isas as Isa[])("equals matmul, then add, then relu bit for bit on the %s path", (isa, ctx) => {
     if (tg.setCpuIsa(isa) !== isa) ctx.skip();
     tg.manualSeed(21);
-    for (const [M, N, K] of [[37, 70, 29], [128, 512, 40], [5, 3, 300], [16, 20, 784]]) {
-      const x = tg.randn([M, K]), w = tg.randn([N, K]), b = tg.randn([N]).mul(100);  // a bias as large as the sums: rounding order shows
+    const cases = [[37, 70, 29], [128, 512, 40], [5, 3, 300], [16, 20, 784]];
+    for (const dtype of ["float32", "float64"] as const) for (const [M, N, K] of cases) {
+      const x = tg.randn([M, K], { dtype }), w = tg.randn([N, K], { dtype });
+      const b = tg.randn([N], { dtype }).mul(100);  // a bias as large as the sums: rounding order shows
       const bs = b.storage;
       [NaN, Infinity, -Infinity, -0].forEach((v, i) => i < N && (bs[i * 2] = v));
       const product = tg.matmul(x, w.t());
