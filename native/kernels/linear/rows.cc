@@ -8,7 +8,11 @@
 // The loops are written once (always inlined) and instantiated in functions that carry a target
 // attribute, where the compiler vectorises them for that ISA: the baseline build runs them on SSE2,
 // at a quarter of AVX-512's width (the backward pass's float→double sums most of all).
+#if defined(__GNUC__)
 #define TG_INLINE __attribute__((always_inline)) inline
+#else
+#define TG_INLINE inline
+#endif
 #ifdef TG_X86_SIMD
 #define TG_AVX2 __attribute__((target("avx2,fma")))
 #define TG_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
