@@ -21,13 +21,25 @@ describe("fused linear: forward", () => {
     expect(linear(x, w, b, { relu: true }).toArray()).toEqual([[1.5, 1.5, 0], [3.5, 0, 3]]);
   });
 
-  it.each(native.isas as Isa[])("matches matmul + add + relu on the %s path", (isa, ctx) => {
+  // The GEMM writes the product and one pass adds the bias and applies ReLU, so the fused layer equals
+  // the three ops bit for bit, special values included (NaN, ±inf, -0 in the bias; ReLU keeps -0 and NaN).
+  it.each(native.isas as Isa[])("equals matmul, then add, then relu bit for bit on the %s path", (isa, ctx) => {
     if (tg.setCpuIsa(isa) !== isa) ctx.skip();
     tg.manualSeed(21);
-    const x = tg.randn([37, 70]), w = tg.randn([29, 70]), b = tg.randn([29]);
-    const want = tg.relu(tg.add(tg.matmul(x, w.t()), b)).data();
-    const got = linear(x, w, b, { relu: true }).data();
-    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(want[i])));
+    const cases = [[37, 70, 29], [128, 512, 40], [5, 3, 300], [16, 20, 784]];
+    for (const dtype of ["float32", "float64"] as const) for (const [M, N, K] of cases) {
+      const x = tg.randn([M, K], { dtype }), w = tg.randn([N, K], { dtype });
+      const b = tg.randn([N], { dtype }).mul(100);  // a bias as large as the sums: rounding order shows
+      const bs = b.storage;
+      [NaN, Infinity, -Infinity, -0].forEach((v, i) => i < N && (bs[i * 2] = v));
+      const product = tg.matmul(x, w.t());
+      for (const [bias, relu] of [[b, true], [b, false], [undefined, true]] as const) {
+        const sum = bias ? tg.add(product, bias) : product;
+        const want = (relu ? tg.relu(sum) : sum).data();
+        const got = linear(x, w, bias, { relu }).data();
+        expect(got.every((v, i) => Object.is(v, want[i]))).toBe(true);
+      }
+    }
   });
 
   it("takes strided views (transposed weight, offset input)", () => {

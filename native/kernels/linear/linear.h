@@ -1,8 +1,8 @@
 #pragma once
 // Fused linear layer: out[M×N] = x[M×K] · wᵀ + b, then optionally ReLU. w is N×K (nn.Linear's layout),
 // b has N entries broadcast over the rows, or is null. All operands are dense and row-major.
-// The bias is written into out first and the product added with one GEMM (beta = 1), so the layer costs
-// one pass over out beyond the GEMM itself only when ReLU is asked for.
+// The GEMM writes out, then one pass adds the bias and applies ReLU, so the result equals matmul, then add,
+// then relu bit for bit (a bias written first and summed into by the GEMM would round differently).
 #include <cstdint>
 
 namespace tg {
