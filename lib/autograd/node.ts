@@ -60,13 +60,17 @@ export class Node {
     freshGrads = true,
   ) {
     this.freshGrads = freshGrads;
-    const saved: { t: Tensor; version: number; as: string }[] = [];
-    const keep = (t: unknown, as: string) => t instanceof Tensor && saved.push({ t, version: versionOf(t.storage), as });
-    if (ctx) for (const key in ctx) keep((ctx as Record<string, unknown>)[key], key);
-    this.savesTensors = saved.length > 0;
-    if (this.savesTensors) this.saved = saved;
-    // Ownership (lib/storage.ts): a saved tensor's dispose() waits until this node has let it go.
-    for (let i = 0; i < saved.length; ++i) saved[i].t.graphUses++;
+    let saved: { t: Tensor; version: number; as: string }[] | null = null;
+    if (ctx)
+      for (const key in ctx) {
+        const t = (ctx as Record<string, unknown>)[key];
+        if (!(t instanceof Tensor)) continue;
+        (saved ??= []).push({ t, version: versionOf(t.storage), as: key });
+        // Ownership (lib/storage.ts): a saved tensor's dispose() waits until this node has let it go.
+        t.graphUses++;
+      }
+    this.savesTensors = saved !== null;
+    this.saved = saved;
   }
 
   // Whether apply() can no longer run: a backward without retainGraph released what it saved.
@@ -149,7 +153,7 @@ export function accumulatorOf(leaf: Tensor): Node {
 // Whether an op on these inputs must be recorded: grad mode is on and some input requires grad.
 export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;
-  for (const t of inputs) if (t && t.requiresGrad) return true;
+  for (let i = 0; i < inputs.length; ++i) if (inputs[i] && inputs[i]!.requiresGrad) return true;
   return false;
 }
 
