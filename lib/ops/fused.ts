@@ -11,7 +11,7 @@ import { options } from "../options.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { checkTensor } from "./check.js";
-import { dense, sumKernel, viewAs } from "./kernels.js";
+import { dense, sumRows } from "./kernels.js";
 import { matmulKernel, transposed } from "./linalg.js";
 
 export interface LinearOptions {
@@ -55,7 +55,7 @@ function linearRule(c: LinearCtx, gs: (Tensor | null)[]): (Tensor | null)[] {
   const grads = [
     c.w && matmulKernel(gp, c.w),
     gpT && matmulKernel(gpT, c.x!),
-    c.bias === null ? null : fused ? fused[1] : viewAs(sumKernel(gp, ROWS), [c.bias]),
+    c.bias === null ? null : fused ? fused[1] : sumRows(gp),
   ];
   // This rule's own temporaries (the ReLU-masked gradient and a view of it) end here, so the
   // engine's disposal of g, or this one of gp, gives the memory back to the cache now.
@@ -63,9 +63,6 @@ function linearRule(c: LinearCtx, gs: (Tensor | null)[]): (Tensor | null)[] {
   if (gp !== g) gp.dispose();
   return grads;
 }
-
-// The reduction of sumKernel that sums a matrix's rows.
-const ROWS = [true, false];
 
 export function linear(x: Tensor, w: Tensor, b?: Tensor, opts: LinearOptions = {}): Tensor {
   checkLinear(x, w, b);
