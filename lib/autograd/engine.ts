@@ -23,7 +23,6 @@ import { fmt, sameShape } from "../shape.js";
 import { withoutGrad } from "./grad-mode.js";
 import { edgeOf, type Edge, type Node } from "./node.js";
 import { addInto, binaryKernel, convert, dense } from "../ops/kernels.js";
-import { SLAB_MAX_BYTES } from "../storage.js";
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -55,10 +54,9 @@ function sum(prev: Grad | null, g: Grad): Grad {
 
 // Disposes an owned gradient the engine has used up, unless `kept` shares its storage or a node
 // saved it (no built-in rule saves a gradient, but a user Function's forward may have been given one).
-// Slab-sized ones are left to the garbage collector: disposing them would free nothing.
 function release(g: Grad, kept: Tensor | null): void {
   const t = g.t;
-  if (g.owned && t.storage.byteLength > SLAB_MAX_BYTES && t.storage !== kept?.storage && t.graphUses === 0) t.dispose();
+  if (g.owned && t.storage !== kept?.storage && t.graphUses === 0) t.dispose();
 }
 
 // Runs a node's hooks on the gradient of one of its outputs; a hook may return a replacement. A
