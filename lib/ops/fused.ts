@@ -12,7 +12,7 @@ import { record } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { checkTensor } from "./check.js";
 import { dense, sumRows } from "./kernels.js";
-import { matmulKernel, transposed } from "./linalg.js";
+import { matmulKernel } from "./linalg.js";
 
 export interface LinearOptions {
   relu?: boolean;
@@ -51,15 +51,13 @@ function linearRule(c: LinearCtx, gs: (Tensor | null)[]): (Tensor | null)[] {
   const g = gs[0]!;
   const fused = c.y ? reluBiasGrads(c.y, g, c.bias) : null;
   const gp = fused ? fused[0] : g;
-  const gpT = c.x && transposed(gp);
   const grads = [
     c.w && matmulKernel(gp, c.w),
-    gpT && matmulKernel(gpT, c.x!),
+    c.x && matmulKernel(gp, c.x, true),
     c.bias === null ? null : fused ? fused[1] : sumRows(gp),
   ];
-  // This rule's own temporaries (the ReLU-masked gradient and a view of it) end here, so the
-  // engine's disposal of g, or this one of gp, gives the memory back to the cache now.
-  gpT?.dispose();
+  // This rule's own temporary (the ReLU-masked gradient) ends here, so the engine's disposal of g,
+  // or this one of gp, gives the memory back to the cache now.
   if (gp !== g) gp.dispose();
   return grads;
 }

@@ -27,9 +27,11 @@ function asMatrix(t: Tensor): MatrixOperand {
   return asMatrix(dense(t));
 }
 
-// The product of the last two dims, batched over the broadcast leading dims (not recorded).
-export function matmulKernel(a: Tensor, b: Tensor): Tensor {
-  const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1], N = b.shape[b.ndim - 1];
+// The product of the last two dims, batched over the broadcast leading dims (not recorded). With
+// `transA`, a's matrices are read transposed in place (aᵀ·b), with no transposed view made.
+export function matmulKernel(a: Tensor, b: Tensor, transA = false): Tensor {
+  const ra = transA ? a.ndim - 1 : a.ndim - 2;
+  const M = a.shape[ra], K = a.shape[transA ? a.ndim - 2 : a.ndim - 1], N = b.shape[b.ndim - 1];
   if (b.shape[b.ndim - 2] !== K)
     throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
   // Two matrices (every product of a linear layer and its backward): no batch dims to broadcast.
@@ -40,6 +42,7 @@ export function matmulKernel(a: Tensor, b: Tensor): Tensor {
   if (numelOf(shape) === 0 || K === 0) return Tensor.empty(shape, a.dtype);
   const out = Tensor.output(shape, a.dtype);
   const A = asMatrix(a), B = asMatrix(b);
+  if (transA) A.trans = !A.trans;
   // The layout block holds the batch dims only; with none, each operand contributes just its offset.
   const operands = plain ? [A.t, B.t, out] : [batchView(A.t), batchView(B.t), batchView(out)];
   native.gemm(batch, operands, A.t.storage, B.t.storage, out.storage, A.trans, B.trans, M, N, K, A.ld, B.ld, N, 1, 0);
