@@ -26,6 +26,14 @@ describe("small storage reused after its last handle is disposed", () => {
     expect(y.sum().item()).toBe(0);
   });
 
+  it("tg.emptyCache() drops the kept arrays", () => {
+    const x = tg.randn([3, 11]);
+    const s = x.storage;
+    x.dispose();
+    tg.emptyCache();
+    expect(Tensor.output([3, 11]).storage).not.toBe(s);
+  });
+
   it("is not reused while a view of it is alive", () => {
     const x = tg.full([4, 8], 2), v = x.reshape([32]);
     const s = x.storage;
