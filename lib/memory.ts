@@ -118,10 +118,18 @@ export function memoryStats(): MemoryStats {
   return { allocatedBytes, cachedBytes, reservedBytes, peakReservedBytes, requests, hits, hitRate: requests ? hits / requests : 0, cacheLimitBytes };
 }
 
+// Caches kept in JS (lib/storage.ts's lists of small disposed storage) that emptyCache() also drops.
+const jsCaches: (() => void)[] = [];
+export function onEmptyCache(drop: () => void): void {
+  jsCaches.push(drop);
+}
+
 /**
  * Returns all cached tensor memory to the OS now (also done automatically after 2 s without large
- * allocations). Mirrors `torch.cuda.empty_cache()`. Later large tensors fault their pages in again.
+ * allocations), and drops the small disposed storage kept for reuse (the garbage collector then frees
+ * its slabs). Mirrors `torch.cuda.empty_cache()`. Later large tensors fault their pages in again.
  */
 export function emptyCache(): void {
+  for (const drop of jsCaches) drop();
   emptyAll();
 }

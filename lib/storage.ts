@@ -12,9 +12,9 @@
 // count: the number of live tensor handles over it (a tensor and its views, aliases, detached
 // copies). dispose() drops one handle; the memory is released only when the last one goes.
 // Storage tensorgrad did not allocate (a caller's typed array) is never released.
-import { ARRAY_TYPE, DTYPE_CODE, type DType } from "./dtype.js";
+import { ARRAY_TYPE, DTYPE_CODE, dtypeOf, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
-import { largeAllocation } from "./memory.js";
+import { largeAllocation, onEmptyCache } from "./memory.js";
 
 // Up to this many bytes a tensor takes a slice of a slab; above, its own buffer.
 export const SLAB_MAX_BYTES = 2048;
@@ -57,10 +57,44 @@ export function allocStorage(dtype: DType, n: number, zero = true): Storage {
   if (n > 2 ** 50) throw new RangeError(`cannot allocate a tensor of ${n.toExponential(3)} elements (${bytes.toExponential(3)} bytes): too large`);
   if (bytes === 0) return new ARRAY_TYPE[dtype](0);
   if (bytes <= TINY_MAX_BYTES) return fromSlab(tiny, dtype, n, bytes);
-  if (bytes <= SLAB_MAX_BYTES) return fromSlab(small, dtype, n, bytes);
-  const s: Owned = largeAllocation(bytes, () => native.alloc(DTYPE_CODE[dtype], n, zero));
+  let s: Owned;
+  if (bytes <= SLAB_MAX_BYTES) {
+    const free = FREE[dtype].get(n);
+    if (free !== undefined && free.length > 0) {
+      --freeCount;
+      s = free.pop()!;
+      if (zero) s.fill(0);
+      return s;
+    }
+    s = fromSlab(small, dtype, n, bytes);
+  } else s = largeAllocation(bytes, () => native.alloc(DTYPE_CODE[dtype], n, zero));
   s[OWNERS] = 0;
   return s;
+}
+
+// Small storage whose last handle was disposed, by dtype and length, handed to the next tensor of that
+// size: a training step's gradients, which backward disposes once used, are then the same few arrays
+// every step instead of fresh slab memory (whose pages fault in until the garbage collector frees
+// old slabs) and a new typed array each. A listed array keeps its whole 16 KiB slab alive, so the
+// lists are bounded by count (at most 64 arrays: 1 MiB of slabs), 8 arrays per size; beyond that a
+// slice is left to the collector.
+const FREE: Record<DType, Map<number, Owned[]>> = { float32: new Map(), float64: new Map(), int32: new Map() };
+const FREE_MAX = 64, FREE_MAX_PER_SIZE = 8;
+let freeCount = 0;
+
+onEmptyCache(() => {
+  for (const dtype of ["float32", "float64", "int32"] as const) FREE[dtype].clear();
+  freeCount = 0;
+});
+
+function recycle(s: Owned): void {
+  if (freeCount >= FREE_MAX || pinned.has(s.buffer)) return;
+  const dtype = dtypeOf(s);
+  let list = FREE[dtype].get(s.length);
+  if (list === undefined) FREE[dtype].set(s.length, (list = []));
+  if (list.length >= FREE_MAX_PER_SIZE) return;
+  ++freeCount;
+  list.push(s);
 }
 
 // A new tensor handle over `s` (called by the Tensor constructor).
@@ -102,6 +136,7 @@ export function unpinStorage(s: Storage): void {
 }
 
 function release(s: Storage): void {
+  if (s.byteLength <= SLAB_MAX_BYTES) return recycle(s);
   const p = pinned.get(s.buffer);
   if (p) p.release = s;
   else native.release(s);

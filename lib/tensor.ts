@@ -37,36 +37,59 @@ const DISPOSED = { float32: new Float32Array(0), float64: new Float64Array(0), i
  * Ownership: `dispose()` frees the memory once no view, alias or recorded graph uses it. Mirrors `torch.Tensor`.
  */
 export class Tensor {
-  readonly numel: number;
+  // Every field is assigned in the constructor, in this order, rather than by class-field
+  // initialisers: those run as a separate initialiser function of define-property stores, which is
+  // a fifth of making a tensor until V8 optimises it, hundreds of steps into a training run.
+  declare storage: Storage;
+  declare readonly shape: number[];
+  declare readonly strides: number[];
+  declare readonly offset: number;
+  declare readonly dtype: DType;
+  declare readonly numel: number;
   // Which output of gradFn this is.
-  outputNr = 0;
+  declare outputNr: number;
   // A leaf's gradient-accumulation node, made when an op first reads the leaf (autograd/node.ts).
-  accumulator: Node | null = null;
+  declare accumulator: Node | null;
   /** The tensor this one is a view of (view ops set it), for the in-place checks; null otherwise. */
-  base: Tensor | null = null;
+  declare base: Tensor | null;
   // Counts the times an in-place op replaced this tensor's autograd history; a view copies its base's
   // count when made, so a view whose base's history changed since is known to be stale and has its
   // history regenerated from the base's when next read (lib/autograd/view-history.ts).
-  historyEpoch = 0;
+  declare historyEpoch: number;
   // A view made under tg.noGrad: PyTorch refuses to regenerate or record its history (ambiguous).
-  viewWithoutGrad = false;
-  private requires = false;
-  private maker: Node | null = null;
-  private gradient: Tensor | null = null;
+  declare viewWithoutGrad: boolean;
+  private declare requires: boolean;
+  private declare maker: Node | null;
+  private declare gradient: Tensor | null;
   // Ownership (see storage.ts and the README's Memory section). `graphUses` counts the recorded
   // nodes that saved this tensor for their backward rule (lib/autograd/node.ts); while one still
   // holds it, dispose() only marks the tensor, and finishes once that node has run its backward.
-  graphUses = 0;
-  disposeState: "live" | "pending" | "disposed" = "live";
+  declare graphUses: number;
+  declare disposeState: "live" | "pending" | "disposed";
 
   constructor(
-    public storage: Storage,
-    readonly shape: number[],
-    readonly strides: number[] = contiguousStrides(shape),
-    readonly offset = 0,
-    readonly dtype: DType = storage instanceof Float32Array ? "float32" : storage instanceof Float64Array ? "float64" : "int32",
+    storage: Storage,
+    shape: number[],
+    strides: number[] = contiguousStrides(shape),
+    offset = 0,
+    dtype: DType = storage instanceof Float32Array ? "float32" : storage instanceof Float64Array ? "float64" : "int32",
   ) {
+    this.storage = storage;
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+    this.dtype = dtype;
     this.numel = numelOf(shape);
+    this.outputNr = 0;
+    this.accumulator = null;
+    this.base = null;
+    this.historyEpoch = 0;
+    this.viewWithoutGrad = false;
+    this.requires = false;
+    this.maker = null;
+    this.gradient = null;
+    this.graphUses = 0;
+    this.disposeState = "live";
     retainStorage(storage);
   }
 

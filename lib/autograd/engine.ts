@@ -5,7 +5,10 @@
 // retainGraph is set.
 //
 // Bookkeeping lives on the nodes (Node.pass/flags/pending/buffer) rather than in Maps and Sets: a
-// small model's backward is mostly bookkeeping, and hashing it cost more than its kernels. A pass
+// small model's backward is mostly bookkeeping, and hashing it cost more than its kernels. For the
+// same reason the loops here are indexed, with no callbacks: this code runs once or a few times per
+// step, so for the first few hundred steps of a program V8 runs it unoptimised, where `for…of`
+// allocates an iterator result per element and each callback is a call. A pass
 // nested in another (a hook that calls backward) saves and restores the scratch state of the nodes
 // the two share.
 //
@@ -20,8 +23,6 @@ import { fmt, sameShape } from "../shape.js";
 import { withoutGrad } from "./grad-mode.js";
 import { edgeOf, type Edge, type Node } from "./node.js";
 import { addInto, binaryKernel, convert, dense } from "../ops/kernels.js";
-import { SLAB_MAX_BYTES } from "../storage.js";
-import { packedMap } from "../packed-map.js";
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -53,10 +54,9 @@ function sum(prev: Grad | null, g: Grad): Grad {
 
 // Disposes an owned gradient the engine has used up, unless `kept` shares its storage or a node
 // saved it (no built-in rule saves a gradient, but a user Function's forward may have been given one).
-// Slab-sized ones are left to the garbage collector: disposing them would free nothing.
 function release(g: Grad, kept: Tensor | null): void {
   const t = g.t;
-  if (g.owned && t.storage.byteLength > SLAB_MAX_BYTES && t.storage !== kept?.storage && t.graphUses === 0) t.dispose();
+  if (g.owned && t.storage !== kept?.storage && t.graphUses === 0) t.dispose();
 }
 
 // Runs a node's hooks on the gradient of one of its outputs; a hook may return a replacement. A
@@ -91,7 +91,7 @@ function accumulateLeaf(node: Node, g: Grad): void {
     if (add !== g.t) add.dispose();
     release(g, leaf.grad);
   }
-  for (const hook of node.postHooks?.values() ?? []) hook(leaf);
+  if (node.postHooks !== null) for (const hook of node.postHooks.values()) hook(leaf);
 }
 
 // Flags of Node.flags during a pass.
@@ -102,19 +102,15 @@ let passes = 0;
 // (its scratch state reset). A node an enclosing pass is visiting has its state pushed to `saved`.
 function discover(starts: Node[], pass: number, saved: unknown[]): Node[] {
   const order: Node[] = [], nodes: Node[] = [], edge: number[] = [];
-  const visit = (n: Node) => {
-    if (n.pass !== 0) saved.push(n, n.pass, n.flags, n.pending, n.buffer);
-    n.pass = pass, n.flags = 0, n.pending = 0, n.buffer = null;
-    nodes.push(n), edge.push(0);
-  };
-  for (const s of starts) {
+  for (let k = 0; k < starts.length; ++k) {
+    const s = starts[k];
     if (s.pass === pass) continue;
-    visit(s);
+    visit(s, pass, saved, nodes, edge);
     while (nodes.length) {
       const top = nodes.length - 1, node = nodes[top];
       if (edge[top] < node.next.length) {
         const e = node.next[edge[top]++];
-        if (e && e.node.pass !== pass) visit(e.node);
+        if (e && e.node.pass !== pass) visit(e.node, pass, saved, nodes, edge);
       } else {
         nodes.pop(), edge.pop();
         order.push(node);
@@ -124,9 +120,16 @@ function discover(starts: Node[], pass: number, saved: unknown[]): Node[] {
   return order;
 }
 
+// Marks n as visited by `pass` (saving an enclosing pass's state of it) and pushes it on the DFS stack.
+function visit(n: Node, pass: number, saved: unknown[], nodes: Node[], edge: number[]): void {
+  if (n.pass !== 0) saved.push(n, n.pass, n.flags, n.pending, n.buffer);
+  n.pass = pass, n.flags = 0, n.pending = 0, n.buffer = null;
+  nodes.push(n), edge.push(0);
+}
+
 // Clears the scratch state of a finished pass's nodes, and gives back what an enclosing pass had there.
 function endPass(order: Node[], saved: unknown[]): void {
-  for (const n of order) n.pass = 0, n.buffer = null;
+  for (let k = 0; k < order.length; ++k) order[k].pass = 0, order[k].buffer = null;
   for (let i = saved.length - 5; i >= 0; i -= 5) {
     const n = saved[i] as Node;
     n.pass = saved[i + 1] as number, n.flags = saved[i + 2] as number, n.pending = saved[i + 3] as number;
@@ -137,7 +140,12 @@ function endPass(order: Node[], saved: unknown[]): void {
 // Adds g into the buffer of the node e leads to, at e's output.
 function deliver(e: Edge, g: Grad): void {
   const node = e.node;
-  const buf = (node.buffer ??= new Array<Grad | null>(node.numOutputs).fill(null)) as (Grad | null)[];
+  let buf = node.buffer as (Grad | null)[] | null;
+  if (buf === null) {
+    buf = [];
+    for (let i = 0; i < node.numOutputs; ++i) buf.push(null);
+    node.buffer = buf;
+  }
   buf[e.output] = sum(buf[e.output], g);
 }
 
@@ -148,63 +156,76 @@ function deliver(e: Edge, g: Grad): void {
 export function runBackward(
   roots: Tensor[], grads: Tensor[], userGrads: boolean[], opts: BackwardOptions, targets?: (Edge | null)[],
 ): (Tensor | null)[] {
-  const rootEdges = packedMap(roots, (r, i) => {
+  const rootEdges: Edge[] = [], starts: Node[] = [];
+  for (let i = 0; i < roots.length; ++i) {
+    const r = roots[i];
     if (!sameShape(grads[i].shape, r.shape))
       throw new Error(`backward: the gradient for the root has shape ${fmt(grads[i].shape)} but the root has shape ${fmt(r.shape)}`);
-    return edgeOf(r)!;
-  });
+    const e = edgeOf(r)!;
+    rootEdges.push(e), starts.push(e.node);
+  }
   const pass = ++passes, saved: unknown[] = [];
-  const order = discover(packedMap(rootEdges, (e) => e.node), pass, saved);
+  const order = discover(starts, pass, saved);
   try {
-    return withoutGrad(() => runPass(order, rootEdges, grads, userGrads, opts, targets));
+    return withoutGrad(() => runPass(order, rootEdges, grads, userGrads, !!opts.retainGraph, targets));
   } finally {
     endPass(order, saved);
   }
 }
 
-function runPass(
-  order: Node[], rootEdges: Edge[], grads: Tensor[], userGrads: boolean[], opts: BackwardOptions, targets?: (Edge | null)[],
-): (Tensor | null)[] {
-  // Which nodes run: in capture mode, those with an input edge leading to a target (leaves never).
-  const targetNodes = targets ? targets.filter((e): e is Edge => e !== null).map((e) => e.node) : null;
+// Which nodes run and which lead somewhere: for backward() all of them; in capture mode
+// (tg.autograd.grad) a node reaches a target if it is one or feeds one that does, and runs if it
+// feeds one (leaves never run). `order` lists children before parents.
+function markNodes(order: Node[], targets: (Edge | null)[] | undefined): void {
+  if (!targets) {
+    for (let k = 0; k < order.length; ++k) order[k].flags |= RUNS | REACHES;
+    return;
+  }
+  const targetNodes = targets.filter((e): e is Edge => e !== null).map((e) => e.node);
   for (const n of order) {
     let feeds = false;
     for (const e of n.next) if (e && e.node.flags & REACHES) feeds = true;
-    if (!targetNodes) n.flags |= RUNS | REACHES;
-    else n.flags |= (feeds && !n.leaf ? RUNS : 0) | (feeds || targetNodes.includes(n) ? REACHES : 0);
+    n.flags |= (feeds && !n.leaf ? RUNS : 0) | (feeds || targetNodes.includes(n) ? REACHES : 0);
   }
-  // Dependencies: how many running nodes feed each node.
-  for (const n of order) if (n.flags & RUNS) for (const e of n.next) if (e && e.node.flags & REACHES) e.node.pending++;
-  rootEdges.forEach((e, i) => deliver(e, { t: grads[i], owned: !userGrads[i] }));
+}
 
-  const captured = packedMap(targets ?? [], () => null as Tensor | null);
+function runPass(
+  order: Node[], rootEdges: Edge[], grads: Tensor[], userGrads: boolean[], retainGraph: boolean, targets?: (Edge | null)[],
+): (Tensor | null)[] {
+  markNodes(order, targets);
+  // Dependencies: how many running nodes feed each node.
+  for (let k = 0; k < order.length; ++k) {
+    const n = order[k];
+    if (!(n.flags & RUNS)) continue;
+    for (let j = 0; j < n.next.length; ++j) {
+      const e = n.next[j];
+      if (e && e.node.flags & REACHES) e.node.pending++;
+    }
+  }
+  for (let i = 0; i < rootEdges.length; ++i) deliver(rootEdges[i], { t: grads[i], owned: !userGrads[i] });
+
+  const captured: (Tensor | null)[] = [];
+  if (targets) for (let k = 0; k < targets.length; ++k) captured.push(null);
   const ready: Node[] = [];
-  for (const e of rootEdges) if (!(e.node.flags & QUEUED) && e.node.pending === 0) e.node.flags |= QUEUED, ready.push(e.node);
+  for (let i = 0; i < rootEdges.length; ++i) {
+    const n = rootEdges[i].node;
+    if (!(n.flags & QUEUED) && n.pending === 0) n.flags |= QUEUED, ready.push(n);
+  }
   while (ready.length) {
     const node = ready.pop()!;
-    const buf = (node.buffer ?? []) as (Grad | null)[];
+    const buf = node.buffer as (Grad | null)[] | null;
     node.buffer = null;
-    let any = false;
-    for (let i = 0; i < buf.length; ++i) {
-      if (!buf[i]) continue;
-      any = true;
-      buf[i] = runHooks(node, i, buf[i]!);
-      const kept = node.retained?.[i];
-      if (kept && !targets) kept.grad = kept.grad ? binaryKernel("add", kept.grad, buf[i]!.t, kept.shape) : keepable(buf[i]!);
-      if (kept && kept.grad === buf[i]!.t) buf[i] = { t: kept.grad, owned: false };
-    }
-    targets?.forEach((e, k) => {
-      const g = e && e.node === node ? buf[e.output] : null;
-      if (g) captured[k] = keepable(g), buf[e!.output] = { t: captured[k]!, owned: false };
-    });
+    const any = buf !== null && prepareGrads(node, buf, targets === undefined);
+    if (targets) capture(node, buf, targets, captured);
     const runs = (node.flags & RUNS) !== 0;
     if (runs && any) {
-      if (node.leaf) accumulateLeaf(node, buf[0]!);
-      else passOn(node, buf);
+      if (node.leaf) accumulateLeaf(node, buf![0]!);
+      else passOn(node, buf!);
     }
-    if (!opts.retainGraph) node.release();
+    if (!retainGraph) node.release();
     if (!runs) continue;
-    for (const e of node.next) {
+    for (let j = 0; j < node.next.length; ++j) {
+      const e = node.next[j];
       if (!e || !(e.node.flags & REACHES)) continue;
       if (--e.node.pending === 0) e.node.flags |= QUEUED, ready.push(e.node);
     }
@@ -212,10 +233,37 @@ function runPass(
   return captured;
 }
 
+// Runs the hooks on each gradient that arrived at node and keeps it where retainGrad() asked
+// (`keep`: false in capture mode); returns whether any gradient arrived.
+function prepareGrads(node: Node, buf: (Grad | null)[], keep: boolean): boolean {
+  let any = false;
+  for (let i = 0; i < buf.length; ++i) {
+    if (!buf[i]) continue;
+    any = true;
+    if (node.hooks !== null) buf[i] = runHooks(node, i, buf[i]!);
+    const kept = node.retained === null ? undefined : node.retained[i];
+    if (!kept) continue;
+    if (keep) kept.grad = kept.grad ? binaryKernel("add", kept.grad, buf[i]!.t, kept.shape) : keepable(buf[i]!);
+    if (kept.grad === buf[i]!.t) buf[i] = { t: kept.grad, owned: false };
+  }
+  return any;
+}
+
+// Capture mode: the gradient arriving at each target edge that leads to node (a copy, which the
+// rest of the pass may not sum into).
+function capture(node: Node, buf: (Grad | null)[] | null, targets: (Edge | null)[], captured: (Tensor | null)[]): void {
+  for (let k = 0; k < targets.length; ++k) {
+    const e = targets[k];
+    const g = buf && e && e.node === node ? buf[e.output] : null;
+    if (g) captured[k] = keepable(g), buf![e!.output] = { t: captured[k]!, owned: false };
+  }
+}
+
 // Runs node's rule on its buffered gradients and delivers the results along its edges; then
 // disposes the owned gradients it read and did not pass on.
 function passOn(node: Node, buf: (Grad | null)[]): void {
-  const grads = packedMap(buf, (g) => (g ? g.t : null));
+  const grads: (Tensor | null)[] = [];
+  for (let k = 0; k < buf.length; ++k) grads.push(buf[k] ? buf[k]!.t : null);
   const out = node.apply(grads);
   if (out.length !== node.next.length)
     throw new Error(`backward: ${node.name} returned ${out.length} gradients for ${node.next.length} inputs`);
@@ -227,15 +275,23 @@ function passOn(node: Node, buf: (Grad | null)[]): void {
     if (!sameShape(g.shape, e.shape))
       throw new Error(`backward: ${node.name} produced a gradient of shape ${fmt(g.shape)} for input ${i} of shape ${fmt(e.shape)}`);
     let owned = node.freshGrads;
-    for (let j = 0; owned && j < out.length; ++j) if (j !== i && out[j]?.storage === g.storage) owned = false;
-    for (const r of buf) if (owned && r && !r.owned && r.t.storage === g.storage) owned = false;
+    for (let j = 0; owned && j < out.length; ++j) if (j !== i && out[j] && out[j]!.storage === g.storage) owned = false;
+    for (let k = 0; owned && k < buf.length; ++k) {
+      const r = buf[k];
+      if (r && !r.owned && r.t.storage === g.storage) owned = false;
+    }
     if (e.node.flags & REACHES) deliver(e, { t: g, owned });
   }
   // A user Function's backward may keep what it was given; built-in rules never do.
   if (!node.freshGrads) return;
   for (let k = 0; k < buf.length; ++k) {
     const r = buf[k];
-    if (!r || out.some((g) => g?.storage === r.t.storage)) continue;
-    release(r, null);
+    if (r && !sharesStorage(out, r.t)) release(r, null);
   }
+}
+
+// Whether one of `grads` is over t's storage.
+function sharesStorage(grads: (Tensor | null)[], t: Tensor): boolean {
+  for (let j = 0; j < grads.length; ++j) if (grads[j] && grads[j]!.storage === t.storage) return true;
+  return false;
 }

@@ -26,47 +26,72 @@ export interface Edge {
 let sequence = 0;
 
 export class Node {
+  // Fields are assigned in the constructor rather than by class-field initialisers, which run as a
+  // separate function of define-property stores (slow until V8 optimises it; see lib/tensor.ts).
   // Creation order: the engine runs later nodes first when several are ready (as PyTorch does).
-  readonly seq = ++sequence;
+  declare readonly seq: number;
+  declare readonly name: string;
+  declare next: (Edge | null)[];
+  declare ctx: object | null;
+  private declare readonly rule: BackwardRule<object> | null;
+  declare readonly numOutputs: number;
   // Per output: hooks on that output's gradient (Tensor.registerHook), and the tensor whose .grad
   // should keep it (retainGrad). Created on first use.
-  hooks: Map<number, GradHook>[] | null = null;
-  retained: (Tensor | null)[] | null = null;
+  declare hooks: Map<number, GradHook>[] | null;
+  declare retained: (Tensor | null)[] | null;
   // The saved tensors (ctx's Tensor fields; a user Function's ctx holds its saveForBackward list) with their storage
   // versions at record time; null once released.
-  private saved: { t: Tensor; version: number; as: string }[] | null = null;
-  readonly savesTensors: boolean;
+  private declare saved: { t: Tensor; version: number; as: string }[] | null;
+  declare readonly savesTensors: boolean;
   // Whether the rule may keep the gradients it returns without copying them: true for built-in
   // rules, which return fresh tensors or views of what they were given; false for user Functions.
-  readonly freshGrads: boolean;
+  declare readonly freshGrads: boolean;
   // On an AccumulateGrad node: the leaf it accumulates into, and the hooks to call after it did
   // (Tensor.registerPostAccumulateGradHook).
-  leaf: Tensor | null = null;
-  postHooks: Map<number, (leaf: Tensor) => void> | null = null;
+  declare leaf: Tensor | null;
+  declare postHooks: Map<number, (leaf: Tensor) => void> | null;
   // Scratch state of the backward pass now visiting this node (engine.ts keeps it here rather than
   // in Maps, which cost a cold training step more than the rules): the pass's id (0: none), its
   // flags, how many running nodes have yet to deliver a gradient here, and the gradients delivered.
-  pass = 0;
-  flags = 0;
-  pending = 0;
-  buffer: unknown[] | null = null;
+  declare pass: number;
+  declare flags: number;
+  declare pending: number;
+  declare buffer: unknown[] | null;
 
   constructor(
-    readonly name: string,
-    public next: (Edge | null)[],
-    public ctx: object | null,
-    private readonly rule: BackwardRule<object> | null,
-    readonly numOutputs = 1,
+    name: string,
+    next: (Edge | null)[],
+    ctx: object | null,
+    rule: BackwardRule<object> | null,
+    numOutputs = 1,
     freshGrads = true,
   ) {
+    this.seq = ++sequence;
+    this.name = name;
+    this.next = next;
+    this.ctx = ctx;
+    this.rule = rule;
+    this.numOutputs = numOutputs;
+    this.hooks = null;
+    this.retained = null;
+    let saved: { t: Tensor; version: number; as: string }[] | null = null;
+    if (ctx)
+      for (const key in ctx) {
+        const t = (ctx as Record<string, unknown>)[key];
+        if (!(t instanceof Tensor)) continue;
+        (saved ??= []).push({ t, version: versionOf(t.storage), as: key });
+        // Ownership (lib/storage.ts): a saved tensor's dispose() waits until this node has let it go.
+        t.graphUses++;
+      }
+    this.saved = saved;
+    this.savesTensors = saved !== null;
     this.freshGrads = freshGrads;
-    const saved: { t: Tensor; version: number; as: string }[] = [];
-    const keep = (t: unknown, as: string) => t instanceof Tensor && saved.push({ t, version: versionOf(t.storage), as });
-    if (ctx) for (const key in ctx) keep((ctx as Record<string, unknown>)[key], key);
-    this.savesTensors = saved.length > 0;
-    if (this.savesTensors) this.saved = saved;
-    // Ownership (lib/storage.ts): a saved tensor's dispose() waits until this node has let it go.
-    for (let i = 0; i < saved.length; ++i) saved[i].t.graphUses++;
+    this.leaf = null;
+    this.postHooks = null;
+    this.pass = 0;
+    this.flags = 0;
+    this.pending = 0;
+    this.buffer = null;
   }
 
   // Whether apply() can no longer run: a backward without retainGraph released what it saved.
@@ -149,7 +174,7 @@ export function accumulatorOf(leaf: Tensor): Node {
 // Whether an op on these inputs must be recorded: grad mode is on and some input requires grad.
 export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;
-  for (const t of inputs) if (t && t.requiresGrad) return true;
+  for (let i = 0; i < inputs.length; ++i) if (inputs[i] && inputs[i]!.requiresGrad) return true;
   return false;
 }
 

@@ -8,7 +8,6 @@ import { fill } from "../ops/kernels.js";
 import { describe } from "../ops/check.js";
 import { options } from "../options.js";
 import { sameShape } from "../shape.js";
-import { packedMap } from "../packed-map.js";
 
 declare module "../tensor.js" {
   interface Tensor {
@@ -46,18 +45,24 @@ declare module "../tensor.js" {
  */
 export function backward(tensors: Tensor | Tensor[], grads?: Tensor | (Tensor | null)[] | null, opts: BackwardOptions = {}): void {
   const ts = Array.isArray(tensors) ? tensors : [tensors];
-  const gs = grads == null ? packedMap(ts, () => null) : Array.isArray(grads) ? grads : [grads];
+  const gs: (Tensor | null)[] = grads == null ? [] : Array.isArray(grads) ? grads : [grads];
+  if (grads == null) for (let i = 0; i < ts.length; ++i) gs.push(null);
   if (gs.length !== ts.length) throw new Error(`backward: ${gs.length} gradients for ${ts.length} tensors`);
-  const full = packedMap(ts, (t, i) => {
-    if (!(t instanceof Tensor) || !t.requiresGrad)
-      throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
-    if (t.disposeState !== "live") throw new Error("backward: this tensor was disposed; call backward() before dispose()");
-    if (gs[i]) return gs[i]!;
-    if (t.numel !== 1)
-      throw new Error(`backward: grad can be implicitly created only for a tensor with one element, this one has shape [${t.shape.join(", ")}]; pass a gradient of that shape`);
-    return fill(Tensor.empty(t.shape, t.dtype), 1);
-  });
-  runBackward(ts, full, packedMap(gs, (g) => g !== null), opts);
+  // Indexed loops: this runs once per training step, unoptimised for its first thousand or so.
+  const full: Tensor[] = [], given: boolean[] = [];
+  for (let i = 0; i < ts.length; ++i) full.push(rootGrad(ts[i], gs[i])), given.push(gs[i] !== null);
+  runBackward(ts, full, given, opts);
+}
+
+// The gradient backward starts from at root t: the given one, or 1 for a one-element t.
+function rootGrad(t: Tensor, g: Tensor | null): Tensor {
+  if (!(t instanceof Tensor) || !t.requiresGrad)
+    throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
+  if (t.disposeState !== "live") throw new Error("backward: this tensor was disposed; call backward() before dispose()");
+  if (g) return g;
+  if (t.numel !== 1)
+    throw new Error(`backward: grad can be implicitly created only for a tensor with one element, this one has shape [${t.shape.join(", ")}]; pass a gradient of that shape`);
+  return fill(Tensor.empty(t.shape, t.dtype), 1);
 }
 
 // `null` for the gradient means "none" (PyTorch's gradient=None).

@@ -10,9 +10,9 @@ import { bumpVersion } from "./version.js";
 // allocation per parameter per step. A .grad whose storage another live tensor shares (one the user
 // assigned, say p.grad = q.grad), or that tensorgrad cannot count handles for, gets fresh zeros instead,
 // so zeroing one parameter's gradient never changes another tensor.
-export function zeroGrads(params: Iterable<Tensor>, setToNone: boolean): void {
-  for (const p of params) {
-    const g = p.grad;
+export function zeroGrads(params: readonly Tensor[], setToNone: boolean): void {
+  for (let i = 0; i < params.length; ++i) {
+    const p = params[i], g = p.grad;
     if (!g) continue;
     if (setToNone) p.grad = null;
     else if (g.isContiguous() && soleHandle(g.storage)) {

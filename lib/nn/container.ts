@@ -41,7 +41,8 @@ export class Sequential extends Module {
     if (extra.length > 0 || arguments.length === 0)
       throw new TypeError(`Sequential.forward: takes one input (each child gets the previous child's output), got ${arguments.length} arguments`);
     // The children() order without its generators (this runs every step).
-    const mods = Object.values(this).filter((v): v is Module => v instanceof Module);
+    const values = Object.values(this), mods: Module[] = [];
+    for (let i = 0; i < values.length; ++i) if (values[i] instanceof Module) mods.push(values[i]);
     for (let i = 0; i < mods.length; ++i) {
       const fused = mods[i].fuseWith(mods[i + 1]);
       x = fused ? fused(x) : mods[i].forward(x);

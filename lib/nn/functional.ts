@@ -1,5 +1,5 @@
 // tg.nn.functional: stateless forms of the layers and every loss.
-import { linear as fusedLinear } from "../ops/fused.js";
+import { linearChecked } from "../ops/fused.js";
 import type { Tensor } from "../tensor.js";
 import { matmul } from "../ops/linalg.js";
 import { add } from "../ops/elementwise.js";
@@ -56,7 +56,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new Error(`linear: input of shape ${fmt(x.shape)} does not match weight of shape ${fmt(weight.shape)} (last input dim must be ${weight.shape[1]})`);
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]))
     throw new Error(`linear: bias must have shape [${weight.shape[0]}], got ${fmt(bias.shape)}`);
-  if (x.ndim === 2 && x.dtype === weight.dtype && (!bias || bias.dtype === x.dtype)) return fusedLinear(x, weight, bias ?? undefined);
+  if (x.ndim === 2 && x.dtype === weight.dtype && (!bias || bias.dtype === x.dtype)) return linearChecked(x, weight, bias ?? undefined, false);
   const y = matmul(x, transpose(weight, 0, 1));
   return bias ? add(y, bias) : y;
 }

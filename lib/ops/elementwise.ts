@@ -40,7 +40,7 @@ interface UnaryCtx {
   a: number;
   b: number;
 }
-const unaryRule = (c: UnaryCtx, [g]: (Tensor | null)[]) => [unaryGradKernel(c.kernel, c.x, c.y, g!, c.a, c.b)];
+const unaryRule = (c: UnaryCtx, grads: (Tensor | null)[]) => [unaryGradKernel(c.kernel, c.x, c.y, grads[0]!, c.a, c.b)];
 
 // Runs `kernel` of the unary table on x and records node `node` keeping what the table's rule reads.
 function unary(kernel: string, op: string, x: Tensor, a = 0, b = 0): Tensor {
@@ -52,7 +52,13 @@ function unary(kernel: string, op: string, x: Tensor, a = 0, b = 0): Tensor {
   return record(nodeName(op), [y], [x], { kernel, x: reads & 1 ? x : null, y: reads & 2 ? y : null, a, b }, unaryRule);
 }
 
-const nodeName = (op: string) => `${op[0].toUpperCase()}${op.slice(1)}Backward0`;
+// PyTorch's node name for op (tanh → TanhBackward0), made once per op rather than per call.
+const NODE_NAMES = new Map<string, string>();
+function nodeName(op: string): string {
+  let name = NODE_NAMES.get(op);
+  if (name === undefined) NODE_NAMES.set(op, (name = `${op[0].toUpperCase()}${op.slice(1)}Backward0`));
+  return name;
+}
 
 // An op that is one row of the unary table with no parameters.
 function unaryOp(name: string, doc: string, sample = x23) {
@@ -179,35 +185,21 @@ interface BinaryCtx {
   gb: Meta | null;
 }
 
-function binaryRule(c: BinaryCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
-  const [ga, gb] = binaryGradKernel(c.kernel, c.a, c.b, g!);
-  return [c.ga && gradFor(ga, c.ga), c.gb && gradFor(gb, c.gb)];
+function binaryRule(c: BinaryCtx, grads: (Tensor | null)[]): (Tensor | null)[] {
+  const g = binaryGradKernel(c.kernel, c.a, c.b, grads[0]!);
+  return [c.ga && gradFor(g[0], c.ga), c.gb && gradFor(g[1], c.gb)];
 }
 
-// Tensor-scalar forms as one unary kernel: x op s, and s op x.
-const SCALAR_RIGHT: Record<string, (s: number) => [string, number]> = {
-  add: (s) => ["addScalar", s],
-  sub: (s) => ["addScalar", -s],
-  mul: (s) => ["mulScalar", s],
-  div: (s) => ["divScalar", s],
-};
-const SCALAR_LEFT: Record<string, (s: number) => [string, number]> = {
-  add: (s) => ["addScalar", s],
-  sub: (s) => ["rsubScalar", s],
-  mul: (s) => ["mulScalar", s],
-  div: (s) => ["rdivScalar", s],
-};
+// Tensor-scalar forms as one unary kernel: x op s (x − s as x + (−s)), and s op x.
+const SCALAR_RIGHT: Partial<Record<string, string>> = { add: "addScalar", sub: "addScalar", mul: "mulScalar", div: "divScalar" };
+const SCALAR_LEFT: Partial<Record<string, string>> = { add: "addScalar", sub: "rsubScalar", mul: "mulScalar", div: "rdivScalar" };
 
 function binary(name: string, a: Operand, b: Operand): Tensor {
   if (typeof a === "number" && typeof b === "number") throw new TypeError(`${name}: at least one operand must be a Tensor`);
-  if (typeof b === "number" && SCALAR_RIGHT[name]) {
-    const [kernel, s] = SCALAR_RIGHT[name](b);
-    return unary(kernel, name, checkTensor(a, name), s);
-  }
-  if (typeof a === "number" && SCALAR_LEFT[name]) {
-    const [kernel, s] = SCALAR_LEFT[name](a);
-    return unary(kernel, name, checkTensor(b, name), s);
-  }
+  const right = typeof b === "number" ? SCALAR_RIGHT[name] : undefined;
+  if (right !== undefined) return unary(right, name, checkTensor(a, name), name === "sub" ? -(b as number) : (b as number));
+  const left = typeof a === "number" ? SCALAR_LEFT[name] : undefined;
+  if (left !== undefined) return unary(left, name, checkTensor(b, name), a as number);
   const x = typeof a === "number" ? scalarFor(a, checkTensor(b, name)) : checkTensor(a, name);
   const y = typeof b === "number" ? scalarFor(b, x) : checkTensor(b, name);
   // PyTorch's promotion; true division gives floats.
@@ -216,8 +208,8 @@ function binary(name: string, a: Operand, b: Operand): Tensor {
   const xc = convert(x, d), yc = convert(y, d);
   const out = binaryKernel(name, xc, yc, broadcastShapes(x.shape, y.shape, name));
   if ((!x.requiresGrad && !y.requiresGrad) || !isGradEnabled()) return out;
-  const [ra, rb] = native.binaryReads[BINARY[name]];
-  const reads = (x.requiresGrad ? ra : 0) | (y.requiresGrad ? rb : 0);
+  const rule = native.binaryReads[BINARY[name]];
+  const reads = (x.requiresGrad ? rule[0] : 0) | (y.requiresGrad ? rule[1] : 0);
   const ctx: BinaryCtx = {
     kernel: name, a: reads & 1 ? xc : null, b: reads & 2 ? yc : null,
     ga: x.requiresGrad ? { shape: x.shape, dtype: x.dtype } : null, gb: y.requiresGrad ? { shape: y.shape, dtype: y.dtype } : null,

@@ -11,8 +11,8 @@ import { options } from "../options.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { checkTensor } from "./check.js";
-import { dense, sumKernel, viewAs } from "./kernels.js";
-import { matmulKernel, transposed } from "./linalg.js";
+import { dense, sumRows } from "./kernels.js";
+import { matmulKernel } from "./linalg.js";
 
 export interface LinearOptions {
   relu?: boolean;
@@ -47,25 +47,30 @@ function reluBiasGrads(y: Tensor, g: Tensor, bias: number | null): [Tensor, Tens
   return [gp, db];
 }
 
-function linearRule(c: LinearCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
-  const [gp, dbFused] = c.y ? reluBiasGrads(c.y, g!, c.bias) : [g!, null];
-  const gpT = c.x && transposed(gp);
+function linearRule(c: LinearCtx, gs: (Tensor | null)[]): (Tensor | null)[] {
+  const g = gs[0]!;
+  const fused = c.y ? reluBiasGrads(c.y, g, c.bias) : null;
+  const gp = fused ? fused[0] : g;
   const grads = [
     c.w && matmulKernel(gp, c.w),
-    gpT && matmulKernel(gpT, c.x!),
-    c.bias === null ? null : dbFused ?? viewAs(sumKernel(gp, [true, false]), [c.bias]),
+    c.x && matmulKernel(gp, c.x, true),
+    c.bias === null ? null : fused ? fused[1] : sumRows(gp),
   ];
-  // This rule's own temporaries (the ReLU-masked gradient and a view of it) end here, so the
-  // engine's disposal of g, or this one of gp, gives the memory back to the cache now.
-  gpT?.dispose();
+  // This rule's own temporary (the ReLU-masked gradient) ends here, so the engine's disposal of g,
+  // or this one of gp, gives the memory back to the cache now.
   if (gp !== g) gp.dispose();
   return grads;
 }
 
 export function linear(x: Tensor, w: Tensor, b?: Tensor, opts: LinearOptions = {}): Tensor {
   checkLinear(x, w, b);
-  const relu = options("linear", opts, ["relu"]).relu ?? false;
-  const [M, K] = x.shape, N = w.shape[0];
+  return linearChecked(x, w, b, options("linear", opts, ["relu"]).relu ?? false);
+}
+
+// linear() on operands already checked (x [M, K], w [N, K], b [N], one float dtype): nn.functional.linear,
+// whose own checks imply checkLinear's, calls this so a training step does not check twice.
+export function linearChecked(x: Tensor, w: Tensor, b: Tensor | undefined, relu: boolean): Tensor {
+  const M = x.shape[0], K = x.shape[1], N = w.shape[0];
   const out = Tensor.output([M, N], x.dtype);
   native.linear(dense(x).storage, dense(w).storage, b ? dense(b).storage : null, out.storage, M, N, K, relu);
   if (!isGradEnabled() || !(x.requiresGrad || w.requiresGrad || b?.requiresGrad)) return out;

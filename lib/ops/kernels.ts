@@ -93,6 +93,14 @@ export function sumKernel(x: Tensor, red: readonly boolean[], scale = 1): Tensor
   return out;
 }
 
+// Sum over the rows of a matrix x [M, N]: [N] (a linear layer's bias gradient). The output, right-aligned
+// to x's shape, has stride 0 over the rows, which is what the native sum reduces over.
+export function sumRows(x: Tensor): Tensor {
+  const out = Tensor.output([x.shape[1]], x.dtype);
+  native.sum(x.shape, [x, out], x.storage, out.storage, out.numel, 1);
+  return out;
+}
+
 // Gradients summed back to `shape`: undoes broadcasting in elementwise rules.
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(g.shape, shape)) return g;

@@ -4,7 +4,7 @@
 // reach the kernel as flags on strided views, never as copies.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
-import { broadcastShapes, fmt, numelOf } from "../shape.js";
+import { broadcastShapes, fmt, numelOf, type Strided } from "../shape.js";
 import { defineOp } from "./define.js";
 import { dense, sumTo } from "./kernels.js";
 import { checkTensor } from "./check.js";
@@ -27,27 +27,38 @@ function asMatrix(t: Tensor): MatrixOperand {
   return asMatrix(dense(t));
 }
 
-// The product of the last two dims, batched over the broadcast leading dims (not recorded).
-export function matmulKernel(a: Tensor, b: Tensor): Tensor {
-  const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1], N = b.shape[b.ndim - 1];
+// The product of the last two dims, batched over the broadcast leading dims (not recorded). With
+// `transA`, a's matrices are read transposed in place (aᵀ·b), with no transposed view made.
+export function matmulKernel(a: Tensor, b: Tensor, transA = false): Tensor {
+  const ra = transA ? a.ndim - 1 : a.ndim - 2;
+  const M = a.shape[ra], K = a.shape[transA ? a.ndim - 2 : a.ndim - 1], N = b.shape[b.ndim - 1];
   if (b.shape[b.ndim - 2] !== K)
     throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
-  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  // Two matrices (every product of a linear layer and its backward): no batch dims to broadcast.
+  const plain = a.ndim === 2 && b.ndim === 2;
+  const batch = plain ? [] : broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  const shape = plain ? [M, N] : [...batch, M, N];
   // A zero-size operand: an empty result, or (K = 0, an empty sum) zeros, as PyTorch.
-  if (numelOf(batch) * M * N === 0 || K === 0) return Tensor.empty([...batch, M, N], a.dtype);
-  const out = Tensor.output([...batch, M, N], a.dtype);
+  if (numelOf(shape) === 0 || K === 0) return Tensor.empty(shape, a.dtype);
+  const out = Tensor.output(shape, a.dtype);
   const A = asMatrix(a), B = asMatrix(b);
-  const batchView = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });
-  native.gemm(batch, [batchView(A.t), batchView(B.t), batchView(out)], A.t.storage, B.t.storage, out.storage, A.trans, B.trans,
-    M, N, K, A.ld, B.ld, N, 1, 0);
+  if (transA) A.trans = !A.trans;
+  // The layout block holds the batch dims only; with none, each operand contributes just its offset.
+  const operands = plain ? [A.t, B.t, out] : [batchView(A.t), batchView(B.t), batchView(out)];
+  native.gemm(batch, operands, A.t.storage, B.t.storage, out.storage, A.trans, B.trans, M, N, K, A.ld, B.ld, N, 1, 0);
   return out;
+}
+
+// t's layout over its batch dims (all but the last two).
+function batchView(t: Tensor): Strided {
+  return { shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset };
 }
 
 // t with its last two dims swapped, as a view.
 export function transposed(t: Tensor): Tensor {
   const n = t.ndim, shape = t.shape.slice(), strides = t.strides.slice();
-  [shape[n - 2], shape[n - 1]] = [shape[n - 1], shape[n - 2]];
-  [strides[n - 2], strides[n - 1]] = [strides[n - 1], strides[n - 2]];
+  shape[n - 2] = t.shape[n - 1], shape[n - 1] = t.shape[n - 2];
+  strides[n - 2] = t.strides[n - 1], strides[n - 1] = t.strides[n - 2];
   return new Tensor(t.storage, shape, strides, t.offset, t.dtype);
 }
 

@@ -8,7 +8,6 @@ import { zeroGrads } from "../autograd/zero-grad.js";
 import { fmt } from "../shape.js";
 import { options } from "../options.js";
 import { dense } from "../ops/kernels.js";
-import { packedMap } from "../packed-map.js";
 
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
 // What constructors accept: plain parameters, or groups whose options override the defaults.
@@ -89,7 +88,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
 
   // PyTorch's default (setToNone = true) drops the gradients; false zeroes them in place.
   zeroGrad(setToNone = true): void {
-    for (const g of this.paramGroups) zeroGrads(g.params, setToNone);
+    for (let k = 0; k < this.paramGroups.length; ++k) zeroGrads(this.paramGroups[k].params, setToNone);
   }
 
   // One update of every parameter that has a gradient. `closure` re-evaluates the loss (with
@@ -97,17 +96,23 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   step<L = undefined>(closure?: () => L): L | undefined {
     const loss = closure ? enableGrad(closure) : undefined;
     this.stepCount += 1;
-    withoutGrad(() => {
-      for (const group of this.paramGroups) {
-        this.validate(group);
-        const params = group.params.filter((p) => p.grad !== null);
-        const grads = packedMap(params, (p) => this.denseGrad(p));
-        const states = packedMap(params, (p) => this.stateOf(p));
-        this.updateGroup(params, grads, states, group);
-        for (const p of params) bumpVersion(p.storage);
-      }
-    });
+    withoutGrad(() => this.updateAll());
     return loss;
+  }
+
+  // step() for every group, in indexed loops: this runs once per training step, so unoptimised for
+  // the first few hundred steps, where each callback and for…of iteration is a call.
+  private updateAll(): void {
+    for (let k = 0; k < this.paramGroups.length; ++k) {
+      const group = this.paramGroups[k];
+      this.validate(group);
+      const params: Tensor[] = [], grads: Tensor[] = [], states: ParamState[] = [];
+      for (let i = 0; i < group.params.length; ++i) if (group.params[i].grad !== null) params.push(group.params[i]);
+      for (let i = 0; i < params.length; ++i) grads.push(this.denseGrad(params[i]));
+      for (let i = 0; i < params.length; ++i) states.push(this.stateOf(params[i]));
+      this.updateGroup(params, grads, states, group);
+      for (let i = 0; i < params.length; ++i) bumpVersion(params[i].storage);
+    }
   }
 
   stateDict(): OptimizerStateDict {

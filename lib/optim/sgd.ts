@@ -1,7 +1,7 @@
 // SGD with momentum, dampening, Nesterov, L2 weight decay and maximize (torch.optim.SGD):
 //   d = ±g + wd·p;  buf = d (first step) | μ·buf + (1−τ)·d;  d = nesterov ? d + μ·buf : buf;  p −= lr·d
 import type { Tensor } from "../tensor.js";
-import { native } from "../native.js";
+import { native, type Storage } from "../native.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 import { finite, flag, nonNegative } from "./validate.js";
 import { options } from "../options.js";
@@ -53,12 +53,16 @@ export class SGD extends Optimizer<SGDHyper> {
   // The whole group in one native call (the same per-parameter update, bit for bit).
   protected override updateGroup(params: Tensor[], grads: Tensor[], states: ParamState[], g: ParamGroup<SGDHyper>): void {
     const first = new Int32Array(params.length);
-    const bufs = params.map((p, i) => {
-      if (g.momentum === 0) return null;
+    const ps: Storage[] = [], gs: Storage[] = [], bufs: (Storage | null)[] = [];
+    for (let i = 0; i < params.length; ++i) {
+      ps.push(params[i].storage), gs.push(grads[i].storage);
+      if (g.momentum === 0) {
+        bufs.push(null);
+        continue;
+      }
       first[i] = states[i].momentumBuffer === undefined ? 1 : 0;
-      return this.buffer(states[i], "momentumBuffer", p).storage;
-    });
-    native.sgdSteps(params.map((p) => p.storage), grads.map((d) => d.storage), bufs, first, g.lr, g.momentum, g.dampening,
-      g.weightDecay, g.nesterov, g.maximize);
+      bufs.push(this.buffer(states[i], "momentumBuffer", params[i]).storage);
+    }
+    native.sgdSteps(ps, gs, bufs, first, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, g.maximize);
   }
 }

@@ -76,3 +76,21 @@ describe("fused linear: gradCheck", () => {
     expect(tg.gradCheck((a, c, d) => linear(a, c, d, { relu: true }), [xs, ws, bs])).toBe(true);
   });
 });
+
+// The weight gradient reads g transposed in place (matmulKernel's transA): check the layouts where
+// its leading dimension degenerates (one row, one output) and a strided input.
+describe("fused linear: gradCheck on edge layouts", () => {
+  tg.manualSeed(29);
+  const cases: [string, tg.Tensor, tg.Tensor][] = [
+    ["one row", tg.randn([1, 4]), tg.randn([5, 4])],
+    ["one output", tg.randn([3, 4]), tg.randn([1, 4])],
+    ["one row and one output", tg.randn([1, 4]), tg.randn([1, 4])],
+    ["a transposed input", tg.randn([4, 3]).t(), tg.randn([5, 4])],
+  ];
+  for (const [what, x, w] of cases)
+    it(what, () => {
+      const b = tg.randn([w.shape[0]]);
+      expect(tg.gradCheck((a, c, d) => linear(a, c, d), [x, w, b])).toBe(true);
+      expect(tg.gradCheck((a, c, d) => tg.nn.functional.linear(a, c, d), [x, w, b])).toBe(true);
+    });
+});
