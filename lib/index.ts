@@ -17,6 +17,8 @@ export { var, std, type VarOptions } from "./ops/moments.js";
 export { norm, type NormOptions, type NormOrder } from "./ops/norm.js";
 export { logsumexp } from "./ops/logsumexp.js";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.js";
+export type { ValuesIndices } from "./ops/values-indices.js";
+export type { ExtremeFn, ExtremeMethod } from "./ops/reduce.js";
 export { cumsum } from "./ops/cumsum.js";
 export { bmm, outer } from "./ops/linalg.js";
 export { maskedFill } from "./ops/masking.js";
