@@ -38,7 +38,7 @@ function alias(x: Tensor): Tensor {
 export const contiguous = defineOp({
   name: "contiguous", doc: "a new handle sharing x's storage if contiguous, else a contiguous copy", method: "only", sample: () => args(vals([2, 3]).t()),
   forward(x: Tensor, dense = false): Tensor {
-    if (x.isContiguous() && (!dense || (x.offset === 0 && x.storage.length === x.numel))) return alias(x);
+    if (x.isContiguous() && (!dense || (x.offset === 0 && x.storage.length === x.numel()))) return alias(x);
     return clone(x);
   },
 });

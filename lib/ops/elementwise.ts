@@ -312,7 +312,7 @@ export const allclose = defineOp({
     const same = eq(x, y);
     const nan = equalNan ? mul(isnan(x), isnan(y)) : null;
     const ok = nan ? maximum(maximum(close, same), nan) : maximum(close, same);
-    return ok.numel === 0 || ok.min().item() === 1;
+    return ok.numel() === 0 || ok.min().item() === 1;
   },
 });
 

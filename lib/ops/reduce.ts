@@ -73,7 +73,7 @@ function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, want
   checkTensor(x, op);
   const d = dim === undefined ? -1 : normalizeDim(dim, x.ndim, op);
   // Only the reduced extent must be non-empty: zeros([3, 0, 2]).max(2) is an empty [3, 0], as in PyTorch.
-  if (d < 0 ? x.numel === 0 : x.ndim > 0 && x.shape[d] === 0)
+  if (d < 0 ? x.numel() === 0 : x.ndim > 0 && x.shape[d] === 0)
     throw new Error(`${op}: cannot reduce over an empty ${d < 0 ? "tensor" : `dim ${dim}`} (shape [${x.shape.join(", ")}]); PyTorch has no identity for ${op}`);
   const all = d < 0 || x.ndim === 0;
   const kshape = packedMap(x.shape, (s, i) => (all || i === d ? 1 : s));
@@ -83,7 +83,7 @@ function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, want
   const view = (t: Tensor) => ({ shape: packedMap(order, (i) => t.shape[i]), strides: packedMap(order, (i) => t.strides[i]), offset: t.offset });
   const values = wantValues ? Tensor.output(kshape, x.dtype) : null;
   const indices = Tensor.output(kshape, "int32");
-  if (x.numel > 0) native.extreme(shape, [view(x), values && view(values), view(indices)], isMax, all ? 0 : x.ndim - 1, x.storage,
+  if (x.numel() > 0) native.extreme(shape, [view(x), values && view(values), view(indices)], isMax, all ? 0 : x.ndim - 1, x.storage,
     values ? values.storage : null, indices.storage as Int32Array);
   return { values, indices, kshape, dim: d };
 }

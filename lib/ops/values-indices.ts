@@ -7,6 +7,7 @@ import { formatTensor } from "../format.js";
 
 // The runtime class; `values` and `indices` are defined on its prototype below (Array.prototype has a
 // `values()` iterator method, which the named tuple's field shadows, as in PyTorch).
+let hinted = false;
 class Pair extends Array<Tensor> {
   // map/filter/slice make plain arrays (their length is not always 2).
   static override get [Symbol.species](): ArrayConstructor {
@@ -15,9 +16,26 @@ class Pair extends Array<Tensor> {
   readonly #op: string;
   constructor(values: Tensor, indices: Tensor, op: string) {
     super(2);
+    if (!hinted) Pair.hintTensorMethods(Object.getPrototypeOf(values));
     this[0] = values;
     this[1] = indices;
     this.#op = op;
+  }
+  // Code written for a single-tensor result (x.max(1).sum()) gets an Error saying what to do rather
+  // than "x.max(...).sum is not a function": for every Tensor method the array lacks, and shape/dtype.
+  static hintTensorMethods(tensorProto: object): void {
+    hinted = true;
+    const names = Object.getOwnPropertyNames(tensorProto).filter((n) => !(n in Pair.prototype) && n !== "toJSON" &&
+      typeof Object.getOwnPropertyDescriptor(tensorProto, n)!.value === "function");
+    for (const name of [...names, "shape", "dtype"]) {
+      Object.defineProperty(Pair.prototype, name, {
+        get(this: Pair) {
+          throw new TypeError(`${this.#op}(...).${name}: ${this.#op} returns PyTorch's (values, indices) pair, not a tensor; ` +
+            `use .values.${name} or .indices.${name} (or const [values, indices] = x.${this.#op}(...))`);
+        },
+        configurable: true, enumerable: false,
+      });
+    }
   }
   override toString(): string {
     return `torch.return_types.${this.#op}(\nvalues=${formatTensor(this[0])},\nindices=${formatTensor(this[1])})`;

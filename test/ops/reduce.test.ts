@@ -171,7 +171,7 @@ describe("max/min with a dim return PyTorch's (values, indices) named tuple", ()
     expectClose(values, want.values as number[]);
     expect(indices.toArray()).toEqual(want.indices);
     // PyTorch's generator weights the values 1, 2, 3, … so a gradient sent to the wrong index shows.
-    const w = tg.arange(1, values.numel + 1).to("float64").reshape(values.shape);
+    const w = tg.arange(1, values.numel() + 1).to("float64").reshape(values.shape);
     values.mul(w).sum().backward();
     expectClose(x.grad!, want.grad as number[]);
   });
@@ -198,6 +198,13 @@ describe("max/min with a dim return PyTorch's (values, indices) named tuple", ()
     expect(r.slice(1)).toEqual([r.indices]);
     expect(String(r)).toBe("torch.return_types.max(\nvalues=tensor([9., 8.]),\nindices=tensor([1, 2], dtype=int32))");
     expect(String(x.sort()).startsWith("torch.return_types.sort(\nvalues=")).toBe(true);
+  });
+  it("using the pair as a tensor (code written for a values-only max(dim)) throws saying what to do", () => {
+    const r = tg.tensor([[1, 9, 3], [7, -2, 8]]).max(1) as unknown as tg.Tensor;
+    expect(() => r.sum()).toThrow(/^max\(\.\.\.\)\.sum: max returns PyTorch's \(values, indices\) pair, not a tensor; use \.values\.sum/);
+    expect(() => r.shape).toThrow(/use \.values\.shape or \.indices\.shape/);
+    expect(() => (tg.tensor([2, 1]).sort() as unknown as tg.Tensor).toArray()).toThrow(/^sort\(\.\.\.\)\.toArray: sort returns/);
+    expect(JSON.stringify(tg.tensor([[1, 2]]).max(1))).toBe(JSON.stringify([tg.tensor([2]), tg.tensor([1], { dtype: "int32" })]));
   });
   it("sort and topk return the same pair", () => {
     const x = tg.tensor([3, 1, 2]);
