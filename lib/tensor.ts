@@ -203,6 +203,10 @@ export class Tensor {
     };
     return build(0, 0);
   }
+  /** toArray() by PyTorch's name (`torch.Tensor.tolist`): nested arrays of numbers, a number for a 0-d tensor. */
+  tolist(): NestedArray {
+    return this.toArray();
+  }
   toString(): string {
     return formatTensor(this);
   }

@@ -65,6 +65,8 @@ export const float = defineOp({
 });
 export const double = defineOp({ name: "double", doc: "x.to(\"float64\")", method: "only", sample: x23, forward: (x: Tensor): Tensor => to(x, "float64") });
 export const int = defineOp({ name: "int", doc: "x.to(\"int32\") (truncates)", method: "only", differentiable: false, forward: (x: Tensor): Tensor => to(x, "int32") });
+/** PyTorch's `x.long()` for labels and indices: x.to("int32"), tensorgrad's integer dtype (it has no int64). */
+export const long = defineOp({ name: "long", doc: "x.to(\"int32\"): tensorgrad's integer dtype stands in for int64", method: "only", differentiable: false, forward: (x: Tensor): Tensor => to(x, "int32") });
 
 // fill_ and zero_: every element of x set to one value. Over a tensor with history, the node (PyTorch's
 // FillBackward2 / ZeroBackward0) gives its old values a zero gradient; into a view, the base's history

@@ -6,7 +6,7 @@
 import { Tensor } from "../tensor.js";
 import { isFloat, promote, type DType } from "../dtype.js";
 import { UNARY, BINARY, native } from "../native.js";
-import { broadcastShapes } from "../shape.js";
+import { broadcastShapes, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { options } from "../options.js";
@@ -316,6 +316,20 @@ export const allclose = defineOp({
   },
 });
 
+/**
+ * torch.equal: whether a and b have the same shape and equal elements (NaN equals nothing; dtypes are
+ * promoted, so float 1 equals int32 1), a boolean. Any dtypes; no gradient.
+ * @throws TypeError for non-tensors.
+ */
+export const equal = defineOp({
+  name: "equal", doc: "whether a and b have the same shape and equal elements (NaN equals nothing), a boolean",
+  method: true, differentiable: false,
+  forward(a: Tensor, b: Tensor): boolean {
+    checkTensor(a, "equal", "input"), checkTensor(b, "equal", "other");
+    return sameShape(a.shape, b.shape) && (a.numel() === 0 || eq(a, b).min().item() === 1);
+  },
+});
+
 // ---- where ----
 
 interface WhereCtx {
@@ -331,7 +345,8 @@ interface Meta {
 const gradFor = (g: Tensor, t: Meta) => convert(sumTo(g, t.shape), t.dtype);
 
 export const where = defineOp({
-  name: "where", doc: "a where cond is nonzero, else b (broadcast; a or b may be a number)",
+  name: "where", doc: "a where cond is nonzero, else b (broadcast; a or b may be a number); x.where(cond, b) is where(cond, x, b)",
+  method: function (this: Tensor, condition: Tensor, other: Operand): Tensor { return where(condition, this, other); },
   sample: () => args(ints([1, 0, 1, 0, 0, 1], [2, 3]), vals([2, 3]), vals([2, 3], 2)),
   forward(cond: Tensor, a: Operand, b: Operand): Tensor {
     const c = checkTensor(cond, "where", "condition").dtype === "int32" ? cond : compare("ne", cond, 0);
@@ -344,7 +359,7 @@ export const where = defineOp({
     return this.record(out, [x, y], { cond: c, a: x.requiresGrad ? { shape: x.shape, dtype: x.dtype } : null,
       b: y.requiresGrad ? { shape: y.shape, dtype: y.dtype } : null });
   },
-  backward(c: WhereCtx, g) {
+  backward(c: WhereCtx, g): (Tensor | null)[] {
     const zero = scalarTensor(0, g.dtype);
     return [
       c.a && gradFor(whereKernel(c.cond, g, zero, g.shape), c.a),
