@@ -4,7 +4,7 @@
 //   to(dtype):           dx = g converted back to x's dtype
 //   alias:               dx = g
 import { Tensor } from "../tensor.js";
-import { checkDType, type DType } from "../dtype.js";
+import { checkDType, isCpuDevice, type DType } from "../dtype.js";
 import { fmt, broadcastShapes, sameShape } from "../shape.js";
 import { bumpVersion } from "../autograd/version.js";
 import { historyChanged, rebaseView } from "../autograd/view-history.js";
@@ -48,9 +48,10 @@ interface ToCtx {
 }
 
 export const to = defineOp({
-  name: "to", doc: "x converted to dtype (a new handle sharing x's storage if it already has it)", method: "only", node: "ToCopyBackward0",
+  name: "to", doc: "x converted to dtype (a new handle sharing x's storage if it already has it; \"cpu\" changes nothing)", method: "only", node: "ToCopyBackward0",
   sample: () => args(vals([2, 3]), "float64"),
-  forward(x: Tensor, dtype: DType): Tensor {
+  forward(x: Tensor, dtype: DType | "cpu"): Tensor {
+    if (isCpuDevice(dtype, "to")) return alias(checkTensor(x, "to"));
     const d = checkDType(dtype, "to");
     if (checkTensor(x, "to").dtype === d) return alias(x);
     const out = converting(`to(${d})`, () => convert(x, d));

@@ -148,16 +148,27 @@ export const square = defineOp({
 });
 
 export const clamp = defineOp({
-  name: "clamp", doc: "x limited to [min, max] (either may be null)", method: true, sample: () => args(vals([2, 3]), -0.5, 0.5),
-  forward(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  name: "clamp", doc: "x limited to [min, max] (either may be null), or clamp({min, max})", method: true, sample: () => args(vals([2, 3]), -0.5, 0.5),
+  forward(x: Tensor, min?: number | null | ClampOptions, max?: number | null): Tensor {
     const [lo, hi] = clampBounds(x, min, max, "clamp");
     return unary("clamp", "clamp", x, lo, hi);
   },
 });
 
+/** clamp's bounds as PyTorch's keywords: `x.clamp({min: 0})` as `x.clamp(min=0)`. */
+export interface ClampOptions {
+  min?: number | null;
+  max?: number | null;
+}
+
 // clamp's checked bounds as the kernel's [lo, hi] (an absent one is ±inf; int32 kernels cannot hold ±inf).
-export function clampBounds(x: Tensor, min: number | null | undefined, max: number | null | undefined, op: string): [number, number] {
+// The bounds come positionally (x.clamp(0, 1), x.clamp(null, 1)) or as an options object ({min, max}).
+export function clampBounds(x: Tensor, min: number | null | undefined | ClampOptions, max: number | null | undefined, op: string): [number, number] {
   checkTensor(x, op);
+  if (min !== null && typeof min === "object") {
+    if (max !== undefined) throw new TypeError(`${op}: give the bounds as (min, max) or as one options object {min, max}, not both`);
+    ({ min, max } = options(op, min, ["min", "max"]));
+  }
   checkNumber(min, "min", op, true), checkNumber(max, "max", op, true);
   if (min == null && max == null) throw new Error(`${op}: at least one of min and max must be given`);
   let lo = min ?? -Infinity, hi = max ?? Infinity;

@@ -103,3 +103,29 @@ describe("equal, mm, Tensor.where, long, tolist", () => {
     expect(tg.tensor(2.5).tolist()).toBe(2.5);
   });
 });
+
+describe("PyTorch's keyword and device forms", () => {
+  it("clamp and clamp_ take {min, max} as PyTorch's keywords", () => {
+    const x = () => tg.tensor([-2, 0.5, 3]);
+    expect(x().clamp({ min: 0 }).toArray()).toEqual(x().clamp(0).toArray());
+    expect(x().clamp({ max: 1 }).toArray()).toEqual(x().clamp(null, 1).toArray());
+    expect(x().clamp({ min: -1, max: 1 }).toArray()).toEqual([-1, 0.5, 1]);
+    expect(x().clamp_({ min: 0 }).toArray()).toEqual([0, 0.5, 3]);
+    expect(() => x().clamp({ mn: 0 } as never)).toThrow(/clamp: unknown option "mn"; did you mean "min"/);
+    expect(() => x().clamp({ min: 0 }, 1)).toThrow(/clamp: give the bounds as \(min, max\) or as one options object/);
+    expect(() => x().clamp({})).toThrow(/clamp: at least one of min and max must be given/);
+  });
+  it("to(\"cpu\") changes nothing; another device says tensorgrad runs on the CPU only", () => {
+    const x = tg.tensor([1, 2], { requiresGrad: true });
+    const y = x.to("cpu");
+    expect([y.dtype, y.toArray()]).toEqual(["float32", [1, 2]]);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([1, 1]);
+    expect(() => x.to("cuda" as never)).toThrow(/^to: tensorgrad runs on the CPU only, there is no "cuda" device; drop the \.to\("cuda"\)/);
+    expect(() => x.to("cuda:1" as never)).toThrow(/no "cuda:1" device/);
+    expect(() => x.to("float16" as never)).toThrow(/to: unknown dtype float16/);
+    const m = new tg.nn.Linear(2, 1);
+    expect(m.to("cpu")).toBe(m);
+    expect(() => m.to("mps" as never)).toThrow(/^Module\.to: tensorgrad runs on the CPU only, there is no "mps" device/);
+  });
+});
