@@ -23,6 +23,7 @@ export { cumsum } from "./ops/cumsum.js";
 export { bmm, outer, mm } from "./ops/linalg.js";
 export { chunk, split, type DimOptions } from "./ops/split.js";
 export { any, all } from "./ops/logical.js";
+export { repeat } from "./ops/repeat.js";
 export { maskedFill } from "./ops/masking.js";
 import "./ops/inplace.js";  // add_, sub_, mul_, div_, clamp_: Tensor methods only
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";

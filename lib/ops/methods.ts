@@ -13,6 +13,7 @@ import type * as masking from "./masking.js";
 import type * as moments from "./moments.js";
 import type * as norm from "./norm.js";
 import type * as reduce from "./reduce.js";
+import type * as repeat from "./repeat.js";
 import type * as softmax from "./softmax.js";
 import type * as sort from "./sort.js";
 import type * as split from "./split.js";
@@ -89,6 +90,7 @@ declare module "../tensor.js" {
     pow: MethodOf<typeof elementwise.pow>;
     reciprocal: MethodOf<typeof elementwise.reciprocal>;
     relu: MethodOf<typeof elementwise.relu>;
+    repeat: MethodOf<typeof repeat.repeat>;
     reshape: MethodOf<typeof views.reshape>;
     round: MethodOf<typeof elementwise.round>;
     rsqrt: MethodOf<typeof elementwise.rsqrt>;

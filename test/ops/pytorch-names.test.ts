@@ -129,3 +129,21 @@ describe("PyTorch's keyword and device forms", () => {
     expect(() => m.to("mps" as never)).toThrow(/^Module\.to: tensorgrad runs on the CPU only, there is no "mps" device/);
   });
 });
+
+describe("repeat", () => {
+  const M1 = [[1, -2, 0.5], [3, 0.25, -1]];
+  it("matches PyTorch's values and gradients, extra leading repeats and 0-d tensors included", () => {
+    expectCase(ref.repeat["(2,3)"], (t) => t.repeat(2, 3), [M1]);
+    expectCase(ref.repeat["(2,1,2)"], (t) => t.repeat([2, 1, 2]), [M1]);
+    expectCase(ref.repeat["(3) of 1-d"], (t) => tg.repeat(t, [3]), [[1, -2]]);
+    expectCase(ref.repeat["() of 0-d"], (t) => t.repeat([]), [2.5]);
+    expectCase(ref.repeat["(2) of 0-d"], (t) => t.repeat(2), [2.5]);
+    expect(tg.tensor(M1).repeat(0, 2).shape).toEqual([0, 6]);
+    expect(ref.repeat["(0,2)"].y).toEqual([]);
+    expect(i32([1, 2]).repeat(2).toArray()).toEqual([1, 2, 1, 2]);
+  });
+  it("too few or bad repeats are refused, naming the shape", () => {
+    expect(() => tg.tensor(M1).repeat(2)).toThrow(/^repeat: \[2\] has fewer repeats than the tensor's 2 dims \(shape \[2, 3\]\)/);
+    expect(() => tg.tensor(M1).repeat(2, -1)).toThrow(/^repeat: repeats must be integers >= 0/);
+  });
+});

@@ -24,10 +24,11 @@ import * as masking from "../../lib/ops/masking.js";
 import * as inplace from "../../lib/ops/inplace.js";
 import * as split from "../../lib/ops/split.js";
 import * as logical from "../../lib/ops/logical.js";
+import * as repeat from "../../lib/ops/repeat.js";
 
 // The modules that define ops, by file name (the generated methods.ts imports them).
 const MODULES: Record<string, Record<string, unknown>> = {
-  elementwise, reduce, views, indexing, linalg, softmax, copy, moments, norm, logsumexp, sort, cumsum, masking, inplace, split, logical,
+  elementwise, reduce, views, indexing, linalg, softmax, copy, moments, norm, logsumexp, sort, cumsum, masking, inplace, split, logical, repeat,
 };
 
 // tg exports that are not ops, by kind.
