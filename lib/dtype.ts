@@ -39,5 +39,8 @@ export function isCpuDevice(d: unknown, op: string): boolean {
 
 export function checkDType(d: unknown, op: string): DType {
   if (d === "float32" || d === "float64" || d === "int32") return d;
-  throw new TypeError(`${op}: unknown dtype ${String(d)}; use "float32", "float64" or "int32"`);
+  const shown = typeof d === "string" ? d : d !== null && typeof d === "object" ? `(an object: ${JSON.stringify(d)})` : String(d);
+  // PyTorch's integer and bool dtypes have one stand-in here; say which.
+  const hint = d === "int64" || d === "long" || d === "bool" ? `; tensorgrad's integer dtype is int32 (labels, indices and masks)` : "";
+  throw new TypeError(`${op}: unknown dtype ${shown}${hint}; use "float32", "float64" or "int32"`);
 }

@@ -66,6 +66,8 @@ export const float = defineOp({
 });
 export const double = defineOp({ name: "double", doc: "x.to(\"float64\")", method: "only", sample: x23, forward: (x: Tensor): Tensor => to(x, "float64") });
 export const int = defineOp({ name: "int", doc: "x.to(\"int32\") (truncates)", method: "only", differentiable: false, forward: (x: Tensor): Tensor => to(x, "int32") });
+/** PyTorch's `x.cpu()`: x itself in a new handle (tensorgrad runs on the CPU only), as `x.to("cpu")`. */
+export const cpu = defineOp({ name: "cpu", doc: "x.to(\"cpu\"): x in a new handle (the CPU is the only device)", method: "only", sample: x23, forward: (x: Tensor): Tensor => to(x, "cpu") });
 /** PyTorch's `x.long()` for labels and indices: x.to("int32"), tensorgrad's integer dtype (it has no int64). */
 export const long = defineOp({ name: "long", doc: "x.to(\"int32\"): tensorgrad's integer dtype stands in for int64", method: "only", differentiable: false, forward: (x: Tensor): Tensor => to(x, "int32") });
 

@@ -39,6 +39,7 @@ declare module "../tensor.js" {
     contiguous: MethodOf<typeof copy.contiguous>;
     copy_: MethodOf<typeof copy.copy_>;
     cos: MethodOf<typeof elementwise.cos>;
+    cpu: MethodOf<typeof copy.cpu>;
     cumsum: MethodOf<typeof cumsum.cumsum>;
     div: MethodOf<typeof elementwise.div>;
     div_: MethodOf<typeof inplace.div_>;

@@ -123,7 +123,12 @@ describe("PyTorch's keyword and device forms", () => {
     expect(x.grad!.toArray()).toEqual([1, 1]);
     expect(() => x.to("cuda" as never)).toThrow(/^to: tensorgrad runs on the CPU only, there is no "cuda" device; drop the \.to\("cuda"\)/);
     expect(() => x.to("cuda:1" as never)).toThrow(/no "cuda:1" device/);
-    expect(() => x.to("float16" as never)).toThrow(/to: unknown dtype float16/);
+    expect(() => x.to("float16" as never)).toThrow(/to: unknown dtype float16; use "float32", "float64" or "int32"/);
+    expect(() => x.to({ dtype: "float64" } as never)).toThrow(/to: unknown dtype \(an object: \{"dtype":"float64"\}\)/);
+    expect(() => tg.tensor([1], { dtype: "int64" as never })).toThrow(/tensor: unknown dtype int64; tensorgrad's integer dtype is int32/);
+    expect(() => x.long().to("long" as never)).toThrow(/to: unknown dtype long; tensorgrad's integer dtype is int32/);
+    const c = x.cpu();
+    expect([c.toArray(), c.dtype, c === x]).toEqual([[1, 2], "float32", false]);
     const m = new tg.nn.Linear(2, 1);
     expect(m.to("cpu")).toBe(m);
     expect(() => m.to("mps" as never)).toThrow(/^Module\.to: tensorgrad runs on the CPU only, there is no "mps" device/);
