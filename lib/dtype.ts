@@ -28,7 +28,19 @@ export function promote(a: DType, b: DType): DType {
   return "float32";
 }
 
+// PyTorch code moves tensors and models with to(device); tensorgrad has one device, the CPU. True for
+// "cpu" (to("cpu") changes nothing), an Error saying so for another device's name, false otherwise.
+export function isCpuDevice(d: unknown, op: string): boolean {
+  if (d === "cpu") return true;
+  if (typeof d === "string" && /^(cuda|mps|xpu|hip|xla|meta|vulkan)(:\d+)?$/.test(d))
+    throw new Error(`${op}: tensorgrad runs on the CPU only, there is no "${d}" device; drop the .to("${d}") (to("cpu") changes nothing)`);
+  return false;
+}
+
 export function checkDType(d: unknown, op: string): DType {
   if (d === "float32" || d === "float64" || d === "int32") return d;
-  throw new TypeError(`${op}: unknown dtype ${String(d)}; use "float32", "float64" or "int32"`);
+  const shown = typeof d === "string" ? d : d !== null && typeof d === "object" ? `(an object: ${JSON.stringify(d)})` : String(d);
+  // PyTorch's integer and bool dtypes have one stand-in here; say which.
+  const hint = d === "int64" || d === "long" || d === "bool" ? `; tensorgrad's integer dtype is int32 (labels, indices and masks)` : "";
+  throw new TypeError(`${op}: unknown dtype ${shown}${hint}; use "float32", "float64" or "int32"`);
 }

@@ -140,13 +140,13 @@ function withSuffixes(text: string, suffixes: string[]): string {
 }
 
 export function formatTensor(t: Tensor): string {
-  const disposed = t.storage.length === 0 && t.numel > 0;
+  const disposed = t.storage.length === 0 && t.numel() > 0;
   const suffixes: string[] = [];
   // As PyTorch: an empty tensor shows its size unless it is 1-D; dtype unless float32 (the default).
-  if (t.numel === 0 && t.ndim !== 1) suffixes.push(`size=[${t.shape.join(", ")}]`);
+  if (t.numel() === 0 && t.ndim !== 1) suffixes.push(`size=[${t.shape.join(", ")}]`);
   if (t.dtype !== "float32") suffixes.push(`dtype=${t.dtype}`);
   if (t.gradFn) suffixes.push(`grad_fn=<${gradFnName(t.gradFn.name)}>`);
   else if (t.requiresGrad) suffixes.push("requires_grad=True");
-  const text = disposed ? "<disposed>" : t.numel === 0 ? "[]" : body(t, t.numel > PRINT.threshold);
+  const text = disposed ? "<disposed>" : t.numel() === 0 ? "[]" : body(t, t.numel() > PRINT.threshold);
   return withSuffixes("tensor(" + text, suffixes);
 }

@@ -6,7 +6,7 @@ export type {} from "./ops/methods.js";
 export * from "./ops/creation.js";
 export { add, sub, mul, div, neg, exp, log, sqrt, abs, sign, sigmoid, tanh, relu, leakyRelu, elu, gelu, pow, square, clamp,
   maximum, minimum, eq, ne, gt, ge, lt, le, where } from "./ops/elementwise.js";
-export { log1p, expm1, reciprocal, rsqrt, sin, cos, floor, ceil, round, isnan, isinf, isfinite, allclose } from "./ops/elementwise.js";
+export { log1p, expm1, reciprocal, rsqrt, sin, cos, floor, ceil, round, isnan, isinf, isfinite, allclose, equal } from "./ops/elementwise.js";
 export { sum, mean, max, min, argmax, argmin } from "./ops/reduce.js";
 export { reshape, view, transpose, permute, squeeze, unsqueeze, expand, flatten, narrow, slice, select, cat, stack } from "./ops/views.js";
 export { indexSelect, gather } from "./ops/indexing.js";
@@ -17,8 +17,13 @@ export { var, std, type VarOptions } from "./ops/moments.js";
 export { norm, type NormOptions, type NormOrder } from "./ops/norm.js";
 export { logsumexp } from "./ops/logsumexp.js";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.js";
+export type { ValuesIndices } from "./ops/values-indices.js";
+export type { ExtremeFn, ExtremeMethod } from "./ops/reduce.js";
 export { cumsum } from "./ops/cumsum.js";
-export { bmm, outer } from "./ops/linalg.js";
+export { bmm, outer, mm } from "./ops/linalg.js";
+export { chunk, split, type DimOptions } from "./ops/split.js";
+export { any, all } from "./ops/logical.js";
+export { repeat } from "./ops/repeat.js";
 export { maskedFill } from "./ops/masking.js";
 import "./ops/inplace.js";  // add_, sub_, mul_, div_, clamp_: Tensor methods only
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";

@@ -45,7 +45,8 @@ export class Tensor {
   declare readonly strides: number[];
   declare readonly offset: number;
   declare readonly dtype: DType;
-  declare readonly numel: number;
+  // The element count, read by numel() (a method, as PyTorch's).
+  declare private readonly count: number;
   // Which output of gradFn this is.
   declare outputNr: number;
   // A leaf's gradient-accumulation node, made when an op first reads the leaf (autograd/node.ts).
@@ -79,7 +80,7 @@ export class Tensor {
     this.strides = strides;
     this.offset = offset;
     this.dtype = dtype;
-    this.numel = numelOf(shape);
+    this.count = numelOf(shape);
     this.outputNr = 0;
     this.accumulator = null;
     this.base = null;
@@ -134,7 +135,24 @@ export class Tensor {
     this.gradient = g;
   }
 
+  /** The number of dims (PyTorch's `ndim`; also `dim()` and `ndimension()`). */
   get ndim(): number {
+    return this.shape.length;
+  }
+  /** The number of elements, the product of the shape (1 for a 0-d tensor). Mirrors `torch.Tensor.numel`. */
+  numel(): number {
+    return this.count;
+  }
+  /** numel(), by PyTorch's other name (`torch.Tensor.nelement`). */
+  nelement(): number {
+    return this.count;
+  }
+  /** The number of dims, as `ndim` (`torch.Tensor.dim`). */
+  dim(): number {
+    return this.shape.length;
+  }
+  /** The number of dims, as `ndim` (`torch.Tensor.ndimension`). */
+  ndimension(): number {
     return this.shape.length;
   }
   get isLeaf(): boolean {
@@ -188,12 +206,12 @@ export class Tensor {
   // The elements in row-major order, as a standalone typed array of this dtype: it shares memory
   // with nothing, so it may be changed or transferred (postMessage(a, [a.buffer])) freely.
   data(): Storage {
-    const out = new ARRAY_TYPE[this.dtype](this.numel);
-    if (this.numel > 0) native.copy(this.shape, [this, { shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 }], this.storage, out);
+    const out = new ARRAY_TYPE[this.dtype](this.count);
+    if (this.count > 0) native.copy(this.shape, [this, { shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 }], this.storage, out);
     return out;
   }
   item(): number {
-    if (this.numel !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape [${this.shape.join(", ")}]`);
+    if (this.count !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape [${this.shape.join(", ")}]`);
     if (this.offset >= this.storage.length) throw new Error("item: the tensor's storage was released by dispose()");
     return this.storage[this.offset];
   }
@@ -207,6 +225,10 @@ export class Tensor {
       return out;
     };
     return build(0, 0);
+  }
+  /** toArray() by PyTorch's name (`torch.Tensor.tolist`): nested arrays of numbers, a number for a 0-d tensor. */
+  tolist(): NestedArray {
+    return this.toArray();
   }
   toString(): string {
     return formatTensor(this);

@@ -75,11 +75,11 @@ export function jacobian(f: (...xs: Tensor[]) => Tensors, inputs: Tensors, opts?
     const jac = xs.map((x) => Tensor.empty([...o.shape, ...x.shape], o.dtype));
     const onehot = Tensor.empty(o.shape, o.dtype);
     const last = k === outs.length - 1;
-    for (let e = 0; e < o.numel; ++e) {
+    for (let e = 0; e < o.numel(); ++e) {
       onehot.storage[e] = 1;
-      const rows = pullBack("jacobian", [o], [onehot], xs, strict, !(last && e === o.numel - 1));
+      const rows = pullBack("jacobian", [o], [onehot], xs, strict, !(last && e === o.numel() - 1));
       onehot.storage[e] = 0;
-      rows.forEach((r, j) => jac[j].storage.set(r.data(), e * xs[j].numel));
+      rows.forEach((r, j) => jac[j].storage.set(r.data(), e * xs[j].numel()));
     }
     return Array.isArray(inputs) ? jac : jac[0];
   });
@@ -99,7 +99,7 @@ export function vjp(f: (...xs: Tensor[]) => Tensors, inputs: Tensors, v?: Tensor
   const { xs, out, outs } = evaluate("vjp", f, inputs, createGraph);
   let vs: Tensor[];
   if (v == null) {
-    if (outs.length !== 1 || outs[0].numel !== 1)
+    if (outs.length !== 1 || outs[0].numel() !== 1)
       throw new Error(`vjp: v may be omitted only when f returns a single one-element tensor; f returned shape${outs.length > 1 ? "s" : ""} ${outs.map((o) => fmt(o.shape)).join(", ")}`);
     vs = [Tensor.empty(outs[0].shape, outs[0].dtype)];
     vs[0].storage[0] = 1;

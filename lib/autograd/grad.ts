@@ -27,7 +27,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts
   const outs = list(outputs), ins = list(inputs);
   const given = opts.gradOutputs !== undefined;
   const gouts = given ? list(opts.gradOutputs!) : outs.map((o) => {
-    if (o.numel !== 1) throw new Error(`autograd.grad: output of shape ${fmt(o.shape)} is not a scalar; pass gradOutputs`);
+    if (o.numel() !== 1) throw new Error(`autograd.grad: output of shape ${fmt(o.shape)} is not a scalar; pass gradOutputs`);
     return fill(Tensor.empty(o.shape, o.dtype), 1);
   });
   if (gouts.length !== outs.length || !gouts.every((g) => g instanceof Tensor))

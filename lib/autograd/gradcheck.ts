@@ -20,7 +20,7 @@ export interface GradCheckOptions {
 // Fixed, varied weights so every output element matters and no two get the same weight.
 function weightsLike(t: Tensor): Tensor {
   const w = Tensor.empty(t.shape, t.dtype);
-  for (let i = 0; i < w.numel; ++i) w.storage[i] = 0.5 + ((i * 37) % 11) / 10;
+  for (let i = 0; i < w.numel(); ++i) w.storage[i] = 0.5 + ((i * 37) % 11) / 10;
   return w;
 }
 
@@ -46,8 +46,8 @@ export function gradCheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opt
   const analytic = grad(loss(out0), diffable, { allowUnused: true });
   const evalLoss = () => noGrad(() => loss(fn(...xs)).item());
   diffable.forEach((x, k) => {
-    const a = analytic[k] ? analytic[k]!.data() : new Float64Array(x.numel);
-    for (let i = 0; i < x.numel; ++i) {
+    const a = analytic[k] ? analytic[k]!.data() : new Float64Array(x.numel());
+    for (let i = 0; i < x.numel(); ++i) {
       const orig = x.storage[i];
       x.storage[i] = orig + eps;
       const lp = evalLoss();

@@ -60,7 +60,7 @@ function rootGrad(t: Tensor, g: Tensor | null): Tensor {
     throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
   if (t.disposeState !== "live") throw new Error("backward: this tensor was disposed; call backward() before dispose()");
   if (g) return g;
-  if (t.numel !== 1)
+  if (t.numel() !== 1)
     throw new Error(`backward: grad can be implicitly created only for a tensor with one element, this one has shape [${t.shape.join(", ")}]; pass a gradient of that shape`);
   return fill(Tensor.empty(t.shape, t.dtype), 1);
 }

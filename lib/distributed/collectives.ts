@@ -24,8 +24,8 @@ function tensorArg(op: string, t: unknown, name: string): Tensor {
 function denseView(op: string, t: Tensor, name: string): Storage {
   if (!t.isContiguous())
     throw new Error(`${op}: ${name} must be contiguous (shape ${fmt(t.shape)}, strides ${fmt(t.strides)}); call .contiguous() first`);
-  if (t.offset + t.numel > t.storage.length) throw new Error(`${op}: ${name}'s storage was released by dispose()`);
-  return t.storage.subarray(t.offset, t.offset + t.numel) as Storage;
+  if (t.offset + t.numel() > t.storage.length) throw new Error(`${op}: ${name}'s storage was released by dispose()`);
+  return t.storage.subarray(t.offset, t.offset + t.numel()) as Storage;
 }
 
 function reduceCode(op: string, name: unknown, t: Tensor): number {
@@ -136,9 +136,9 @@ export function reduceScatter(output: Tensor, inputList: Tensor[], opts: { op?: 
   const views = ins.map((x, r) => denseView(op, x, `inputList[${r}]`));
   // A strided output is received in a dense buffer and copied in afterwards, as the raw write a
   // contiguous one gets (no autograd check): one that cannot take the copy is refused here, not after the exchange.
-  if (output.numel > 0 && output.shape.some((d, i) => d > 1 && output.strides[i] === 0))
+  if (output.numel() > 0 && output.shape.some((d, i) => d > 1 && output.strides[i] === 0))
     throw new Error(`${op}: output (shape ${fmt(output.shape)}, strides ${fmt(output.strides)}) is an expanded view whose elements overlap; pass a contiguous tensor`);
-  if (output.offset + output.numel > output.storage.length && output.numel > 0) throw new Error(`${op}: output's storage was released by dispose()`);
+  if (output.offset + output.numel() > output.storage.length && output.numel() > 0) throw new Error(`${op}: output's storage was released by dispose()`);
   const out = output.isContiguous() ? output : Tensor.output(output.shape, output.dtype);
   const outView = denseView(op, out, "output");
   return pinned([...ins, out], [out], () => group.reduceScatter(outView, views, code), null).then(() => {

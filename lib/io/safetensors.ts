@@ -35,9 +35,9 @@ export function encodeSafetensors(tensors: [string, Tensor][], metadata: Record<
   const data: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of sorted) {
-    if (t.numel > 0 && t.storage.length === 0) throw new Error(`save: tensor "${name}" was released by dispose()`);
+    if (t.numel() > 0 && t.storage.length === 0) throw new Error(`save: tensor "${name}" was released by dispose()`);
     const c = t.contiguous(true), size = c.storage.BYTES_PER_ELEMENT;
-    const bytes = new Uint8Array(c.storage.buffer, c.storage.byteOffset + c.offset * size, c.numel * size);
+    const bytes = new Uint8Array(c.storage.buffer, c.storage.byteOffset + c.offset * size, c.numel() * size);
     header[name] = { dtype: WRITE_DTYPE[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes.length] };
     offset += bytes.length;
     data.push(bytes);

@@ -26,7 +26,7 @@ function finite(v: unknown, name: string, op: string, dflt: number): number {
 
 // Draws into a dense temporary and copies it into t (any view but an expanded one, as PyTorch).
 function fillFrom(t: Tensor, op: string, draw: (s: Tensor["storage"]) => void): Tensor {
-  if (t.numel > 0 && overlaps(t))
+  if (t.numel() > 0 && overlaps(t))
     throw new Error(`${op}: the tensor (shape ${fmt(t.shape)}, strides ${fmt(t.strides)}) is an expanded view: more than one of its ` +
       `elements refers to a single memory location; initialise the tensor it was expanded from instead`);
   const tmp = Tensor.empty(t.shape, t.dtype);
@@ -138,7 +138,7 @@ function gainOf(opts: { gain?: number }, op: string): number {
 export function xavierUniform_(t: Tensor, opts: { gain?: number } = {}): Tensor {
   const gain = gainOf(opts, "xavierUniform_");
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierUniform_"));
-  if (t.numel === 0) return t;
+  if (t.numel() === 0) return t;
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, { a: -a, b: a });
 }
@@ -152,7 +152,7 @@ export function xavierUniform_(t: Tensor, opts: { gain?: number } = {}): Tensor 
 export function xavierNormal_(t: Tensor, opts: { gain?: number } = {}): Tensor {
   const gain = gainOf(opts, "xavierNormal_");
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierNormal_"));
-  if (t.numel === 0) return t;
+  if (t.numel() === 0) return t;
   return normal_(t, { std: gain * Math.sqrt(2 / (fanIn + fanOut)) });
 }
 
@@ -169,7 +169,7 @@ function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
   if (mode !== "fanIn" && mode !== "fanOut") throw new Error(`${op}: mode must be "fanIn" or "fanOut", got ${JSON.stringify(mode)}`);
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, op));
   // A zero-element tensor has nothing to initialise (PyTorch: a no-op), and may have a zero fan.
-  if (t.numel === 0) return 0;
+  if (t.numel() === 0) return 0;
   return calculateGain(nonlinearity, { param: a }) / Math.sqrt(mode === "fanIn" ? fanIn : fanOut);
 }
 

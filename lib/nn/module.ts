@@ -15,7 +15,7 @@ import { options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { Parameter } from "./parameter.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
-import { checkDType, type DType } from "../dtype.js";
+import { checkDType, isCpuDevice, type DType } from "../dtype.js";
 import { moduleRepr } from "./repr.js";
 import { addForwardHook, type ForwardHook, type ForwardPreHook, type RemovableHandle } from "./hooks.js";
 
@@ -176,7 +176,8 @@ export abstract class Module {
    * optimizer after calling to(). Returns this.
    * @throws TypeError for "int32" or an unknown dtype (PyTorch: "nn.Module.to only accepts floating point dtypes").
    */
-  to(dtype: DType): this {
+  to(dtype: DType | "cpu"): this {
+    if (isCpuDevice(dtype, "Module.to")) return this;
     checkDType(dtype, "Module.to");
     if (dtype === "int32") throw new TypeError('Module.to: only accepts floating point dtypes ("float32" or "float64"), got "int32"');
     const done = new Map<Tensor, Tensor>();

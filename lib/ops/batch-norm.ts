@@ -22,7 +22,7 @@ export interface BatchNormOptions {
 
 // The running statistics are updated in place by the kernel, so they must be dense.
 function runningStat(t: Tensor | null, what: string): Tensor | null {
-  if (t && !(t.isContiguous() && t.offset === 0 && t.storage.length === t.numel))
+  if (t && !(t.isContiguous() && t.offset === 0 && t.storage.length === t.numel()))
     throw new Error(`batchNorm: ${what} must be a dense tensor (it is updated in place); pass a contiguous tensor`);
   return t;
 }
@@ -54,7 +54,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   if (training && N * L === 1)
     throw new Error(`${op}: expected more than 1 value per channel when training, got input of shape ${fmt(x.shape)}`);
   // An empty batch has no statistics: as PyTorch, the output is empty and the running stats stay.
-  if (x.numel === 0) return mul(x, 1);
+  if (x.numel() === 0) return mul(x, 1);
   const xd = dense(x);
   const y = Tensor.output(x.shape, x.dtype);
   const mean = Tensor.output([C], x.dtype), invstd = Tensor.output([C], x.dtype);

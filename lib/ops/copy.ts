@@ -4,7 +4,7 @@
 //   to(dtype):           dx = g converted back to x's dtype
 //   alias:               dx = g
 import { Tensor } from "../tensor.js";
-import { checkDType, type DType } from "../dtype.js";
+import { checkDType, isCpuDevice, type DType } from "../dtype.js";
 import { fmt, broadcastShapes, sameShape } from "../shape.js";
 import { bumpVersion } from "../autograd/version.js";
 import { historyChanged, rebaseView } from "../autograd/view-history.js";
@@ -38,7 +38,7 @@ function alias(x: Tensor): Tensor {
 export const contiguous = defineOp({
   name: "contiguous", doc: "a new handle sharing x's storage if contiguous, else a contiguous copy", method: "only", sample: () => args(vals([2, 3]).t()),
   forward(x: Tensor, dense = false): Tensor {
-    if (x.isContiguous() && (!dense || (x.offset === 0 && x.storage.length === x.numel))) return alias(x);
+    if (x.isContiguous() && (!dense || (x.offset === 0 && x.storage.length === x.numel()))) return alias(x);
     return clone(x);
   },
 });
@@ -48,9 +48,10 @@ interface ToCtx {
 }
 
 export const to = defineOp({
-  name: "to", doc: "x converted to dtype (a new handle sharing x's storage if it already has it)", method: "only", node: "ToCopyBackward0",
+  name: "to", doc: "x converted to dtype (a new handle sharing x's storage if it already has it; \"cpu\" changes nothing)", method: "only", node: "ToCopyBackward0",
   sample: () => args(vals([2, 3]), "float64"),
-  forward(x: Tensor, dtype: DType): Tensor {
+  forward(x: Tensor, dtype: DType | "cpu"): Tensor {
+    if (isCpuDevice(dtype, "to")) return alias(checkTensor(x, "to"));
     const d = checkDType(dtype, "to");
     if (checkTensor(x, "to").dtype === d) return alias(x);
     const out = converting(`to(${d})`, () => convert(x, d));
@@ -65,6 +66,10 @@ export const float = defineOp({
 });
 export const double = defineOp({ name: "double", doc: "x.to(\"float64\")", method: "only", sample: x23, forward: (x: Tensor): Tensor => to(x, "float64") });
 export const int = defineOp({ name: "int", doc: "x.to(\"int32\") (truncates)", method: "only", differentiable: false, forward: (x: Tensor): Tensor => to(x, "int32") });
+/** PyTorch's `x.cpu()`: x itself in a new handle (tensorgrad runs on the CPU only), as `x.to("cpu")`. */
+export const cpu = defineOp({ name: "cpu", doc: "x.to(\"cpu\"): x in a new handle (the CPU is the only device)", method: "only", sample: x23, forward: (x: Tensor): Tensor => to(x, "cpu") });
+/** PyTorch's `x.long()` for labels and indices: x.to("int32"), tensorgrad's integer dtype (it has no int64). */
+export const long = defineOp({ name: "long", doc: "x.to(\"int32\"): tensorgrad's integer dtype stands in for int64", method: "only", differentiable: false, forward: (x: Tensor): Tensor => to(x, "int32") });
 
 // fill_ and zero_: every element of x set to one value. Over a tensor with history, the node (PyTorch's
 // FillBackward2 / ZeroBackward0) gives its old values a zero gradient; into a view, the base's history

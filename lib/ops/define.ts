@@ -61,9 +61,10 @@ export const OPS = new Map<string, OpInfo>();
 declare const methodKind: unique symbol;
 export type Op<F extends Fn, M> = F & { readonly [methodKind]: M };
 
-// The type of x.op(...) for an op defined with a method.
+// The type of x.op(...) for an op defined with a method: a custom method's own type (all its
+// overloads, e.g. x.max() / x.max(dim)), else the function's without its first parameter.
 export type MethodOf<O> = O extends Op<(self: Tensor, ...rest: infer R) => infer Out, infer M>
-  ? M extends (this: Tensor, ...args: infer A) => infer MR ? (...args: A) => MR : (...rest: R) => Out
+  ? M extends MethodFn ? M : (...rest: R) => Out
   : never;
 
 const pascal = (s: string) => s[0].toUpperCase() + s.slice(1);

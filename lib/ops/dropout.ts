@@ -18,8 +18,8 @@ export interface DropoutOptions {
 function drop(op: string, x: Tensor, opts: DropoutOptions, units: number): Tensor {
   const { p = 0.5, training = true } = options(op, opts, ["p", "training"]);
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: p must be a probability in [0, 1], got ${p}`);
-  if (!training || p === 0 || x.numel === 0) return x;
-  const inner = x.numel / units;
+  if (!training || p === 0 || x.numel() === 0) return x;
+  const inner = x.numel() / units;
   const xd = dense(x);
   const y = Tensor.output(x.shape, x.dtype), mask = Tensor.output([units], x.dtype);
   native.dropout(xd.storage, y.storage, mask.storage, units, inner, p, true);
@@ -28,7 +28,7 @@ function drop(op: string, x: Tensor, opts: DropoutOptions, units: number): Tenso
 
 function dropoutRule(c: { mask: Tensor; inner: number; p: number }, g: Tensor): Tensor[] {
   const gx = Tensor.output(g.shape, g.dtype);
-  native.dropout(dense(g).storage, gx.storage, c.mask.storage, c.mask.numel, c.inner, c.p, false);
+  native.dropout(dense(g).storage, gx.storage, c.mask.storage, c.mask.numel(), c.inner, c.p, false);
   return [gx];
 }
 
@@ -40,7 +40,7 @@ function dropoutRule(c: { mask: Tensor; inner: number; p: number }, g: Tensor): 
  * @throws RangeError for p outside [0, 1]; TypeError for int32.
  */
 export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
-  return drop("dropout", floatTensor(x, "dropout"), opts, x.numel);
+  return drop("dropout", floatTensor(x, "dropout"), opts, x.numel());
 }
 
 /**

@@ -6,7 +6,7 @@
 import { Tensor } from "../tensor.js";
 import { isFloat, promote, type DType } from "../dtype.js";
 import { UNARY, BINARY, native } from "../native.js";
-import { broadcastShapes } from "../shape.js";
+import { broadcastShapes, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { options } from "../options.js";
@@ -154,16 +154,27 @@ export const square = defineOp({
 });
 
 export const clamp = defineOp({
-  name: "clamp", doc: "x limited to [min, max] (either may be null)", method: true, sample: () => args(vals([2, 3]), -0.5, 0.5),
-  forward(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  name: "clamp", doc: "x limited to [min, max] (either may be null), or clamp({min, max})", method: true, sample: () => args(vals([2, 3]), -0.5, 0.5),
+  forward(x: Tensor, min?: number | null | ClampOptions, max?: number | null): Tensor {
     const [lo, hi] = clampBounds(x, min, max, "clamp");
     return unary("clamp", "clamp", x, lo, hi);
   },
 });
 
+/** clamp's bounds as PyTorch's keywords: `x.clamp({min: 0})` as `x.clamp(min=0)`. */
+export interface ClampOptions {
+  min?: number | null;
+  max?: number | null;
+}
+
 // clamp's checked bounds as the kernel's [lo, hi] (an absent one is ±inf; int32 kernels cannot hold ±inf).
-export function clampBounds(x: Tensor, min: number | null | undefined, max: number | null | undefined, op: string): [number, number] {
+// The bounds come positionally (x.clamp(0, 1), x.clamp(null, 1)) or as an options object ({min, max}).
+export function clampBounds(x: Tensor, min: number | null | undefined | ClampOptions, max: number | null | undefined, op: string): [number, number] {
   checkTensor(x, op);
+  if (min !== null && typeof min === "object") {
+    if (max !== undefined) throw new TypeError(`${op}: give the bounds as (min, max) or as one options object {min, max}, not both`);
+    ({ min, max } = options(op, min, ["min", "max"]));
+  }
   checkNumber(min, "min", op, true), checkNumber(max, "max", op, true);
   if (min == null && max == null) throw new Error(`${op}: at least one of min and max must be given`);
   let lo = min ?? -Infinity, hi = max ?? Infinity;
@@ -304,7 +315,21 @@ export const allclose = defineOp({
     const same = eq(x, y);
     const nan = equalNan ? mul(isnan(x), isnan(y)) : null;
     const ok = nan ? maximum(maximum(close, same), nan) : maximum(close, same);
-    return ok.numel === 0 || ok.min().item() === 1;
+    return ok.numel() === 0 || ok.min().item() === 1;
+  },
+});
+
+/**
+ * torch.equal: whether a and b have the same shape and equal elements (NaN equals nothing; dtypes are
+ * promoted, so float 1 equals int32 1), a boolean. Any dtypes; no gradient.
+ * @throws TypeError for non-tensors.
+ */
+export const equal = defineOp({
+  name: "equal", doc: "whether a and b have the same shape and equal elements (NaN equals nothing), a boolean",
+  method: true, differentiable: false,
+  forward(a: Tensor, b: Tensor): boolean {
+    checkTensor(a, "equal", "input"), checkTensor(b, "equal", "other");
+    return sameShape(a.shape, b.shape) && (a.numel() === 0 || eq(a, b).min().item() === 1);
   },
 });
 
@@ -323,7 +348,8 @@ interface Meta {
 const gradFor = (g: Tensor, t: Meta) => convert(sumTo(g, t.shape), t.dtype);
 
 export const where = defineOp({
-  name: "where", doc: "a where cond is nonzero, else b (broadcast; a or b may be a number)",
+  name: "where", doc: "a where cond is nonzero, else b (broadcast; a or b may be a number); x.where(cond, b) is where(cond, x, b)",
+  method: function (this: Tensor, condition: Tensor, other: Operand): Tensor { return where(condition, this, other); },
   sample: () => args(ints([1, 0, 1, 0, 0, 1], [2, 3]), vals([2, 3]), vals([2, 3], 2)),
   forward(cond: Tensor, a: Operand, b: Operand): Tensor {
     const c = checkTensor(cond, "where", "condition").dtype === "int32" ? cond : compare("ne", cond, 0);
@@ -336,7 +362,7 @@ export const where = defineOp({
     return this.record(out, [x, y], { cond: c, a: x.requiresGrad ? { shape: x.shape, dtype: x.dtype } : null,
       b: y.requiresGrad ? { shape: y.shape, dtype: y.dtype } : null });
   },
-  backward(c: WhereCtx, g) {
+  backward(c: WhereCtx, g): (Tensor | null)[] {
     const zero = scalarTensor(0, g.dtype);
     return [
       c.a && gradFor(whereKernel(c.cond, g, zero, g.shape), c.a),

@@ -16,7 +16,7 @@ export interface EmbeddingOptions {
 
 // Throws naming the first index outside [0, num): min/max run natively, the search only on failure.
 function checkIndices(idx: Tensor, num: number, weight: Tensor): void {
-  if (idx.numel === 0) return;
+  if (idx.numel() === 0) return;
   const lo = noGrad(() => min(idx).item()), hi = noGrad(() => max(idx).item());
   if (lo >= 0 && hi < num) return;
   const data = idx.data();
@@ -52,7 +52,7 @@ export function embedding(indices: Tensor, weight: Tensor, opts: EmbeddingOption
   const [num, dim] = weight.shape;
   const pad = paddingRow(o.paddingIdx, num, op);
   checkIndices(indices, num, weight);
-  const id = dense(indices).storage as Int32Array, n = indices.numel, wd = dense(weight);  // id holds exactly n
+  const id = dense(indices).storage as Int32Array, n = indices.numel(), wd = dense(weight);  // id holds exactly n
   const out = Tensor.output([...indices.shape, dim], weight.dtype);
   native.indexSelect(wd.storage, id, out.storage, 1, num, dim, n);
   return recordLayer("EmbeddingBackward0", out, [weight], { id, shape: weight.shape, pad }, embeddingRule);

@@ -46,12 +46,12 @@ export const indexSelect = defineOp({
     // A 0-d tensor acts as one element along dim 0, and the result stays 0-d (as PyTorch).
     if (checkTensor(x, "indexSelect").ndim === 0) {
       normalizeDim(dim, 0, "indexSelect");
-      if (idx.numel !== 1) throw new Error(`indexSelect: the index into a 0-d tensor must have one element, got shape ${fmt(idx.shape)}`);
+      if (idx.numel() !== 1) throw new Error(`indexSelect: the index into a 0-d tensor must have one element, got shape ${fmt(idx.shape)}`);
       return reshape(indexSelect(reshape(x, [1]), 0, reshape(idx, [1])), []);
     }
     if (idx.ndim > 1) throw new Error(`indexSelect: the index must be 0-d or 1-d, got shape ${fmt(idx.shape)}`);
     const d = normalizeDim(dim, checkTensor(x, "indexSelect").ndim, "indexSelect");
-    const c = around(x.shape, d, dense(idx), idx.numel);
+    const c = around(x.shape, d, dense(idx), idx.numel());
     const shape = x.shape.slice();
     shape[d] = c.n;
     const out = Tensor.output(shape, x.dtype);

@@ -14,7 +14,7 @@ import { options } from "../options.js";
 import { defineOp } from "./define.js";
 import { checkOperand, checkTensor } from "./check.js";
 import { convert } from "./kernels.js";
-import { add, clamp, clampBounds, div, mul, sub, type Operand } from "./elementwise.js";
+import { add, clamp, clampBounds, div, mul, sub, type ClampOptions, type Operand } from "./elementwise.js";
 import { clone, to } from "./copy.js";
 import { beginWrite, unaliased, writeResult } from "./write.js";
 
@@ -99,7 +99,7 @@ export const div_ = defineOp({
  */
 export const clamp_ = defineOp({
   name: "clamp_", doc: inPlaceDoc("x limited to [min, max]"), method: "only", differentiable: false,
-  forward(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  forward(x: Tensor, min?: number | null | ClampOptions, max?: number | null): Tensor {
     const [lo, hi] = clampBounds(x, min, max, "clamp_");
     const fractional = (v: number) => Number.isFinite(v) && !Number.isInteger(v);
     if (checkTarget("clamp_", x, null, fractional(lo) || fractional(hi))) return recordResult(x, clamp(clone(x), min, max), "clamp_");

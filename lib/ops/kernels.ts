@@ -69,7 +69,7 @@ export function copyInto(src: Tensor, dst: Tensor): void {
 
 // A dense copy of x in `dtype` (x itself when it already is one and `always` is false).
 export function dense(x: Tensor, dtype: DType = x.dtype, always = false): Tensor {
-  if (!always && x.dtype === dtype && x.isContiguous() && x.offset === 0 && x.storage.length === x.numel) return x;
+  if (!always && x.dtype === dtype && x.isContiguous() && x.offset === 0 && x.storage.length === x.numel()) return x;
   const out = Tensor.output(x.shape, dtype);
   copyInto(x, out);
   return out;
@@ -89,7 +89,7 @@ export function viewAs(t: Tensor, shape: readonly number[]): Tensor {
 export function sumKernel(x: Tensor, red: readonly boolean[], scale = 1): Tensor {
   const kshape = packedMap(x.shape, (d, i) => (red[i] ? 1 : d));
   const out = Tensor.output(kshape, x.dtype);
-  native.sum(x.shape, [x, out], x.storage, out.storage, out.numel, scale);
+  native.sum(x.shape, [x, out], x.storage, out.storage, out.numel(), scale);
   return out;
 }
 
@@ -97,7 +97,7 @@ export function sumKernel(x: Tensor, red: readonly boolean[], scale = 1): Tensor
 // to x's shape, has stride 0 over the rows, which is what the native sum reduces over.
 export function sumRows(x: Tensor): Tensor {
   const out = Tensor.output([x.shape[1]], x.dtype);
-  native.sum(x.shape, [x, out], x.storage, out.storage, out.numel, 1);
+  native.sum(x.shape, [x, out], x.storage, out.storage, out.numel(), 1);
   return out;
 }
 

@@ -114,6 +114,21 @@ export const matmul = defineOp({
 });
 
 /**
+ * torch.mm: the matrix product of two 2-D tensors, [n, m] @ [m, p] → [n, p], as `matmul` (no broadcasting,
+ * no vectors: use `matmul` for those). float32/float64; the gradient flows to both (MmBackward0).
+ * @throws Error naming both shapes when either operand is not 2-D or the inner sizes differ.
+ */
+export const mm = defineOp({
+  name: "mm", doc: "matrix product of two 2-D tensors [n, m] @ [m, p] (no broadcasting; matmul for more)", method: true,
+  sample: () => args(vals([2, 3]), vals([3, 2], 2)),
+  forward(a: Tensor, b: Tensor): Tensor {
+    if (checkTensor(a, "mm", "input").ndim !== 2 || checkTensor(b, "mm", "mat2").ndim !== 2)
+      throw new Error(`mm: both operands must be 2-D matrices, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}; use matmul for vectors and batches`);
+    return matmul(a, b);
+  },
+});
+
+/**
  * torch.bmm: batched matrix product of a [B, n, m] and b [B, m, p] → [B, n, p] (no broadcasting,
  * as PyTorch; matmul broadcasts). float32/float64, both the same dtype.
  * @throws TypeError for non-tensors or mixed/int32 dtypes; Error when either is not 3-D or the

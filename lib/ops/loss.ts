@@ -90,7 +90,7 @@ export function checkClassTargets(input: Tensor, targets: unknown, op: string, i
 
 // Applies the reduction; `count` is the divisor of "mean" (PyTorch divides by the number of
 // non-ignored rows for class losses).
-export function reduce(loss: Tensor, reduction: Reduction, count = loss.numel): Tensor {
+export function reduce(loss: Tensor, reduction: Reduction, count = loss.numel()): Tensor {
   if (reduction === "none") return loss;
   const s = sum(loss);
   return reduction === "sum" ? s : mul(s, 1 / count);
@@ -339,7 +339,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptio
   const reduction = checkPointwise(input, target, opts, op);
   const w = checkWeight(opts.weight, input, "weight", op);
   const { t, logP, log1mP, rows } = noGrad(() => {
-    if (input.numel && (min(input).item() < 0 || max(input).item() > 1))
+    if (input.numel() && (min(input).item() < 0 || max(input).item() > 1))
       throw new RangeError(`${op}: every input element must lie in [0, 1] (probabilities); use binaryCrossEntropyWithLogits for logits`);
     const t = convert(target, input.dtype);
     // PyTorch clamps each log at -100 so p = 0 or 1 gives a finite loss.

@@ -7,13 +7,16 @@ import type * as elementwise from "./elementwise.js";
 import type * as indexing from "./indexing.js";
 import type * as inplace from "./inplace.js";
 import type * as linalg from "./linalg.js";
+import type * as logical from "./logical.js";
 import type * as logsumexp from "./logsumexp.js";
 import type * as masking from "./masking.js";
 import type * as moments from "./moments.js";
 import type * as norm from "./norm.js";
 import type * as reduce from "./reduce.js";
+import type * as repeat from "./repeat.js";
 import type * as softmax from "./softmax.js";
 import type * as sort from "./sort.js";
+import type * as split from "./split.js";
 import type * as views from "./views.js";
 
 declare module "../tensor.js" {
@@ -21,24 +24,29 @@ declare module "../tensor.js" {
     abs: MethodOf<typeof elementwise.abs>;
     add: MethodOf<typeof elementwise.add>;
     add_: MethodOf<typeof inplace.add_>;
+    all: MethodOf<typeof logical.all>;
     allclose: MethodOf<typeof elementwise.allclose>;
+    any: MethodOf<typeof logical.any>;
     argmax: MethodOf<typeof reduce.argmax>;
     argmin: MethodOf<typeof reduce.argmin>;
     argsort: MethodOf<typeof sort.argsort>;
     bmm: MethodOf<typeof linalg.bmm>;
     ceil: MethodOf<typeof elementwise.ceil>;
+    chunk: MethodOf<typeof split.chunk>;
     clamp: MethodOf<typeof elementwise.clamp>;
     clamp_: MethodOf<typeof inplace.clamp_>;
     clone: MethodOf<typeof copy.clone>;
     contiguous: MethodOf<typeof copy.contiguous>;
     copy_: MethodOf<typeof copy.copy_>;
     cos: MethodOf<typeof elementwise.cos>;
+    cpu: MethodOf<typeof copy.cpu>;
     cumsum: MethodOf<typeof cumsum.cumsum>;
     div: MethodOf<typeof elementwise.div>;
     div_: MethodOf<typeof inplace.div_>;
     double: MethodOf<typeof copy.double>;
     elu: MethodOf<typeof elementwise.elu>;
     eq: MethodOf<typeof elementwise.eq>;
+    equal: MethodOf<typeof elementwise.equal>;
     exp: MethodOf<typeof elementwise.exp>;
     expand: MethodOf<typeof views.expand>;
     expandAs: MethodOf<typeof views.expandAs>;
@@ -62,6 +70,7 @@ declare module "../tensor.js" {
     log1p: MethodOf<typeof elementwise.log1p>;
     logSoftmax: MethodOf<typeof softmax.logSoftmax>;
     logsumexp: MethodOf<typeof logsumexp.logsumexp>;
+    long: MethodOf<typeof copy.long>;
     lt: MethodOf<typeof elementwise.lt>;
     maskedFill: MethodOf<typeof masking.maskedFill>;
     matmul: MethodOf<typeof linalg.matmul>;
@@ -70,6 +79,7 @@ declare module "../tensor.js" {
     mean: MethodOf<typeof reduce.mean>;
     min: MethodOf<typeof reduce.min>;
     minimum: MethodOf<typeof elementwise.minimum>;
+    mm: MethodOf<typeof linalg.mm>;
     mul: MethodOf<typeof elementwise.mul>;
     mul_: MethodOf<typeof inplace.mul_>;
     narrow: MethodOf<typeof views.narrow>;
@@ -81,6 +91,7 @@ declare module "../tensor.js" {
     pow: MethodOf<typeof elementwise.pow>;
     reciprocal: MethodOf<typeof elementwise.reciprocal>;
     relu: MethodOf<typeof elementwise.relu>;
+    repeat: MethodOf<typeof repeat.repeat>;
     reshape: MethodOf<typeof views.reshape>;
     round: MethodOf<typeof elementwise.round>;
     rsqrt: MethodOf<typeof elementwise.rsqrt>;
@@ -91,6 +102,7 @@ declare module "../tensor.js" {
     slice: MethodOf<typeof views.slice>;
     softmax: MethodOf<typeof softmax.softmax>;
     sort: MethodOf<typeof sort.sort>;
+    split: MethodOf<typeof split.split>;
     sqrt: MethodOf<typeof elementwise.sqrt>;
     square: MethodOf<typeof elementwise.square>;
     squeeze: MethodOf<typeof views.squeeze>;
@@ -106,6 +118,7 @@ declare module "../tensor.js" {
     unsqueeze: MethodOf<typeof views.unsqueeze>;
     var: MethodOf<typeof moments.var>;
     view: MethodOf<typeof views.view>;
+    where: MethodOf<typeof elementwise.where>;
     zero_: MethodOf<typeof copy.zero_>;
   }
 }

@@ -15,8 +15,8 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
     throw new TypeError(`oneHot: x must be an int32 tensor of class indices, got ${x.dtype}; convert with .int()`);
   if (!Number.isInteger(numClasses) || numClasses < -1)
     throw new TypeError(`oneHot: numClasses must be an integer >= 0 (or -1 to infer it), got ${describe(numClasses)}`);
-  if (x.numel === 0 && numClasses === -1) throw new Error("oneHot: cannot infer numClasses from an empty tensor; pass it");
-  if (x.numel > 0) {
+  if (x.numel() === 0 && numClasses === -1) throw new Error("oneHot: cannot infer numClasses from an empty tensor; pass it");
+  if (x.numel() > 0) {
     const lo = x.min().item(), hi = x.max().item();
     if (lo < 0) throw new Error(`oneHot: class values must be non-negative, got ${lo}`);
     if (numClasses === -1) numClasses = hi + 1;

@@ -6,7 +6,9 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { normalizeDim, numelOf } from "../shape.js";
-import { defineOp } from "./define.js";
+import { defineOp, type Op } from "./define.js";
+import { maximum, minimum } from "./elementwise.js";
+import { valuesIndices, type ValuesIndices } from "./values-indices.js";
 import { checkTensor, keepdimOf, type KeepdimOptions } from "./check.js";
 import { binaryKernel, compareKernel, convert, dense, expandBack, sumKernel, unaryKernel, viewAs } from "./kernels.js";
 import { args, vals } from "./samples.js";
@@ -71,7 +73,7 @@ function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, want
   checkTensor(x, op);
   const d = dim === undefined ? -1 : normalizeDim(dim, x.ndim, op);
   // Only the reduced extent must be non-empty: zeros([3, 0, 2]).max(2) is an empty [3, 0], as in PyTorch.
-  if (d < 0 ? x.numel === 0 : x.ndim > 0 && x.shape[d] === 0)
+  if (d < 0 ? x.numel() === 0 : x.ndim > 0 && x.shape[d] === 0)
     throw new Error(`${op}: cannot reduce over an empty ${d < 0 ? "tensor" : `dim ${dim}`} (shape [${x.shape.join(", ")}]); PyTorch has no identity for ${op}`);
   const all = d < 0 || x.ndim === 0;
   const kshape = packedMap(x.shape, (s, i) => (all || i === d ? 1 : s));
@@ -81,7 +83,7 @@ function extremeForward(x: Tensor, isMax: boolean, dim: number | undefined, want
   const view = (t: Tensor) => ({ shape: packedMap(order, (i) => t.shape[i]), strides: packedMap(order, (i) => t.strides[i]), offset: t.offset });
   const values = wantValues ? Tensor.output(kshape, x.dtype) : null;
   const indices = Tensor.output(kshape, "int32");
-  if (x.numel > 0) native.extreme(shape, [view(x), values && view(values), view(indices)], isMax, all ? 0 : x.ndim - 1, x.storage,
+  if (x.numel() > 0) native.extreme(shape, [view(x), values && view(values), view(indices)], isMax, all ? 0 : x.ndim - 1, x.storage,
     values ? values.storage : null, indices.storage as Int32Array);
   return { values, indices, kshape, dim: d };
 }
@@ -104,7 +106,8 @@ function extremeRule(c: ExtremeCtx, g: Tensor): Tensor[] {
   if (c.indices) {
     const gx = Tensor.empty(c.shape, g.dtype);
     const outer = numelOf(c.shape.slice(0, c.dim)), inner = numelOf(c.shape.slice(c.dim + 1));
-    native.scatterAdd(dense(g).storage, c.indices.storage as Int32Array, gx.storage, outer, c.shape[c.dim], inner, 1);
+    // A 0-d input reduced over its dim 0 (allowed, as PyTorch) is one line of one element.
+    native.scatterAdd(dense(g).storage, c.indices.storage as Int32Array, gx.storage, outer, c.shape.length ? c.shape[c.dim] : 1, inner, 1);
     return [gx];
   }
   // Shared evenly among the elements equal to the result; a NaN result is its NaNs' (x ≠ x).
@@ -114,22 +117,51 @@ function extremeRule(c: ExtremeCtx, g: Tensor): Tensor[] {
   return [binaryKernel("mul", mask, share, c.shape)];
 }
 
+/** torch.max / torch.min: over all elements, along a dim with indices, or elementwise against another tensor. */
+export interface ExtremeFn {
+  /** The largest (smallest) element of x, a 0-d tensor of x's dtype. */
+  (x: Tensor): Tensor;
+  /**
+   * `[values, indices]` along `dim`, as PyTorch's named tuple (also `.values`, `.indices`): values of x's
+   * dtype and int32 indices, both x's shape without dim (kept as size 1 with keepdim).
+   */
+  (x: Tensor, dim: number, keepdim?: boolean | KeepdimOptions): ValuesIndices;
+  /** Elementwise against another tensor (broadcast), as `maximum` / `minimum`. */
+  (x: Tensor, other: Tensor): Tensor;
+}
+/** x.max(...) / x.min(...): the forms of {@link ExtremeFn} with x as `this`. */
+export interface ExtremeMethod {
+  (this: Tensor): Tensor;
+  (this: Tensor, dim: number, keepdim?: boolean | KeepdimOptions): ValuesIndices;
+  (this: Tensor, other: Tensor): Tensor;
+}
+
 function extremeOp(name: "max" | "min") {
   const isMax = name === "max";
-  return defineOp({
-    name, doc: `${isMax ? "largest" : "smallest"} element, or values along dim (the gradient goes to the chosen index)`,
-    method: true, sample: () => args(vals([2, 3]), ...(isMax ? [1] : [])),
-    forward(x: Tensor, dim?: number, keepdim: boolean | KeepdimOptions = false): Tensor {
+  const op = defineOp({
+    name, doc: `${isMax ? "largest" : "smallest"} element; [values, indices] along dim (the gradient goes to the index); ${isMax ? "maximum" : "minimum"} with a tensor`,
+    method: function (this: Tensor, dim?: number | Tensor, keepdim?: boolean | KeepdimOptions) { return op(this, dim, keepdim); },
+    sample: () => args(vals([2, 3]), ...(isMax ? [1] : [])),
+    forward(x: Tensor, dim?: number | Tensor, keepdim: boolean | KeepdimOptions = false): Tensor | ValuesIndices {
+      if (dim instanceof Tensor) return (isMax ? maximum : minimum)(x, dim);
       const r = extremeForward(x, isMax, dim, true, name);
-      const out = dropDim(r.values!, x, dim, keepdimOf(keepdim, name));
-      const all = dim === undefined;
-      return this.record(out, [x], { x: all ? x : null, y: all ? out : null, indices: all ? null : r.indices, kshape: r.kshape,
-        shape: x.shape, dim: r.dim });
+      const kd = keepdimOf(keepdim, name), all = dim === undefined;
+      const out = dropDim(r.values!, x, dim, kd);
+      this.record(out, [x], { x: all ? x : null, y: all ? out : null, indices: all ? null : r.indices, kshape: r.kshape, shape: x.shape, dim: r.dim });
+      return all ? out : valuesIndices(out, dropDim(r.indices, x, dim, kd), name);
     },
     backward: extremeRule,
   });
+  return op as unknown as Op<ExtremeFn, ExtremeMethod>;
 }
+/**
+ * torch.max: `max(x)` the largest element (NaN if any; the gradient is shared evenly among tied elements);
+ * `max(x, dim, keepdim?)` `[values, indices]` along dim (first index among ties; NaN wins; the gradient goes
+ * to the returned index); `max(x, other)` elementwise `maximum`. float32, float64, int32.
+ * @throws RangeError for a dim out of range; Error for an empty tensor or dim (PyTorch has no identity).
+ */
 export const max = extremeOp("max");
+/** torch.min: as {@link max} with the smallest element. */
 export const min = extremeOp("min");
 
 // Index of the largest (smallest) element along dim, or the flat index over all elements.

@@ -13,7 +13,7 @@ export function vals(shape: number[], seed = 1): Tensor {
 // float64 values in [0.5, 2], for log, sqrt and denominators.
 export function positive(shape: number[], seed = 1): Tensor {
   const t = vals(shape, seed);
-  for (let i = 0; i < t.numel; ++i) t.storage[i] = Math.abs(t.storage[i]) * 1.5 + 0.5;
+  for (let i = 0; i < t.numel(); ++i) t.storage[i] = Math.abs(t.storage[i]) * 1.5 + 0.5;
   return t;
 }
 

@@ -10,6 +10,7 @@ import { defineOp } from "./define.js";
 import { checkTensor, describe } from "./check.js";
 import { dense } from "./kernels.js";
 import { args, vals } from "./samples.js";
+import { valuesIndices, type ValuesIndices } from "./values-indices.js";
 
 /** Options of sort and argsort (PyTorch's defaults: dim −1, ascending; sorts are always stable). */
 export interface SortOptions {
@@ -68,8 +69,8 @@ function sortRule(c: SortCtx, g: Tensor): Tensor[] {
 }
 
 /**
- * torch.sort: x's elements sorted along `dim` (default −1), as `[values, indices]` (int32 indices into
- * dim; `const [v, i] = x.sort()` as Python's `v, i = x.sort()`). Ascending unless `descending`; NaN
+ * torch.sort: x's elements sorted along `dim` (default −1), as `[values, indices]` of x's shape (int32
+ * indices into dim; `const [v, i] = x.sort()` as Python's `v, i = x.sort()`, or `.values`/`.indices`). Ascending unless `descending`; NaN
  * sorts as the largest value; equal elements keep their order (PyTorch's `stable: true`; the option is
  * accepted and every sort is stable). float32, float64, int32. The gradient flows through the values.
  * @throws RangeError for a dim out of range; TypeError for a bad option; Error for an unknown option.
@@ -77,12 +78,12 @@ function sortRule(c: SortCtx, g: Tensor): Tensor[] {
 export const sort = defineOp({
   name: "sort", doc: "[values, indices] sorted along dim (options dim −1, descending, stable; NaN largest; stable)", method: true,
   sample: () => args(vals([2, 3]), 1),
-  forward(x: Tensor, dim?: number | SortOptions, opts?: SortOptions): [Tensor, Tensor] {
+  forward(x: Tensor, dim?: number | SortOptions, opts?: SortOptions): ValuesIndices {
     const o = dimOptions("sort", dim, opts, ["dim", "descending", "stable"]);
     flag(o.stable, "stable", "sort", false);
     const d = o.dim ?? -1, n = checkTensor(x, "sort").ndim ? x.shape[normalizeDim(d, x.ndim, "sort")] : 1;
     const r = sortLines("sort", x, d, n, flag(o.descending, "descending", "sort", false), true);
-    return [this.record(r.values!, [x], r.ctx), r.indices];
+    return valuesIndices(this.record(r.values!, [x], r.ctx), r.indices, "sort");
   },
   backward: sortRule,
 });
@@ -103,7 +104,7 @@ export const argsort = defineOp({
 
 /**
  * torch.topk: the k largest (or, with `largest: false`, smallest) elements along `dim` (default −1),
- * as `[values, indices]` of x's shape with dim of size k; int32 indices. NaN counts as the largest.
+ * as `[values, indices]` (also `.values`/`.indices`) of x's shape with dim of size k; int32 indices. NaN counts as the largest.
  * Always sorted (largest first, or smallest first), ties in their original order; `sorted: false` is
  * accepted (PyTorch then allows any order). float32, float64, int32. The gradient flows through the values.
  * @throws RangeError when k is not an integer in [0, size of dim] or dim is out of range; Error for an unknown option.
@@ -111,14 +112,14 @@ export const argsort = defineOp({
 export const topk = defineOp({
   name: "topk", doc: "[values, indices] of the k largest along dim (options dim −1, largest, sorted; NaN largest)", method: true,
   sample: () => args(vals([3, 4]), 2, { dim: 0 }),
-  forward(x: Tensor, k: number, dim?: number | TopkOptions, opts?: TopkOptions): [Tensor, Tensor] {
+  forward(x: Tensor, k: number, dim?: number | TopkOptions, opts?: TopkOptions): ValuesIndices {
     const o = dimOptions("topk", dim, opts, ["dim", "largest", "sorted"]);
     flag(o.sorted, "sorted", "topk", true);
     const d = o.dim ?? -1, n = checkTensor(x, "topk").ndim ? x.shape[normalizeDim(d, x.ndim, "topk")] : 1;
     if (!Number.isInteger(k) || k < 0 || k > n)
       throw new RangeError(`topk: k must be an integer in [0, ${n}] (the size of dim ${d}), got ${describe(k)}`);
     const r = sortLines("topk", x, d, k, flag(o.largest, "largest", "topk", true), true);
-    return [this.record(r.values!, [x], r.ctx), r.indices];
+    return valuesIndices(this.record(r.values!, [x], r.ctx), r.indices, "topk");
   },
   backward: sortRule,
 });

@@ -41,11 +41,11 @@ function inferShape(x: Tensor, shape: number[], op: string): number[] {
   const known = numelOf(shape.filter((_, i) => i !== free));
   const out = shape.slice();
   if (free >= 0) {
-    if (known === 0 || x.numel % known !== 0)
-      throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of size ${x.numel}`);
-    out[free] = x.numel / known;
+    if (known === 0 || x.numel() % known !== 0)
+      throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of size ${x.numel()}`);
+    out[free] = x.numel() / known;
   }
-  if (numelOf(out) !== x.numel) throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of size ${x.numel} (shape ${fmt(x.shape)})`);
+  if (numelOf(out) !== x.numel()) throw new Error(`${op}: shape ${fmt(shape)} is invalid for input of size ${x.numel()} (shape ${fmt(x.shape)})`);
   return checkShape(out, op);
 }
 

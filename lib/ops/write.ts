@@ -33,7 +33,7 @@ export function beginWrite(x: Tensor, op: string, operand: unknown, overlapOk = 
   if (grad && base.requiresGrad && base.isLeaf)
     throw new Error(`${op}: a view of a leaf tensor that requires grad is being used in an in-place operation ` +
       `(the leaf has shape ${fmt(base.shape)}); wrap the change in tg.noGrad(() => ...) or change a clone()`);
-  if (!overlapOk && x.numel > 0 && overlaps(x))
+  if (!overlapOk && x.numel() > 0 && overlaps(x))
     throw new Error(`${op}: the tensor (shape ${fmt(x.shape)}) is an expanded view: more than one of its elements ` +
       `refers to a single memory location; write into a clone() (or a contiguous tensor) instead`);
   // An int32 tensor never carries a gradient (as PyTorch: integer outputs are not differentiable).

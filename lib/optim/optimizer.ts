@@ -185,7 +185,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     if (p.dtype === "int32") throw new TypeError(`${this.name}: parameter ${i} is int32; only float tensors can be optimized`);
     if (!p.requiresGrad) throw new Error(`${this.name}: parameter ${i} of shape ${fmt(p.shape)} does not require grad`);
     if (!p.isLeaf) throw new Error(`${this.name}: can't optimize a non-leaf Tensor (parameter ${i} of shape ${fmt(p.shape)})`);
-    if (!p.isContiguous() || p.offset !== 0 || p.storage.length !== p.numel)
+    if (!p.isContiguous() || p.offset !== 0 || p.storage.length !== p.numel())
       throw new Error(`${this.name}: parameter ${i} of shape ${fmt(p.shape)} is a strided view; optimize a dense tensor (x.contiguous(true).detach().requiresGrad_())`);
   }
 
@@ -212,7 +212,7 @@ function copyState(st: ParamState, p: Tensor | null): ParamState {
       out[k] = v;
       continue;
     }
-    if (p && v.numel !== p.numel)
+    if (p && v.numel() !== p.numel())
       throw new Error(`loadStateDict: state "${k}" of shape ${fmt(v.shape)} does not fit a parameter of shape ${fmt(p.shape)}`);
     const c = Tensor.empty(p ? p.shape : v.shape, p ? p.dtype : v.dtype);
     c.storage.set(v.data());

@@ -42,7 +42,7 @@ export interface ModelSummary {
 }
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
-const bytesOf = (t: Tensor) => t.numel * BYTES[t.dtype];
+const bytesOf = (t: Tensor) => t.numel() * BYTES[t.dtype];
 
 /**
  * Runs `model` once on zeros of `inputShape` (batch dimension included, as torchinfo's
@@ -59,7 +59,7 @@ export function summary(model: Module, inputShape: number[] | number[][] | Tenso
   const depthOf = (name: string) => (name === "" ? 0 : name.split(".").length);
   const handles: RemovableHandle[] = [];
   for (const [name, m] of model.namedModules()) {
-    const params = Object.values(m).filter((v): v is Parameter => v instanceof Parameter).reduce((n, p) => n + p.numel, 0);
+    const params = Object.values(m).filter((v): v is Parameter => v instanceof Parameter).reduce((n, p) => n + p.numel(), 0);
     const open: SummaryRow[] = [];  // this module's rows awaiting their output (a module may be re-entered)
     handles.push(m.registerForwardPreHook(() => {
       const row = { name, type: m.constructor.name, depth: depthOf(name), outputShape: [], outputBytes: 0, params };
@@ -88,8 +88,8 @@ export function summary(model: Module, inputShape: number[] | number[][] | Tenso
   const params = model.parameters();
   const result: ModelSummary = {
     rows,
-    totalParams: params.reduce((n, p) => n + p.numel, 0),
-    trainableParams: params.filter((p) => p.requiresGrad).reduce((n, p) => n + p.numel, 0),
+    totalParams: params.reduce((n, p) => n + p.numel(), 0),
+    trainableParams: params.filter((p) => p.requiresGrad).reduce((n, p) => n + p.numel(), 0),
     inputBytes: inputs.reduce((n, t) => n + bytesOf(t), 0),
     activationBytes,
     paramBytes: params.reduce((n, p) => n + bytesOf(p), 0),

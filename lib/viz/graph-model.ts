@@ -71,7 +71,7 @@ export function graphModel(op: string, output: Tensor, opts?: GraphOptions): Gra
         if (from !== null) edges.push([from, id]);
       }
     } else {
-      const title = names.get(t) ?? (leafKind === "param" ? "leaf" : t.numel === 1 ? `const ${t.item()}` : "input");
+      const title = names.get(t) ?? (leafKind === "param" ? "leaf" : t.numel() === 1 ? `const ${t.item()}` : "input");
       nodes.push({ id, kind: leafKind, title, shape: shapeText(t) });
     }
     return id;

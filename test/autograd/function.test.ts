@@ -211,7 +211,7 @@ describe("autograd.Function: ctx", () => {
     class ReluInPlace extends Function {
       static override forward(ctx: Ctx, x: T): T {
         const mask = x.gt(0).to(x.dtype);
-        for (let i = 0; i < x.numel; ++i) if (x.storage[x.offset + i] < 0) x.storage[x.offset + i] = 0;
+        for (let i = 0; i < x.numel(); ++i) if (x.storage[x.offset + i] < 0) x.storage[x.offset + i] = 0;
         ctx.markDirty(x);
         ctx.saveForBackward(mask);
         return x;
@@ -311,7 +311,7 @@ class RoundSTE extends Function {
   static override forward(_ctx: Ctx, x: T): T {
     const r = x.clone();
     const s = r.storage;
-    for (let i = 0; i < r.numel; ++i) s[i] = Math.round(s[i]);
+    for (let i = 0; i < r.numel(); ++i) s[i] = Math.round(s[i]);
     return r;
   }
   static override backward(_ctx: Ctx, g: T): T { return g; }

@@ -69,7 +69,7 @@ function operand(v: T, dtype: "float64" | "float32"): T {
   const data = [0.5, -1.5, 2.0, -0.75, 1.25, 3.0];
   return v.ndim ? tg.tensor(data.slice(0, v.shape[v.ndim - 1]), { dtype, requiresGrad: true }) : tg.tensor(1.25, { dtype, requiresGrad: true });
 }
-const weights = (t: T, scale = 1) => tg.arange(1, t.numel + 1, 1, { dtype: "float64" }).reshape(t.shape).mul(scale);
+const weights = (t: T, scale = 1) => tg.arange(1, t.numel() + 1, 1, { dtype: "float64" }).reshape(t.shape).mul(scale);
 const weighted = (t: T, scale = 1) => t.mul(weights(t, scale)).sum();
 // grad_fn names as PyTorch's, up to the overload number (tensorgrad's clamp node is ClampBackward0, PyTorch's ClampBackward1).
 const nodes = (...ts: T[]) => ts.map((t) => t.gradFn?.name.replace(/\d$/, ""));

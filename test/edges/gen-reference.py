@@ -43,6 +43,13 @@ UNARY = {
     "softplus(beta 2, threshold 1)": lambda t: F.softplus(t, beta=2, threshold=1),
     "hardtanh": F.hardtanh, "hardtanh(-0.5, 1.5)": lambda t: F.hardtanh(t, -0.5, 1.5),
     "logSigmoid": F.logsigmoid, "softsign": F.softsign,
+    # Signed-zero and negative parameters: the sign of 0·alpha (ELU, leaky_relu) and of bounds at ±0.
+    "elu(-0)": lambda t: F.elu(t, -0.0), "elu(0)": lambda t: F.elu(t, 0.0), "elu(-1)": lambda t: F.elu(t, -1.0),
+    "leakyRelu(-0)": lambda t: F.leaky_relu(t, -0.0), "leakyRelu(0)": lambda t: F.leaky_relu(t, 0.0),
+    "leakyRelu(-0.5)": lambda t: F.leaky_relu(t, -0.5),
+    "hardtanh(-0, 0)": lambda t: F.hardtanh(t, -0.0, 0.0), "hardtanh(0, 1)": lambda t: F.hardtanh(t, 0.0, 1.0),
+    "clamp(-0, 0)": lambda t: t.clamp(-0.0, 0.0), "clamp(0, -0)": lambda t: t.clamp(0.0, -0.0),
+    "softplus(beta -1)": lambda t: F.softplus(t, beta=-1), "softplus(beta 1, threshold 0)": lambda t: F.softplus(t, threshold=0),
 }
 out["classify"] = {"isnan": torch.isnan(torch.tensor(X)).int(), "isinf": torch.isinf(torch.tensor(X)).int(),
                    "isfinite": torch.isfinite(torch.tensor(X)).int()}

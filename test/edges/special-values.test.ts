@@ -28,6 +28,12 @@ const UNARY: Record<keyof typeof REF.unary, (x: tg.Tensor) => tg.Tensor> = {
   "softplus(beta 2, threshold 1)": (x) => F.softplus(x, { beta: 2, threshold: 1 }),
   hardtanh: (x) => F.hardtanh(x), "hardtanh(-0.5, 1.5)": (x) => F.hardtanh(x, { minVal: -0.5, maxVal: 1.5 }),
   logSigmoid: (x) => F.logSigmoid(x), softsign: (x) => F.softsign(x),
+  "elu(-0)": (x) => x.elu(-0), "elu(0)": (x) => x.elu(0), "elu(-1)": (x) => new tg.nn.ELU({ alpha: -1 }).forward(x),
+  "leakyRelu(-0)": (x) => x.leakyRelu(-0), "leakyRelu(0)": (x) => x.leakyRelu(0),
+  "leakyRelu(-0.5)": (x) => new tg.nn.LeakyReLU({ negativeSlope: -0.5 }).forward(x),
+  "hardtanh(-0, 0)": (x) => F.hardtanh(x, { minVal: -0, maxVal: 0 }), "hardtanh(0, 1)": (x) => F.hardtanh(x, { minVal: 0, maxVal: 1 }),
+  "clamp(-0, 0)": (x) => x.clamp(-0, 0), "clamp(0, -0)": (x) => x.clamp(0, -0),
+  "softplus(beta -1)": (x) => F.softplus(x, { beta: -1 }), "softplus(beta 1, threshold 0)": (x) => F.softplus(x, { threshold: 0 }),
 };
 const F = tg.nn.functional;
 
@@ -73,9 +79,11 @@ describe.each(["float64", "float32"] as const)("special values in %s match PyTor
   it.each(["max(0)", "max(1)", "min(0)", "min(1)"] as const)("%s over a dim: values, indices, gradient", (key) => {
     const op = key.startsWith("max") ? "max" : "min", dim = Number(key[4]);
     const ref = REF.dimReduce[key];
-    const r = valueAndGrad((x) => x[op](dim), dtype, REF.dimReduce.x);
+    let indices: tg.Tensor | null = null;
+    const r = valueAndGrad((x) => { const [v, i] = x[op](dim); indices = i; return v; }, dtype, REF.dimReduce.x);
     expectSame(r.y, ref.values, `${key} values`);
     expectSame(r.grads[0], ref.grad, `${key} gradient`);
+    expect(Array.from(indices!.data())).toEqual(ref.indices);
     const x = tg.tensor(REF.dimReduce.x as unknown as number[][], { dtype });
     expect(Array.from((op === "max" ? x.argmax(dim) : x.argmin(dim)).data())).toEqual(ref.indices);
   });

@@ -42,7 +42,7 @@ describe("maxPool2d", () => {
       const vals = Array.from({ length: N * C * H * W }, (_, i) => ((i * 7) % 5 === 0 ? NaN : (i * 13) % 4));
       const x = tg.tensor(vals, { shape }).requiresGrad_();
       const y = F.maxPool2d(x, k);
-      y.backward(tg.arange(y.numel).float().add(1).reshape(y.shape));
+      y.backward(tg.arange(y.numel()).float().add(1).reshape(y.shape));
       const want: number[] = [], grad = new Array<number>(vals.length).fill(0);
       for (let p = 0; p < N * C; ++p)
         for (let oh = 0; oh < OH; ++oh)
@@ -104,7 +104,7 @@ describe("avgPool2d and adaptive pooling", () => {
   it("adaptive pooling to 1×1 is the global mean / max", () => {
     const x = tg.randn([2, 3, 5, 7]);
     expectClose(F.adaptiveAvgPool2d(x, 1).reshape([2, 3]), x.mean([2, 3]).toArray() as number[][], 1e-6);
-    expectClose(F.adaptiveMaxPool2d(x, 1).reshape([2, 3]), x.reshape([2, 3, 35]).max(2).toArray() as number[][]);
+    expectClose(F.adaptiveMaxPool2d(x, 1).reshape([2, 3]), x.reshape([2, 3, 35]).max(2).values.toArray() as number[][]);
   });
 });
 

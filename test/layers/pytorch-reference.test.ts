@@ -43,7 +43,7 @@ function expectValues(got: ArrayLike<number>, want: number[], tol: number, what:
 
 // sum(out * W) with gradCheck's weights, so gradients compare with the generator's.
 function weighted(out: tg.Tensor): tg.Tensor {
-  const w = new Float64Array(out.numel).map((_, i) => 0.5 + ((i * 37) % 11) / 10);
+  const w = new Float64Array(out.numel()).map((_, i) => 0.5 + ((i * 37) % 11) / 10);
   return out.mul(tg.tensor(w, { shape: out.shape, dtype: out.dtype })).sum();
 }
 

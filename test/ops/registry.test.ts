@@ -22,10 +22,13 @@ import * as sort from "../../lib/ops/sort.js";
 import * as cumsum from "../../lib/ops/cumsum.js";
 import * as masking from "../../lib/ops/masking.js";
 import * as inplace from "../../lib/ops/inplace.js";
+import * as split from "../../lib/ops/split.js";
+import * as logical from "../../lib/ops/logical.js";
+import * as repeat from "../../lib/ops/repeat.js";
 
 // The modules that define ops, by file name (the generated methods.ts imports them).
 const MODULES: Record<string, Record<string, unknown>> = {
-  elementwise, reduce, views, indexing, linalg, softmax, copy, moments, norm, logsumexp, sort, cumsum, masking, inplace,
+  elementwise, reduce, views, indexing, linalg, softmax, copy, moments, norm, logsumexp, sort, cumsum, masking, inplace, split, logical, repeat,
 };
 
 // tg exports that are not ops, by kind.
@@ -43,7 +46,7 @@ const NOT_OPS = new Set([
 // Tensor methods that are not ops: bookkeeping, read-out, serialisation, autograd.
 const NOT_OP_METHODS = new Set([
   "constructor", "backward", "backwardAsync", "detach", "requiresGrad_", "retainGrad", "registerHook", "registerPostAccumulateGradHook",
-  "dispose", "releaseGraphUse", "end", "data", "item", "toArray", "toString", "size", "isContiguous", "toJSON", "toTransferable",
+  "dispose", "releaseGraphUse", "end", "data", "item", "toArray", "tolist", "toString", "size", "numel", "nelement", "dim", "ndimension", "isContiguous", "toJSON", "toTransferable",
 ]);
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));

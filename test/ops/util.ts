@@ -47,7 +47,7 @@ export function expectCase(ref: Case, f: (...xs: tg.Tensor[]) => tg.Tensor, inpu
   const y = f(...xs);
   expectClose(y, ref.y, tol);
   if (!ref.grads) return;
-  const w = tg.arange(1, y.numel + 1, 1, { dtype: "float64" }).reshape(y.shape);
+  const w = tg.arange(1, y.numel() + 1, 1, { dtype: "float64" }).reshape(y.shape);
   y.mul(w).sum().backward();
   ref.grads.forEach((g, i) => expectClose(xs[i].grad ?? tg.zerosLike(xs[i]), g, tol));
 }

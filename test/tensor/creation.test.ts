@@ -7,7 +7,7 @@ describe("tg.tensor", () => {
     const s = tg.tensor(2.5);
     expect(s.shape).toEqual([]);
     expect(s.ndim).toBe(0);
-    expect(s.numel).toBe(1);
+    expect(s.numel()).toBe(1);
     expect(s.item()).toBe(2.5);
     const m = tg.tensor([[1, 2, 3], [4, 5, 6]]);
     expect(m.shape).toEqual([2, 3]);
@@ -56,7 +56,7 @@ describe("constant fills, ranges, eye", () => {
     expect(tg.fullLike(d, 7).toArray()).toEqual([[7, 7]]);
     expect(tg.zerosLike(d, { dtype: "int32" }).dtype).toBe("int32");
     expect(tg.ones([2], { requiresGrad: true }).requiresGrad).toBe(true);
-    expect(tg.zeros([0]).numel).toBe(0);
+    expect(tg.zeros([0]).numel()).toBe(0);
   });
   it("arange like torch.arange (int32 for integer arguments)", () => {
     expect(tg.arange(5).toArray()).toEqual([0, 1, 2, 3, 4]);
@@ -65,13 +65,13 @@ describe("constant fills, ranges, eye", () => {
     expect(tg.arange(5, 0, -2).toArray()).toEqual([5, 3, 1]);
     expectClose(tg.arange(0, 1, 0.25), [0, 0.25, 0.5, 0.75]);
     expect(tg.arange(3, undefined, 1, { dtype: "float64" }).dtype).toBe("float64");
-    expect(tg.arange(3, 3).numel).toBe(0);
+    expect(tg.arange(3, 3).numel()).toBe(0);
     expect(() => tg.arange(0, 5, 0)).toThrow(/arange: invalid range/);
   });
   it("linspace includes both ends", () => {
     expectClose(tg.linspace(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
     expectClose(tg.linspace(-1, 1, 1), [-1]);
-    expect(tg.linspace(0, 1, 0).numel).toBe(0);
+    expect(tg.linspace(0, 1, 0).numel()).toBe(0);
     expect(tg.linspace(0, 1, 3, { dtype: "float64" }).dtype).toBe("float64");
   });
   it("eye, square and rectangular", () => {

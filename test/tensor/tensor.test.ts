@@ -21,11 +21,17 @@ describe("read-out", () => {
     own[0] = 99;
     expect(x.toArray()).toEqual([[1, 2], [3, 4]]);
   });
-  it("shape, ndim, numel, size()", () => {
+  it("shape, ndim, numel(), size(), as PyTorch's methods", () => {
     const x = tg.zeros([2, 3, 4]);
-    expect([x.ndim, x.numel]).toEqual([3, 24]);
+    expect([x.ndim, x.numel(), x.nelement(), x.dim(), x.ndimension()]).toEqual([3, 24, 24, 3, 3]);
     expect(x.size()).toEqual([2, 3, 4]);
     expect(x.size(-1)).toBe(4);
+    expect([tg.tensor(5).numel(), tg.tensor(5).dim(), tg.zeros([3, 0]).numel()]).toEqual([1, 0, 0]);
+    expect(x.narrow(1, 0, 2).numel()).toBe(16);
+  });
+  it("counts a model's parameters with PyTorch's idiom", () => {
+    const model = new tg.nn.Sequential(new tg.nn.Linear(784, 256), new tg.nn.ReLU(), new tg.nn.Linear(256, 10));
+    expect(model.parameters().reduce((s, p) => s + p.numel(), 0)).toBe(784 * 256 + 256 + 256 * 10 + 10);
   });
 });
 

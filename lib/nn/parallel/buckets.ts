@@ -23,14 +23,14 @@ export interface Bucket {
 /** The elements of a contiguous tensor as a view of its storage. */
 export function elements(t: Tensor, what: string): Storage {
   if (!t.isContiguous()) throw new Error(`DistributedDataParallel: ${what} must be contiguous`);
-  return t.storage.subarray(t.offset, t.offset + t.numel) as Storage;
+  return t.storage.subarray(t.offset, t.offset + t.numel()) as Storage;
 }
 
 export function makeBuckets(params: Parameter[], firstCapBytes: number, capBytes: number): Bucket[] {
   const groups: Parameter[][] = [];
   const open = new Map<DType, { list: Parameter[]; bytes: number }>();
   for (const p of [...params].reverse()) {
-    const bytes = p.numel * ARRAY_TYPE[p.dtype].BYTES_PER_ELEMENT;
+    const bytes = p.numel() * ARRAY_TYPE[p.dtype].BYTES_PER_ELEMENT;
     let g = open.get(p.dtype);
     if (!g || (g.bytes > 0 && g.bytes + bytes > (g.list === groups[0] ? firstCapBytes : capBytes))) {
       g = { list: [], bytes: 0 };
@@ -43,10 +43,10 @@ export function makeBuckets(params: Parameter[], firstCapBytes: number, capBytes
   return groups.map((list) => {
     const offsets: number[] = [];
     let n = 0;
-    for (const p of list) offsets.push(n), (n += p.numel);
+    for (const p of list) offsets.push(n), (n += p.numel());
     const flat = Tensor.empty([n], list[0].dtype);
     return {
-      params: list, offsets, flat, grads: list.map((p, i) => flat.narrow(0, offsets[i], p.numel).view(p.shape)),
+      params: list, offsets, flat, grads: list.map((p, i) => flat.narrow(0, offsets[i], p.numel()).view(p.shape)),
       arrived: new Set(), pending: null, stale: false,
     };
   });
@@ -57,7 +57,7 @@ export function gatherGrads(b: Bucket): void {
   const flat = b.flat.storage;
   b.params.forEach((p, i) => {
     if (p.grad) flat.set(elements(p.grad, "a gradient"), b.offsets[i]);
-    else flat.fill(0, b.offsets[i], b.offsets[i] + p.numel);
+    else flat.fill(0, b.offsets[i], b.offsets[i] + p.numel());
   });
 }
 

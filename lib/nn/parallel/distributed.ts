@@ -89,7 +89,7 @@ export class DistributedDataParallel extends Module {
 
   /** Elements per gradient bucket, in the order the buckets are reduced. */
   get bucketSizes(): number[] {
-    return this.#buckets.map((b) => b.flat.numel);
+    return this.#buckets.map((b) => b.flat.numel());
   }
 
   /**
@@ -161,7 +161,7 @@ export class DistributedDataParallel extends Module {
     if (withParams)
       for (const b of this.#buckets)
         b.params.forEach((p, i) => {
-          elements(p, "a parameter").set(b.flat.storage.subarray(b.offsets[i], b.offsets[i] + p.numel));
+          elements(p, "a parameter").set(b.flat.storage.subarray(b.offsets[i], b.offsets[i] + p.numel()));
           bumpVersion(p.storage);
         });
   }

@@ -30,7 +30,7 @@ function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   // Clipping writes each gradient in place: one whose elements share memory (an expanded tensor the
   // user assigned) cannot be written, as in PyTorch.
   grads.forEach((g) => {
-    if (g.numel > 0 && overlaps(g))
+    if (g.numel() > 0 && overlaps(g))
       throw new Error(`${op}: a .grad of shape ${fmt(g.shape)} is an expanded view (strides ${fmt(g.strides)}) and cannot be changed in place; assign a contiguous gradient (.contiguous())`);
   });
   return grads;

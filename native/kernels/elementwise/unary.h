@@ -35,7 +35,9 @@ inline double power(double x, double p) { return std::pow(x, p); }
 
 // NaN, ±inf and -0 follow PyTorch 1.13: relu/clamp/abs propagate NaN (a diverged network stays
 // visible), relu keeps -0 and passes the gradient at NaN, clamp is min(max(x, lo), hi) so lo > hi
-// gives hi everywhere and a NaN bound gives NaN; ELU maps -0 to +0 as its exp(x) - 1 does.
+// gives hi everywhere and a NaN bound gives NaN. ELU is alpha·(e^x − 1) for every x <= 0, +0 too; its
+// e^x − 1 is +0 at x = ±0 (expm1(-0) is -0, so + 0 makes it +0), so the sign of a zero result is alpha's;
+// its derivative is g·alpha·e^x as PyTorch's (not g·(y + alpha), which loses alpha's sign where e^x is 0).
 // d/dx x·tanh(softplus(x)) = tanh(sp) + x·σ(x)·(1 − tanh²(sp)), as PyTorch's mish_backward.
 template <class T>
 T mish_grad(T x, T g) {
@@ -72,7 +74,7 @@ T clamp_of(T x, T lo, T hi) {
   X(tanh, std::tanh(x), g * (T(1) - y * y), OUT)                                               \
   X(relu, x < 0 ? decltype(x)(0) : x, y <= 0 ? T(0) : g, OUT)                                  \
   X(leakyRelu, x > 0 ? x : a * x, x > 0 ? g : a * g, IN)                                       \
-  X(elu, x > 0 ? x : a * std::expm1(x) + decltype(x)(0), x > 0 ? g : g * (y + a), INOUT)       \
+  X(elu, x > 0 ? x : a * (std::expm1(x) + decltype(x)(0)), x > 0 ? g : g * a * std::exp(x), IN) \
   X(gelu, T(0.5) * x * (T(1) + std::erf(x * T(kInvSqrt2))),                                    \
     g * (T(0.5) * (T(1) + std::erf(x * T(kInvSqrt2))) + x * std::exp(T(-0.5) * x * x) * T(kInvSqrt2Pi)), IN) \
   X(clamp, clamp_of(x, a, b), (x >= a && x <= b) ? g : T(0), IN)                               \
