@@ -162,40 +162,26 @@ void run_shared_b(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl)
 
 // The loops for a stripe whose op(A) rows fit in one L2 block (fits_direct): op(A) is read in place (rows of A,
 // or columns of a transposed A, feed the micro-kernel directly) and op(B) is read in place too unless it is
-// transposed (then packed once per depth block). Only ragged edge tiles are packed. Same depth blocks as
-// run_blocked, so the two give the same bits.
+// transposed (then packed once per depth block). Nothing else is packed: the direct kernel covers ragged edges
+// itself. A block of at most direct_nr columns is one panel (the kernel picks a tile as wide as it); wider ones
+// go in panels of nr. Same depth blocks as run_blocked, so the two give the same bits.
 template <typename T>
 void run_direct(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
   const int64_t nc = std::min(bl.nc, round_up(p.n, uk.nr));
   const int64_t kc = std::min(bl.kc, p.k);
-  const int64_t full_m = p.m / uk.mr * uk.mr;
   const int64_t a_rs = p.ta ? 1 : p.lda, a_cs = p.ta ? p.lda : 1;
-  T* bpack = packing_buffer<T, 1>((p.tb ? nc : uk.nr) * kc);
-  T* aedge = packing_buffer<T, 0>(uk.mr * kc);
+  T* bpack = p.tb ? packing_buffer<T, 1>(std::max<int64_t>(nc, uk.direct_nr) * kc) : nullptr;
   for (int64_t jc = 0; jc < p.n; jc += nc) {
-    const int64_t nb = std::min(nc, p.n - jc), full_n = nb / uk.nr * uk.nr;
+    const int64_t nb = std::min(nc, p.n - jc);
+    const int64_t width = nb <= uk.direct_nr ? nb : uk.nr;
     for (int64_t pc = 0; pc < p.k; pc += kc) {
       const int64_t kb = std::min(kc, p.k - pc);
       const T beta = pc == 0 ? p.beta : T(1);
-      if (p.tb) {
-        uk.pack(false, p.b_at(pc, jc), p.ldb, nb, kb, uk.nr, bpack);
-      } else if (full_n < nb) {
-        uk.pack(true, p.b_at(pc, jc + full_n), p.ldb, nb - full_n, kb, uk.nr, bpack);
-      }
-      if (full_m < p.m) uk.pack(p.ta, p.a_at(full_m, pc), p.lda, p.m - full_m, kb, uk.mr, aedge);
-      for (int64_t jr = 0; jr < nb; jr += uk.nr) {
-        const int64_t cols = std::min<int64_t>(uk.nr, nb - jr);
-        const bool in_place = !p.tb && cols == uk.nr;
-        const T* bp = in_place ? p.b_at(pc, jc + jr) : p.tb ? bpack + jr * kb : bpack;
-        const int64_t b_rs = in_place ? p.ldb : uk.nr;
-        for (int64_t ir = 0; ir < p.m; ir += uk.mr) {
-          T* c = p.c + ir * p.ldc + jc + jr;
-          if (ir < full_m) {
-            uk.direct(kb, p.a_at(ir, pc), a_rs, a_cs, bp, b_rs, c, p.ldc, uk.mr, cols, p.alpha, beta);
-          } else {
-            uk.direct(kb, aedge, 1, uk.mr, bp, b_rs, c, p.ldc, p.m - ir, cols, p.alpha, beta);
-          }
-        }
+      if (p.tb) uk.pack(false, p.b_at(pc, jc), p.ldb, nb, kb, width, bpack);
+      for (int64_t jr = 0; jr < nb; jr += width) {
+        const T* b = p.tb ? bpack + jr * kb : p.b_at(pc, jc + jr);
+        uk.direct(kb, p.a_at(0, pc), a_rs, a_cs, b, p.tb ? width : p.ldb, p.c + jc + jr, p.ldc, p.m,
+                  std::min(width, nb - jr), p.alpha, beta);
       }
     }
   }
@@ -232,7 +218,11 @@ void run_parallel(const Problem<T>& p) {
   const int64_t col_panels = (p.n + uk.nr - 1) / uk.nr;
   const int64_t row_panels = (p.m + uk.mr - 1) / uk.mr;
   const int64_t threads = std::min<int64_t>(num_threads(), p.m * p.n * p.k / kMinMacsPerThread);
-  if (threads > 1 && !fits_direct(p, uk, bl) && row_panels >= kMinRowPanelsPerThread * threads) {
+  if (threads <= 1) {  // no region to set up: a 64³ product takes ~2.5 µs, a region ~0.1
+    run_stripe(p, uk, bl);
+    return;
+  }
+  if (!fits_direct(p, uk, bl) && row_panels >= kMinRowPanelsPerThread * threads) {
     run_shared_b(p, uk, bl);
     return;
   }
