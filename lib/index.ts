@@ -19,6 +19,7 @@ export { logsumexp } from "./ops/logsumexp.js";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.js";
 export { cumsum } from "./ops/cumsum.js";
 export { bmm, outer } from "./ops/linalg.js";
+export { mm, type MatmulOptions } from "./ops/linalg.js";
 export { maskedFill } from "./ops/masking.js";
 import "./ops/inplace.js";  // add_, sub_, mul_, div_, clamp_: Tensor methods only
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
