@@ -3,7 +3,7 @@
 export const GEMM_SHAPES = [
   ...[64, 128, 256, 512, 1024, 2048].map((n) => ({ key: `n${n}`, label: `sgemm n=${n}`, M: n, N: n, K: n, ta: false, tb: false })),
   // The same product written into a tensor made once (PyTorch's out=): no new output memory per call,
-  // which costs a 64³ product as much as a third of its arithmetic. Peers: OpenBLAS always writes a given C.
+  // which costs a 64³ product about half as much as its arithmetic. Peers: OpenBLAS always writes a given C.
   { key: "n64-out", label: "sgemm n=64 into out", M: 64, N: 64, K: 64, ta: false, tb: false, out: true },
   { key: "n1024-tn", label: "sgemm n=1024 Aᵀ·B", M: 1024, N: 1024, K: 1024, ta: true, tb: false },
   { key: "n1024-nt", label: "sgemm n=1024 A·Bᵀ", M: 1024, N: 1024, K: 1024, ta: false, tb: true },
