@@ -10,7 +10,7 @@ export { log1p, expm1, reciprocal, rsqrt, sin, cos, floor, ceil, round, isnan, i
 export { sum, mean, max, min, argmax, argmin } from "./ops/reduce.js";
 export { reshape, view, transpose, permute, squeeze, unsqueeze, expand, flatten, narrow, slice, select, cat, stack } from "./ops/views.js";
 export { indexSelect, gather } from "./ops/indexing.js";
-export { matmul } from "./ops/linalg.js";
+export { matmul, type MatmulOptions } from "./ops/linalg.js";
 export { clone } from "./ops/copy.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { var, std, type VarOptions } from "./ops/moments.js";
@@ -19,7 +19,6 @@ export { logsumexp } from "./ops/logsumexp.js";
 export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.js";
 export { cumsum } from "./ops/cumsum.js";
 export { bmm, outer } from "./ops/linalg.js";
-export { mm, type MatmulOptions } from "./ops/linalg.js";
 export { maskedFill } from "./ops/masking.js";
 import "./ops/inplace.js";  // add_, sub_, mul_, div_, clamp_: Tensor methods only
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";

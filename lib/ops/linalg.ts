@@ -4,13 +4,14 @@
 // reach the kernel as flags on strided views, never as copies.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
-import { broadcastShapes, fmt, numelOf, sameShape } from "../shape.js";
+import { broadcastShapes, fmt, numelOf } from "../shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { overlaps } from "../autograd/view-history.js";
 import { options } from "../options.js";
 import { defineOp } from "./define.js";
 import { copyInto, dense, fill, sumTo } from "./kernels.js";
+import { sameShape } from "../shape.js";
 import { checkTensor } from "./check.js";
 import { mul } from "./elementwise.js";
 import { squeeze, unsqueeze } from "./views.js";
@@ -31,28 +32,68 @@ function asMatrix(t: Tensor): MatrixOperand {
   return asMatrix(dense(t));
 }
 
-// The shape of the product of the last two dims, batched over the broadcast leading dims.
-function productShape(a: Tensor, b: Tensor, op = "matmul"): number[] {
+// The product of the last two dims, batched over the broadcast leading dims (not recorded).
+export function matmulKernel(a: Tensor, b: Tensor): Tensor {
+  const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1], N = b.shape[b.ndim - 1];
+  if (b.shape[b.ndim - 2] !== K)
+    throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  // A zero-size operand: an empty result, or (K = 0, an empty sum) zeros, as PyTorch.
+  if (numelOf(batch) * M * N === 0 || K === 0) return Tensor.empty([...batch, M, N], a.dtype);
+  const out = Tensor.output([...batch, M, N], a.dtype);
+  const A = asMatrix(a), B = asMatrix(b);
+  const batchView = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });
+  native.gemm(batch, [batchView(A.t), batchView(B.t), batchView(out)], A.t.storage, B.t.storage, out.storage, A.trans, B.trans,
+    M, N, K, A.ld, B.ld, N, 1, 0);
+  return out;
+}
+
+// t with its last two dims swapped, as a view.
+export function transposed(t: Tensor): Tensor {
+  const n = t.ndim, shape = t.shape.slice(), strides = t.strides.slice();
+  [shape[n - 2], shape[n - 1]] = [shape[n - 1], shape[n - 2]];
+  [strides[n - 2], strides[n - 1]] = [strides[n - 1], strides[n - 2]];
+  return new Tensor(t.storage, shape, strides, t.offset, t.dtype);
+}
+
+// The gradient of an operand laid out like the operand: for a transposed view (W.t() in a linear
+// layer) the kernel writes the transposed product, so the leaf's grad arrives contiguous with no
+// transposing copy. `direct` computes the gradient, `flipped` its transpose.
+function gradLike(x: Operand, direct: () => Tensor, flipped: () => Tensor): Tensor {
+  const n = x.shape.length;
+  const columnMajor = n >= 2 && x.strides[n - 2] === 1 && x.shape[n - 2] > 1 && x.shape[n - 1] > 1;
+  return sumTo(columnMajor ? transposed(flipped()) : direct(), x.shape);
+}
+
+// An operand's layout, kept where its gradient is needed.
+interface Operand {
+  shape: number[];
+  strides: number[];
+}
+interface MatmulCtx {
+  a: Tensor | null;  // saved where dB is needed
+  b: Tensor | null;  // saved where dA is needed
+  ga: Operand | null;
+  gb: Operand | null;
+}
+
+// The shape of op's product of a and b (at least 2-D): the broadcast batch dims, then [M, N].
+function productShape(a: Tensor, b: Tensor, op: string): number[] {
   const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1], N = b.shape[b.ndim - 1];
   if (b.shape[b.ndim - 2] !== K)
     throw new Error(`${op}: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
   return [...broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op), M, N];
 }
 
-// The product of the last two dims, batched over the broadcast leading dims (not recorded), into `into`
-// when given (the product's shape, rows with contiguous columns, no memory shared with a or b).
-export function matmulKernel(a: Tensor, b: Tensor, into?: Tensor): Tensor {
-  const shape = productShape(a, b), M = shape[shape.length - 2], N = shape[shape.length - 1], K = a.shape[a.ndim - 1];
-  const batch = shape.slice(0, -2);
-  // A zero-size operand: an empty result, or (K = 0, an empty sum) zeros, as PyTorch.
-  if (numelOf(shape) === 0 || K === 0) return into ? fill(into, 0) : Tensor.empty(shape, a.dtype);
-  const out = into ?? Tensor.output(shape, a.dtype);
-  const ldc = M === 1 ? Math.max(N, 1) : out.strides[out.ndim - 2];
-  const A = asMatrix(a), B = asMatrix(b);
-  const batchView = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });
-  native.gemm(batch, [batchView(A.t), batchView(B.t), batchView(out)], A.t.storage, B.t.storage, out.storage, A.trans, B.trans,
+// a·b written into c (the product's shape; rows with contiguous columns; no memory shared with a or b).
+function gemmInto(a: Tensor, b: Tensor, c: Tensor): void {
+  const n = c.ndim, M = c.shape[n - 2], N = c.shape[n - 1], K = a.shape[a.ndim - 1];
+  if (c.numel === 0) return;
+  if (K === 0) return void fill(c, 0);  // an empty sum, as matmulKernel
+  const A = asMatrix(a), B = asMatrix(b), ldc = M === 1 ? Math.max(N, 1) : c.strides[n - 2];
+  const batchOf = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });
+  native.gemm(c.shape.slice(0, -2), [batchOf(A.t), batchOf(B.t), batchOf(c)], A.t.storage, B.t.storage, c.storage, A.trans, B.trans,
     M, N, K, A.ld, B.ld, ldc, 1, 0);
-  return out;
 }
 
 // A view of t with its own shape and strides (for the product written through out), disposed after use.
@@ -98,10 +139,10 @@ function matmulInto(op: string, a: Tensor, b: Tensor, outArg: unknown): Tensor {
   const [rows, cols, rs, cs] = [full[n - 2], full[n - 1], strides[n - 2], strides[n - 1]];
   const sameStorage = [a, b].some((x) => x.storage.buffer === out.storage.buffer && intersect(storageExtent(x), storageExtent(out)));
   if (!sameStorage && lanes(rows, cols, rs, cs)) {
-    matmulKernel(a2, b2, c);
+    gemmInto(a2, b2, c);
   } else if (!sameStorage && lanes(cols, rows, cs, rs)) {
     const [bt, at, ct] = [transposed(b2), transposed(a2), transposed(c)];
-    matmulKernel(bt, at, ct);
+    gemmInto(bt, at, ct);
     views.push(bt, at, ct);
   } else {
     const tmp = matmulKernel(a2, b2);
@@ -113,36 +154,7 @@ function matmulInto(op: string, a: Tensor, b: Tensor, outArg: unknown): Tensor {
   return out;
 }
 
-// t with its last two dims swapped, as a view.
-export function transposed(t: Tensor): Tensor {
-  const n = t.ndim, shape = t.shape.slice(), strides = t.strides.slice();
-  [shape[n - 2], shape[n - 1]] = [shape[n - 1], shape[n - 2]];
-  [strides[n - 2], strides[n - 1]] = [strides[n - 1], strides[n - 2]];
-  return new Tensor(t.storage, shape, strides, t.offset, t.dtype);
-}
-
-// The gradient of an operand laid out like the operand: for a transposed view (W.t() in a linear
-// layer) the kernel writes the transposed product, so the leaf's grad arrives contiguous with no
-// transposing copy. `direct` computes the gradient, `flipped` its transpose.
-function gradLike(x: Operand, direct: () => Tensor, flipped: () => Tensor): Tensor {
-  const n = x.shape.length;
-  const columnMajor = n >= 2 && x.strides[n - 2] === 1 && x.shape[n - 2] > 1 && x.shape[n - 1] > 1;
-  return sumTo(columnMajor ? transposed(flipped()) : direct(), x.shape);
-}
-
-// An operand's layout, kept where its gradient is needed.
-interface Operand {
-  shape: number[];
-  strides: number[];
-}
-interface MatmulCtx {
-  a: Tensor | null;  // saved where dB is needed
-  b: Tensor | null;  // saved where dA is needed
-  ga: Operand | null;
-  gb: Operand | null;
-}
-
-/** Options of matmul and mm: PyTorch's keyword-only `out`. */
+/** Options of matmul: PyTorch's keyword-only `out`. */
 export interface MatmulOptions {
   /** Write the product into this tensor (its exact shape and dtype; no memory shared with the operands) and return it. */
   out?: Tensor;
@@ -189,27 +201,6 @@ export const matmul = defineOp({
     ];
     for (const v of views) v.dispose();
     return grads;
-  },
-});
-
-/**
- * torch.mm: the product of two matrices, a `[n, m]` and b `[m, p]` → `[n, p]` (no broadcasting and no 1-D
- * operands, as PyTorch; matmul has those). float32/float64, both the same dtype. `{out}` as matmul's.
- * @throws TypeError for non-tensors or mixed/int32 dtypes; Error when either is not 2-D or the inner sizes
- *   differ; the out errors of matmul.
- */
-export const mm = defineOp({
-  name: "mm", doc: "product of two matrices [n, m] @ [m, p] ({out} writes into a given tensor)", method: true,
-  sample: () => args(vals([2, 3]), vals([3, 2], 3)),
-  forward(a: Tensor, b: Tensor, opts?: MatmulOptions): Tensor {
-    if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("mm: both operands must be Tensors");
-    checkTensor(a, "mm", "input"), checkTensor(b, "mm", "mat2");
-    if (a.ndim !== 2 || b.ndim !== 2) throw new Error(`mm: expected two 2-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
-    if (a.shape[1] !== b.shape[0]) throw new Error(`mm: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (inner sizes ${a.shape[1]} and ${b.shape[0]})`);
-    const { out } = options("mm", opts, ["out"]);
-    if (a.dtype !== b.dtype || a.dtype === "int32")
-      throw new TypeError(`mm: expected two float tensors of the same dtype, got ${a.dtype} and ${b.dtype}; convert with .float() or .double()`);
-    return out === undefined ? matmul(a, b) : matmulInto("mm", a, b, out);
   },
 });
 

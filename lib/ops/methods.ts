@@ -70,7 +70,6 @@ declare module "../tensor.js" {
     mean: MethodOf<typeof reduce.mean>;
     min: MethodOf<typeof reduce.min>;
     minimum: MethodOf<typeof elementwise.minimum>;
-    mm: MethodOf<typeof linalg.mm>;
     mul: MethodOf<typeof elementwise.mul>;
     mul_: MethodOf<typeof inplace.mul_>;
     narrow: MethodOf<typeof views.narrow>;
