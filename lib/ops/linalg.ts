@@ -5,13 +5,13 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { broadcastShapes, fmt, numelOf } from "../shape.js";
+import { defineOp } from "./define.js";
+import { copyInto, dense, fill, sumTo } from "./kernels.js";
+import { sameShape } from "../shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { overlaps } from "../autograd/view-history.js";
 import { options } from "../options.js";
-import { defineOp } from "./define.js";
-import { copyInto, dense, fill, sumTo } from "./kernels.js";
-import { sameShape } from "../shape.js";
 import { checkTensor } from "./check.js";
 import { mul } from "./elementwise.js";
 import { squeeze, unsqueeze } from "./views.js";
