@@ -171,7 +171,7 @@ export interface MatmulOptions {
  *   it), an out sharing memory with a or b, or an out while grad is enabled and an argument requires grad.
  */
 export const matmul = defineOp({
-  name: "matmul", doc: "matrix product with PyTorch's 1-D and batch-broadcast rules ({out} writes into a given tensor)", method: true,
+  name: "matmul", doc: "matrix product with PyTorch's 1-D and batch-broadcast rules", method: true,
   sample: () => args(vals([2, 3]), vals([3, 2], 3)), node: "MmBackward0",
   forward(a: Tensor, b: Tensor, opts?: MatmulOptions): Tensor {
     if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("matmul: both operands must be Tensors");
