@@ -10,7 +10,7 @@ export { log1p, expm1, reciprocal, rsqrt, sin, cos, floor, ceil, round, isnan, i
 export { sum, mean, max, min, argmax, argmin } from "./ops/reduce.js";
 export { reshape, view, transpose, permute, squeeze, unsqueeze, expand, flatten, narrow, slice, select, cat, stack } from "./ops/views.js";
 export { indexSelect, gather } from "./ops/indexing.js";
-export { matmul } from "./ops/linalg.js";
+export { matmul, type MatmulOptions } from "./ops/linalg.js";
 export { clone } from "./ops/copy.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { var, std, type VarOptions } from "./ops/moments.js";

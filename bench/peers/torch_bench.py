@@ -1,7 +1,7 @@
 """PyTorch peer: the bench's workloads in PyTorch, timed like bench/lib/timing.js.
 
 Usage: python3 torch_bench.py THREADS SHAPES_JSON  -> one JSON line {"info": ..., "results": {key: seconds}}.
-SHAPES_JSON is the list of sgemm shapes from bench/workloads/sgemm.js ({key, M, N, K, ta, tb}).
+SHAPES_JSON is the list of sgemm shapes from bench/workloads/sgemm.js ({key, M, N, K, ta, tb, out?}; out: into a given tensor).
 """
 import json
 import sys
@@ -31,6 +31,9 @@ def time_it(fn, warmup_s=0.15, batch_s=0.06, reps=7):
 def sgemm(s):
     a = torch.randn(s["K"], s["M"]).t() if s["ta"] else torch.randn(s["M"], s["K"])
     b = torch.randn(s["N"], s["K"]).t() if s["tb"] else torch.randn(s["K"], s["N"])
+    if s.get("out"):
+        out = torch.empty(s["M"], s["N"])
+        return time_it(lambda: torch.matmul(a, b, out=out))
     return time_it(lambda: torch.matmul(a, b))
 
 

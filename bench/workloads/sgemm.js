@@ -2,6 +2,9 @@
 // Transposed operands are transposed views (a.t()), never materialised copies.
 export const GEMM_SHAPES = [
   ...[64, 128, 256, 512, 1024, 2048].map((n) => ({ key: `n${n}`, label: `sgemm n=${n}`, M: n, N: n, K: n, ta: false, tb: false })),
+  // The same product written into a tensor made once (PyTorch's out=): no new output memory per call,
+  // which costs a 64³ product about half as much as its arithmetic. Peers: OpenBLAS always writes a given C.
+  { key: "n64-out", label: "sgemm n=64 into out", M: 64, N: 64, K: 64, ta: false, tb: false, out: true },
   { key: "n1024-tn", label: "sgemm n=1024 Aᵀ·B", M: 1024, N: 1024, K: 1024, ta: true, tb: false },
   { key: "n1024-nt", label: "sgemm n=1024 A·Bᵀ", M: 1024, N: 1024, K: 1024, ta: false, tb: true },
   // Layer 1 of the MLP at batch 128: forward X·W, weight grad Xᵀ·dY, input grad dY·Wᵀ.
@@ -22,6 +25,10 @@ const storedB = (s) => (s.tb ? [s.N, s.K] : [s.K, s.N]);
 export function tgSgemm(tg, timeIt, s) {
   const a0 = tg.randn(storedA(s)), b0 = tg.randn(storedB(s));
   const a = s.ta ? a0.t() : a0, b = s.tb ? b0.t() : b0;
+  if (s.out) {
+    const out = tg.zeros([s.M, s.N]);
+    return timeIt(() => a.matmul(b, { out }));
+  }
   return timeIt(() => a.matmul(b));
 }
 

@@ -6,7 +6,12 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { broadcastShapes, fmt, numelOf, type Strided } from "../shape.js";
 import { defineOp } from "./define.js";
-import { dense, sumTo } from "./kernels.js";
+import { copyInto, dense, fill, sumTo } from "./kernels.js";
+import { sameShape } from "../shape.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { bumpVersion } from "../autograd/version.js";
+import { overlaps } from "../autograd/view-history.js";
+import { options } from "../options.js";
 import { checkTensor } from "./check.js";
 import { mul } from "./elementwise.js";
 import { squeeze, unsqueeze } from "./views.js";
@@ -83,15 +88,112 @@ interface MatmulCtx {
   gb: Operand | null;
 }
 
+// The shape of op's product of a and b (at least 2-D): the broadcast batch dims, then [M, N].
+function productShape(a: Tensor, b: Tensor, op: string): number[] {
+  const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1], N = b.shape[b.ndim - 1];
+  if (b.shape[b.ndim - 2] !== K)
+    throw new Error(`${op}: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
+  return [...broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op), M, N];
+}
+
+// a·b written into c (the product's shape; rows with contiguous columns; no memory shared with a or b).
+function gemmInto(a: Tensor, b: Tensor, c: Tensor): void {
+  const n = c.ndim, M = c.shape[n - 2], N = c.shape[n - 1], K = a.shape[a.ndim - 1];
+  if (c.numel === 0) return;
+  if (K === 0) return void fill(c, 0);  // an empty sum, as matmulKernel
+  const A = asMatrix(a), B = asMatrix(b), ldc = M === 1 ? Math.max(N, 1) : c.strides[n - 2];
+  const batchOf = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });
+  native.gemm(c.shape.slice(0, -2), [batchOf(A.t), batchOf(B.t), batchOf(c)], A.t.storage, B.t.storage, c.storage, A.trans, B.trans,
+    M, N, K, A.ld, B.ld, ldc, 1, 0);
+}
+
+// A view of t with its own shape and strides (for the product written through out), disposed after use.
+const viewOf = (t: Tensor, shape: number[], strides: number[]) => new Tensor(t.storage, shape, strides, t.offset, t.dtype);
+
+// The element range t reads or writes, in bytes of its storage's ArrayBuffer.
+function byteExtent(t: Tensor): [number, number] {
+  let lo = t.offset, hi = t.offset;
+  t.shape.forEach((d, i) => (t.strides[i] < 0 ? (lo += t.strides[i] * (d - 1)) : (hi += t.strides[i] * (d - 1))));
+  const e = t.storage.BYTES_PER_ELEMENT, start = t.storage.byteOffset;
+  return [start + lo * e, start + (hi + 1) * e];
+}
+const intersect = (x: [number, number], y: [number, number]) => x[0] < y[1] && y[0] < x[1];
+const storageExtent = (t: Tensor): [number, number] => [t.storage.byteOffset, t.storage.byteOffset + t.storage.byteLength];
+
+// PyTorch's out=: the product of a and b (1-D, 2-D or batched) written into out, which is returned. Not
+// recorded, so refused while grad is enabled and an argument requires grad (as PyTorch); out must have the
+// product's shape and dtype (PyTorch would resize out: tensorgrad never swaps a tensor's memory behind it)
+// and share no memory with a or b (PyTorch 1.13 writes a wrong product there).
+function matmulInto(op: string, a: Tensor, b: Tensor, outArg: unknown): Tensor {
+  const out = checkTensor(outArg, op, "out");
+  if (isGradEnabled() && (a.requiresGrad || b.requiresGrad || out.requiresGrad))
+    throw new Error(`${op}: functions with out= don't support automatic differentiation, but one of the arguments requires grad; ` +
+      "call it inside tg.noGrad(() => ...), pass detach()ed tensors, or leave out the out option");
+  if (out.dtype !== a.dtype) throw new TypeError(`${op}: expected out to have dtype ${a.dtype}, but got ${out.dtype}`);
+  // 1-D operands as a row (left) or a column (right), as in matmul.
+  const a2 = a.ndim === 1 ? viewOf(a, [1, a.shape[0]], [0, a.strides[0]]) : a;
+  const b2 = b.ndim === 1 ? viewOf(b, [b.shape[0], 1], [b.strides[0], 0]) : b;
+  const full = productShape(a2, b2, op), want = full.filter((_, i) => !(i === full.length - 2 && a.ndim === 1) && !(i === full.length - 1 && b.ndim === 1));
+  if (!sameShape(out.shape, want))
+    throw new Error(`${op}: out has shape ${fmt(out.shape)} but the product has shape ${fmt(want)}; pass an out of that shape`);
+  if (out.numel > 0 && [a, b].some((x) => x.numel > 0 && x.storage.buffer === out.storage.buffer && intersect(byteExtent(x), byteExtent(out))))
+    throw new Error(`${op}: out (shape ${fmt(out.shape)}) shares memory with an input; pass a separate tensor, or clone() the input`);
+  if (out.numel > 0 && overlaps(out))
+    throw new Error(`${op}: out (shape ${fmt(out.shape)}) is an expanded view: more than one of its elements refers to a single memory location`);
+  const strides = out.strides.slice();
+  if (a.ndim === 1) strides.splice(strides.length - (b.ndim === 1 ? 0 : 1), 0, 0);
+  if (b.ndim === 1) strides.push(0);
+  const c = a2 === a && b2 === b ? out : viewOf(out, full, strides), n = full.length, views = [a2, b2, c];
+  // The kernel writes rows with contiguous columns: a column-major out takes the transposed product
+  // (bᵀ·aᵀ into outᵀ), any other layout a copy; so does an out in an input's storage (the kernel refuses it).
+  const lanes = (rows: number, cols: number, rs: number, cs: number) => (cols === 1 || cs === 1) && (rows === 1 || rs >= cols);
+  const [rows, cols, rs, cs] = [full[n - 2], full[n - 1], strides[n - 2], strides[n - 1]];
+  const sameStorage = [a, b].some((x) => x.storage.buffer === out.storage.buffer && intersect(storageExtent(x), storageExtent(out)));
+  if (!sameStorage && lanes(rows, cols, rs, cs)) {
+    gemmInto(a2, b2, c);
+  } else if (!sameStorage && lanes(cols, rows, cs, rs)) {
+    const [bt, at, ct] = [transposed(b2), transposed(a2), transposed(c)];
+    gemmInto(bt, at, ct);
+    views.push(bt, at, ct);
+  } else {
+    const tmp = matmulKernel(a2, b2);
+    copyInto(tmp, c);
+    tmp.dispose();
+  }
+  for (const v of views) if (v !== a && v !== b && v !== out) v.dispose();
+  bumpVersion(out.storage);
+  return out;
+}
+
+/** Options of matmul: PyTorch's keyword-only `out`. */
+export interface MatmulOptions {
+  /** Write the product into this tensor (its exact shape and dtype; no memory shared with the operands) and return it. */
+  out?: Tensor;
+}
+
+/**
+ * torch.matmul: the matrix product of a and b with PyTorch's rules: 1-D × 1-D → dot product `[]`;
+ * 1-D `[k]` × `[..., k, n]` → `[..., n]`; `[..., m, k]` × 1-D `[k]` → `[..., m]`; `[..., m, k]` × `[..., k, n]`
+ * → `[...batch, m, n]` with the batch dims broadcast. float32 or float64, both the same dtype.
+ * `{out}` writes the product into a given tensor instead of new memory (no allocation per call), as
+ * PyTorch's `out=`: not recorded by autograd.
+ * @throws TypeError for non-tensors, mixed or int32 dtypes, an out of another dtype; Error for 0-d operands,
+ *   inner sizes that differ, batch dims that do not broadcast, an out of another shape (PyTorch would resize
+ *   it), an out sharing memory with a or b, or an out while grad is enabled and an argument requires grad.
+ */
 export const matmul = defineOp({
   name: "matmul", doc: "matrix product with PyTorch's 1-D and batch-broadcast rules", method: true,
   sample: () => args(vals([2, 3]), vals([3, 2], 3)), node: "MmBackward0",
-  forward(a: Tensor, b: Tensor): Tensor {
+  forward(a: Tensor, b: Tensor, opts?: MatmulOptions): Tensor {
     if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("matmul: both operands must be Tensors");
     checkTensor(a, "matmul", "input"), checkTensor(b, "matmul", "other");
     if (a.ndim === 0 || b.ndim === 0) throw new Error(`matmul: both operands need at least 1 dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
     if (a.dtype !== b.dtype || a.dtype === "int32")
       throw new TypeError(`matmul: expected two float tensors of the same dtype, got ${a.dtype} and ${b.dtype}; convert with .float() or .double()`);
+    if (opts !== undefined) {
+      const { out } = options("matmul", opts, ["out"]);
+      if (out !== undefined) return matmulInto("matmul", a, b, out);
+    }
     // 1-D operands become a row (left) or a column (right) and lose that dim again after.
     if (a.ndim === 1 && b.ndim === 1) return squeeze(squeeze(matmul(unsqueeze(a, 0), unsqueeze(b, 1)), -1), -1);
     if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);

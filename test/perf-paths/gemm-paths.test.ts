@@ -120,6 +120,9 @@ describe.each(ISAS)("GEMM on the %s path", (isa) => {
 
   // Small products read their operands in place (no packing); large ones pack. Both must give the same bits,
   // so a block of rows of a large product equals the product of those rows alone, whichever path each takes.
+  // In place, a block of up to 64 columns is one panel whose tile width and height follow n (47: three
+  // vectors, the last masked, in 8-row tiles; 17: a one-lane second vector), and the rows left over run in
+  // shorter tiles: each row block below starts or ends in a different tile.
   it("gives the same bits for a row block as for the whole (in-place and packed paths agree)", (ctx) => {
     use(ctx);
     tg.manualSeed(17);
@@ -128,7 +131,7 @@ describe.each(ISAS)("GEMM on the %s path", (isa) => {
     tg.setNumThreads(1);
     onTestFinished(() => tg.setNumThreads(threads));
     for (const dtype of ["float32", "float64"] as const) {
-      for (const [m, k, n] of [[300, 600, 45], [260, 1100, 70], [64, 64, 64], [63, 129, 65]]) {
+      for (const [m, k, n] of [[300, 600, 45], [260, 1100, 70], [64, 64, 64], [63, 129, 65], [61, 90, 47], [57, 33, 17]]) {
         const at = rand([k, m], dtype), b = rand([k, n], dtype), bt = rand([n, k], dtype);
         for (const [label, a, bb] of [["A·B", at.t().contiguous(), b], ["Aᵀ·B", at.t(), b], ["A·Bᵀ", at.t().contiguous(), bt.t()],
           ["Aᵀ·Bᵀ", at.t(), bt.t()]] as const) {

@@ -58,9 +58,7 @@ const CacheSizes& caches() {
 
 int64_t round_down(int64_t v, int64_t multiple) { return std::max(multiple, v / multiple * multiple); }
 
-}  // namespace
-
-Blocking choose_blocking(int mr, int nr, int elem_size) {
+Blocking compute_blocking(int mr, int nr, int elem_size) {
   const CacheSizes& c = caches();
   Blocking b;
   // Deep kc amortises the C-tile update (MR×NR loads and stores per kc rank-1 updates) and the packing
@@ -72,6 +70,21 @@ Blocking choose_blocking(int mr, int nr, int elem_size) {
   // A quarter of the shared L3 for one thread's B block; beyond 4096 columns nothing is gained.
   b.nc = std::min<int64_t>(round_down(c.l3 / 4 / (b.kc * elem_size), nr), round_down(4096, nr));
   return b;
+}
+
+}  // namespace
+
+// Every GEMM call asks (a 16³ product takes ~80 ns, and the divisions above took a tenth of it): each thread
+// keeps the last answer.
+Blocking choose_blocking(int mr, int nr, int elem_size) {
+  thread_local struct {
+    int mr = 0, nr = 0, elem_size = 0;
+    Blocking b{};
+  } last;
+  if (last.mr != mr || last.nr != nr || last.elem_size != elem_size) {
+    last = {mr, nr, elem_size, compute_blocking(mr, nr, elem_size)};
+  }
+  return last.b;
 }
 
 }  // namespace gemm

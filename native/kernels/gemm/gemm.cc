@@ -26,7 +26,7 @@ namespace {
 constexpr int64_t kDirectMacs = 6 * 6 * 6;
 // Each thread's stripe should carry at least this many multiply-adds (a few microseconds of work).
 constexpr int64_t kMinMacsPerThread = 64 * 64 * 64;
-// run_shared_b gives each thread at least this many MR-row tiles of C (else the stripes split columns).
+// A shared run_blocked gives each thread at least this many MR-row tiles of C (else the stripes split columns).
 constexpr int64_t kMinRowPanelsPerThread = 8;
 // A transposed op(A) this small (bytes at one depth block) is read in place even by narrow tiles (fits_direct).
 constexpr int64_t kSmallInPlaceBytes = 32 << 10;
@@ -101,60 +101,45 @@ void macro_kernel(const Problem<T>& p, const Ukernel<T>& uk, const T* apack, con
   }
 }
 
-// The five loops on one thread's stripe of C.
+// Rows [i0, i1) of C against one packed kb×nb block of op(B): near-equal row blocks of at most mc rows
+// (whole tiles but for the last), each packed from op(A) on the calling thread and run through the
+// macro-kernel.
 template <typename T>
-void run_blocked(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
-  const int64_t nc = std::min(bl.nc, round_up(p.n, uk.nr));
-  const int64_t mc = std::min(bl.mc, round_up(p.m, uk.mr));
-  const int64_t kc = std::min(bl.kc, p.k);
-  T* bpack = packing_buffer<T, 1>(nc * kc);
-  T* apack = packing_buffer<T, 0>(mc * kc);
-  for (int64_t jc = 0; jc < p.n; jc += nc) {
-    const int64_t nb = std::min(nc, p.n - jc);
-    for (int64_t pc = 0; pc < p.k; pc += kc) {
-      const int64_t kb = std::min(kc, p.k - pc);
-      const T beta = pc == 0 ? p.beta : T(1);
-      uk.pack(!p.tb, p.b_at(pc, jc), p.ldb, nb, kb, uk.nr, bpack);
-      for (int64_t ic = 0; ic < p.m; ic += mc) {
-        const int64_t mb = std::min(mc, p.m - ic);
-        uk.pack(p.ta, p.a_at(ic, pc), p.lda, mb, kb, uk.mr, apack);
-        macro_kernel(p, uk, apack, bpack, ic, mb, jc, nb, kb, beta);
-      }
-    }
+void run_rows(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl, const T* bpack, int64_t i0, int64_t i1,
+              int64_t jc, int64_t nb, int64_t pc, int64_t kb, T beta) {
+  const int64_t blocks = (i1 - i0 + bl.mc - 1) / bl.mc;
+  const int64_t mc = round_up((i1 - i0 + blocks - 1) / blocks, uk.mr);
+  T* apack = packing_buffer<T, 0>(mc * std::min(bl.kc, p.k));
+  for (int64_t ic = i0; ic < i1; ic += mc) {
+    const int64_t mb = std::min(mc, i1 - ic);
+    uk.pack(p.ta, p.a_at(ic, pc), p.lda, mb, kb, uk.mr, apack);
+    macro_kernel(p, uk, apack, bpack, ic, mb, jc, nb, kb, beta);
   }
 }
 
-// The five loops with every thread on the same packed op(B) block: per block, the threads pack its panels
-// together (one region), then each runs its own rows of C against it, packing only its own rows of op(A)
-// (a second region). Split into stripes instead, every thread would pack the whole of the operand it shares:
-// a thread's work at 2 threads is 1-3 % less this way (n = 512-1024, all transposes; measured as CPU time of
-// one thread's share). Same depth blocks and kernels as run_blocked, so the same bits.
+// The five loops. With `shared`, every thread works on the same packed op(B) block: per block, the threads
+// pack its panels together (one region), then each runs its own rows of C against it, packing only its own
+// rows of op(A) (a second region). Split into stripes instead, every thread would pack the whole of the
+// operand it shares: a thread's work at 2 threads is 1-3 % less this way (n = 512-1024, all transposes;
+// measured as CPU time of one thread's share). Without, both regions run inline as one chunk (one
+// thread's stripe). Same depth blocks either way, so the same bits.
 template <typename T>
-void run_shared_b(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
+void run_blocked(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl, bool shared) {
   const int64_t nc = std::min(bl.nc, round_up(p.n, uk.nr));
   const int64_t kc = std::min(bl.kc, p.k);
   const int64_t row_panels = (p.m + uk.mr - 1) / uk.mr;
-  T* bpack = packing_buffer<T, 1>(nc * kc);  // the caller's; the regions below fill and read it
+  T* bpack = packing_buffer<T, 1>(nc * kc);  // the calling thread's; the regions below fill and read it
   for (int64_t jc = 0; jc < p.n; jc += nc) {
-    const int64_t nb = std::min(nc, p.n - jc);
+    const int64_t nb = std::min(nc, p.n - jc), col_panels = (nb + uk.nr - 1) / uk.nr;
     for (int64_t pc = 0; pc < p.k; pc += kc) {
       const int64_t kb = std::min(kc, p.k - pc);
       const T beta = pc == 0 ? p.beta : T(1);
-      parallel_for((nb + uk.nr - 1) / uk.nr, 1, [&](int64_t b, int64_t e) {
+      parallel_for(col_panels, shared ? 1 : col_panels, [&](int64_t b, int64_t e) {
         const int64_t j0 = b * uk.nr;
         uk.pack(!p.tb, p.b_at(pc, jc + j0), p.ldb, std::min(e * uk.nr, nb) - j0, kb, uk.nr, bpack + j0 * kb);
       });
-      parallel_for(row_panels, 1, [&](int64_t b, int64_t e) {
-        const int64_t i0 = b * uk.mr, i1 = std::min(e * uk.mr, p.m);
-        // Near-equal row blocks of at most mc rows, whole tiles but for the last.
-        const int64_t blocks = (i1 - i0 + bl.mc - 1) / bl.mc;
-        const int64_t mc = round_up((i1 - i0 + blocks - 1) / blocks, uk.mr);
-        T* apack = packing_buffer<T, 0>(mc * kc);
-        for (int64_t ic = i0; ic < i1; ic += mc) {
-          const int64_t mb = std::min(mc, i1 - ic);
-          uk.pack(p.ta, p.a_at(ic, pc), p.lda, mb, kb, uk.mr, apack);
-          macro_kernel(p, uk, apack, bpack, ic, mb, jc, nb, kb, beta);
-        }
+      parallel_for(row_panels, shared ? 1 : row_panels, [&](int64_t b, int64_t e) {
+        run_rows(p, uk, bl, bpack, b * uk.mr, std::min(e * uk.mr, p.m), jc, nb, pc, kb, beta);
       });
     }
   }
@@ -162,40 +147,26 @@ void run_shared_b(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl)
 
 // The loops for a stripe whose op(A) rows fit in one L2 block (fits_direct): op(A) is read in place (rows of A,
 // or columns of a transposed A, feed the micro-kernel directly) and op(B) is read in place too unless it is
-// transposed (then packed once per depth block). Only ragged edge tiles are packed. Same depth blocks as
-// run_blocked, so the two give the same bits.
+// transposed (then packed once per depth block). Nothing else is packed: the direct kernel covers ragged edges
+// itself. A block of at most direct_nr columns is one panel (the kernel picks a tile as wide as it); wider ones
+// go in panels of nr. Same depth blocks as run_blocked, so the two give the same bits.
 template <typename T>
 void run_direct(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
   const int64_t nc = std::min(bl.nc, round_up(p.n, uk.nr));
   const int64_t kc = std::min(bl.kc, p.k);
-  const int64_t full_m = p.m / uk.mr * uk.mr;
   const int64_t a_rs = p.ta ? 1 : p.lda, a_cs = p.ta ? p.lda : 1;
-  T* bpack = packing_buffer<T, 1>((p.tb ? nc : uk.nr) * kc);
-  T* aedge = packing_buffer<T, 0>(uk.mr * kc);
+  T* bpack = p.tb ? packing_buffer<T, 1>(std::max<int64_t>(nc, uk.direct_nr) * kc) : nullptr;
   for (int64_t jc = 0; jc < p.n; jc += nc) {
-    const int64_t nb = std::min(nc, p.n - jc), full_n = nb / uk.nr * uk.nr;
+    const int64_t nb = std::min(nc, p.n - jc);
+    const int64_t width = nb <= uk.direct_nr ? nb : uk.nr;
     for (int64_t pc = 0; pc < p.k; pc += kc) {
       const int64_t kb = std::min(kc, p.k - pc);
       const T beta = pc == 0 ? p.beta : T(1);
-      if (p.tb) {
-        uk.pack(false, p.b_at(pc, jc), p.ldb, nb, kb, uk.nr, bpack);
-      } else if (full_n < nb) {
-        uk.pack(true, p.b_at(pc, jc + full_n), p.ldb, nb - full_n, kb, uk.nr, bpack);
-      }
-      if (full_m < p.m) uk.pack(p.ta, p.a_at(full_m, pc), p.lda, p.m - full_m, kb, uk.mr, aedge);
-      for (int64_t jr = 0; jr < nb; jr += uk.nr) {
-        const int64_t cols = std::min<int64_t>(uk.nr, nb - jr);
-        const bool in_place = !p.tb && cols == uk.nr;
-        const T* bp = in_place ? p.b_at(pc, jc + jr) : p.tb ? bpack + jr * kb : bpack;
-        const int64_t b_rs = in_place ? p.ldb : uk.nr;
-        for (int64_t ir = 0; ir < p.m; ir += uk.mr) {
-          T* c = p.c + ir * p.ldc + jc + jr;
-          if (ir < full_m) {
-            uk.direct(kb, p.a_at(ir, pc), a_rs, a_cs, bp, b_rs, c, p.ldc, uk.mr, cols, p.alpha, beta);
-          } else {
-            uk.direct(kb, aedge, 1, uk.mr, bp, b_rs, c, p.ldc, p.m - ir, cols, p.alpha, beta);
-          }
-        }
+      if (p.tb) uk.pack(false, p.b_at(pc, jc), p.ldb, nb, kb, width, bpack);
+      for (int64_t jr = 0; jr < nb; jr += width) {
+        const T* b = p.tb ? bpack + jr * kb : p.b_at(pc, jc + jr);
+        uk.direct(kb, p.a_at(0, pc), a_rs, a_cs, b, p.tb ? width : p.ldb, p.c + jc + jr, p.ldc, p.m,
+                  std::min(width, nb - jr), p.alpha, beta);
       }
     }
   }
@@ -219,12 +190,12 @@ void run_stripe(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
   if (uk.direct != nullptr && fits_direct(p, uk, bl)) {
     run_direct(p, uk, bl);
   } else {
-    run_blocked(p, uk, bl);
+    run_blocked(p, uk, bl, false);
   }
 }
 
 // Splits C into stripes along the dimension with more tiles and runs the stripes on the thread pool; a
-// product that packs and has rows for every thread shares its packed op(B) instead (run_shared_b).
+// product that packs and has rows for every thread shares its packed op(B) instead (run_blocked, shared).
 template <typename T>
 void run_parallel(const Problem<T>& p) {
   const Ukernel<T> uk = select_ukernel<T>();
@@ -232,8 +203,12 @@ void run_parallel(const Problem<T>& p) {
   const int64_t col_panels = (p.n + uk.nr - 1) / uk.nr;
   const int64_t row_panels = (p.m + uk.mr - 1) / uk.mr;
   const int64_t threads = std::min<int64_t>(num_threads(), p.m * p.n * p.k / kMinMacsPerThread);
-  if (threads > 1 && !fits_direct(p, uk, bl) && row_panels >= kMinRowPanelsPerThread * threads) {
-    run_shared_b(p, uk, bl);
+  if (threads <= 1) {  // no region to set up: a 64³ product takes ~2.5 µs, a region ~0.1
+    run_stripe(p, uk, bl);
+    return;
+  }
+  if (!fits_direct(p, uk, bl) && row_panels >= kMinRowPanelsPerThread * threads) {
+    run_blocked(p, uk, bl, true);
     return;
   }
   const bool split_cols = col_panels * uk.nr >= row_panels * uk.mr || row_panels < num_threads();

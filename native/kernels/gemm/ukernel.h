@@ -15,11 +15,11 @@ template <typename T>
 using UkernelFn = void (*)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, int64_t m, int64_t n, T alpha,
                            T beta);
 
-// The same tile product on operands read where they lie, for GEMMs small enough that packing costs more than
-// it saves: op(A)(i, k) at a[i*a_rs + k*a_cs], with a_rs == 1 or a_cs == 1; op(B)(k, j) at b[k*b_rs + j].
-// At most MR rows of A (all MR when a_cs == 1; fewer for a ragged edge when a_rs == 1) and NR columns of B are
-// read for every k (the caller packs edge tiles, so all reads stay inside the operands), and each
-// C element is summed exactly as UkernelFn sums it, so the results are bit-identical to the packed path.
+// The m×n block of C (any m >= 1; n <= Ukernel::direct_nr) from operands read where they lie, for GEMMs small
+// enough that packing costs more than it saves: op(A)(i, k) at a[i*a_rs + k*a_cs], with a_rs == 1 or
+// a_cs == 1; op(B)(k, j) at b[k*b_rs + j]. Only rows [0, m) of op(A) and columns [0, n) of op(B) are read (the
+// kernel picks its tile shapes for n and covers a ragged edge with shorter tiles and masked loads), and each C
+// element is summed exactly as UkernelFn sums it, so the results are bit-identical to the packed path.
 template <typename T>
 using DirectFn = void (*)(int64_t kc, const T* a, int64_t a_rs, int64_t a_cs, const T* b, int64_t b_rs, T* c,
                           int64_t ldc, int64_t m, int64_t n, T alpha, T beta);
@@ -35,6 +35,7 @@ struct Ukernel {
   UkernelFn<T> fn;
   PackFn<T> pack;
   DirectFn<T> direct;  // null: this ISA always packs
+  int direct_nr;       // the widest block of columns direct takes (>= nr)
 };
 
 // One entry point per ISA file; an ISA that is not compiled in (e.g. arm64) returns the generic kernel.

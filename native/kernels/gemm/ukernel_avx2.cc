@@ -71,11 +71,13 @@ TG_AVX2 void update_row(typename S::T* ci, const typename S::V* acc, int64_t n, 
   }
 }
 
-// One MR×(NV·L) tile: C = alpha·(A·B) + beta·C on the m×n corner. B row k lies at b + k·b_step (NV·L values,
-// all readable). A lies k-major (element (i, k) at a[k·a_step + i]: packed panels, or op(A) = Aᵀ read in place)
-// or row-major (a[i·a_step + k]: op(A) = A read in place); all MR rows must be readable. Every C element is
-// summed the same way (zero, then one FMA per k in order), so packed and in-place operands give the same bits.
-template <typename S, int MR, int NV, ALayout AL>
+// One MR×(NV·L) tile: C = alpha·(A·B) + beta·C on the m×n corner. B row k lies at b + k·b_step: NV·L values,
+// all readable, or with MaskB only the first n (the last vector is read with a masked load; n > (NV-1)·L).
+// A lies k-major (element (i, k) at a[k·a_step + i]: packed panels, or op(A) = Aᵀ read in place) or row-major
+// (a[i·a_step + k]: op(A) = A read in place); all MR rows must be readable. Every C element is summed the same
+// way (zero, then one FMA per k in order), so packed and in-place operands, and tiles of any shape, give the
+// same bits.
+template <typename S, int MR, int NV, ALayout AL, bool MaskB = false>
 TG_AVX2 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const typename S::T* b, int64_t b_step,
                   typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha, typename S::T beta) {
   using V = typename S::V;
@@ -85,11 +87,12 @@ TG_AVX2 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const type
     for (int v = 0; v < NV; ++v) acc[i][v] = S::zero();
   }
   for (int64_t i = 0; i < m; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+  const __m256i last = S::mask(n - (NV - 1) * L);
   if constexpr (AL == ALayout::KMajor) {
 #pragma GCC unroll 4
     for (int64_t k = 0; k < kc; ++k) {
       V bv[NV];
-      for (int v = 0; v < NV; ++v) bv[v] = S::loadu(b + v * L);
+      for (int v = 0; v < NV; ++v) bv[v] = MaskB && v == NV - 1 ? S::maskload(b + v * L, last) : S::loadu(b + v * L);
       for (int i = 0; i < MR; ++i) {
         const V ai = S::set1(a[i]);
         for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
@@ -104,7 +107,7 @@ TG_AVX2 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const type
     const int64_t s3 = 3 * a_step, s5 = 5 * a_step;
     for (int64_t k = 0; k < kc; ++k) {
       V bv[NV];
-      for (int v = 0; v < NV; ++v) bv[v] = S::loadu(b + v * L);
+      for (int v = 0; v < NV; ++v) bv[v] = MaskB && v == NV - 1 ? S::maskload(b + v * L, last) : S::loadu(b + v * L);
       for (int i = 0; i < MR; ++i) {
         const int64_t off = i == 3 ? s3 : i == 5 ? s5 : i * a_step;
         const V ai = S::set1(a[off]);
@@ -127,26 +130,56 @@ __attribute__((target("avx2,fma"))) void kernel(int64_t kc, const typename S::T*
   tile<S, MR, NV, ALayout::KMajor>(kc, a, MR, b, NV * S::kLanes, c, ldc, m, n, alpha, beta);
 }
 
-// Operands where they lie (Ukernel::direct).
-template <typename S, int MR, int NV>
-__attribute__((target("avx2,fma"))) void direct(int64_t kc, const typename S::T* a, int64_t a_rs, int64_t a_cs,
-                                                const typename S::T* b, int64_t b_rs, typename S::T* c,
-                                                int64_t ldc, int64_t m, int64_t n, typename S::T alpha,
-                                                typename S::T beta) {
-  static_assert(MR == 6, "edge tiles below assume 6 rows");
-  if (a_rs != 1) {
-    tile<S, MR, NV, ALayout::RowMajor>(kc, a, a_rs, b, b_rs, c, ldc, m, n, alpha, beta);
-  } else if (m <= 3) {  // an edge tile: compute only the rows it has
-    tile<S, 3, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
-  } else {
-    tile<S, MR, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
+// The rows [0, m) left below a multiple of the tile height, in tiles of R, R/2, ..., 1 rows (m < 2R), so no
+// tile reads a row of A that does not exist.
+template <typename S, int R, int NV, ALayout AL, bool MaskB>
+TG_AVX2 void edge_rows(int64_t kc, const typename S::T* a, int64_t a_rs, int64_t a_step, const typename S::T* b,
+                       int64_t b_rs, typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha,
+                       typename S::T beta) {
+  if (m >= R) {
+    tile<S, R, NV, AL, MaskB>(kc, a, a_step, b, b_rs, c, ldc, R, n, alpha, beta);
+    a += R * a_rs, c += R * ldc, m -= R;
   }
+  if constexpr (R > 1) edge_rows<S, R / 2, NV, AL, MaskB>(kc, a, a_rs, a_step, b, b_rs, c, ldc, m, n, alpha, beta);
+}
+
+// One column panel, NV vectors wide (n <= NV·L columns; the last vector masked unless full), all m rows in
+// 6-row tiles and then 4, 2 and 1, operands where they lie.
+template <typename S, int NV, ALayout AL, bool MaskB>
+__attribute__((target("avx2,fma"))) void panel(int64_t kc, const typename S::T* a, int64_t a_rs, int64_t a_cs,
+                                               const typename S::T* b, int64_t b_rs, typename S::T* c, int64_t ldc,
+                                               int64_t m, int64_t n, typename S::T alpha, typename S::T beta) {
+  constexpr int MR = 6;
+  const int64_t a_step = AL == ALayout::RowMajor ? a_rs : a_cs;
+  int64_t i = 0;
+  for (; i + MR <= m; i += MR) {
+    tile<S, MR, NV, AL, MaskB>(kc, a + i * a_rs, a_step, b, b_rs, c + i * ldc, ldc, MR, n, alpha, beta);
+  }
+  edge_rows<S, 4, NV, AL, MaskB>(kc, a + i * a_rs, a_rs, a_step, b, b_rs, c + i * ldc, ldc, m - i, n, alpha, beta);
+}
+
+// Operands where they lie (Ukernel::direct): one panel of ceil(n / L) vectors (direct_nr = 2 vectors).
+template <typename S, ALayout AL>
+void direct_layout(int64_t kc, const typename S::T* a, int64_t a_rs, int64_t a_cs, const typename S::T* b,
+                   int64_t b_rs, typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha,
+                   typename S::T beta) {
+  constexpr int L = S::kLanes;
+  const auto fn = n > L ? (n == 2 * L ? panel<S, 2, AL, false> : panel<S, 2, AL, true>)
+                        : (n == L ? panel<S, 1, AL, false> : panel<S, 1, AL, true>);
+  fn(kc, a, a_rs, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
+}
+
+template <typename S>
+void direct(int64_t kc, const typename S::T* a, int64_t a_rs, int64_t a_cs, const typename S::T* b, int64_t b_rs,
+            typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha, typename S::T beta) {
+  const auto fn = a_rs != 1 ? direct_layout<S, ALayout::RowMajor> : direct_layout<S, ALayout::KMajor>;
+  fn(kc, a, a_rs, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
 }
 
 }  // namespace
 
-Ukernel<float> ukernel_f32_avx2() { return {6, 16, kernel<F32, 6, 2>, pack_generic<float>, direct<F32, 6, 2>}; }
-Ukernel<double> ukernel_f64_avx2() { return {6, 8, kernel<F64, 6, 2>, pack_generic<double>, direct<F64, 6, 2>}; }
+Ukernel<float> ukernel_f32_avx2() { return {6, 16, kernel<F32, 6, 2>, pack_generic<float>, direct<F32>, 16}; }
+Ukernel<double> ukernel_f64_avx2() { return {6, 8, kernel<F64, 6, 2>, pack_generic<double>, direct<F64>, 8}; }
 
 }  // namespace gemm
 }  // namespace tg

@@ -53,11 +53,13 @@ typename S::Mask column_mask(int64_t n, int first) {
   return static_cast<typename S::Mask>((1u << left) - 1);
 }
 
-// One MR×(NV·L) tile: C = alpha·(A·B) + beta·C on the m×n corner. B row k lies at b + k·b_step (NV·L values,
-// all readable). A lies k-major (element (i, k) at a[k·a_step + i]: packed panels, or op(A) = Aᵀ read in place)
-// or row-major (a[i·a_step + k]: op(A) = A read in place); all MR rows must be readable. Every C element is
-// summed the same way (zero, then one FMA per k in order), so packed and in-place operands give the same bits.
-template <typename S, int MR, int NV, ALayout AL>
+// One MR×(NV·L) tile: C = alpha·(A·B) + beta·C on the m×n corner. B row k lies at b + k·b_step: NV·L values,
+// all readable, or with MaskB only the first n, n > (NV-1)·L (the last vector is a masked load: a B read in place
+// needs no padded copy, and costs the same on Zen 5). A lies k-major (element (i, k) at a[k·a_step + i]: packed panels, or op(A) = Aᵀ read in
+// place) or row-major (a[i·a_step + k]: op(A) = A read in place); all MR rows must be readable. Every C element
+// is summed the same way (zero, then one FMA per k in order), so packed and in-place operands, and tiles of any
+// shape, give the same bits.
+template <typename S, int MR, int NV, ALayout AL, bool MaskB = false>
 TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const typename S::T* b, int64_t b_step,
                     typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha, typename S::T beta) {
   using V = typename S::V;
@@ -74,11 +76,12 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
   }
   // kc >= 1 (the contract): with no zero-trip path to merge, the accumulators never round-trip through the stack.
   if (kc <= 0) __builtin_unreachable();
+  const typename S::Mask last = column_mask<S>(n, (NV - 1) * L);  // B's last vector (with MaskB)
   if constexpr (AL == ALayout::KMajor) {
 #pragma GCC unroll 4
     for (int64_t k = 0; k < kc; ++k) {
       V bv[NV];
-      for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * L);
+      for (int v = 0; v < NV; ++v) bv[v] = MaskB && v == NV - 1 ? S::load_c(last, b + v * L) : S::load(b + v * L);
       for (int i = 0; i < MR; ++i) {
         const V ai = S::set1(a[i]);
         for (int v = 0; v < NV; ++v) acc[i][v] = S::fma(ai, bv[v], acc[i][v]);
@@ -91,9 +94,10 @@ TG_AVX512 void tile(int64_t kc, const typename S::T* a, int64_t a_step, const ty
     // (two precomputed multiples): no per-row pointer registers, no spills.
     const int64_t s3 = 3 * a_step, s5 = 5 * a_step;
     const typename S::T* a6 = a + 6 * a_step;
+#pragma GCC unroll 4
     for (int64_t k = 0; k < kc; ++k) {
       V bv[NV];
-      for (int v = 0; v < NV; ++v) bv[v] = S::load(b + v * L);
+      for (int v = 0; v < NV; ++v) bv[v] = MaskB && v == NV - 1 ? S::load_c(last, b + v * L) : S::load(b + v * L);
       for (int i = 0; i < MR; ++i) {
         const typename S::T* base = i < 6 ? a : a6;
         const int r = i % 6;
@@ -143,29 +147,64 @@ __attribute__((target("avx512f,avx512vl,fma"))) void kernel(int64_t kc, const ty
   tile<S, MR, NV, ALayout::KMajor>(kc, a, MR, b, NV * S::kLanes, c, ldc, m, n, alpha, beta);
 }
 
-// Operands where they lie (Ukernel::direct).
-template <typename S, int MR, int NV>
-__attribute__((target("avx512f,avx512vl,fma"))) void direct(int64_t kc, const typename S::T* a, int64_t a_rs,
-                                                           int64_t a_cs, const typename S::T* b, int64_t b_rs,
-                                                           typename S::T* c, int64_t ldc, int64_t m, int64_t n,
-                                                           typename S::T alpha, typename S::T beta) {
-  static_assert(MR == 12, "edge tiles below assume 12 rows");
-  if (a_rs != 1) {
-    tile<S, MR, NV, ALayout::RowMajor>(kc, a, a_rs, b, b_rs, c, ldc, m, n, alpha, beta);
-  } else if (m <= 4) {  // an edge tile: compute only the rows it has (a third or two thirds of the work)
-    tile<S, 4, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
-  } else if (m <= 8) {
-    tile<S, 8, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
-  } else {
-    tile<S, MR, NV, ALayout::KMajor>(kc, a, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
+// One in-place tile as a function of its own: inlined into one panel loop with its edge tiles, GCC spilled
+// accumulators (0.71x OpenBLAS at 64³ instead of 1.0x).
+template <typename S, int MR, int NV, ALayout AL, bool MaskB>
+__attribute__((target("avx512f,avx512vl,fma"), noinline)) void direct_tile(
+    int64_t kc, const typename S::T* a, int64_t a_step, const typename S::T* b, int64_t b_rs, typename S::T* c,
+    int64_t ldc, int64_t m, int64_t n, typename S::T alpha, typename S::T beta) {
+  tile<S, MR, NV, AL, MaskB>(kc, a, a_step, b, b_rs, c, ldc, m, n, alpha, beta);
+}
+
+// The rows [0, m) left below a multiple of the tile height, in tiles of R, R/2, ..., 1 rows (m < 2R), so no
+// tile reads a row of A that does not exist.
+template <typename S, int R, int NV, ALayout AL>
+void edge_rows(int64_t kc, const typename S::T* a, int64_t a_rs, int64_t a_step, const typename S::T* b,
+               int64_t b_rs, typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha,
+               typename S::T beta) {
+  if (m >= R) {
+    direct_tile<S, R, NV, AL, true>(kc, a, a_step, b, b_rs, c, ldc, R, n, alpha, beta);
+    a += R * a_rs, c += R * ldc, m -= R;
   }
+  if constexpr (R > 1) edge_rows<S, R / 2, NV, AL>(kc, a, a_rs, a_step, b, b_rs, c, ldc, m, n, alpha, beta);
+}
+
+// Tile height for a panel NV vectors wide: MR·NV accumulators plus NV B vectors and a broadcast fit in 32 zmm.
+constexpr int direct_mr(int nv) { return nv <= 2 ? 12 : nv == 3 ? 8 : 4; }
+// The largest power of two below mr: the first edge tile.
+constexpr int edge_mr(int mr) { return mr > 8 ? 8 : mr > 4 ? 4 : mr > 2 ? 2 : 1; }
+
+// One column panel, NV vectors wide (n <= NV·L columns), all m rows, operands where they lie. Full-width
+// panels load B unmasked: GCC keeps the mask of a masked load in memory and reloads it on every k.
+template <typename S, int NV, ALayout AL>
+void panel(int64_t kc, const typename S::T* a, int64_t a_rs, int64_t a_cs, const typename S::T* b, int64_t b_rs,
+           typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha, typename S::T beta) {
+  constexpr int MR = direct_mr(NV);
+  const int64_t a_step = AL == ALayout::RowMajor ? a_rs : a_cs;
+  const auto full = n == NV * S::kLanes ? direct_tile<S, MR, NV, AL, false> : direct_tile<S, MR, NV, AL, true>;
+  int64_t i = 0;
+  for (; i + MR <= m; i += MR) full(kc, a + i * a_rs, a_step, b, b_rs, c + i * ldc, ldc, MR, n, alpha, beta);
+  edge_rows<S, edge_mr(MR), NV, AL>(kc, a + i * a_rs, a_rs, a_step, b, b_rs, c + i * ldc, ldc, m - i, n, alpha,
+                                    beta);
+}
+
+// Operands where they lie (Ukernel::direct): one panel of ceil(n / L) vectors.
+template <typename S>
+void direct(int64_t kc, const typename S::T* a, int64_t a_rs, int64_t a_cs, const typename S::T* b, int64_t b_rs,
+            typename S::T* c, int64_t ldc, int64_t m, int64_t n, typename S::T alpha, typename S::T beta) {
+  static constexpr DirectFn<typename S::T> row_major[] = {panel<S, 1, ALayout::RowMajor>, panel<S, 2, ALayout::RowMajor>,
+                                                          panel<S, 3, ALayout::RowMajor>, panel<S, 4, ALayout::RowMajor>};
+  static constexpr DirectFn<typename S::T> k_major[] = {panel<S, 1, ALayout::KMajor>, panel<S, 2, ALayout::KMajor>,
+                                                        panel<S, 3, ALayout::KMajor>, panel<S, 4, ALayout::KMajor>};
+  const int64_t nv = (n + S::kLanes - 1) / S::kLanes;
+  (a_rs != 1 ? row_major : k_major)[nv - 1](kc, a, a_rs, a_cs, b, b_rs, c, ldc, m, n, alpha, beta);
 }
 
 }  // namespace
 
-Ukernel<float> ukernel_f32_avx512() { return {12, 32, kernel<F32, 12, 2>, pack_f32_avx512, direct<F32, 12, 2>}; }
+Ukernel<float> ukernel_f32_avx512() { return {12, 32, kernel<F32, 12, 2>, pack_f32_avx512, direct<F32>, 64}; }
 Ukernel<double> ukernel_f64_avx512() {
-  return {12, 16, kernel<F64, 12, 2>, pack_generic<double>, direct<F64, 12, 2>};
+  return {12, 16, kernel<F64, 12, 2>, pack_generic<double>, direct<F64>, 32};
 }
 
 // 8×48 for GEMMs whose short side is a multiple of 8 rows that 12-row tiles fill only partly (a layer's 16 or

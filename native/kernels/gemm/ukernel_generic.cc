@@ -20,8 +20,8 @@ void kernel(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, int64_t m, in
 
 }  // namespace
 
-Ukernel<float> ukernel_f32_generic() { return {4, 8, kernel<float, 4, 8>, pack_generic<float>, nullptr}; }
-Ukernel<double> ukernel_f64_generic() { return {4, 4, kernel<double, 4, 4>, pack_generic<double>, nullptr}; }
+Ukernel<float> ukernel_f32_generic() { return {4, 8, kernel<float, 4, 8>, pack_generic<float>, nullptr, 0}; }
+Ukernel<double> ukernel_f64_generic() { return {4, 4, kernel<double, 4, 4>, pack_generic<double>, nullptr, 0}; }
 
 }  // namespace gemm
 }  // namespace tg
