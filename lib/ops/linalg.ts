@@ -99,7 +99,7 @@ function productShape(a: Tensor, b: Tensor, op: string): number[] {
 // a·b written into c (the product's shape; rows with contiguous columns; no memory shared with a or b).
 function gemmInto(a: Tensor, b: Tensor, c: Tensor): void {
   const n = c.ndim, M = c.shape[n - 2], N = c.shape[n - 1], K = a.shape[a.ndim - 1];
-  if (c.numel === 0) return;
+  if (c.numel() === 0) return;
   if (K === 0) return void fill(c, 0);  // an empty sum, as matmulKernel
   const A = asMatrix(a), B = asMatrix(b), ldc = M === 1 ? Math.max(N, 1) : c.strides[n - 2];
   const batchOf = (t: Tensor) => ({ shape: t.shape.slice(0, -2), strides: t.strides.slice(0, -2), offset: t.offset });
@@ -136,9 +136,9 @@ function matmulInto(op: string, a: Tensor, b: Tensor, outArg: unknown): Tensor {
   const full = productShape(a2, b2, op), want = full.filter((_, i) => !(i === full.length - 2 && a.ndim === 1) && !(i === full.length - 1 && b.ndim === 1));
   if (!sameShape(out.shape, want))
     throw new Error(`${op}: out has shape ${fmt(out.shape)} but the product has shape ${fmt(want)}; pass an out of that shape`);
-  if (out.numel > 0 && [a, b].some((x) => x.numel > 0 && x.storage.buffer === out.storage.buffer && intersect(byteExtent(x), byteExtent(out))))
+  if (out.numel() > 0 && [a, b].some((x) => x.numel() > 0 && x.storage.buffer === out.storage.buffer && intersect(byteExtent(x), byteExtent(out))))
     throw new Error(`${op}: out (shape ${fmt(out.shape)}) shares memory with an input; pass a separate tensor, or clone() the input`);
-  if (out.numel > 0 && overlaps(out))
+  if (out.numel() > 0 && overlaps(out))
     throw new Error(`${op}: out (shape ${fmt(out.shape)}) is an expanded view: more than one of its elements refers to a single memory location`);
   const strides = out.strides.slice();
   if (a.ndim === 1) strides.splice(strides.length - (b.ndim === 1 ? 0 : 1), 0, 0);
@@ -171,6 +171,15 @@ export interface MatmulOptions {
   out?: Tensor;
 }
 
+// The operand checks every matrix product shares: two float tensors of one dtype, not 0-d.
+function checkOperands(op: string, a: Tensor, b: Tensor): void {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError(`${op}: both operands must be Tensors`);
+  checkTensor(a, op, "input"), checkTensor(b, op, op === "mm" ? "mat2" : "other");
+  if (a.ndim === 0 || b.ndim === 0) throw new Error(`${op}: both operands need at least 1 dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  if (a.dtype !== b.dtype || a.dtype === "int32")
+    throw new TypeError(`${op}: expected two float tensors of the same dtype, got ${a.dtype} and ${b.dtype}; convert with .float() or .double()`);
+}
+
 /**
  * torch.matmul: the matrix product of a and b with PyTorch's rules: 1-D × 1-D → dot product `[]`;
  * 1-D `[k]` × `[..., k, n]` → `[..., n]`; `[..., m, k]` × 1-D `[k]` → `[..., m]`; `[..., m, k]` × `[..., k, n]`
@@ -185,11 +194,7 @@ export const matmul = defineOp({
   name: "matmul", doc: "matrix product with PyTorch's 1-D and batch-broadcast rules", method: true,
   sample: () => args(vals([2, 3]), vals([3, 2], 3)), node: "MmBackward0",
   forward(a: Tensor, b: Tensor, opts?: MatmulOptions): Tensor {
-    if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("matmul: both operands must be Tensors");
-    checkTensor(a, "matmul", "input"), checkTensor(b, "matmul", "other");
-    if (a.ndim === 0 || b.ndim === 0) throw new Error(`matmul: both operands need at least 1 dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
-    if (a.dtype !== b.dtype || a.dtype === "int32")
-      throw new TypeError(`matmul: expected two float tensors of the same dtype, got ${a.dtype} and ${b.dtype}; convert with .float() or .double()`);
+    checkOperands("matmul", a, b);
     if (opts !== undefined) {
       const { out } = options("matmul", opts, ["out"]);
       if (out !== undefined) return matmulInto("matmul", a, b, out);
@@ -218,15 +223,19 @@ export const matmul = defineOp({
 /**
  * torch.mm: the matrix product of two 2-D tensors, [n, m] @ [m, p] → [n, p], as `matmul` (no broadcasting,
  * no vectors: use `matmul` for those). float32/float64; the gradient flows to both (MmBackward0).
+ * `{out}` writes the product into a given `[n, p]` tensor, as matmul's and PyTorch's `out=`.
  * @throws Error naming both shapes when either operand is not 2-D or the inner sizes differ.
  */
 export const mm = defineOp({
   name: "mm", doc: "matrix product of two 2-D tensors [n, m] @ [m, p] (no broadcasting; matmul for more)", method: true,
   sample: () => args(vals([2, 3]), vals([3, 2], 2)),
-  forward(a: Tensor, b: Tensor): Tensor {
+  forward(a: Tensor, b: Tensor, opts?: MatmulOptions): Tensor {
     if (checkTensor(a, "mm", "input").ndim !== 2 || checkTensor(b, "mm", "mat2").ndim !== 2)
       throw new Error(`mm: both operands must be 2-D matrices, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}; use matmul for vectors and batches`);
-    return matmul(a, b);
+    const out = opts === undefined ? undefined : options("mm", opts, ["out"]).out;
+    if (out === undefined) return matmul(a, b);
+    checkOperands("mm", a, b);
+    return matmulInto("mm", a, b, out);
   },
 });
 

@@ -104,3 +104,23 @@ describe("matmul with {out}", () => {
     expect(() => tg.matmul(a, b, { outt: tg.zeros([3, 3]) } as never)).toThrow(/unknown option "outt"; did you mean "out"/);
   });
 });
+
+describe("mm with {out}", () => {
+  it("writes the 2-D product into out, bit for bit the allocating call, through the function and the method", () => {
+    const a = tg.randn([5, 7]), b = tg.randn([7, 3]);
+    const want = tg.mm(a, b), out = tg.zeros([5, 3]);
+    expect(tg.mm(a, b, { out })).toBe(out);
+    expect(bits(out)).toEqual(bits(want));
+    const out2 = tg.zeros([5, 3]);
+    expect(a.mm(b, { out: out2 })).toBe(out2);
+    expect(bits(out2)).toEqual(bits(want));
+  });
+
+  it("names mm in its refusals: a misspelt option, another shape, mixed dtypes, a non-2-D operand", () => {
+    const a = tg.randn([2, 3]), b = tg.randn([3, 4]);
+    expect(() => tg.mm(a, b, { outt: tg.zeros([2, 4]) } as never)).toThrow(/mm: unknown option "outt"; did you mean "out"/);
+    expect(() => tg.mm(a, b, { out: tg.zeros([4, 2]) })).toThrow(/^mm: out has shape \[4, 2\] but the product has shape \[2, 4\]/);
+    expect(() => tg.mm(a, b.double(), { out: tg.zeros([2, 4]) })).toThrow(/^mm: expected two float tensors of the same dtype, got float32 and float64/);
+    expect(() => tg.mm(a, tg.randn([3]), { out: tg.zeros([2]) })).toThrow(/^mm: both operands must be 2-D/);
+  });
+});
