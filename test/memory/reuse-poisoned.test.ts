@@ -7,12 +7,23 @@ import { Tensor } from "../../lib/tensor.js";
 import { OPS } from "../../lib/ops/define.js";
 
 const F = tg.nn.functional as any;
-// Fills the free lists (8 arrays per size) for n elements of every dtype with sentinel arrays.
+// Fills the free lists for n elements of every dtype with sentinel arrays: 3 per dtype and size, so up
+// to 7 sizes fit the lists' bound (64 arrays).
 function poison(...ns: number[]) {
   for (const n of ns) for (const dtype of ["float32", "float64", "int32"] as const)
-    { const ts = Array.from({ length: 8 }, () => Tensor.output([n], dtype)); ts.forEach((t) => { t.storage.fill(dtype === "int32" ? 0x5eadbeef : 1234.5); t.dispose(); }); }
+    { const ts = Array.from({ length: 3 }, () => Tensor.output([n], dtype)); ts.forEach((t) => { t.storage.fill(dtype === "int32" ? 0x5eadbeef : 1234.5); t.dispose(); }); }
 }
-it("poison works", () => { tg.emptyCache(); poison(42); expect(Tensor.output([42]).storage[0]).toBe(1234.5); tg.emptyCache(); });
+it("poisoning reaches every listed size and dtype (up to 7 sizes)", () => {
+  tg.emptyCache();
+  const sizes = [42, 6, 7, 30, 90, 216, 256];  // float64 slab storage ends at 256 elements (2 KiB)
+  poison(...sizes);
+  for (const n of sizes) {
+    expect(Tensor.output([n]).storage[n - 1]).toBe(1234.5);
+    expect(Tensor.output([n], "float64").storage[0]).toBe(1234.5);
+    expect(Tensor.output([n], "int32").storage[0]).toBe(0x5eadbeef);
+  }
+  tg.emptyCache();
+});
 const snap = (x: any): any => Array.isArray(x) ? x.map(snap) : x instanceof Tensor ? [x.shape, Array.from(x.data())] : x;
 function seeded(shape: number[], s = 1) { tg.manualSeed(s); return tg.randn(shape); }
 
@@ -88,6 +99,35 @@ add("unfold", () => F.unfold(img(), 2), [2*12*25]);
 add("fold", () => F.fold(seeded([2, 12, 25]), [6, 6], 2), [2*3*36]);
 add("dropout-eval", () => F.dropout(A(), { training: false }), [42]);
 
+// Creation, casts, reductions to int, padding and pooling modes, grouped/transposed convolutions: the output size poisoned.
+const T = tg as any;
+for (const [name, f] of [
+  ["full", () => tg.full([6, 7], 2.5)], ["full64", () => tg.full([6, 7], 2.5, { dtype: "float64" } as any)], ["fullInt", () => tg.full([6, 7], 3, { dtype: "int32" } as any)],
+  ["ones", () => T.ones([6, 7])], ["onesLike", () => T.onesLike(tg.zeros([6, 7]))], ["fullLike", () => T.fullLike ? T.fullLike(tg.zeros([6, 7]), 3) : tg.full([6, 7], 3)],
+  ["rand", () => { tg.manualSeed(1); return tg.rand([6, 7]); }], ["randn", () => { tg.manualSeed(1); return tg.randn([6, 7]); }],
+  ["randint", () => { tg.manualSeed(1); return T.randint(0, 10, [6, 7]); }], ["randperm", () => { tg.manualSeed(1); return T.randperm(42); }],
+  ["linspace", () => tg.linspace(0, 1, 42)], ["arange", () => tg.arange(0, 42, 1)], ["eye", () => T.eye(6, 7)],
+  ["tensor", () => tg.tensor(Array.from({ length: 42 }, (_, i) => i))], ["tensor2d", () => tg.tensor([[1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7]])],
+  ["tensorTyped", () => tg.tensor(new Float64Array(42).fill(1.5))],
+  ["randLike", () => { tg.manualSeed(1); return T.randnLike ? T.randnLike(tg.zeros([6, 7])) : tg.randn([6, 7]); }],
+  ["dropoutTrain", () => { tg.manualSeed(1); return tg.nn.functional.dropout(tg.ones([6, 7]), { p: 0.5, training: true } as any); }],
+  ["oneHot", () => (tg.nn.functional as any).oneHot(tg.tensor([0, 6, 3, 2, 1, 0], { dtype: "int32" }), 7)],
+  ["argmax-dim", () => tg.argmax(tg.arange(0, 42).reshape([6, 7]).float(), 1)], ["any", () => T.any(tg.arange(0, 42).reshape([6, 7]).gt(20), 1)],
+  ["equal-where", () => tg.arange(0, 42).float().where(tg.arange(0, 42).gt(3), 0)],
+  ["repeat", () => tg.repeat(tg.arange(0, 6).float(), [7])], ["stack", () => tg.stack([tg.ones([21]), tg.zeros([21])])],
+  ["cumsum-int", () => tg.cumsum(tg.ones([42], { dtype: "int32" } as any), 0)], ["isnan", () => tg.isnan(tg.ones([42]))],
+  ["int-cast", () => tg.ones([42]).to("int32")], ["sum-int", () => tg.ones([6, 7], { dtype: "int32" } as any).sum(0)],
+  ["mean-keep", () => tg.ones([6, 7]).mean(1, true)], ["var-unbiased", () => tg.var(tg.arange(0, 42).reshape([6, 7]).float(), 0)],
+  ["norm-dims", () => tg.norm(tg.ones([6, 7]), 2, { dim: [0, 1] } as any)], ["pad-const", () => (tg.nn.functional as any).pad(tg.ones([6, 5]), [1, 1], { value: 2 })],
+  ["pad-replicate", () => (tg.nn.functional as any).pad(tg.arange(0, 30).reshape([1, 1, 6, 5]).float(), [1, 1, 1, 1], { mode: "replicate" })],
+  ["maxpool-ceil", () => (tg.nn.functional as any).maxPool2d(tg.arange(0, 42).reshape([1, 1, 6, 7]).float(), 2, { ceilMode: true })],
+  ["avgpool-ceil", () => (tg.nn.functional as any).avgPool2d(tg.arange(0, 42).reshape([1, 1, 6, 7]).float(), 2, { ceilMode: true, padding: 1 })],
+  ["convT", () => (tg.nn.functional as any).convTranspose2d(tg.ones([1, 2, 3, 3]), tg.ones([2, 3, 2, 2]), null, { stride: 2 })],
+  ["conv-groups", () => (tg.nn.functional as any).conv2d(tg.ones([1, 4, 5, 5]), tg.ones([4, 2, 3, 3]), null, { groups: 2, padding: 2, dilation: 2 })],
+  ["matmul-batch-bcast", () => tg.matmul(tg.ones([2, 1, 3, 4]), tg.ones([3, 4, 5]))],
+  ["topk-smallest", () => (tg.topk(tg.arange(0, 42).float(), 5, 0, { largest: false } as any) as any)[1]],
+] as [string, () => Tensor][]) add(name, f, []);
+
 // backward: grads of inputs (sizes poisoned = input sizes)
 const back = (name: string, mk: () => Tensor[], f: (...x: Tensor[]) => Tensor) =>
   add("grad:" + name, () => { const xs = mk().map((x) => x.requiresGrad_()); f(...xs).mul(seeded(f(...xs.map((x) => x.detach())).shape, 9)).sum().backward(); return xs.map((x) => x.grad!); },
@@ -135,9 +175,10 @@ back("prod-like", () => [A()], (x) => x.mul(x).sum(1));
 
 it.each(cases)("%s is the same after its sizes were poisoned", (_name, f, sizes) => {
   tg.emptyCache();
-  const clean = snap(f());
+  const first = f(), clean = snap(first);
+  const outputs = (Array.isArray(first) ? first : [first]).filter((t) => t instanceof Tensor) as Tensor[];
   tg.emptyCache();
-  poison(...sizes);
+  poison(...(sizes.length ? sizes : [...new Set(outputs.map((t) => t.numel()))]));
   const dirty = snap(f());
   expect(dirty).toEqual(clean);
 });
@@ -153,12 +194,12 @@ it.each(registry.map((o) => [o.name, o] as const))("registry op %s: forward and 
     const res = outs.map((t) => [t.shape, Array.from(t.data())]);
     const diff = outs.filter((t) => t.requiresGrad);
     if (diff.length) diff.reduce((a: Tensor | null, t) => (a ? a.add(t.sum()) : t.sum()), null)!.backward();
-    return { res, grads: xs.map((x) => (x.grad ? Array.from(x.grad.data()) : null)), sizes: [...args, ...outs].filter((a) => a instanceof Tensor).map((a) => (a as Tensor).numel()) };
+    return { res, grads: xs.map((x) => (x.grad ? Array.from(x.grad.data()) : null)), sizes: [...outs, ...args].filter((a) => a instanceof Tensor).map((a) => (a as Tensor).numel()) };
   };
   tg.emptyCache();
   const clean = runOnce();
   tg.emptyCache();
-  poison(...new Set(clean.sizes.filter((n) => n > 2)));
+  poison(...[...new Set(clean.sizes.filter((n) => n > 2))].slice(0, 7));
   const dirty = runOnce();
   expect(dirty.res).toEqual(clean.res);
   expect(dirty.grads).toEqual(clean.grads);
