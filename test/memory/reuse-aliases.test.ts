@@ -5,16 +5,8 @@
 import { expect, it } from "vitest";
 import * as tg from "../../lib/index.js";
 import { Tensor } from "../../lib/tensor.js";
+import { arr, churn } from "./churn.js";
 
-// Allocates many tensors of n elements (each dtype) filled with a sentinel, keeping them alive:
-// any array the free list still held is now one of these.
-function churn(n: number): Tensor[] {
-  const kept: Tensor[] = [];
-  for (const dtype of ["float32", "float64", "int32"] as const)
-    for (let k = 0; k < 12; ++k) { const t = Tensor.output([n], dtype); t.storage.fill(dtype === "int32" ? 77777 : 999.25); kept.push(t); }
-  return kept;
-}
-const arr = (t: Tensor) => Array.from(t.data());
 
 type Case = [string, () => void];
 const cases: Case[] = [];

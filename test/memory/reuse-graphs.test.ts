@@ -5,14 +5,8 @@
 import { expect, it } from "vitest";
 import * as tg from "../../lib/index.js";
 import { Tensor } from "../../lib/tensor.js";
+import { arr, churn } from "./churn.js";
 
-function churn(n: number): Tensor[] {
-  const kept: Tensor[] = [];
-  for (const dtype of ["float32", "float64", "int32"] as const)
-    for (let k = 0; k < 12; ++k) { const t = Tensor.output([n], dtype); t.storage.fill(dtype === "int32" ? 77777 : 999.25); kept.push(t); }
-  return kept;
-}
-const arr = (t: Tensor) => Array.from(t.data());
 const cases: [string, () => unknown][] = [];
 const c = (n: string, f: () => unknown) => cases.push([n, f]);
 
