@@ -143,4 +143,5 @@ def main():
     print(json.dumps({"info": info, "results": results}))
 
 
-main()
+if __name__ == "__main__":
+    main()
