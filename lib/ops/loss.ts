@@ -13,7 +13,7 @@ import { options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
-import { abs, clamp, log, maximum, minimum, mul, ne, relu, sigmoid, sub, where } from "./elementwise.js";
+import { abs, clamp, div, log, maximum, minimum, mul, ne, relu, sigmoid, sub, where } from "./elementwise.js";
 import { max, min, sum } from "./reduce.js";
 import { gather, indexSelect } from "./indexing.js";
 import { arange } from "./creation.js";
@@ -93,7 +93,7 @@ export function checkClassTargets(input: Tensor, targets: unknown, op: string, i
 export function reduce(loss: Tensor, reduction: Reduction, count = loss.numel()): Tensor {
   if (reduction === "none") return loss;
   const s = sum(loss);
-  return reduction === "sum" ? s : mul(s, 1 / count);
+  return reduction === "sum" ? s : div(s, count);  // divided, as PyTorch: s · (1/count) can differ in the last bit
 }
 
 // Whether `from` broadcasts to exactly `to` (right-aligned sizes equal or 1).
