@@ -62,4 +62,17 @@ describe("determinism across thread counts", () => {
     };
     expect(at(2)).toEqual(at(1));
   });
+
+  it("gives the same cross-entropy loss and gradient at 1 and 2 threads (4,096 rows: split across threads)", () => {
+    tg.manualSeed(5);
+    const x = tg.randn([4096, 10]).requiresGrad_(), t = tg.randint(0, 10, [4096]);
+    const at = (n: number) => {
+      tg.setNumThreads(n);
+      x.grad = null;
+      const loss = tg.nn.functional.crossEntropy(x, t, { reduction: "none" });
+      loss.sum().backward();
+      return [...(loss.data() as Float32Array), ...(x.grad!.data() as Float32Array)];
+    };
+    expect(at(2)).toEqual(at(1));
+  });
 });
