@@ -22,10 +22,31 @@ type Data = NestedArray | Float32Array | Float64Array | Int32Array;
 
 const TENSOR_OPTIONS = ["dtype", "requiresGrad"] as const;
 // The options of a creation op, checked (unknown keys throw with the likely spelling).
-// A number there is PyTorch's varargs shape (torch.zeros(2, 3)), which takes one array here.
 function checkOpts<T extends TensorOptions>(op: string, o: T | undefined, extra: readonly (keyof T & string)[] = []): T {
-  if (typeof o === "number") throw new TypeError(`${op}: the shape is one array, e.g. ${op}([2, 3]); the argument after it is an options object {dtype, requiresGrad}`);
+  if (typeof o === "number") throw new TypeError(`${op}: got the number ${o} where the options object {dtype, requiresGrad} goes`);
   return options(op, o, [...TENSOR_OPTIONS, ...extra] as (keyof T & string)[]) as T;
+}
+
+/**
+ * A shape as PyTorch's creation functions take it: one array (`zeros([2, 3])`) or the sizes themselves
+ * (`zeros(2, 3)`), either followed by an options object (`zeros(2, 3, {dtype: "float64"})`).
+ */
+export type SizeArgs = [shape: number[], opts?: TensorOptions] | [...sizes: number[]] | [...sizes: number[], opts: TensorOptions];
+
+// Splits SizeArgs into the shape (unchecked: checkAllocShape names the bad size) and the options.
+function sizeArgs(op: string, args: unknown[]): [number[], TensorOptions | undefined] {
+  if (Array.isArray(args[0])) {
+    if (args.length > 2) throw new TypeError(`${op}: after the shape array ${fmt(args[0])} only an options object may follow, got ${args.length - 1} more arguments`);
+    return [args[0], args[1] as TensorOptions | undefined];
+  }
+  const last = args[args.length - 1];
+  const hasOpts = typeof last === "object" && last !== null;
+  const sizes = hasOpts ? args.slice(0, -1) : args;
+  if (sizes.length === 0) throw new TypeError(`${op}: missing the shape: ${op}(2, 3) or ${op}([2, 3]) (${op}([]) is 0-d)`);
+  sizes.forEach((v, i) => {
+    if (typeof v !== "number") throw new TypeError(`${op}: size ${i} must be a number (or pass one shape array), got ${describe(v)}`);
+  });
+  return [sizes as number[], hasOpts ? (last as TensorOptions) : undefined];
 }
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
@@ -75,10 +96,10 @@ export function tensor(data: Data, o: DataOptions = {}): Tensor {
  * @throws RangeError for a negative or non-integer size, or a value int32 cannot hold; Error for an unknown option.
  */
 export function full(shape: number[], value: number, o: TensorOptions = {}): Tensor {
-  return filled("full", shape, value, o);
+  return filled("full", shape, o, value);
 }
 
-function filled(op: string, shape: number[], value: number, o: TensorOptions): Tensor {
+function filled(op: string, shape: number[], o: TensorOptions | undefined, value: number): Tensor {
   const opts = checkOpts(op, o);
   const dtype = checkDType(opts.dtype ?? "float32", op);
   checkFillValue(value, dtype, op);
@@ -87,13 +108,33 @@ function filled(op: string, shape: number[], value: number, o: TensorOptions): T
   return finish(t, opts);
 }
 /**
- * A tensor of `shape` filled with 0 (options as {@link full}). Mirrors `torch.zeros`.
+ * A tensor of the given shape filled with 0: `zeros(2, 3)` or `zeros([2, 3])`, then options as {@link full}.
+ * Mirrors `torch.zeros`.
+ * @throws RangeError for a negative or non-integer size; TypeError for a non-number size or no shape.
  */
-export const zeros = (shape: number[], opts: TensorOptions = {}) => filled("zeros", shape, 0, opts);
+export function zeros(...args: SizeArgs): Tensor {
+  return filled("zeros", ...sizeArgs("zeros", args), 0);
+}
 /**
- * A tensor of `shape` filled with 1 (options as {@link full}). Mirrors `torch.ones`.
+ * A tensor of the given shape filled with 1: `ones(2, 3)` or `ones([2, 3])`, then options as {@link full}.
+ * Mirrors `torch.ones`.
+ * @throws RangeError for a negative or non-integer size; TypeError for a non-number size or no shape.
  */
-export const ones = (shape: number[], opts: TensorOptions = {}) => filled("ones", shape, 1, opts);
+export function ones(...args: SizeArgs): Tensor {
+  return filled("ones", ...sizeArgs("ones", args), 1);
+}
+/**
+ * A tensor of the given shape (`empty(2, 3)` or `empty([2, 3])`, options `dtype`, `requiresGrad`) whose
+ * contents are unspecified, as PyTorch's uninitialised memory: tensorgrad reuses freed tensor memory
+ * without clearing it, so the values may be anything (fresh memory from the OS happens to be 0).
+ * Write every element before reading one. Mirrors `torch.empty`.
+ * @throws RangeError for a negative or non-integer size; TypeError for a non-number size or no shape.
+ */
+export function empty(...args: SizeArgs): Tensor {
+  const [shape, o] = sizeArgs("empty", args);
+  const opts = checkOpts("empty", o);
+  return finish(Tensor.output(checkAllocShape(shape, "empty"), checkDType(opts.dtype ?? "float32", "empty")), opts);
+}
 const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: t.dtype, ...checkOpts(op, opts) });
 /**
  * Zeros of `t`'s shape and dtype (options override). Mirrors `torch.zeros_like`.
@@ -107,6 +148,10 @@ export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1
  * `value` in `t`'s shape and dtype (options override). Mirrors `torch.full_like`.
  */
 export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, likeOpts(t, opts, "fullLike"));
+/**
+ * An uninitialised tensor of `t`'s shape and dtype (options override; contents as {@link empty}). Mirrors `torch.empty_like`.
+ */
+export const emptyLike = (t: Tensor, opts: TensorOptions = {}) => empty(t.shape, likeOpts(t, opts, "emptyLike"));
 
 // An int32 range whose ends (and so every value between) int32 holds.
 function checkIntRange(first: number, last: number, op: string): void {
@@ -174,20 +219,24 @@ function floatOpts(opts: TensorOptions, op: string): DType {
 }
 
 /**
- * Uniform draws from [0, 1) of `shape`, float32 or float64. Mirrors `torch.rand`.
- * @throws TypeError for an int32 dtype; RangeError for a bad shape.
+ * Uniform draws from [0, 1), float32 or float64, of the given shape: `rand(2, 3)` or `rand([2, 3])`,
+ * then options `dtype`, `requiresGrad`. Mirrors `torch.rand`.
+ * @throws TypeError for an int32 dtype, a non-number size or no shape; RangeError for a bad size.
  */
-export function rand(shape: number[], o: TensorOptions = {}): Tensor {
+export function rand(...args: SizeArgs): Tensor {
+  const [shape, o] = sizeArgs("rand", args);
   const opts = checkOpts("rand", o);
   const t = Tensor.empty(checkAllocShape(shape, "rand"), floatOpts(opts, "rand"));
   native.randUniform(t.storage, 0, 1);
   return finish(t, opts);
 }
 /**
- * Standard normal draws of `shape`, float32 or float64. Mirrors `torch.randn`.
- * @throws TypeError for an int32 dtype; RangeError for a bad shape.
+ * Standard normal draws, float32 or float64, of the given shape: `randn(2, 3)` or `randn([2, 3])`,
+ * then options `dtype`, `requiresGrad`. Mirrors `torch.randn`.
+ * @throws TypeError for an int32 dtype, a non-number size or no shape; RangeError for a bad size.
  */
-export function randn(shape: number[], o: TensorOptions = {}): Tensor {
+export function randn(...args: SizeArgs): Tensor {
+  const [shape, o] = sizeArgs("randn", args);
   const opts = checkOpts("randn", o);
   const t = Tensor.empty(checkAllocShape(shape, "randn"), floatOpts(opts, "randn"));
   native.randNormal(t.storage, 0, 1);
