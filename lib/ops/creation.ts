@@ -6,7 +6,7 @@ import { checkAllocShape, checkShape, fmt, numelOf } from "../shape.js";
 import { convert, fill } from "./kernels.js";
 import { checkFillValue } from "./copy.js";
 import { options } from "../options.js";
-import { describe } from "./check.js";
+import { checkTensor, describe } from "./check.js";
 // Type only: generator.ts imports randint from here, so a value import would make a cycle.
 import type { Generator } from "../generator.js";
 
@@ -36,7 +36,7 @@ export type SizeArgs = [shape: number[], opts?: TensorOptions] | [...sizes: numb
 // Splits SizeArgs into the shape (unchecked: checkAllocShape names the bad size) and the options.
 function sizeArgs(op: string, args: unknown[]): [number[], TensorOptions | undefined] {
   if (Array.isArray(args[0])) {
-    if (args.length > 2) throw new TypeError(`${op}: after the shape array ${fmt(args[0])} only an options object may follow, got ${args.length - 1} more arguments`);
+    if (args.length > 2 || typeof args[1] === "number") throw new TypeError(`${op}: after the shape array ${fmt(args[0])} only an options object may follow, got ${args.length - 1} more arguments`);
     return [args[0], args[1] as TensorOptions | undefined];
   }
   const last = args[args.length - 1];
@@ -135,7 +135,7 @@ export function empty(...args: SizeArgs): Tensor {
   const opts = checkOpts("empty", o);
   return finish(Tensor.output(checkAllocShape(shape, "empty"), checkDType(opts.dtype ?? "float32", "empty")), opts);
 }
-const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: t.dtype, ...checkOpts(op, opts) });
+const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: checkTensor(t, op).dtype, ...checkOpts(op, opts) });
 /**
  * Zeros of `t`'s shape and dtype (options override). Mirrors `torch.zeros_like`.
  */
