@@ -135,23 +135,25 @@ export function empty(...args: SizeArgs): Tensor {
   const opts = checkOpts("empty", o);
   return finish(Tensor.output(checkAllocShape(shape, "empty"), checkDType(opts.dtype ?? "float32", "empty")), opts);
 }
-const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: checkTensor(t, op).dtype, ...checkOpts(op, opts) });
+// t's shape for op(t) (checked first, so a non-tensor is named), and the options with t's dtype as default.
+const likeShape = (t: Tensor, op: string) => checkTensor(t, op).shape;
+const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: t.dtype, ...checkOpts(op, opts) });
 /**
  * Zeros of `t`'s shape and dtype (options override). Mirrors `torch.zeros_like`.
  */
-export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, likeOpts(t, opts, "zerosLike"));
+export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(likeShape(t, "zerosLike"), 0, likeOpts(t, opts, "zerosLike"));
 /**
  * Ones of `t`'s shape and dtype (options override). Mirrors `torch.ones_like`.
  */
-export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts, "onesLike"));
+export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(likeShape(t, "onesLike"), 1, likeOpts(t, opts, "onesLike"));
 /**
  * `value` in `t`'s shape and dtype (options override). Mirrors `torch.full_like`.
  */
-export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, likeOpts(t, opts, "fullLike"));
+export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(likeShape(t, "fullLike"), value, likeOpts(t, opts, "fullLike"));
 /**
  * An uninitialised tensor of `t`'s shape and dtype (options override; contents as {@link empty}). Mirrors `torch.empty_like`.
  */
-export const emptyLike = (t: Tensor, opts: TensorOptions = {}) => empty(t.shape, likeOpts(t, opts, "emptyLike"));
+export const emptyLike = (t: Tensor, opts: TensorOptions = {}) => empty(likeShape(t, "emptyLike"), likeOpts(t, opts, "emptyLike"));
 
 // An int32 range whose ends (and so every value between) int32 holds.
 function checkIntRange(first: number, last: number, op: string): void {
@@ -281,8 +283,8 @@ export function randperm(n: number, opts: { generator?: Generator } = {}): Tenso
 /**
  * Uniform [0, 1) draws of `t`'s shape and dtype. Mirrors `torch.rand_like`.
  */
-export const randLike = (t: Tensor, opts: TensorOptions = {}) => rand(t.shape, likeOpts(t, opts, "randLike"));
+export const randLike = (t: Tensor, opts: TensorOptions = {}) => rand(likeShape(t, "randLike"), likeOpts(t, opts, "randLike"));
 /**
  * Standard normal draws of `t`'s shape and dtype. Mirrors `torch.randn_like`.
  */
-export const randnLike = (t: Tensor, opts: TensorOptions = {}) => randn(t.shape, likeOpts(t, opts, "randnLike"));
+export const randnLike = (t: Tensor, opts: TensorOptions = {}) => randn(likeShape(t, "randnLike"), likeOpts(t, opts, "randnLike"));
