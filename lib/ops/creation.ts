@@ -5,6 +5,7 @@ import { native } from "../native.js";
 import { checkAllocShape, checkShape, fmt, numelOf } from "../shape.js";
 import { convert, fill } from "./kernels.js";
 import { checkFillValue } from "./copy.js";
+import { converting } from "./write.js";
 import { options } from "../options.js";
 import { checkTensor, describe } from "./check.js";
 // Type only: generator.ts imports randint from here, so a value import would make a cycle.
@@ -86,9 +87,11 @@ export function tensor(data: Data, o: DataOptions = {}): Tensor {
   const finalShape = opts.shape ? checkAllocShape(opts.shape, "tensor") : shape;
   if (numelOf(finalShape) !== flat.length)
     throw new Error(`tensor: ${flat.length} values cannot fill shape ${fmt(finalShape)}`);
-  const t = Tensor.empty(finalShape, dtype);
+  // Numbers into int32 go through the checked conversion: a value int32 cannot hold throws rather than wraps.
+  const direct = dtype !== "int32" || data instanceof Int32Array;
+  const t = Tensor.empty(finalShape, direct ? dtype : "float64");
   t.storage.set(flat as ArrayLike<number>);
-  return finish(t, opts);
+  return finish(direct ? t : converting("tensor", () => convert(t, "int32")), opts);
 }
 
 /**
