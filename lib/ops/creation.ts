@@ -91,7 +91,12 @@ export function tensor(data: Data, o: DataOptions = {}): Tensor {
   const direct = dtype !== "int32" || data instanceof Int32Array;
   const t = Tensor.empty(finalShape, direct ? dtype : "float64");
   t.storage.set(flat as ArrayLike<number>);
-  return finish(direct ? t : converting("tensor", () => convert(t, "int32")), opts);
+  if (direct) return finish(t, opts);
+  try {
+    return finish(converting("tensor", () => convert(t, "int32")), opts);
+  } finally {
+    t.dispose();
+  }
 }
 
 /**
