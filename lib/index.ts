@@ -26,6 +26,8 @@ export { any, all } from "./ops/logical.js";
 export { repeat } from "./ops/repeat.js";
 export { maskedFill } from "./ops/masking.js";
 import "./ops/inplace.js";  // add_, sub_, mul_, div_, clamp_: Tensor methods only
+import "./ops/random-fill.js";  // uniform_, normal_: Tensor methods only
+export { nonzero, type NonzeroOptions } from "./ops/nonzero.js";
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad-mode.js";
 export { gradCheck } from "./autograd/gradcheck.js";
 export { setPrintOptions, getPrintOptions, type PrintOptions } from "./format.js";

@@ -52,6 +52,7 @@ export interface RawEntries {
   logsumexpBackward(x: Storage, y: Storage, g: Storage, gx: Storage, outer: number, D: number, inner: number): void;
   manualSeed(seed: number): void;
   memoryStats(out: Storage): void;
+  nonzero(x: Storage, out: Int32Array | null, dims: Int32Array): number;
   pad(mode: number, x: Storage, y: Storage, outer: number, spec: Int32Array, value: number): void;
   padBackward(mode: number, g: Storage, gx: Storage, outer: number, spec: Int32Array): void;
   pool2d(kind: number, x: Storage, y: Storage, idx: Int32Array | null, geometry: Int32Array): void;
@@ -120,6 +121,7 @@ export interface Entries {
   logsumexpBackward(x: Storage, y: Storage, g: Storage, gx: Storage, outer: number, D: number, inner: number): void;
   manualSeed(seed: number): void;
   memoryStats(out: Storage): void;
+  nonzero(x: Storage, out: Int32Array | null, dims: Int32Array): number;
   pad(mode: number, x: Storage, y: Storage, outer: number, spec: Int32Array, value: number): void;
   padBackward(mode: number, g: Storage, gx: Storage, outer: number, spec: Int32Array): void;
   pool2d(kind: number, x: Storage, y: Storage, idx: Int32Array | null, geometry: Int32Array): void;
@@ -189,6 +191,7 @@ export function bindEntries(raw: RawEntries, write: WriteLayout): Entries {
     logsumexpBackward: raw.logsumexpBackward,
     manualSeed: raw.manualSeed,
     memoryStats: raw.memoryStats,
+    nonzero: raw.nonzero,
     pad: raw.pad,
     padBackward: raw.padBackward,
     pool2d: raw.pool2d,

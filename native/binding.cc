@@ -23,6 +23,7 @@
 #include "kernels/elementwise/unary.h"
 #include "kernels/gemm/gemm.h"
 #include "kernels/index/gather.h"
+#include "kernels/index/nonzero.h"
 #include "kernels/linear/linear.h"
 #include "kernels/loss/cross_entropy.h"
 #include "kernels/norm/batch_norm.h"
@@ -483,6 +484,22 @@ void Gather(const Args& a, Array src, I32Array idx, Array dst, Size outer, Size 
 void ScatterAdd(const Args& a, Array src, I32Array idx, Array dst, Size outer, Size D, Size inner, Size n) {
   index_entry(a, src, idx, dst, {outer, D, inner, n}, true, true,
               [](IndexDims d, auto* s, const int32_t* i, auto* o) { scatter_add(d, s, i, o); });
+}
+
+// Without out: the number of nonzero elements of x (dense, of shape dims). With out (that many rows of
+// dims.len int32 values): their indices, and the count again.
+int64_t Nonzero(const Args& a, Array x, MaybeI32 out, I32Array dims) {
+  int64_t numel = 1;
+  for (size_t d = 0; d < dims.len; ++d) numel *= dims.as<int32_t>()[d];
+  if (numel != int64_t(x.len)) range_error(std::string(a.op()) + ": x has " + std::to_string(x.len) + " elements, not the shape's " + std::to_string(numel));
+  return visit_dtype(x.dtype, [&](auto t) -> int64_t {
+    using T = decltype(t);
+    const int64_t k = count_nonzero<T>(numel, x.as<T>());
+    if (!out) return k;
+    if (int64_t(out->len) != k * int64_t(dims.len)) range_error(std::string(a.op()) + ": out must hold " + std::to_string(k) + " rows");
+    nonzero_indices<T>(int(dims.len), dims.as<int32_t>(), numel, x.as<T>(), out->as<int32_t>());
+    return k;
+  });
 }
 
 // Optimizer state: the parameter, its gradient and each state array share dtype and length.
@@ -1001,6 +1018,7 @@ void Fold(const Args& a, Array col, Array x, I32Array geometry) { unfold_entry(a
   X(indexAdd, IndexAdd, "src idx dst outer D inner n")                                                      \
   X(gather, Gather, "src idx dst outer D inner n")                                                          \
   X(scatterAdd, ScatterAdd, "src idx dst outer D inner n")                                                  \
+  X(nonzero, Nonzero, "x out dims")                                                                          \
   X(sgdStep, SgdStep, "p g buf lr momentum dampening weightDecay nesterov firstStep maximize")              \
   X(sgdSteps, SgdSteps, "params grads bufs first lr momentum dampening weightDecay nesterov maximize")      \
   X(adamStep, AdamStep, "p g m v vmax lr beta1 beta2 eps weightDecay step decoupled amsgrad maximize")      \

@@ -1,8 +1,8 @@
-// tg.nn.init: in-place initialisers with PyTorch's formulas. Each draws into a fresh dense
-// tensor from the seeded native generator (so tg.manualSeed makes them reproducible) and copies
-// it into the target, which may be any view. Not recorded on the tape.
+// tg.nn.init: in-place initialisers with PyTorch's formulas. Each fills the target (which may be any
+// view) through Tensor.uniform_/normal_ from the seeded native generator (so tg.manualSeed makes them
+// reproducible). Not recorded on the tape.
 import { Tensor } from "../tensor.js";
-import { native } from "../native.js";
+import { normal_ as fillNormal, uniform_ as fillUniform } from "../ops/random-fill.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { fmt } from "../shape.js";
 import { describe, options } from "../options.js";
@@ -24,15 +24,12 @@ function finite(v: unknown, name: string, op: string, dflt: number): number {
   return v;
 }
 
-// Draws into a dense temporary and copies it into t (any view but an expanded one, as PyTorch).
-function fillFrom(t: Tensor, op: string, draw: (s: Tensor["storage"]) => void): Tensor {
+// Fills t by `fill` (Tensor.uniform_/normal_), not recorded (any view but an expanded one, as PyTorch).
+function fillFrom(t: Tensor, op: string, fill: () => Tensor): Tensor {
   if (t.numel() > 0 && overlaps(t))
     throw new Error(`${op}: the tensor (shape ${fmt(t.shape)}, strides ${fmt(t.strides)}) is an expanded view: more than one of its ` +
       `elements refers to a single memory location; initialise the tensor it was expanded from instead`);
-  const tmp = Tensor.empty(t.shape, t.dtype);
-  draw(tmp.storage);
-  noGrad(() => t.copy_(tmp));
-  return t;
+  return noGrad(fill);
 }
 
 /**
@@ -47,7 +44,7 @@ export function uniform_(t: Tensor, opts: { a?: number; b?: number } = {}): Tens
   const o = options("uniform_", opts, ["a", "b"]);
   const a = finite(o.a, "a", "uniform_", 0), b = finite(o.b, "b", "uniform_", 1);
   if (!(a <= b)) throw new RangeError(`uniform_: expects a <= b, got a=${a} b=${b}`);
-  return fillFrom(t, "uniform_", (s) => native.randUniform(s, a, b));
+  return fillFrom(t, "uniform_", () => fillUniform(t, a, b));
 }
 
 /**
@@ -62,7 +59,7 @@ export function normal_(t: Tensor, opts: { mean?: number; std?: number } = {}): 
   const o = options("normal_", opts, ["mean", "std"]);
   const mean = finite(o.mean, "mean", "normal_", 0), std = finite(o.std, "std", "normal_", 1);
   if (!(std >= 0)) throw new RangeError(`normal_: std must be non-negative, got ${std}`);
-  return fillFrom(t, "normal_", (s) => native.randNormal(s, mean, std));
+  return fillFrom(t, "normal_", () => fillNormal(t, mean, std));
 }
 
 /**

@@ -77,8 +77,18 @@ export const long = defineOp({ name: "long", doc: "x.to(\"int32\"): tensorgrad's
 function fillInPlace(x: Tensor, value: number, op: string, node: string): Tensor {
   checkTensor(x, op);
   checkFillValue(value, x.dtype, op);
-  const recorded = beginWrite(x, op, null, true);
-  fill(x, value);
+  return overwrite(x, op, node, true, () => fill(x, value));
+}
+
+/**
+ * An in-place op that overwrites every element of x with values that do not depend on x (fill_, zero_,
+ * uniform_, normal_): the shared in-place checks (write.ts), `write()`, the version bump, and, when
+ * recorded, a `node` giving the old values a zero gradient (into a view: CopySlices on its base).
+ * @param overlapOk - whether an expanded x (elements sharing memory) may be written.
+ */
+export function overwrite(x: Tensor, op: string, node: string, overlapOk: boolean, write: () => void): Tensor {
+  const recorded = beginWrite(x, op, null, overlapOk);
+  write();
   bumpVersion(x.storage);
   if (recorded && x.base) rebaseView(x, null);
   else if (recorded) {

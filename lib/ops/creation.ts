@@ -5,8 +5,9 @@ import { native } from "../native.js";
 import { checkAllocShape, checkShape, fmt, numelOf } from "../shape.js";
 import { convert, fill } from "./kernels.js";
 import { checkFillValue } from "./copy.js";
+import { converting } from "./write.js";
 import { options } from "../options.js";
-import { describe } from "./check.js";
+import { checkTensor, describe } from "./check.js";
 // Type only: generator.ts imports randint from here, so a value import would make a cycle.
 import type { Generator } from "../generator.js";
 
@@ -22,10 +23,31 @@ type Data = NestedArray | Float32Array | Float64Array | Int32Array;
 
 const TENSOR_OPTIONS = ["dtype", "requiresGrad"] as const;
 // The options of a creation op, checked (unknown keys throw with the likely spelling).
-// A number there is PyTorch's varargs shape (torch.zeros(2, 3)), which takes one array here.
 function checkOpts<T extends TensorOptions>(op: string, o: T | undefined, extra: readonly (keyof T & string)[] = []): T {
-  if (typeof o === "number") throw new TypeError(`${op}: the shape is one array, e.g. ${op}([2, 3]); the argument after it is an options object {dtype, requiresGrad}`);
+  if (typeof o === "number") throw new TypeError(`${op}: got the number ${o} where the options object {dtype, requiresGrad} goes`);
   return options(op, o, [...TENSOR_OPTIONS, ...extra] as (keyof T & string)[]) as T;
+}
+
+/**
+ * A shape as PyTorch's creation functions take it: one array (`zeros([2, 3])`) or the sizes themselves
+ * (`zeros(2, 3)`), either followed by an options object (`zeros(2, 3, {dtype: "float64"})`).
+ */
+export type SizeArgs = [shape: number[], opts?: TensorOptions] | [...sizes: number[]] | [...sizes: number[], opts: TensorOptions];
+
+// Splits SizeArgs into the shape (unchecked: checkAllocShape names the bad size) and the options.
+function sizeArgs(op: string, args: unknown[]): [number[], TensorOptions | undefined] {
+  if (Array.isArray(args[0])) {
+    if (args.length > 2 || typeof args[1] === "number") throw new TypeError(`${op}: after the shape array ${fmt(args[0])} only an options object may follow, got ${args.length - 1} more arguments`);
+    return [args[0], args[1] as TensorOptions | undefined];
+  }
+  const last = args[args.length - 1];
+  const hasOpts = typeof last === "object" && last !== null;
+  const sizes = hasOpts ? args.slice(0, -1) : args;
+  if (sizes.length === 0) throw new TypeError(`${op}: missing the shape: ${op}(2, 3) or ${op}([2, 3]) (${op}([]) is 0-d)`);
+  sizes.forEach((v, i) => {
+    if (typeof v !== "number") throw new TypeError(`${op}: size ${i} must be a number (or pass one shape array), got ${describe(v)}`);
+  });
+  return [sizes as number[], hasOpts ? (last as TensorOptions) : undefined];
 }
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
@@ -65,9 +87,16 @@ export function tensor(data: Data, o: DataOptions = {}): Tensor {
   const finalShape = opts.shape ? checkAllocShape(opts.shape, "tensor") : shape;
   if (numelOf(finalShape) !== flat.length)
     throw new Error(`tensor: ${flat.length} values cannot fill shape ${fmt(finalShape)}`);
-  const t = Tensor.empty(finalShape, dtype);
+  // Numbers into int32 go through the checked conversion: a value int32 cannot hold throws rather than wraps.
+  const direct = dtype !== "int32" || data instanceof Int32Array;
+  const t = Tensor.empty(finalShape, direct ? dtype : "float64");
   t.storage.set(flat as ArrayLike<number>);
-  return finish(t, opts);
+  if (direct) return finish(t, opts);
+  try {
+    return finish(converting("tensor", () => convert(t, "int32")), opts);
+  } finally {
+    t.dispose();
+  }
 }
 
 /**
@@ -75,10 +104,10 @@ export function tensor(data: Data, o: DataOptions = {}): Tensor {
  * @throws RangeError for a negative or non-integer size, or a value int32 cannot hold; Error for an unknown option.
  */
 export function full(shape: number[], value: number, o: TensorOptions = {}): Tensor {
-  return filled("full", shape, value, o);
+  return filled("full", shape, o, value);
 }
 
-function filled(op: string, shape: number[], value: number, o: TensorOptions): Tensor {
+function filled(op: string, shape: number[], o: TensorOptions | undefined, value: number): Tensor {
   const opts = checkOpts(op, o);
   const dtype = checkDType(opts.dtype ?? "float32", op);
   checkFillValue(value, dtype, op);
@@ -87,26 +116,52 @@ function filled(op: string, shape: number[], value: number, o: TensorOptions): T
   return finish(t, opts);
 }
 /**
- * A tensor of `shape` filled with 0 (options as {@link full}). Mirrors `torch.zeros`.
+ * A tensor of the given shape filled with 0: `zeros(2, 3)` or `zeros([2, 3])`, then options as {@link full}.
+ * Mirrors `torch.zeros`.
+ * @throws RangeError for a negative or non-integer size; TypeError for a non-number size or no shape.
  */
-export const zeros = (shape: number[], opts: TensorOptions = {}) => filled("zeros", shape, 0, opts);
+export function zeros(...args: SizeArgs): Tensor {
+  return filled("zeros", ...sizeArgs("zeros", args), 0);
+}
 /**
- * A tensor of `shape` filled with 1 (options as {@link full}). Mirrors `torch.ones`.
+ * A tensor of the given shape filled with 1: `ones(2, 3)` or `ones([2, 3])`, then options as {@link full}.
+ * Mirrors `torch.ones`.
+ * @throws RangeError for a negative or non-integer size; TypeError for a non-number size or no shape.
  */
-export const ones = (shape: number[], opts: TensorOptions = {}) => filled("ones", shape, 1, opts);
+export function ones(...args: SizeArgs): Tensor {
+  return filled("ones", ...sizeArgs("ones", args), 1);
+}
+/**
+ * A tensor of the given shape (`empty(2, 3)` or `empty([2, 3])`, options `dtype`, `requiresGrad`) whose
+ * contents are unspecified, as PyTorch's uninitialised memory: tensorgrad reuses freed tensor memory
+ * without clearing it, so the values may be anything (fresh memory from the OS happens to be 0).
+ * Write every element before reading one. Mirrors `torch.empty`.
+ * @throws RangeError for a negative or non-integer size; TypeError for a non-number size or no shape.
+ */
+export function empty(...args: SizeArgs): Tensor {
+  const [shape, o] = sizeArgs("empty", args);
+  const opts = checkOpts("empty", o);
+  return finish(Tensor.output(checkAllocShape(shape, "empty"), checkDType(opts.dtype ?? "float32", "empty")), opts);
+}
+// t's shape for op(t) (checked first, so a non-tensor is named), and the options with t's dtype as default.
+const likeShape = (t: Tensor, op: string) => checkTensor(t, op).shape;
 const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: t.dtype, ...checkOpts(op, opts) });
 /**
  * Zeros of `t`'s shape and dtype (options override). Mirrors `torch.zeros_like`.
  */
-export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, likeOpts(t, opts, "zerosLike"));
+export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(likeShape(t, "zerosLike"), 0, likeOpts(t, opts, "zerosLike"));
 /**
  * Ones of `t`'s shape and dtype (options override). Mirrors `torch.ones_like`.
  */
-export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts, "onesLike"));
+export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(likeShape(t, "onesLike"), 1, likeOpts(t, opts, "onesLike"));
 /**
  * `value` in `t`'s shape and dtype (options override). Mirrors `torch.full_like`.
  */
-export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(t.shape, value, likeOpts(t, opts, "fullLike"));
+export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(likeShape(t, "fullLike"), value, likeOpts(t, opts, "fullLike"));
+/**
+ * An uninitialised tensor of `t`'s shape and dtype (options override; contents as {@link empty}). Mirrors `torch.empty_like`.
+ */
+export const emptyLike = (t: Tensor, opts: TensorOptions = {}) => empty(likeShape(t, "emptyLike"), likeOpts(t, opts, "emptyLike"));
 
 // An int32 range whose ends (and so every value between) int32 holds.
 function checkIntRange(first: number, last: number, op: string): void {
@@ -174,20 +229,24 @@ function floatOpts(opts: TensorOptions, op: string): DType {
 }
 
 /**
- * Uniform draws from [0, 1) of `shape`, float32 or float64. Mirrors `torch.rand`.
- * @throws TypeError for an int32 dtype; RangeError for a bad shape.
+ * Uniform draws from [0, 1), float32 or float64, of the given shape: `rand(2, 3)` or `rand([2, 3])`,
+ * then options `dtype`, `requiresGrad`. Mirrors `torch.rand`.
+ * @throws TypeError for an int32 dtype, a non-number size or no shape; RangeError for a bad size.
  */
-export function rand(shape: number[], o: TensorOptions = {}): Tensor {
+export function rand(...args: SizeArgs): Tensor {
+  const [shape, o] = sizeArgs("rand", args);
   const opts = checkOpts("rand", o);
   const t = Tensor.empty(checkAllocShape(shape, "rand"), floatOpts(opts, "rand"));
   native.randUniform(t.storage, 0, 1);
   return finish(t, opts);
 }
 /**
- * Standard normal draws of `shape`, float32 or float64. Mirrors `torch.randn`.
- * @throws TypeError for an int32 dtype; RangeError for a bad shape.
+ * Standard normal draws, float32 or float64, of the given shape: `randn(2, 3)` or `randn([2, 3])`,
+ * then options `dtype`, `requiresGrad`. Mirrors `torch.randn`.
+ * @throws TypeError for an int32 dtype, a non-number size or no shape; RangeError for a bad size.
  */
-export function randn(shape: number[], o: TensorOptions = {}): Tensor {
+export function randn(...args: SizeArgs): Tensor {
+  const [shape, o] = sizeArgs("randn", args);
   const opts = checkOpts("randn", o);
   const t = Tensor.empty(checkAllocShape(shape, "randn"), floatOpts(opts, "randn"));
   native.randNormal(t.storage, 0, 1);
@@ -232,8 +291,8 @@ export function randperm(n: number, opts: { generator?: Generator } = {}): Tenso
 /**
  * Uniform [0, 1) draws of `t`'s shape and dtype. Mirrors `torch.rand_like`.
  */
-export const randLike = (t: Tensor, opts: TensorOptions = {}) => rand(t.shape, likeOpts(t, opts, "randLike"));
+export const randLike = (t: Tensor, opts: TensorOptions = {}) => rand(likeShape(t, "randLike"), likeOpts(t, opts, "randLike"));
 /**
  * Standard normal draws of `t`'s shape and dtype. Mirrors `torch.randn_like`.
  */
-export const randnLike = (t: Tensor, opts: TensorOptions = {}) => randn(t.shape, likeOpts(t, opts, "randnLike"));
+export const randnLike = (t: Tensor, opts: TensorOptions = {}) => randn(likeShape(t, "randnLike"), likeOpts(t, opts, "randnLike"));

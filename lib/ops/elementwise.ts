@@ -136,10 +136,22 @@ export function hardtanh(x: Tensor, opts: { minVal?: number; maxVal?: number } =
   return unary("hardtanh", "hardtanh", x, minVal, maxVal);
 }
 
+/**
+ * torch.pow: x to the power p, where x and p are tensors (broadcast) or one of them a number.
+ * Gradients as PyTorch's: p·xᵖ⁻¹ for x (0 where p is 0) and xᵖ·log(x) for p (0 where x is 0 and p >= 0;
+ * NaN for a negative x). Integer operands stay int32, wrapping on overflow; an int32 tensor to a negative
+ * integer number is refused (PyTorch's rule), while a negative int32 exponent tensor gives PyTorch's
+ * integer answers (1 for base 1, ±1 for base −1, else 0).
+ * @throws TypeError when neither is a tensor; RangeError for an int32 tensor to a negative integer number;
+ *   Error when the shapes do not broadcast.
+ */
 export const pow = defineOp({
-  name: "pow", doc: "xᵖ for a number p", method: true, sample: () => args(positive([2, 3]), 2.5),
-  forward(x: Tensor, p: number): Tensor {
-    if (typeof p !== "number") throw new TypeError(`pow: the exponent must be a number, got ${describe(p)}`);
+  name: "pow", doc: "xᵖ, broadcast; x or p may be a number (gradients for both, as PyTorch's)", method: true,
+  sample: () => args(positive([2, 3]), vals([3], 3)),
+  forward(x: Operand, p: Operand): Tensor {
+    if (typeof x === "number") return binary("pow", x, checkTensor(p, "pow", "exponent"), "PowBackward2");
+    if (p instanceof Tensor) return binary("pow", checkTensor(x, "pow"), p, "PowBackward1");
+    if (typeof p !== "number") throw new TypeError(`pow: the exponent must be a number or a Tensor, got ${describe(p)}`);
     // An int32 tensor to a non-negative integer power stays int32 (wrapping on overflow, as PyTorch's
     // int32 arithmetic); a fractional power gives float32.
     if (checkTensor(x, "pow").dtype === "int32" && Number.isInteger(p) && p < 0)
@@ -205,7 +217,7 @@ function binaryRule(c: BinaryCtx, grads: (Tensor | null)[]): (Tensor | null)[] {
 const SCALAR_RIGHT: Partial<Record<string, string>> = { add: "addScalar", sub: "addScalar", mul: "mulScalar", div: "divScalar" };
 const SCALAR_LEFT: Partial<Record<string, string>> = { add: "addScalar", sub: "rsubScalar", mul: "mulScalar", div: "rdivScalar" };
 
-function binary(name: string, a: Operand, b: Operand): Tensor {
+function binary(name: string, a: Operand, b: Operand, node = nodeName(name)): Tensor {
   if (typeof a === "number" && typeof b === "number") throw new TypeError(`${name}: at least one operand must be a Tensor`);
   const right = typeof b === "number" ? SCALAR_RIGHT[name] : undefined;
   if (right !== undefined) return unary(right, name, checkTensor(a, name), name === "sub" ? -(b as number) : (b as number));
@@ -225,7 +237,7 @@ function binary(name: string, a: Operand, b: Operand): Tensor {
     kernel: name, a: reads & 1 ? xc : null, b: reads & 2 ? yc : null,
     ga: x.requiresGrad ? { shape: x.shape, dtype: x.dtype } : null, gb: y.requiresGrad ? { shape: y.shape, dtype: y.dtype } : null,
   };
-  return record(nodeName(name), [out], [x, y], ctx, binaryRule);
+  return record(node, [out], [x, y], ctx, binaryRule);
 }
 
 // add/sub take PyTorch's `alpha` (the other operand times alpha) in an options object.

@@ -11,7 +11,9 @@ import type * as logical from "./logical.js";
 import type * as logsumexp from "./logsumexp.js";
 import type * as masking from "./masking.js";
 import type * as moments from "./moments.js";
+import type * as nonzero from "./nonzero.js";
 import type * as norm from "./norm.js";
+import type * as randomFill from "./random-fill.js";
 import type * as reduce from "./reduce.js";
 import type * as repeat from "./repeat.js";
 import type * as softmax from "./softmax.js";
@@ -85,7 +87,9 @@ declare module "../tensor.js" {
     narrow: MethodOf<typeof views.narrow>;
     ne: MethodOf<typeof elementwise.ne>;
     neg: MethodOf<typeof elementwise.neg>;
+    nonzero: MethodOf<typeof nonzero.nonzero>;
     norm: MethodOf<typeof norm.norm>;
+    normal_: MethodOf<typeof randomFill.normal_>;
     outer: MethodOf<typeof linalg.outer>;
     permute: MethodOf<typeof views.permute>;
     pow: MethodOf<typeof elementwise.pow>;
@@ -115,6 +119,7 @@ declare module "../tensor.js" {
     to: MethodOf<typeof copy.to>;
     topk: MethodOf<typeof sort.topk>;
     transpose: MethodOf<typeof views.transpose>;
+    uniform_: MethodOf<typeof randomFill.uniform_>;
     unsqueeze: MethodOf<typeof views.unsqueeze>;
     var: MethodOf<typeof moments.var>;
     view: MethodOf<typeof views.view>;

@@ -11,8 +11,9 @@ type Bad = never;
 
 // [call, the error it must throw]
 const REFUSED: [string, () => unknown, RegExp][] = [
-  ["randn varargs shape", () => tg.randn(2 as Bad, 3 as Bad), /randn: the shape is one array, e\.g\. randn\(\[2, 3\]\)/],
-  ["zeros varargs shape", () => tg.zeros(2 as Bad, 3 as Bad), /zeros: the shape is one array/],
+  ["randn a string size", () => tg.randn(2, "3" as Bad), /randn: size 1 must be a number \(or pass one shape array\), got string "3"/],
+  ["zeros sizes after a shape array", () => tg.zeros([2] as Bad, 3 as Bad), /zeros: after the shape array \[2\] only an options object may follow, got 1 more arguments/],
+  ["ones without a shape", () => (tg.ones as (...a: unknown[]) => unknown)(), /ones: missing the shape: ones\(2, 3\) or ones\(\[2, 3\]\)/],
   ["MaxPool2d size as an option", () => new tg.nn.MaxPool2d({ kernel_size: 2 } as Bad),
     /MaxPool2d: kernelSize must be an integer or a pair \[h, w\], got an object \(kernelSize is a positional argument, not an option\)/],
   ["Conv2d without a kernel size", () => new tg.nn.Conv2d(1, 2, undefined as Bad), /Conv2d: kernelSize must be an integer or a pair \[h, w\], got undefined$/],
@@ -69,7 +70,7 @@ const REFUSED: [string, () => unknown, RegExp][] = [
   ["Conv2d positional stride and padding", () => new (tg.nn.Conv2d as unknown as new (...a: unknown[]) => unknown)(1, 8, 3, 1, 1), /by name: \{stride: 1, padding: …, dilation: …, groups: …, …\}\)$/],
   ["ELU string", () => new tg.nn.ELU({ alpha: "1" } as Bad), /ELU: alpha must be a number/],
   ["Softmax without dim", () => new tg.nn.Softmax(undefined as Bad), /Softmax: dim must be an integer/],
-  ["pow string", () => tg.ones([2]).pow("2" as Bad), /pow: the exponent must be a number, got string "2"/],
+  ["pow string", () => tg.ones([2]).pow("2" as Bad), /pow: the exponent must be a number or a Tensor, got string "2"/],
 ];
 
 // Calls that work under the rule, and what they must produce.

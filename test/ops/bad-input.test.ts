@@ -108,9 +108,11 @@ describe("wrong-typed arguments", () => {
       expect(() => tg.where(bad, tg.ones([1]), 0)).toThrow(/where: condition must be a Tensor/);
     }
   });
-  it("a non-number exponent, and a non-array shape", () => {
-    expect(() => tg.ones([2]).pow("2" as never)).toThrow(/pow: the exponent must be a number/);
-    expect(() => tg.zeros(3 as never)).toThrow(/zeros: shape must be an array of non-negative integers, got 3/);
+  it("a non-number exponent, and a shape that is neither sizes nor an array", () => {
+    expect(() => tg.ones([2]).pow("2" as never)).toThrow(/pow: the exponent must be a number or a Tensor/);
+    expect(() => tg.zeros("3" as never)).toThrow(/zeros: size 0 must be a number \(or pass one shape array\), got string "3"/);
+    expect(() => tg.zeros(2, -1)).toThrow(/zeros: .*-1/);
+    expect(() => tg.rand(2.5)).toThrow(/rand: .*2\.5/);
     expect(() => tg.reshape(tg.ones([2]), "2" as never)).toThrow(/reshape: the shape must be an array/);
   });
   it("raw native entries validate their arguments too", async () => {

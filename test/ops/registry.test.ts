@@ -25,17 +25,20 @@ import * as inplace from "../../lib/ops/inplace.js";
 import * as split from "../../lib/ops/split.js";
 import * as logical from "../../lib/ops/logical.js";
 import * as repeat from "../../lib/ops/repeat.js";
+import * as nonzero from "../../lib/ops/nonzero.js";
+import * as randomFill from "../../lib/ops/random-fill.js";
 
 // The modules that define ops, by file name (the generated methods.ts imports them).
 const MODULES: Record<string, Record<string, unknown>> = {
   elementwise, reduce, views, indexing, linalg, softmax, copy, moments, norm, logsumexp, sort, cumsum, masking, inplace, split, logical, repeat,
+  nonzero, "random-fill": randomFill,
 };
 
 // tg exports that are not ops, by kind.
 const NOT_OPS = new Set([
   "Tensor", "autograd", "nn", "optim",
   // creation and randomness
-  "tensor", "zeros", "ones", "full", "zerosLike", "onesLike", "fullLike", "arange", "linspace", "eye",
+  "tensor", "zeros", "ones", "full", "zerosLike", "onesLike", "fullLike", "empty", "emptyLike", "arange", "linspace", "eye",
   "rand", "randn", "randint", "randperm", "randLike", "randnLike", "manualSeed",
   // autograd and runtime control
   "noGrad", "enableGrad", "isGradEnabled", "setGradEnabled", "gradCheck", "setPrintOptions", "getPrintOptions",
@@ -66,6 +69,9 @@ function moduleOf(op: OpInfo): string {
   return found[0];
 }
 
+// The identifier a module is imported as in methods.ts: its file name in camelCase (random-fill → randomFill).
+const ident = (m: string) => m.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
 export function methodsFile(): string {
   const methods = [...OPS.values()].filter((o) => o.method).sort((a, b) => a.name.localeCompare(b.name));
   const used = [...new Set(methods.map(moduleOf))].sort();
@@ -73,11 +79,11 @@ export function methodsFile(): string {
     "// Generated from the op definitions by test/ops/registry.test.ts (UPDATE_OP_TABLES=1 npx vitest run",
     "// test/ops/registry.test.ts); do not edit. The types of the methods define.ts attaches to Tensor.prototype.",
     'import type { MethodOf } from "./define.js";',
-    ...used.map((m) => `import type * as ${m} from "./${m}.js";`),
+    ...used.map((m) => `import type * as ${ident(m)} from "./${m}.js";`),
     "",
     'declare module "../tensor.js" {',
     "  interface Tensor {",
-    ...methods.map((o) => `    ${o.name}: MethodOf<typeof ${moduleOf(o)}.${o.name}>;`),
+    ...methods.map((o) => `    ${o.name}: MethodOf<typeof ${ident(moduleOf(o))}.${o.name}>;`),
     "  }",
     "}",
     "",

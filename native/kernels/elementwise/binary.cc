@@ -1,7 +1,9 @@
 #include "kernels/elementwise/binary.h"
 
+#include <cmath>
 #include <stdexcept>
 
+#include "kernels/elementwise/unary.h"
 #include "runtime/dtype.h"
 
 namespace tg {

@@ -11,7 +11,9 @@ namespace tg {
 // reads besides g: A, B, AB or NONE. The reads columns are enforced: each rule is compiled with only
 // those operands in scope, and JS saves exactly what the gradients it needs read.
 // maximum/minimum follow PyTorch 1.13: NaN in either operand wins the value and both operands get
-// the full gradient; ties split it evenly.
+// the full gradient; ties split it evenly. pow's rules are PyTorch's pow_backward_self/_exponent: 0 for
+// the base where the exponent is 0, 0 for the exponent where the base is 0 and the exponent >= 0, and
+// out·log(base) elsewhere (NaN for a negative base).
 #define TG_BINARY_OPS(X)                                                                         \
   X(add, a + b, g, g, NONE, NONE)                                                                \
   X(sub, a - b, g, -g, NONE, NONE)                                                               \
@@ -20,7 +22,9 @@ namespace tg {
   X(maximum, (a != a || a > b) ? a : b, a < b ? T(0) : a == b ? g / T(2) : g,                   \
     a > b ? T(0) : a == b ? g / T(2) : g, AB, AB)                                                \
   X(minimum, (a != a || a < b) ? a : b, a > b ? T(0) : a == b ? g / T(2) : g,                   \
-    a < b ? T(0) : a == b ? g / T(2) : g, AB, AB)
+    a < b ? T(0) : a == b ? g / T(2) : g, AB, AB)                                                \
+  X(pow, power(a, b), b == T(0) ? T(0) : g * b * std::pow(a, b - T(1)),                         \
+    a == T(0) && b >= T(0) ? T(0) : g * std::pow(a, b) * std::log(a), AB, AB)
 
 // A reads column as a bit mask (1 = a, 2 = b); native.binaryReads[op] = [mask of dL/da, mask of dL/db].
 enum : int { kBReadsNONE = 0, kBReadsA = 1, kBReadsB = 2, kBReadsAB = 3 };

@@ -22,9 +22,12 @@ T sigmoid_of(T x) {
   return x > T(-80) ? T(1) / (T(1) + std::exp(-x)) : std::exp(x) / (T(1) + std::exp(x));
 }
 
-// x^p for an integer x and an integer p >= 0 by repeated squaring, wrapping on overflow as int32
-// arithmetic does in PyTorch (unsigned arithmetic: overflow is defined). Float types use std::pow.
+// x^p for an integer x and an integer p by repeated squaring, wrapping on overflow as int32
+// arithmetic does in PyTorch (unsigned arithmetic: overflow is defined). A negative p (reached only by
+// a tensor exponent) gives PyTorch's integer answers: 1 for x = 1, ±1 for x = −1, else 0 (0 for x = 0 too).
+// Float types use std::pow.
 inline int64_t power(int64_t x, int64_t p) {
+  if (p < 0) return x == 1 ? 1 : x == -1 ? ((p & 1) ? -1 : 1) : 0;
   uint64_t r = 1, b = static_cast<uint64_t>(x);
   for (uint64_t e = static_cast<uint64_t>(p); e; e >>= 1, b *= b)
     if (e & 1) r *= b;
