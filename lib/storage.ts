@@ -10,7 +10,8 @@
 //
 // Ownership. Storage above the slab size belongs to tensorgrad (native.alloc) and has an owner
 // count: the number of live tensor handles over it (a tensor and its views, aliases, detached
-// copies). dispose() drops one handle; the memory is released only when the last one goes.
+// copies). dispose() drops one handle; when the last one goes, the array goes to a free list for the next
+// tensor of its size (FreeLists below) or its memory is released at once.
 // Storage tensorgrad did not allocate (a caller's typed array) is never released.
 import { ARRAY_TYPE, DTYPE_CODE, dtypeOf, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
