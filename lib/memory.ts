@@ -14,6 +14,8 @@ import { native } from "./native.js";
 
 // Allocations from this size get a collection first (smaller ones rarely reach the OS).
 const COLLECT_FROM_BYTES = 1 << 20;
+// Allocations from this size count in memoryStats' requests and hits (native/runtime/memory.h's kTrackedBytes).
+const TRACKED_BYTES = 64 << 10;
 // Return cached memory to the OS after this long without a large allocation.
 const IDLE_TRIM_MS = 2000;
 
@@ -59,11 +61,29 @@ function emptyAll(): void {
   cachedAtLeast = 0;
 }
 
+// Re-arms the idle trim (which empties every cache, JS lists included).
+function armIdleTrim(): void {
+  if (idleTimer) idleTimer.refresh();
+  else idleTimer = setTimeout(emptyCache, IDLE_TRIM_MS).unref();
+}
+
+// Storage that lib/storage.ts keeps in JS for reuse (its bytes are in malloc's in-use figure), and
+// the large allocations it served, counted as hits of the cache as native ones are.
+let jsCache: { readonly bytes: number } = { bytes: 0 };
+let jsRequests = 0;
+export function registerJsCache(cache: { readonly bytes: number }): void {
+  jsCache = cache;
+}
+// A large allocation served from the JS lists.
+export function noteLargeReuse(bytes: number): void {
+  armIdleTrim();
+  if (bytes >= TRACKED_BYTES) ++jsRequests;
+}
+
 // Wraps a large allocation: takes cached memory when malloc holds enough freed bytes, else collects
 // first when that has recently paid off; and re-arms the idle trim.
 export function largeAllocation<T>(bytes: number, alloc: () => T): T {
-  if (idleTimer) idleTimer.refresh();
-  else idleTimer = setTimeout(emptyAll, IDLE_TRIM_MS).unref();
+  armIdleTrim();
   // Twice the bytes: cached memory in a few pieces, none big enough, would fault the whole tensor in.
   let cached = cachedAtLeast;
   if (bytes >= COLLECT_FROM_BYTES && cached < 2 * bytes) {
@@ -98,7 +118,8 @@ export interface MemoryStats {
   reservedBytes: number;
   /** The highest reservedBytes seen. */
   peakReservedBytes: number;
-  /** Allocations of 64 KiB or more on the main thread since load, and how many of them reused cached memory. */
+  /** Allocations of 64 KiB or more on the main thread since load, and how many of them reused cached memory
+   * (from malloc's bins or from tensorgrad's own lists of disposed storage). */
   requests: number;
   hits: number;
   /** hits / requests (0 before the first request). */
@@ -114,8 +135,12 @@ export interface MemoryStats {
 export function memoryStats(): MemoryStats {
   const v = new Float64Array(7);
   native.memoryStats(v);
-  const [requests, hits, allocatedBytes, cachedBytes, reservedBytes, peakReservedBytes, cacheLimitBytes] = v;
-  return { allocatedBytes, cachedBytes, reservedBytes, peakReservedBytes, requests, hits, hitRate: requests ? hits / requests : 0, cacheLimitBytes };
+  const [nativeRequests, nativeHits, inUse, mallocCached, reservedBytes, peakReservedBytes, cacheLimitBytes] = v;
+  const requests = nativeRequests + jsRequests, hits = nativeHits + jsRequests;
+  // Where malloc's statistics exist (glibc), the JS lists' bytes move from in use to cached.
+  const js = reservedBytes > 0 ? Math.min(jsCache.bytes, inUse) : 0;
+  return { allocatedBytes: inUse - js, cachedBytes: mallocCached + js, reservedBytes, peakReservedBytes, requests, hits,
+    hitRate: requests ? hits / requests : 0, cacheLimitBytes };
 }
 
 // Caches kept in JS (lib/storage.ts's lists of small disposed storage) that emptyCache() also drops.

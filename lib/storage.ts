@@ -10,11 +10,12 @@
 //
 // Ownership. Storage above the slab size belongs to tensorgrad (native.alloc) and has an owner
 // count: the number of live tensor handles over it (a tensor and its views, aliases, detached
-// copies). dispose() drops one handle; the memory is released only when the last one goes.
+// copies). dispose() drops one handle; when the last one goes, the array goes to a free list for the next
+// tensor of its size (FreeLists below) or its memory is released at once.
 // Storage tensorgrad did not allocate (a caller's typed array) is never released.
 import { ARRAY_TYPE, DTYPE_CODE, dtypeOf, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
-import { largeAllocation, onEmptyCache } from "./memory.js";
+import { largeAllocation, noteLargeReuse, onEmptyCache, registerJsCache } from "./memory.js";
 
 // Up to this many bytes a tensor takes a slice of a slab; above, its own buffer.
 export const SLAB_MAX_BYTES = 2048;
@@ -57,45 +58,72 @@ export function allocStorage(dtype: DType, n: number, zero = true): Storage {
   if (n > 2 ** 50) throw new RangeError(`cannot allocate a tensor of ${n.toExponential(3)} elements (${bytes.toExponential(3)} bytes): too large`);
   if (bytes === 0) return new ARRAY_TYPE[dtype](0);
   if (bytes <= TINY_MAX_BYTES) return fromSlab(tiny, dtype, n, bytes);
-  let s: Owned;
-  if (bytes <= SLAB_MAX_BYTES) {
-    const free = FREE[dtype].get(n);
-    if (free !== undefined && free.length > 0) {
-      --freeCount;
-      s = free.pop()!;
-      if (zero) s.fill(0);
-      return s;
-    }
-    s = fromSlab(small, dtype, n, bytes);
-  } else s = largeAllocation(bytes, () => native.alloc(DTYPE_CODE[dtype], n, zero));
+  const lists = bytes <= SLAB_MAX_BYTES ? smallFree : largeFree;
+  let s = lists.take(dtype, n);
+  if (s !== undefined) {
+    if (lists === largeFree) noteLargeReuse(bytes);
+    if (zero) s.fill(0);
+    return s;
+  }
+  s = bytes <= SLAB_MAX_BYTES ? fromSlab(small, dtype, n, bytes) : largeAllocation(bytes, () => native.alloc(DTYPE_CODE[dtype], n, zero));
   s[OWNERS] = 0;
   return s;
 }
 
-// Small storage whose last handle was disposed, by dtype and length, handed to the next tensor of that
-// size: a training step's gradients, which backward disposes once used, are then the same few arrays
-// every step instead of fresh slab memory (whose pages fault in until the garbage collector frees
-// old slabs) and a new typed array each. A listed array keeps its whole 16 KiB slab alive, so the
-// lists are bounded by count (at most 64 arrays: 1 MiB of slabs), 8 arrays per size; beyond that a
-// slice is left to the collector.
-const FREE: Record<DType, Map<number, Owned[]>> = { float32: new Map(), float64: new Map(), int32: new Map() };
-const FREE_MAX = 64, FREE_MAX_PER_SIZE = 8;
-let freeCount = 0;
+// Free lists of storage whose last handle was disposed, by dtype and length, each array handed whole to
+// the next tensor of its size: a training step's intermediates and used-up gradients are then the same
+// few arrays every step. Bounded by arrays in all, arrays per size, and bytes; beyond a bound an array
+// is let go (`drop`). Only storage no live tensor uses ever enters (the owner count reached 0).
+class FreeLists {
+  private readonly lists: Record<DType, Map<number, Owned[]>> = { float32: new Map(), float64: new Map(), int32: new Map() };
+  private count = 0;
+  bytes = 0;
+  constructor(private readonly maxArrays: number, private readonly maxPerSize: number, private readonly maxBytes: number,
+    private readonly drop: (s: Owned) => void) {}
+
+  take(dtype: DType, n: number): Owned | undefined {
+    const list = this.lists[dtype].get(n);
+    if (list === undefined || list.length === 0) return undefined;
+    const s = list.pop()!;
+    --this.count, this.bytes -= s.byteLength;
+    return s;
+  }
+
+  put(s: Owned): void {
+    if (this.count >= this.maxArrays || this.bytes + s.byteLength > this.maxBytes) return this.drop(s);
+    const dtype = dtypeOf(s);
+    let list = this.lists[dtype].get(s.length);
+    if (list === undefined) this.lists[dtype].set(s.length, (list = []));
+    if (list.length >= this.maxPerSize) return this.drop(s);
+    ++this.count, this.bytes += s.byteLength;
+    list.push(s);
+  }
+
+  clear(): void {
+    for (const byLength of Object.values(this.lists)) {
+      for (const list of byLength.values()) for (const s of list) this.drop(s);
+      byLength.clear();
+    }
+    this.count = 0, this.bytes = 0;
+  }
+}
+
+// Small (slab-carved) storage. A listed array keeps its whole 16 KiB slab alive, so at most 64 arrays
+// (1 MiB of slabs), 8 per size; one let go is left to the garbage collector with its slab.
+const smallFree = new FreeLists(64, 8, Infinity, () => {});
+// Large storage, each its own ArrayBuffer: reusing one spares the native allocation, a new ArrayBuffer
+// and its external-memory count (1.3-1.8 µs each, and the scavenges that V8 runs as that count grows:
+// one every ~13 steps of the 784-512-256-10 MLP, ~3.5 MB of new buffers per step). Bounded by bytes
+// (32 MiB, arrays of up to 8 MiB) so that what it holds stays a small part of malloc's cache, which
+// serves every other size; one let go is freed at once. Counted as cached in tg.memoryStats().
+const LARGE_KEEP_MAX_BYTES = 8 << 20;
+const largeFree = new FreeLists(Infinity, 8, 32 << 20, (s) => native.release(s));
+registerJsCache(largeFree);
 
 onEmptyCache(() => {
-  for (const dtype of ["float32", "float64", "int32"] as const) FREE[dtype].clear();
-  freeCount = 0;
+  smallFree.clear();
+  largeFree.clear();
 });
-
-function recycle(s: Owned): void {
-  if (freeCount >= FREE_MAX || pinned.has(s.buffer)) return;
-  const dtype = dtypeOf(s);
-  let list = FREE[dtype].get(s.length);
-  if (list === undefined) FREE[dtype].set(s.length, (list = []));
-  if (list.length >= FREE_MAX_PER_SIZE) return;
-  ++freeCount;
-  list.push(s);
-}
 
 // A new tensor handle over `s` (called by the Tensor constructor).
 export function retainStorage(s: Storage): void {
@@ -136,8 +164,10 @@ export function unpinStorage(s: Storage): void {
 }
 
 function release(s: Storage): void {
-  if (s.byteLength <= SLAB_MAX_BYTES) return recycle(s);
   const p = pinned.get(s.buffer);
-  if (p) p.release = s;
+  if (s.byteLength <= SLAB_MAX_BYTES) {
+    if (!p && s.byteLength > 0) smallFree.put(s);  // a slab a collective reads stays out of the lists
+  } else if (p) p.release = s;
+  else if (s.byteLength <= LARGE_KEEP_MAX_BYTES) largeFree.put(s);
   else native.release(s);
 }

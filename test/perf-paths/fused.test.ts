@@ -21,13 +21,17 @@ describe("fused linear: forward", () => {
     expect(linear(x, w, b, { relu: true }).toArray()).toEqual([[1.5, 1.5, 0], [3.5, 0, 3]]);
   });
 
-  // The GEMM writes the product and one pass adds the bias and applies ReLU, so the fused layer equals
-  // the three ops bit for bit, special values included (NaN, ±inf, -0 in the bias; ReLU keeps -0 and NaN).
+  // The GEMM's epilogue adds the bias and applies ReLU to each block once its sums are final, so the fused
+  // layer equals the three ops bit for bit, special values included (NaN, ±inf, -0 in the bias; ReLU keeps
+  // -0 and NaN). The cases reach every GEMM path that runs an epilogue: a direct one ([5, 3, 300] is tiny,
+  // K = 0 sums nothing), operands read in place, packed blocks ([700, 96, 300]), at 1 and 2 threads.
   it.each(native.isas as Isa[])("equals matmul, then add, then relu bit for bit on the %s path", (isa, ctx) => {
     if (tg.setCpuIsa(isa) !== isa) ctx.skip();
     tg.manualSeed(21);
-    const cases = [[37, 70, 29], [128, 512, 40], [5, 3, 300], [16, 20, 784]];
-    for (const dtype of ["float32", "float64"] as const) for (const [M, N, K] of cases) {
+    const cases = [[37, 70, 29], [128, 512, 40], [5, 3, 300], [16, 20, 784], [700, 96, 300], [2, 3, 1], [4, 6, 0]];
+    const threads = tg.getNumThreads();
+    for (const t of [1, 2]) for (const dtype of ["float32", "float64"] as const) for (const [M, N, K] of cases) {
+      tg.setNumThreads(t);
       const x = tg.randn([M, K], { dtype }), w = tg.randn([N, K], { dtype });
       const b = tg.randn([N], { dtype }).mul(100);  // a bias as large as the sums: rounding order shows
       const bs = b.storage;
@@ -40,6 +44,7 @@ describe("fused linear: forward", () => {
         expect(got.every((v, i) => Object.is(v, want[i]))).toBe(true);
       }
     }
+    tg.setNumThreads(threads);
   });
 
   it("takes strided views (transposed weight, offset input)", () => {

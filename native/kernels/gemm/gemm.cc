@@ -43,6 +43,8 @@ struct Problem {
   T beta;
   T* c;
   int64_t ldc;
+  const GemmEpilogue* epilogue = nullptr;
+  int64_t row0 = 0, col0 = 0;  // where this (sub-)problem's C lies in the whole C, for the epilogue
 
   // Address of op(A)(i, p) and op(B)(p, j) in their storage.
   const T* a_at(int64_t i, int64_t p) const { return ta ? a + p * lda + i : a + i * lda + p; }
@@ -56,7 +58,14 @@ struct Problem {
     s.a = a_at(i0, 0);
     s.b = b_at(0, j0);
     s.c = c + i0 * ldc + j0;
+    s.row0 = row0 + i0;
+    s.col0 = col0 + j0;
     return s;
+  }
+
+  // The block of C at rows [i0, i0+rows), columns [j0, j0+cols) holds its final sums.
+  void finished(int64_t i0, int64_t rows, int64_t j0, int64_t cols) const {
+    if (epilogue != nullptr && *epilogue) (*epilogue)(row0 + i0, rows, col0 + j0, cols);
   }
 };
 
@@ -114,6 +123,7 @@ void run_rows(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl, con
     const int64_t mb = std::min(mc, i1 - ic);
     uk.pack(p.ta, p.a_at(ic, pc), p.lda, mb, kb, uk.mr, apack);
     macro_kernel(p, uk, apack, bpack, ic, mb, jc, nb, kb, beta);
+    if (pc + kb == p.k) p.finished(ic, mb, jc, nb);
   }
 }
 
@@ -165,8 +175,9 @@ void run_direct(const Problem<T>& p, const Ukernel<T>& uk, const Blocking& bl) {
       if (p.tb) uk.pack(false, p.b_at(pc, jc), p.ldb, nb, kb, width, bpack);
       for (int64_t jr = 0; jr < nb; jr += width) {
         const T* b = p.tb ? bpack + jr * kb : p.b_at(pc, jc + jr);
-        uk.direct(kb, p.a_at(0, pc), a_rs, a_cs, b, p.tb ? width : p.ldb, p.c + jc + jr, p.ldc, p.m,
-                  std::min(width, nb - jr), p.alpha, beta);
+        const int64_t cols = std::min(width, nb - jr);
+        uk.direct(kb, p.a_at(0, pc), a_rs, a_cs, b, p.tb ? width : p.ldb, p.c + jc + jr, p.ldc, p.m, cols, p.alpha, beta);
+        if (pc + kb == p.k) p.finished(0, p.m, jc + jr, cols);
       }
     }
   }
@@ -232,8 +243,10 @@ void gemm(const Problem<T>& p) {
   if (p.m <= 0 || p.n <= 0) return;
   if (p.k <= 0 || p.alpha == T(0)) {
     scale_c(p);
+    p.finished(0, p.m, 0, p.n);
   } else if (p.m * p.n * p.k <= kDirectMacs) {
     direct(p);
+    p.finished(0, p.m, 0, p.n);
   } else {
     run_parallel(p);
   }
@@ -250,6 +263,16 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
 void dgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double alpha, const double* A, int64_t lda,
            const double* B, int64_t ldb, double beta, double* C, int64_t ldc) {
   gemm::gemm<double>({transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc});
+}
+
+void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+           const float* B, int64_t ldb, float beta, float* C, int64_t ldc, const GemmEpilogue& epilogue) {
+  gemm::gemm<float>({transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, &epilogue});
+}
+
+void dgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double alpha, const double* A, int64_t lda,
+           const double* B, int64_t ldb, double beta, double* C, int64_t ldc, const GemmEpilogue& epilogue) {
+  gemm::gemm<double>({transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, &epilogue});
 }
 
 }  // namespace tg

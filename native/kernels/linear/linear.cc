@@ -9,24 +9,26 @@
 namespace tg {
 namespace {
 
-// Rows per parallel chunk: enough elements to be worth a thread.
-int64_t row_grain(int64_t N) { return std::max<int64_t>(1, (int64_t(1) << 15) / std::max<int64_t>(N, 1)); }
-
-void gemm_nt(int64_t M, int64_t N, int64_t K, const float* x, const float* w, float* out) {
-  sgemm(false, true, M, N, K, 1.0f, x, K, w, K, 0.0f, out, N);
+void gemm_nt(int64_t M, int64_t N, int64_t K, const float* x, const float* w, float* out, const GemmEpilogue& e) {
+  sgemm(false, true, M, N, K, 1.0f, x, K, w, K, 0.0f, out, N, e);
 }
-void gemm_nt(int64_t M, int64_t N, int64_t K, const double* x, const double* w, double* out) {
-  dgemm(false, true, M, N, K, 1.0, x, K, w, K, 0.0, out, N);
+void gemm_nt(int64_t M, int64_t N, int64_t K, const double* x, const double* w, double* out, const GemmEpilogue& e) {
+  dgemm(false, true, M, N, K, 1.0, x, K, w, K, 0.0, out, N, e);
 }
 
 }  // namespace
 
+// The bias and ReLU run as the GEMM's epilogue, on each block of out once its sums are final: the same
+// arithmetic per element as a pass after the GEMM (so the same bits), with the block still in cache.
 template <class T>
 void linear(int64_t M, int64_t N, int64_t K, const T* x, const T* w, const T* b, T* out, bool relu) {
   if (M == 0 || N == 0) return;
-  gemm_nt(M, N, K, x, w, out);
-  if (b == nullptr && !relu) return;
-  parallel_for(M, row_grain(N), [&](int64_t r0, int64_t r1) { bias_relu_rows(out, b, N, r0, r1, relu); });
+  GemmEpilogue bias_relu;
+  if (b != nullptr || relu)
+    bias_relu = [&](int64_t i0, int64_t rows, int64_t j0, int64_t cols) {
+      bias_relu_rows(out + j0, N, b == nullptr ? nullptr : b + j0, cols, i0, i0 + rows, relu);
+    };
+  gemm_nt(M, N, K, x, w, out, bias_relu);
 }
 
 template <class T>

@@ -1,8 +1,9 @@
 #pragma once
 // Fused linear layer: out[M×N] = x[M×K] · wᵀ + b, then optionally ReLU. w is N×K (nn.Linear's layout),
 // b has N entries broadcast over the rows, or is null. All operands are dense and row-major.
-// The GEMM writes out, then one pass adds the bias and applies ReLU, so the result equals matmul, then add,
-// then relu bit for bit (a bias written first and summed into by the GEMM would round differently).
+// The GEMM's epilogue adds the bias and applies ReLU to each block of out once its sums are final, so the
+// result equals matmul, then add, then relu bit for bit (a bias written first and summed into by the GEMM
+// would round differently), and out is written once instead of twice.
 #include <cstdint>
 
 namespace tg {

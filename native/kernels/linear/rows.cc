@@ -22,9 +22,10 @@ namespace tg {
 namespace {
 
 template <class T>
-TG_INLINE void bias_relu_body(T* __restrict out, const T* __restrict b, int64_t N, int64_t r0, int64_t r1, bool relu) {
+TG_INLINE void bias_relu_body(T* __restrict out, int64_t ld, const T* __restrict b, int64_t N, int64_t r0, int64_t r1,
+                              bool relu) {
   for (int64_t r = r0; r < r1; ++r) {
-    T* __restrict o = out + r * N;
+    T* __restrict o = out + r * ld;
     if (b != nullptr && relu) {
       for (int64_t j = 0; j < N; ++j) {
         const T v = o[j] + b[j];
@@ -70,8 +71,8 @@ TG_INLINE void relu_bias_backward_body(const T* __restrict y, const T* __restric
 
 #define TG_DEFINE_PATH(ATTR, SUFFIX)                                                                            \
   template <class T>                                                                                            \
-  ATTR void bias_relu_##SUFFIX(T* out, const T* b, int64_t N, int64_t r0, int64_t r1, bool relu) {               \
-    bias_relu_body(out, b, N, r0, r1, relu);                                                                    \
+  ATTR void bias_relu_##SUFFIX(T* out, int64_t ld, const T* b, int64_t N, int64_t r0, int64_t r1, bool relu) {   \
+    bias_relu_body(out, ld, b, N, r0, r1, relu);                                                                \
   }                                                                                                             \
   template <class T>                                                                                            \
   ATTR void relu_bias_backward_##SUFFIX(const T* y, const T* g, T* gp, T* db, int64_t M, int64_t N, int64_t j0, \
@@ -88,15 +89,15 @@ TG_DEFINE_PATH(TG_AVX512, avx512)
 }  // namespace
 
 template <class T>
-void bias_relu_rows(T* out, const T* b, int64_t N, int64_t r0, int64_t r1, bool relu) {
+void bias_relu_rows(T* out, int64_t ld, const T* b, int64_t N, int64_t r0, int64_t r1, bool relu) {
 #ifdef TG_X86_SIMD
   switch (cpu_isa()) {
-    case Isa::Avx512: return bias_relu_avx512(out, b, N, r0, r1, relu);
-    case Isa::Avx2: return bias_relu_avx2(out, b, N, r0, r1, relu);
+    case Isa::Avx512: return bias_relu_avx512(out, ld, b, N, r0, r1, relu);
+    case Isa::Avx2: return bias_relu_avx2(out, ld, b, N, r0, r1, relu);
     default: break;
   }
 #endif
-  bias_relu_baseline(out, b, N, r0, r1, relu);
+  bias_relu_baseline(out, ld, b, N, r0, r1, relu);
 }
 
 template <class T>
@@ -111,8 +112,8 @@ void relu_bias_backward_cols(const T* y, const T* g, T* gp, T* db, int64_t M, in
   relu_bias_backward_baseline(y, g, gp, db, M, N, j0, j1);
 }
 
-template void bias_relu_rows<float>(float*, const float*, int64_t, int64_t, int64_t, bool);
-template void bias_relu_rows<double>(double*, const double*, int64_t, int64_t, int64_t, bool);
+template void bias_relu_rows<float>(float*, int64_t, const float*, int64_t, int64_t, int64_t, bool);
+template void bias_relu_rows<double>(double*, int64_t, const double*, int64_t, int64_t, int64_t, bool);
 template void relu_bias_backward_cols<float>(const float*, const float*, float*, float*, int64_t, int64_t, int64_t,
                                              int64_t);
 template void relu_bias_backward_cols<double>(const double*, const double*, double*, double*, int64_t, int64_t,

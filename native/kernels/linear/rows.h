@@ -7,9 +7,9 @@
 namespace tg {
 
 // out[r, j] = out[r, j] + b[j] (b may be null), then ReLU if `relu` (x < 0 ? 0 : x, as the relu op:
-// NaN and -0 stay), for rows r in [r0, r1).
+// NaN and -0 stay), for rows r in [r0, r1) (row stride ld) and columns j in [0, N).
 template <class T>
-void bias_relu_rows(T* out, const T* b, int64_t N, int64_t r0, int64_t r1, bool relu);
+void bias_relu_rows(T* out, int64_t ld, const T* b, int64_t N, int64_t r0, int64_t r1, bool relu);
 
 // Columns [j0, j1) of the ReLU backward and the bias gradient: gp = g where y > 0 (or y is NaN), else +0;
 // db[j] = Σ_r gp[r, j] in row order, accumulated in double (db may be null).
