@@ -3,9 +3,10 @@
 // no longer covers a request of 1 MiB or more; emptyCache() resets the bound, since the memory is gone.
 //
 // What malloc holds when a test starts is not fixed: a tensor dropped without dispose() is freed whenever
-// V8's collector (and its background sweeper) gets to it, and malloc_trim can hand back only the top of
-// the heap (freed blocks below a live one stay counted as free). So these tests dispose every tensor they
-// make, and size their requests from what the reads saw, never assume an empty cache.
+// V8's collector (and its background sweeper) gets to it, and emptyCache()'s malloc_trim shrinks the heap
+// only from its top: a freed block below a live one stays in malloc's free lists (its pages go back to the
+// OS, but mallinfo2 still counts it as free). So these tests dispose every tensor they make and size their
+// requests from what the reads saw, never assuming that nothing is cached after emptyCache().
 import { afterEach, expect, it } from "vitest";
 import * as tg from "../../lib/index.js";
 import { native } from "../../lib/native.js";
