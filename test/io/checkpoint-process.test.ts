@@ -29,8 +29,9 @@ function killMidSave(path: string, after: number, when: number | "tmp"): Promise
       out += d;
       if (armed || !out.split("\n").includes(String(after))) return;
       armed = true;
+      // (A file system that reports no events still gets its kill, a second later, rather than a hang.)
       if (when === "tmp") watcher = watch(dirname(path), (_event, file) => file?.endsWith(".tmp") && kill());
-      else setTimeout(kill, when);
+      setTimeout(kill, when === "tmp" ? 1000 : when);
     });
     child.on("exit", (code, signal) => {
       watcher?.close();
