@@ -114,7 +114,11 @@ export interface MemoryStats {
   allocatedBytes: number;
   /** Freed bytes kept for reuse by later tensors. */
   cachedBytes: number;
-  /** Bytes held from the OS (allocated + cached + allocator overhead). */
+  /**
+   * Bytes held from the OS (allocated + cached + allocator overhead). After emptyCache() a freed block below a
+   * live allocation has its pages back with the OS but still counts here and in cachedBytes (the heap shrinks
+   * only from its top).
+   */
   reservedBytes: number;
   /** The highest reservedBytes seen. */
   peakReservedBytes: number;

@@ -3,9 +3,9 @@
 // ends bit-identical to an uninterrupted one. The children run the compiled library (dist/).
 import { describe, expect, it } from "vitest";
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, watch, type FSWatcher } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tg from "../../lib/index.js";
 import type { Tensor } from "../../lib/tensor.js";
@@ -15,20 +15,29 @@ if (!existsSync(fileURLToPath(new URL("../../dist/index.js", import.meta.url))))
   throw new Error("checkpoint-process tests run the compiled library: dist/ is missing; run `npm run build:ts`");
 const dir = mkdtempSync(join(tmpdir(), "tg-ckpt-"));
 
-// Starts the save loop, waits until it reports version `after` saved, lets it run `ms` more (the next
-// save is then under way), then SIGKILLs it.
-function killMidSave(path: string, after: number, ms: number): Promise<void> {
+// Starts the save loop, waits until it reports version `after` saved, then SIGKILLs it: `when` ms later (the
+// next save is then under way, or between steps), or, for "tmp", as soon as the next save's temporary file
+// appears, so that kill lands inside the write whatever the machine's speed (a timed kill can miss every
+// write where a save's write and fsync take a small part of its time).
+function killMidSave(path: string, after: number, when: number | "tmp"): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [fixture("save-loop.mjs"), path], { stdio: ["ignore", "pipe", "pipe"] });
-    let err = "", out = "", armed = false;
+    let err = "", out = "", armed = false, watcher: FSWatcher | undefined;
+    const kill = () => child.kill("SIGKILL");
     child.stderr.on("data", (d) => (err += d));
     child.stdout.on("data", (d) => {
       out += d;
       if (armed || !out.split("\n").includes(String(after))) return;
       armed = true;
-      setTimeout(() => child.kill("SIGKILL"), ms);
+      // (A file system that reports no events still gets its kill, a second later, rather than a hang.)
+      if (when === "tmp") watcher = watch(dirname(path), (_event, file) => file?.endsWith(".tmp") && kill());
+      setTimeout(kill, when === "tmp" ? 1000 : when);
     });
-    child.on("exit", (code, signal) => (signal === "SIGKILL" ? resolve() : reject(new Error(`save loop exited ${code}: ${err}`))));
+    child.on("exit", (code, signal) => {
+      watcher?.close();
+      if (signal === "SIGKILL") resolve();
+      else reject(new Error(`save loop exited ${code}: ${err}`));
+    });
   });
 }
 
@@ -39,7 +48,7 @@ describe("atomic saves (kill -9 while saving in a loop)", () => {
     const path = join(loopDir, "loop.safetensors");
     const versions = new Set<number>();
     for (let round = 0; round < 10; ++round) {
-      await killMidSave(path, round % 3, (round * 7) % 5);
+      await killMidSave(path, round % 3, round % 2 ? "tmp" : (round * 7) % 5);
       const ck = tg.load(path) as Record<string, Tensor>;
       const k = ck.k.item();
       expect(tg.loadMetadata(path)).toEqual({ k: String(k) });

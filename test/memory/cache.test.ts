@@ -42,7 +42,11 @@ it.skipIf(underAsan)("memoryStats() reports consistent byte counts and emptyCach
   expect(full.reservedBytes).toBeGreaterThanOrEqual(full.allocatedBytes + full.cachedBytes - 1);
   expect(full.peakReservedBytes).toBeGreaterThanOrEqual(full.reservedBytes * 0.5);
   expect(full.cacheLimitBytes).toBe(512 * 1024 * 1024);
+  // The freed pages go back to the OS: resident memory drops by most of the 32 MiB. The heap, and with it
+  // reservedBytes, shrinks only when the freed blocks are at its top; one small allocation still alive above
+  // them (V8's record of some other buffer, say) keeps it where it was: seen in 1 of 12 runs.
+  const resident = process.memoryUsage.rss();
   tg.emptyCache();
-  const empty = tg.memoryStats();
-  expect(empty.reservedBytes).toBeLessThan(full.reservedBytes - 16 * 1024 * 1024);
+  expect(resident - process.memoryUsage.rss()).toBeGreaterThan(16 * 1024 * 1024);
+  expect(tg.memoryStats().reservedBytes).toBeLessThanOrEqual(full.reservedBytes);
 });
