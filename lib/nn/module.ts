@@ -11,7 +11,7 @@
 // Call a model with `model.forward(x)` or `model.call(x)` (PyTorch's `model(x)`).
 import { Tensor } from "../tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { options } from "../options.js";
+import { describe, options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { Parameter } from "./parameter.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
@@ -37,6 +37,18 @@ export abstract class Module {
   training = true;
   // Buffers by property name: the registered name (the state-dict key) and whether stateDict saves it.
   readonly #buffers = new Map<string, { key: string; persistent: boolean }>();
+
+  /**
+   * A layer with no settings of its own (ReLU, Tanh, Identity, …) inherits this constructor, so what is passed
+   * to it would otherwise be dropped unseen: `new ReLU(true)` (PyTorch's `inplace`) or `new ReLU(0.2)` (meant for
+   * LeakyReLU) is refused. Layers with settings define their own constructors.
+   * @throws TypeError when given any argument.
+   */
+  constructor(...args: unknown[]) {
+    if (args.length > 0)
+      throw new TypeError(`${new.target.name}: takes no arguments, got ${args.map(describe).join(", ")} ` +
+        `(tensorgrad's layers have no \`inplace\` option: they always return a new tensor)`);
+  }
 
   abstract forward(...inputs: Tensor[]): Tensor;
 

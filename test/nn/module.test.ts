@@ -202,3 +202,13 @@ describe("activation modules", () => {
     expectClose(new nn.LeakyReLU().forward(x), [[-0.02, -0.005, 0, 1.5]]);
   });
 });
+
+describe("a layer without settings refuses arguments", () => {
+  it("names the layer and what it was given, instead of dropping it (PyTorch's inplace, a slope meant for LeakyReLU)", () => {
+    expect(() => new (tg.nn.ReLU as unknown as new (a: unknown) => tg.nn.Module)(true)).toThrow(/ReLU: takes no arguments, got boolean true .*inplace/);
+    expect(() => new (tg.nn.ReLU as unknown as new (a: unknown) => tg.nn.Module)({ inplace: true })).toThrow(/ReLU: takes no arguments, got an object/);
+    expect(() => new (tg.nn.Tanh as unknown as new (a: unknown) => tg.nn.Module)("x")).toThrow(/Tanh: takes no arguments, got string "x"/);
+    expect(() => new (tg.nn.Identity as unknown as new (a: unknown, b: unknown) => tg.nn.Module)(1, 2)).toThrow(/Identity: takes no arguments, got number 1, number 2/);
+    expect(new tg.nn.ReLU().forward(tg.tensor([-1, 2])).tolist()).toEqual([0, 2]);
+  });
+});
