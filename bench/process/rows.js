@@ -23,8 +23,8 @@ function measure(cmd, args, env = {}) {
   return { ...JSON.parse(line), faults: t ? Number(t[1]) : NaN, peakRss: t ? Number(t[2]) * 1024 : NaN };
 }
 
-// Synchronous ArrayBuffer sweeping makes gc() settle external memory before it is read.
-const tg = (...a) => [process.execPath, ["--expose-gc", "--no-concurrent-array-buffer-sweeping", join(BENCH_DIR, "process/tg-child.js"), ...a]];
+// Node's flags as a user runs it (tensorgrad itself switches ArrayBuffer sweeping to the collecting thread).
+const tg = (...a) => [process.execPath, ["--expose-gc", join(BENCH_DIR, "process/tg-child.js"), ...a]];
 const torch = (...a) => [PYTHON, [join(BENCH_DIR, "process/torch_child.py"), ...a]];
 const tfjs = () => [process.execPath, [join(BENCH_DIR, "process/tfjs-child.js")]];
 
