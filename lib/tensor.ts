@@ -27,6 +27,15 @@ function checkGrad(g: unknown, t: Tensor): void {
   if (g.disposeState === "disposed") throw new Error(`.grad: assigned a disposed tensor (shape ${fmt(g.shape)})`);
 }
 
+// t's .grad as the engine, optimizers and zeroGrad() read and set it: this does not count as handing
+// the gradient to user code (Tensor.gradSeen).
+export function gradOf(t: Tensor): Tensor | null {
+  return t["gradient"];
+}
+export function setGradUnseen(t: Tensor, g: Tensor | null): void {
+  t["gradient"] = g;
+}
+
 // The storage of every disposed tensor: empty, one per dtype (disposing allocates nothing).
 const DISPOSED = { float32: new Float32Array(0), float64: new Float64Array(0), int32: new Int32Array(0) };
 
@@ -67,6 +76,11 @@ export class Tensor {
   // holds it, dispose() only marks the tensor, and finishes once that node has run its backward.
   declare graphUses: number;
   declare disposeState: "live" | "pending" | "disposed";
+  // Set once this tensor, as some tensor's .grad, has reached user code (read through .grad, assigned
+  // to one, or given to a hook that reads it): zeroGrad() may then only drop it. A gradient backward
+  // made that no one has seen is disposed there instead, so the next backward's gradient of that size
+  // reuses its memory (lib/autograd/zero-grad.ts).
+  declare gradSeen: boolean;
 
   constructor(
     storage: Storage,
@@ -91,6 +105,7 @@ export class Tensor {
     this.gradient = null;
     this.graphUses = 0;
     this.disposeState = "live";
+    this.gradSeen = false;
     retainStorage(storage);
   }
 
@@ -128,10 +143,15 @@ export class Tensor {
    * @throws TypeError for anything else (a plain array), Error for another shape or a disposed tensor.
    */
   get grad(): Tensor | null {
-    return this.gradient;
+    const g = this.gradient;
+    if (g !== null) g.gradSeen = true;
+    return g;
   }
   set grad(g: Tensor | null) {
-    if (g !== null) checkGrad(g, this);
+    if (g !== null) {
+      checkGrad(g, this);
+      g.gradSeen = true;
+    }
     this.gradient = g;
   }
 

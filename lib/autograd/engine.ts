@@ -18,7 +18,7 @@
 // no .grad ever aliases a user's tensor or another .grad. An owned gradient that a node has used up
 // (summed into another, or read by the node's rule and not passed on) is disposed at once, so its
 // memory is reused by the next gradient instead of waiting for the garbage collector.
-import { Tensor } from "../tensor.js";
+import { gradOf, setGradUnseen, Tensor } from "../tensor.js";
 import { fmt, sameShape } from "../shape.js";
 import { withoutGrad } from "./grad-mode.js";
 import { edgeOf, type Edge, type Node } from "./node.js";
@@ -81,15 +81,16 @@ function runHooks(node: Node, output: number, g: Grad): Grad {
 // added, used up, goes back to the cache at once (unless a hook saw it: then it is not owned).
 function accumulateLeaf(node: Node, g: Grad): void {
   const leaf = node.leaf!;
-  if (leaf.grad?.disposeState === "disposed")
+  let grad = gradOf(leaf);
+  if (grad?.disposeState === "disposed")
     throw new Error(`backward: the .grad of a leaf of shape ${fmt(leaf.shape)} was disposed; set .grad = null (or zeroGrad()) instead of disposing it`);
-  if (!leaf.grad) leaf.grad = keepable(g, leaf.dtype);
+  if (!grad) setGradUnseen(leaf, keepable(g, leaf.dtype));
   else {
-    const add = convert(g.t, leaf.grad.dtype);
-    if (leaf.grad.isContiguous() && sameShape(leaf.grad.shape, leaf.shape)) addInto(leaf.grad, add);
-    else leaf.grad = dense(binaryKernel("add", leaf.grad, add, leaf.shape), leaf.dtype);
+    const add = convert(g.t, grad.dtype);
+    if (grad.isContiguous() && sameShape(grad.shape, leaf.shape)) addInto(grad, add);
+    else setGradUnseen(leaf, (grad = dense(binaryKernel("add", grad, add, leaf.shape), leaf.dtype)));
     if (add !== g.t) add.dispose();
-    release(g, leaf.grad);
+    release(g, grad);
   }
   if (node.postHooks !== null) for (const hook of node.postHooks.values()) hook(leaf);
 }

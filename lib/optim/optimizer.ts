@@ -1,7 +1,7 @@
 // The Optimizer base, shaped like torch.optim.Optimizer: parameter groups that each carry their
 // own hyper-parameters (changeable between steps, e.g. by a scheduler), lazily created
 // per-parameter state, zeroGrad, and a state dict with numeric parameter ids.
-import { Tensor } from "../tensor.js";
+import { gradOf, Tensor } from "../tensor.js";
 import { enableGrad, withoutGrad } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
@@ -107,7 +107,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       const group = this.paramGroups[k];
       this.validate(group);
       const params: Tensor[] = [], grads: Tensor[] = [], states: ParamState[] = [];
-      for (let i = 0; i < group.params.length; ++i) if (group.params[i].grad !== null) params.push(group.params[i]);
+      for (let i = 0; i < group.params.length; ++i) if (gradOf(group.params[i]) !== null) params.push(group.params[i]);
       for (let i = 0; i < params.length; ++i) grads.push(this.denseGrad(params[i]));
       for (let i = 0; i < params.length; ++i) states.push(this.stateOf(params[i]));
       this.updateGroup(params, grads, states, group);
@@ -190,7 +190,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   }
 
   private denseGrad(p: Tensor): Tensor {
-    const g = p.grad!;
+    const g = gradOf(p)!;
     if (g.disposeState === "disposed")
       throw new Error(`${this.name}: the gradient of a parameter of shape ${fmt(p.shape)} was disposed; set .grad = null (or zeroGrad()) instead of disposing it`);
     return dense(g, p.dtype);

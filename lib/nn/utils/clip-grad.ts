@@ -2,7 +2,7 @@
 // the .grad of parameters in place, between backward() and the optimizer step. Same order of
 // operations as PyTorch 1.13 (per-tensor norms, the norm of those, coefficient
 // maxNorm / (total + 1e-6) clamped to 1, in the gradients' dtype).
-import { Tensor } from "../../tensor.js";
+import { gradOf, Tensor } from "../../tensor.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { abs, add, clamp, div, mul, pow, sqrt } from "../../ops/elementwise.js";
 import { max, sum } from "../../ops/reduce.js";
@@ -26,7 +26,7 @@ function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   list.forEach((p, i) => {
     if (!(p instanceof Tensor)) throw new TypeError(`${op}: parameter ${i} is not a Tensor`);
   });
-  const grads = list.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  const grads = list.map(gradOf).filter((g): g is Tensor => g !== null);
   // Clipping writes each gradient in place: one whose elements share memory (an expanded tensor the
   // user assigned) cannot be written, as in PyTorch.
   grads.forEach((g) => {
