@@ -50,6 +50,14 @@ export function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
+/**
+ * Refuses any argument to a function that takes none, which JS would otherwise drop unseen.
+ * @throws TypeError naming `op`, what was passed and `why` the function takes nothing.
+ */
+export function noArguments(op: string, args: readonly unknown[], why: string): void {
+  if (args.length > 0) throw new TypeError(`${op}: takes no arguments, got ${args.map(describe).join(", ")} (${why})`);
+}
+
 // What a PyTorch user passing a required argument as a keyword gets told.
 export const positionalHint = (v: unknown, name: string) =>
   v !== null && typeof v === "object" && !Array.isArray(v) ? ` (${name} is a positional argument, not an option)` : "";
