@@ -11,6 +11,7 @@
 import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
 import { native } from "./native.js";
+import { noArguments } from "./options.js";
 
 // Allocations from this size get a collection first (smaller ones rarely reach the OS).
 const COLLECT_FROM_BYTES = 1 << 20;
@@ -148,11 +149,17 @@ export interface MemoryStats {
   cacheLimitBytes: number;
 }
 
+// torch.cuda's memory functions take a device; tensorgrad has one, the CPU, so an argument is a mistake.
+const CPU_ONLY = "tensorgrad runs on the CPU only: there is no device to choose";
+
 /**
- * The tensor cache's statistics. Mirrors `torch.cuda.memory_stats()` (with camelCase names).
- * On platforms other than glibc Linux the byte figures are 0.
+ * The tensor cache's statistics. Mirrors `torch.cuda.memory_stats()` (with camelCase names), without its
+ * `device` argument. On platforms other than glibc Linux the byte figures are 0.
+ * @throws TypeError when given any argument (`memoryStats({device: 0})`), rather than ignoring it.
  */
-export function memoryStats(): MemoryStats {
+export function memoryStats(): MemoryStats;
+export function memoryStats(...args: unknown[]): MemoryStats {
+  noArguments("memoryStats", args, CPU_ONLY);
   const v = new Float64Array(7);
   native.memoryStats(v);
   const [nativeRequests, nativeHits, inUse, mallocCached, reservedBytes, peakReservedBytes, cacheLimitBytes] = v;
@@ -173,8 +180,11 @@ export function onEmptyCache(drop: () => void): void {
  * Returns all cached tensor memory to the OS now (also done automatically after 2 s without large
  * allocations), and drops the small disposed storage kept for reuse (the garbage collector then frees
  * its slabs). Mirrors `torch.cuda.empty_cache()`. Later large tensors fault their pages in again.
+ * @throws TypeError when given any argument, as `torch.cuda.empty_cache()` takes none.
  */
-export function emptyCache(): void {
+export function emptyCache(): void;
+export function emptyCache(...args: unknown[]): void {
+  noArguments("emptyCache", args, "as torch.cuda.empty_cache(): it empties the whole cache");
   for (const drop of jsCaches) drop();
   emptyAll();
 }

@@ -20,12 +20,17 @@ function distance(a: string, b: string): number {
 
 const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
+// The most edits a suggestion may be away from an n-letter key: 2 (a quarter of a long key), but for a
+// short key at most a third of its letters, rounded up, and never all of them: every one- or two-letter
+// key is within 2 edits of "a", so that bound would suggest "to" for x.uniform_({a: 0, b: 1}).
+const maxEdits = (n: number) => Math.min(Math.max(2, Math.floor(n / 4)), Math.ceil(n / 3), n - 1);
+
 /** The allowed key a mistyped one most likely meant, or undefined. */
 export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
   const c = camel(key), lower = c.toLowerCase();
   const exact = allowed.find((a) => a === c || a.toLowerCase() === lower);
   if (exact) return exact;
-  let best: string | undefined, bestD = Math.max(2, Math.floor(key.length / 4)) + 1;
+  let best: string | undefined, bestD = maxEdits(lower.length) + 1;
   for (const a of allowed) {
     const d = distance(lower, a.toLowerCase());
     if (d < bestD) [best, bestD] = [a, d];
@@ -43,6 +48,14 @@ export function describe(v: unknown): string {
     return !name || name === "Object" ? "an object" : `a ${name}`;
   }
   return `${typeof v} ${String(v)}`;
+}
+
+/**
+ * Refuses any argument to a function that takes none, which JS would otherwise drop unseen.
+ * @throws TypeError naming `op`, what was passed and `why` the function takes nothing.
+ */
+export function noArguments(op: string, args: readonly unknown[], why: string): void {
+  if (args.length > 0) throw new TypeError(`${op}: takes no arguments, got ${args.map(describe).join(", ")} (${why})`);
 }
 
 // What a PyTorch user passing a required argument as a keyword gets told.

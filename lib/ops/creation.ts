@@ -8,6 +8,7 @@ import { checkFillValue } from "./copy.js";
 import { converting } from "./write.js";
 import { options } from "../options.js";
 import { checkTensor, describe } from "./check.js";
+import { fullArgs, randintArgs } from "./creation-calls.js";
 // Type only: generator.ts imports randint from here, so a value import would make a cycle.
 import type { Generator } from "../generator.js";
 
@@ -100,10 +101,15 @@ export function tensor(data: Data, o: DataOptions = {}): Tensor {
 }
 
 /**
- * A tensor of `shape` filled with `value`. Options `dtype` (default float32), `requiresGrad`. Mirrors `torch.full`.
- * @throws RangeError for a negative or non-integer size, or a value int32 cannot hold; Error for an unknown option.
+ * A tensor of `shape` filled with `value`: `full([2, 3], 7)`. Options `dtype` (default float32), `requiresGrad`.
+ * Mirrors `torch.full(size, fill_value)`: the size is one array, never the sizes themselves as in `zeros(2, 3)`.
+ * @throws TypeError when the size is not one array or the fill value is missing (the message shows the call meant:
+ *   `full(2, 2, 7)` → `full([2, 2], 7)`), or the value is not a number; RangeError for a negative or non-integer
+ *   size, or a value int32 cannot hold; Error for an unknown option.
  */
-export function full(shape: number[], value: number, o: TensorOptions = {}): Tensor {
+export function full(shape: number[], value: number, o?: TensorOptions): Tensor;
+export function full(...args: unknown[]): Tensor {
+  const [shape, value, o] = fullArgs(args);
   return filled("full", shape, o, value);
 }
 
@@ -255,15 +261,17 @@ export function randn(...args: SizeArgs): Tensor {
 /**
  * Uniform random integers in `[low, high)` from the seeded generator (`tg.manualSeed`). Mirrors
  * `torch.randint(low, high, size)` and `torch.randint(high, size)` (low 0); the default dtype is int32 (tensorgrad has no int64).
- * @param shape - the output shape.
+ * @param shape - the output shape, one array: `randint(0, 10, [2, 3])`.
  * @param o - `dtype` (default `"int32"`; a float dtype holds the same integers), `requiresGrad` (floats only).
- * @throws RangeError when low or high is not an integer within int32 or low ≥ high; Error for an unknown option.
+ * @throws TypeError when the size is not one array after low and high (or after high alone); the message shows the
+ *   call meant: `randint(0, 10, 5)` → `randint(0, 10, [5])`. RangeError when low or high is not an integer within
+ *   int32 or low ≥ high; Error for an unknown option.
  */
 export function randint(low: number, high: number, shape: number[], o?: TensorOptions): Tensor;
 /** `torch.randint(high, size)`: low is 0. */
 export function randint(high: number, shape: number[], o?: TensorOptions): Tensor;
-export function randint(low: number, high: number | number[], shape?: number[] | TensorOptions, o: TensorOptions = {}): Tensor {
-  if (Array.isArray(high)) return randint(0, low, high, shape as TensorOptions | undefined);
+export function randint(...args: unknown[]): Tensor {
+  const [low, high, shape, o] = randintArgs(args);
   const opts = checkOpts("randint", o);
   for (const [name, v] of [["low", low], ["high", high]] as const)
     if (!Number.isInteger(v) || v < -(2 ** 31) || v > 2 ** 31)

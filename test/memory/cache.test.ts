@@ -50,3 +50,15 @@ it.skipIf(underAsan)("memoryStats() reports consistent byte counts and emptyCach
   expect(resident - process.memoryUsage.rss()).toBeGreaterThan(16 * 1024 * 1024);
   expect(tg.memoryStats().reservedBytes).toBeLessThanOrEqual(full.reservedBytes);
 });
+
+it("memoryStats() and emptyCache() refuse any argument rather than ignore it (CPU only: no device to pick)", () => {
+  const call = (f: unknown, ...args: unknown[]) => () => (f as (...a: unknown[]) => unknown)(...args);
+  expect(call(tg.memoryStats, { device: 0 })).toThrow(new TypeError(
+    "memoryStats: takes no arguments, got an object (tensorgrad runs on the CPU only: there is no device to choose)"));
+  expect(call(tg.memoryStats, 0)).toThrow(/^memoryStats: takes no arguments, got number 0 /);
+  expect(call(tg.memoryStats, "cpu")).toThrow(/^memoryStats: takes no arguments, got string "cpu" /);
+  expect(call(tg.emptyCache, 0)).toThrow(new TypeError(
+    "emptyCache: takes no arguments, got number 0 (as torch.cuda.empty_cache(): it empties the whole cache)"));
+  expect(Object.keys(tg.memoryStats())).toContain("cachedBytes");
+  expect(tg.emptyCache()).toBeUndefined();
+});

@@ -96,7 +96,9 @@ describe("the in-place rules, as fill_", () => {
     expect(() => tg.zeros(2).uniform_(NaN)).toThrow(/uniform_: from must be a finite number, got NaN/);
     expect(() => tg.zeros(2).normal_(0, -1)).toThrow(/normal_: std must be >= 0, got -1/);
     expect(() => tg.zeros(2).normal_("1" as never)).toThrow(/normal_: mean must be a finite number, got string "1"/);
-    expect(() => tg.zeros(2).normal_({ sd: 1 } as never)).toThrow(/normal_: unknown option "sd"/);
+    expect(() => tg.zeros(2).normal_({ sd: 1 } as never)).toThrow(/normal_: unknown option "sd"; did you mean "std"/);
+    // nn.init.uniform_'s names {a, b}: no near key to suggest, so the message lists the allowed ones only.
+    expect(() => tg.zeros(2).uniform_({ a: 0, b: 1 } as never)).toThrow(/^uniform_: unknown option "a" \(allowed: from, to\)$/);
     expect(() => tg.zeros(2).normal_({ std: 1 }, 2 as never)).toThrow(/normal_: give \(mean, std\) or one options object/);
   });
 });

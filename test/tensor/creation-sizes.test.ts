@@ -41,6 +41,53 @@ describe("sizes as varargs or one array", () => {
   });
 });
 
+// full and randint take the size as one array (torch.full(size, fill_value), torch.randint(low, high, size)):
+// a call in another form names the op, shows the call as given and the call it meant.
+describe("full and randint: a size not given as one array", () => {
+  const call = (f: unknown, ...args: unknown[]) => () => (f as (...a: unknown[]) => unknown)(...args);
+  const FULL = "full: takes the size as one array, then the fill value (as torch.full(size, fill_value)): got ";
+  it.each([
+    [[2, 2, 7], "tg.full(2, 2, 7); call tg.full([2, 2], 7)"],
+    [[2, 7], "tg.full(2, 7); call tg.full([2], 7)"],
+    [[7], "tg.full(7); call tg.full([n], 7)"],
+    [[[2, 2]], "tg.full([2, 2]); call tg.full([2, 2], fillValue)"],
+    [[2, 2, 7, { dtype: "float64" }], 'tg.full(2, 2, 7, {dtype: "float64"}); call tg.full([2, 2], 7, {dtype: "float64"})'],
+    [[{ size: [3] }, 1], "tg.full({size: [3]}, 1); call tg.full([3], 1)"],
+    [[[2], 7, {}, 1], "tg.full([2], 7, {}, 1); call tg.full([2], 7)"],
+  ])("full(%j)", (args, message) => {
+    expect(call(tg.full, ...args)).toThrow(new TypeError(FULL + message));
+  });
+  it("full's right calls still work, and a bad value keeps its own message", () => {
+    expect(tg.full([2, 2], 7).toArray()).toEqual([[7, 7], [7, 7]]);
+    expect(tg.full([2], 7, { dtype: "int32" }).toArray()).toEqual([7, 7]);
+    expect(tg.full([], -1).toArray()).toEqual(-1);
+    expect(call(tg.full, [2], [7])).toThrow(/^full: the fill value must be a number, got an array$/);
+  });
+
+  const RANDINT = "randint: takes low, high, then the size as one array (as torch.randint(low, high, size)), " +
+    "or high and the size (low 0): got ";
+  it.each([
+    [[0, 10, 5], "tg.randint(0, 10, 5); call tg.randint(0, 10, [5])"],
+    [[0, 10, 2, 3], "tg.randint(0, 10, 2, 3); call tg.randint(0, 10, [2, 3])"],
+    [[0, 10], "tg.randint(0, 10); call tg.randint(0, 10, [n]) for n integers in [0, 10)"],
+    [[10, 5], "tg.randint(10, 5); call tg.randint(10, [5]) for 5 integers in [0, 10)"],
+    [[3, 10], "tg.randint(3, 10); call tg.randint(3, 10, [n]) for n integers in [3, 10), or tg.randint(3, [10]) for 10 integers in [0, 3)"],
+    [[-3, -5], "tg.randint(-3, -5); call tg.randint(low, high, [n])"],
+    [[10], "tg.randint(10); call tg.randint(10, [n]) for n integers in [0, 10)"],
+    [[], "tg.randint(); call tg.randint(high, [n]) for n integers in [0, high)"],
+    [[[2], 0, 10], "tg.randint([2], 0, 10); call tg.randint(0, 10, [2])"],
+    [[[2]], "tg.randint([2]); call tg.randint(high, [2])"],
+    [[0, 10, { size: [2], dtype: "float64" }], 'tg.randint(0, 10, {size: [2], dtype: "float64"}); call tg.randint(0, 10, [2], {dtype: "float64"})'],
+  ])("randint(%j)", (args, message) => {
+    expect(call(tg.randint, ...args)).toThrow(new TypeError(RANDINT + message));
+  });
+  it("randint's right calls still work", () => {
+    expect(tg.randint(0, 10, [2, 3]).shape).toEqual([2, 3]);
+    expect(tg.randint(10, [4], { dtype: "float64" }).dtype).toBe("float64");
+    expect(tg.randint(1, [3]).toArray()).toEqual([0, 0, 0]);
+  });
+});
+
 describe("tg.empty and tg.emptyLike", () => {
   it("give the shape and dtype asked for, every element writable", () => {
     const e = tg.empty(2, 3, { dtype: "int32" });

@@ -22,6 +22,19 @@ describe("options()", () => {
     expect(suggestKey("ceil_mode", ["ceilMode", "padding"])).toBe("ceilMode");
     expect(suggestKey("completely", ["lr"])).toBeUndefined();
   });
+  it("bounds the edit distance by the key's length, so a short key gets only a real near match", () => {
+    // x.uniform_({a: 0, b: 1}) (nn.init.uniform_'s names): rewriting all of "a" into "to" is no near match.
+    expect(suggestKey("a", ["from", "to"])).toBeUndefined();
+    expect(suggestKey("b", ["from", "to"])).toBeUndefined();
+    expect(suggestKey("x", ["p", "dim"])).toBeUndefined();
+    expect(suggestKey("dm", ["p", "dim"])).toBe("dim");
+    expect(suggestKey("mn", ["min", "max"])).toBe("min");
+    expect(suggestKey("ab", ["to"])).toBeUndefined();
+    expect(suggestKey("dytpe", ["dtype"])).toBe("dtype");
+    expect(suggestKey("reductoin", ["reduction"])).toBe("reduction");
+    expect(suggestKey("lrdecayy", ["lrDecay"])).toBe("lrDecay");
+    expect(suggestKey("tol", ["lr"])).toBeUndefined();
+  });
 });
 
 describe("pair()", () => {
