@@ -37,8 +37,14 @@ export function optionalParam(t: unknown, shape: readonly number[], x: Tensor, o
   return p;
 }
 
-/** The tensor's values as a dense buffer from offset 0 (a copy only when needed), off the tape. */
+/**
+ * The tensor's values as a dense buffer from offset 0: t itself when it already is one, else a copy made
+ * off the tape. A layer op saves what this returns: saving t itself (not a new handle over its storage)
+ * lets t.dispose() — Sequential's on an intermediate, or the user's — release the memory once the
+ * node's backward has run, instead of at the next garbage collection of the handle.
+ */
 export function dense(t: Tensor): Tensor {
+  if (t.isContiguous() && t.offset === 0 && t.storage.length === t.numel()) return t;
   return noGrad(() => t.contiguous(true));
 }
 

@@ -56,7 +56,9 @@ function pool(kind: Kind, x: Tensor, g: Geometry): Tensor {
   const y = Tensor.output([N, C, ...g.out], x.dtype);
   const idx = isMax ? Tensor.output(y.shape, "int32") : null;
   native.pool2d(kind, xd.storage, y.storage, idx && (idx.storage as Int32Array), args);
-  return recordLayer(NODE[kind], y, [x], { kind, shape: x.shape, args, idx }, poolRule);
+  const out = recordLayer(NODE[kind], y, [x], { kind, shape: x.shape, args, idx }, poolRule);
+  idx?.dispose();  // only the node holds the indices: released once its backward has run (now, if nothing was recorded)
+  return out;
 }
 
 // PyTorch's pooling_output_shape: with ceilMode the last window must start inside the input or
