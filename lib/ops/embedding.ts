@@ -52,16 +52,18 @@ export function embedding(indices: Tensor, weight: Tensor, opts: EmbeddingOption
   const [num, dim] = weight.shape;
   const pad = paddingRow(o.paddingIdx, num, op);
   checkIndices(indices, num, weight);
-  const id = dense(indices).storage as Int32Array, n = indices.numel(), wd = dense(weight);  // id holds exactly n
+  // The indices are saved as a tensor (not their bare array), so that changing them in place before backward
+  // throws the version error and disposing them waits for backward, as for every saved tensor.
+  const index = dense(indices), n = indices.numel(), wd = dense(weight);  // index holds exactly n
   const out = Tensor.output([...indices.shape, dim], weight.dtype);
-  native.indexSelect(wd.storage, id, out.storage, 1, num, dim, n);
-  return recordLayer("EmbeddingBackward0", out, [weight], { id, shape: weight.shape, pad }, embeddingRule);
+  native.indexSelect(wd.storage, index.storage as Int32Array, out.storage, 1, num, dim, n);
+  return recordLayer("EmbeddingBackward0", out, [weight], { index, shape: weight.shape, pad }, embeddingRule);
 }
 
-function embeddingRule(c: { id: Int32Array; shape: number[]; pad: number }, g: Tensor): Tensor[] {
+function embeddingRule(c: { index: Tensor; shape: number[]; pad: number }, g: Tensor): Tensor[] {
   const [num, dim] = c.shape;
   const gw = Tensor.empty(c.shape, g.dtype);
-  native.indexAdd(dense(g).storage, c.id, gw.storage, 1, num, dim, c.id.length);
+  native.indexAdd(dense(g).storage, c.index.storage as Int32Array, gw.storage, 1, num, dim, c.index.numel());
   if (c.pad >= 0) fill(new Tensor(gw.storage, [dim], [1], c.pad * dim, gw.dtype), 0);
   return [gw];
 }

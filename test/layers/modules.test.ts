@@ -190,6 +190,20 @@ describe("Flatten, Unflatten, Embedding", () => {
     expect(() => e.forward(tg.tensor([1.5]))).toThrow(/embedding: indices must be an int32 tensor, got float32/);
     expect(e.forward(tg.zeros([0], { dtype: "int32" })).shape).toEqual([0, 8]);
   });
+  it("Embedding saves its indices for backward: changing them in place throws, disposing them waits for backward", () => {
+    const e = new nn.Embedding(4, 1);
+    const idx = tg.tensor([0, 0, 0], { dtype: "int32" });
+    const out = e.forward(idx);
+    idx.fill_(2);
+    expect(() => out.sum().backward()).toThrow(/saved by EmbeddingBackward0 \(as index\) was modified in place/);
+    const many = tg.zeros([100], { dtype: "int32" });
+    const y = e.forward(many);
+    many.dispose();
+    const reuse = tg.full([100], 3, { dtype: "int32" });  // would take the disposed array if it had been freed
+    y.sum().backward();
+    expect(e.weight.grad!.toArray()).toEqual([[100], [0], [0], [0]]);
+    expect(reuse.sum().item()).toBe(300);
+  });
   it("Embedding.fromPretrained copies and freezes", () => {
     const e = nn.Embedding.fromPretrained(tg.tensor([[1, 2], [3, 4]]));
     expect(e.weight.requiresGrad).toBe(false);
