@@ -10,7 +10,7 @@ import { fmt, numelOf } from "../shape.js";
 import { bumpVersion } from "../autograd/version.js";
 import { options } from "../options.js";
 import { mul } from "./elementwise.js";
-import { dense, floatTensor, optionalParam, recordLayer, storageOf } from "./layer-input.js";
+import { copyOf, dense, floatTensor, optionalParam, recordLayer, storageOf } from "./layer-input.js";
 
 export interface BatchNormOptions {
   /** Use (and update) batch statistics; default false, as torch.nn.functional.batch_norm. */
@@ -62,7 +62,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     training ? rv?.storage ?? null : rv!.storage, mean.storage, invstd.storage, N, C, L, training, momentum, eps);
   if (training) for (const r of [rm, rv]) if (r) bumpVersion(r.storage);
   const ctx = { x: xd, w, mean, invstd, dims: [N, C, L], training, want: [x.requiresGrad, !!w?.requiresGrad, !!b?.requiresGrad] };
-  return recordLayer("NativeBatchNormBackward0", y, [x, w, b], ctx, batchNormRule);
+  return recordLayer("NativeBatchNormBackward0", y, [x, w, b], ctx, batchNormRule, [mean, invstd, copyOf(xd, x)]);
 }
 
 interface BatchNormCtx {

@@ -14,7 +14,7 @@ import { add } from "./elementwise.js";
 import { checkTensor } from "./check.js";
 import { sum } from "./reduce.js";
 import { reshape, squeeze, unsqueeze } from "./views.js";
-import { dense, recordLayer } from "./layer-input.js";
+import { copyOf, dense, recordLayer } from "./layer-input.js";
 
 type Size = number | [number, number];
 export type Padding = Size | "same" | "valid";
@@ -159,7 +159,8 @@ function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null 
   const out = Tensor.output([N, O, OH, OW], x.dtype);
   native.conv2d(xd.storage, wd.storage, b ? dense(b).storage : null, out.storage, spec(g), relu);
   const ctx: ConvCtx = { g, x: weight.requiresGrad ? xd : null, w: x.requiresGrad ? wd : null, bias: !!b?.requiresGrad, y: relu ? out : null };
-  return recordLayer(relu ? "ConvolutionReluBackward0" : "ConvolutionBackward0", out, [x, weight, b], ctx, convRule);
+  return recordLayer(relu ? "ConvolutionReluBackward0" : "ConvolutionBackward0", out, [x, weight, b], ctx, convRule,
+    [copyOf(xd, x), copyOf(wd, weight)]);
 }
 
 // What a convolution's rule reads: its geometry, x (for dW) and W (for dx), each kept only when needed.

@@ -6,7 +6,7 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
 import { options } from "../options.js";
-import { dense, floatTensor, recordLayer } from "./layer-input.js";
+import { copyOf, dense, floatTensor, recordLayer } from "./layer-input.js";
 
 export interface DropoutOptions {
   /** Probability of zeroing a unit, in [0, 1]; default 0.5. */
@@ -23,7 +23,8 @@ function drop(op: string, x: Tensor, opts: DropoutOptions, units: number): Tenso
   const xd = dense(x);
   const y = Tensor.output(x.shape, x.dtype), mask = Tensor.output([units], x.dtype);
   native.dropout(xd.storage, y.storage, mask.storage, units, inner, p, true);
-  return recordLayer(op === "dropout" ? "NativeDropoutBackward0" : "FeatureDropoutBackward0", y, [x], { mask, inner, p }, dropoutRule);
+  return recordLayer(op === "dropout" ? "NativeDropoutBackward0" : "FeatureDropoutBackward0", y, [x], { mask, inner, p }, dropoutRule,
+    [mask, copyOf(xd, x)]);
 }
 
 function dropoutRule(c: { mask: Tensor; inner: number; p: number }, g: Tensor): Tensor[] {

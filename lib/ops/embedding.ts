@@ -7,7 +7,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { options } from "../options.js";
 import { max, min } from "./reduce.js";
 import { fill } from "./kernels.js";
-import { dense, floatTensor, recordLayer } from "./layer-input.js";
+import { copyOf, dense, floatTensor, recordLayer } from "./layer-input.js";
 
 export interface EmbeddingOptions {
   /** A row that maps to a constant vector: its gradient is always zero. Negative counts from the end. */
@@ -57,7 +57,7 @@ export function embedding(indices: Tensor, weight: Tensor, opts: EmbeddingOption
   const index = dense(indices), n = indices.numel(), wd = dense(weight);  // index holds exactly n
   const out = Tensor.output([...indices.shape, dim], weight.dtype);
   native.indexSelect(wd.storage, index.storage as Int32Array, out.storage, 1, num, dim, n);
-  return recordLayer("EmbeddingBackward0", out, [weight], { index, shape: weight.shape, pad }, embeddingRule);
+  return recordLayer("EmbeddingBackward0", out, [weight], { index, shape: weight.shape, pad }, embeddingRule, [copyOf(index, indices)]);
 }
 
 function embeddingRule(c: { index: Tensor; shape: number[]; pad: number }, g: Tensor): Tensor[] {

@@ -6,7 +6,7 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt, numelOf, sameShape } from "../shape.js";
 import { options } from "../options.js";
-import { dense, floatTensor, optionalParam, recordLayer, storageOf } from "./layer-input.js";
+import { copyOf, dense, floatTensor, optionalParam, recordLayer, storageOf } from "./layer-input.js";
 
 // x as [N, C, L] normalised over blocks of C/G channels; w and b have C entries (or are null).
 function normalize(op: string, x: Tensor, N: number, C: number, L: number, G: number, w: Tensor | null, b: Tensor | null, eps: number): Tensor {
@@ -16,7 +16,8 @@ function normalize(op: string, x: Tensor, N: number, C: number, L: number, G: nu
   const mean = Tensor.output([N * G], x.dtype), rstd = Tensor.output([N * G], x.dtype);
   native.groupNorm(xd.storage, y.storage, storageOf(w), storageOf(b), mean.storage, rstd.storage, N, C, L, G, eps);
   const ctx = { x: xd, w, mean, rstd, dims: [N, C, L, G], want: [x.requiresGrad, !!w?.requiresGrad, !!b?.requiresGrad] };
-  return recordLayer(op === "layerNorm" ? "NativeLayerNormBackward0" : "NativeGroupNormBackward0", y, [x, w, b], ctx, groupNormRule);
+  return recordLayer(op === "layerNorm" ? "NativeLayerNormBackward0" : "NativeGroupNormBackward0", y, [x, w, b], ctx, groupNormRule,
+    [mean, rstd, copyOf(xd, x)]);
 }
 
 interface GroupNormCtx {

@@ -1,7 +1,7 @@
 // Input checks and preparation shared by the layer ops (pooling, normalisation, dropout, padding):
 // each failure is an Error naming the op, the argument and the shapes involved.
 import { Tensor } from "../tensor.js";
-import { noGrad } from "../autograd/grad-mode.js";
+import { dense } from "./kernels.js";
 import { record } from "../autograd/node.js";
 import { fmt, sameShape } from "../shape.js";
 
@@ -37,16 +37,11 @@ export function optionalParam(t: unknown, shape: readonly number[], x: Tensor, o
   return p;
 }
 
-/**
- * The tensor's values as a dense buffer from offset 0: t itself when it already is one, else a copy made
- * off the tape. A layer op saves what this returns: saving t itself (not a new handle over its storage)
- * lets t.dispose() — Sequential's on an intermediate, or the user's — release the memory once the
- * node's backward has run, instead of at the next garbage collection of the handle.
- */
-export function dense(t: Tensor): Tensor {
-  if (t.isContiguous() && t.offset === 0 && t.storage.length === t.numel()) return t;
-  return noGrad(() => t.contiguous(true));
-}
+// dense(t): t's values as a dense buffer from offset 0, t itself when it already is one, else a copy (off the
+// tape). A layer op saves what it returns: saving t itself (not a new handle over its storage) lets
+// t.dispose() — Sequential's on an intermediate, or the user's — release the memory once the node's backward
+// has run, instead of at the next garbage collection of a handle; a copy goes in the op's temporaries.
+export { dense };
 
 /** A dense tensor's storage, or null. */
 export function storageOf(t: Tensor | null): Tensor["storage"] | null {
@@ -59,8 +54,24 @@ export type LayerRule<C> = (ctx: C, g: Tensor) => (Tensor | null)[];
 /**
  * Records `out` as made from `inputs` (null for an absent optional input) by a rule that reads only
  * `ctx` (its tensors are the saved ones). The layer ops live on tg.nn.functional, not on `tg`, so they
- * record through the engine's record() directly rather than through defineOp.
+ * record through the engine's record() directly rather than through defineOp. `temporaries` are tensors
+ * the op made for its rule alone (indices, masks, statistics, dense copies of its inputs): they are
+ * disposed here, so their memory returns once the node's backward has run (at once if nothing was
+ * recorded) instead of at a garbage collection.
  */
-export function recordLayer<C extends object>(name: string, out: Tensor, inputs: (Tensor | null)[], ctx: C, rule: LayerRule<C>): Tensor {
-  return record(name, [out], inputs, ctx, (c: C, grads: (Tensor | null)[]) => rule(c, grads[0]!));
+export function recordLayer<C extends object>(name: string, out: Tensor, inputs: (Tensor | null)[], ctx: C, rule: LayerRule<C>,
+  temporaries: (Tensor | null)[] = []): Tensor {
+  const y = record(name, [out], inputs, ctx, (c: C, grads: (Tensor | null)[]) => rule(c, grads[0]!));
+  disposeTemporaries(temporaries);
+  return y;
+}
+
+/** Disposes each tensor an op made for its own use (null entries skipped). */
+export function disposeTemporaries(temporaries: (Tensor | null)[]): void {
+  for (let i = 0; i < temporaries.length; ++i) temporaries[i]?.dispose();
+}
+
+/** `copy` when it is a copy of `of` that the op made (dense() of a strided input), else null. */
+export function copyOf(copy: Tensor, of: Tensor): Tensor | null {
+  return copy === of ? null : copy;
 }

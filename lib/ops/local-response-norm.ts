@@ -5,7 +5,7 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
 import { options } from "../options.js";
-import { dense, floatTensor, recordLayer } from "./layer-input.js";
+import { copyOf, dense, floatTensor, recordLayer } from "./layer-input.js";
 
 export interface LocalResponseNormOptions {
   alpha?: number;
@@ -33,7 +33,8 @@ export function localResponseNorm(x: Tensor, size: number, opts: LocalResponseNo
   const xd = dense(x);
   const y = Tensor.output(x.shape, x.dtype), scale = Tensor.output(x.shape, x.dtype);
   native.localResponseNorm(xd.storage, y.storage, scale.storage, N, C, L, size, alpha, beta, k);
-  return recordLayer("LocalResponseNormBackward0", y, [x], { x: xd, scale, args: [N, C, L, size, alpha, beta, k] }, lrnRule);
+  return recordLayer("LocalResponseNormBackward0", y, [x], { x: xd, scale, args: [N, C, L, size, alpha, beta, k] }, lrnRule,
+    [scale, copyOf(xd, x)]);
 }
 
 function lrnRule(c: { x: Tensor; scale: Tensor; args: number[] }, g: Tensor): Tensor[] {

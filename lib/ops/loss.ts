@@ -18,6 +18,7 @@ import { max, min, sum } from "./reduce.js";
 import { gather, indexSelect } from "./indexing.js";
 import { arange } from "./creation.js";
 import { convert, dense, sumTo } from "./kernels.js";
+import { copyOf, disposeTemporaries } from "./layer-input.js";
 import { reshape } from "./views.js";
 
 export type Reduction = "mean" | "sum" | "none";
@@ -140,7 +141,9 @@ function crossEntropyRows(x: Tensor, t: Tensor, N: number, C: number, ignoreInde
   const probs = x.requiresGrad && isGradEnabled() ? Tensor.empty([N, C], x.dtype) : null;
   native.crossEntropy(dense(x).storage, targets.storage as Int32Array, loss.storage, probs && probs.storage, N, C, ignoreIndex, eps);
   if (!probs) return loss;
-  return record("CrossEntropyLossBackward0", [loss], [x], { probs, targets, N, C, ignoreIndex, eps }, crossEntropyRule);
+  const out = record("CrossEntropyLossBackward0", [loss], [x], { probs, targets, N, C, ignoreIndex, eps }, crossEntropyRule);
+  disposeTemporaries([probs, copyOf(targets, t)]);
+  return out;
 }
 
 /**

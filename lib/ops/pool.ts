@@ -7,7 +7,7 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt } from "../shape.js";
 import { options, pair } from "../options.js";
-import { dense, nchw, recordLayer } from "./layer-input.js";
+import { copyOf, dense, nchw, recordLayer } from "./layer-input.js";
 
 /** A size as PyTorch takes an int or a tuple: `n` or `[h, w]`. */
 export type Size2 = number | [number, number];
@@ -56,9 +56,7 @@ function pool(kind: Kind, x: Tensor, g: Geometry): Tensor {
   const y = Tensor.output([N, C, ...g.out], x.dtype);
   const idx = isMax ? Tensor.output(y.shape, "int32") : null;
   native.pool2d(kind, xd.storage, y.storage, idx && (idx.storage as Int32Array), args);
-  const out = recordLayer(NODE[kind], y, [x], { kind, shape: x.shape, args, idx }, poolRule);
-  idx?.dispose();  // only the node holds the indices: released once its backward has run (now, if nothing was recorded)
-  return out;
+  return recordLayer(NODE[kind], y, [x], { kind, shape: x.shape, args, idx }, poolRule, [idx, copyOf(xd, x)]);
 }
 
 // PyTorch's pooling_output_shape: with ceilMode the last window must start inside the input or
