@@ -9,8 +9,8 @@ import { bumpVersion } from "./version.js";
 // seen (Tensor.gradSeen): the next backward's gradient of that size then takes its memory from the free
 // lists instead of a new allocation the garbage collector must find (the 784-512-256-10 MLP drops 2.1 MB
 // of weight gradients a step). One the user has read or assigned may still be held, and is only dropped.
-// Otherwise each is zeroed in place, as PyTorch's grad.zero_(), so that the next backward accumulates into the same memory instead of a fresh
-// allocation per parameter per step. A .grad whose storage another live tensor shares (one the user
+// Otherwise each is zeroed in place, as PyTorch's grad.zero_(), so that the next backward accumulates into
+// the same memory instead of a fresh allocation per parameter per step. A .grad whose storage another live tensor shares (one the user
 // assigned, say p.grad = q.grad), or that tensorgrad cannot count handles for, gets fresh zeros instead,
 // so zeroing one parameter's gradient never changes another tensor.
 export function zeroGrads(params: readonly Tensor[], setToNone: boolean): void {
