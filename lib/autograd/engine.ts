@@ -77,7 +77,7 @@ function runHooks(node: Node, output: number, g: Grad): Grad {
 }
 
 // A leaf's .grad is always a dense tensor of the leaf's own shape and dtype, never shared. An existing
-// dense .grad (kept by zeroGrad(false), or a second backward) is added to in place, and the gradient
+// dense .grad (kept by zeroGrad({setToNone: false}), or a second backward) is added to in place, and the gradient
 // added, used up, goes back to the cache at once (unless a hook saw it: then it is not owned).
 function accumulateLeaf(node: Node, g: Grad): void {
   const leaf = node.leaf!;

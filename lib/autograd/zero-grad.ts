@@ -4,6 +4,7 @@ import { soleHandle } from "../storage.js";
 import { fill } from "../ops/kernels.js";
 import { zerosLike } from "../ops/creation.js";
 import { bumpVersion } from "./version.js";
+import { options } from "../options.js";
 
 // setToNone (PyTorch's default) drops each .grad, disposing one that backward made and no user code has
 // seen (Tensor.gradSeen): the next backward's gradient of that size then takes its memory from the free
@@ -28,4 +29,17 @@ export function zeroGrads(params: readonly Tensor[], setToNone: boolean): void {
 function dropGrad(p: Tensor, g: Tensor): void {
   setGradUnseen(p, null);
   if (!g.gradSeen) g.dispose();
+}
+
+/** Options of `zeroGrad()` (Module's and the optimizers'). */
+export interface ZeroGradOptions {
+  /** Drop each `.grad` (default true, PyTorch's `set_to_none`); false zeroes each in place. */
+  setToNone?: boolean;
+}
+
+/** The setToNone that `op`'s options ask for. @throws TypeError for a non-object (`zeroGrad(false)`), an unknown key or a non-boolean. */
+export function setToNoneOf(op: string, opts: ZeroGradOptions | undefined): boolean {
+  const { setToNone = true } = options(op, opts, ["setToNone"]);
+  if (typeof setToNone !== "boolean") throw new TypeError(`${op}: setToNone must be true or false, got ${String(setToNone)}`);
+  return setToNone;
 }

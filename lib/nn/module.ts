@@ -14,7 +14,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { describe, options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { Parameter } from "./parameter.js";
-import { zeroGrads } from "../autograd/zero-grad.js";
+import { setToNoneOf, zeroGrads, type ZeroGradOptions } from "../autograd/zero-grad.js";
 import { checkDType, isCpuDevice, type DType } from "../dtype.js";
 import { moduleRepr } from "./repr.js";
 import { addForwardHook, type ForwardHook, type ForwardPreHook, type RemovableHandle } from "./hooks.js";
@@ -161,9 +161,13 @@ export abstract class Module {
   eval(): this {
     return this.train(false);
   }
-  // Drops every parameter's .grad (PyTorch's default set_to_none), or zeroes it in place.
-  zeroGrad(setToNone = true): void {
-    zeroGrads(this.parameters(), setToNone);
+  /**
+   * Drops every parameter's `.grad` (PyTorch's default `set_to_none`), or zeroes each in place with
+   * `{setToNone: false}`. Mirrors `torch.nn.Module.zero_grad`.
+   * @throws TypeError for a bare boolean (`zeroGrad(false)`: pass `{setToNone: false}`) or an unknown option.
+   */
+  zeroGrad(opts?: ZeroGradOptions): void {
+    zeroGrads(this.parameters(), setToNoneOf("Module.zeroGrad", opts));
   }
 
   /** Calls `fn` on every submodule (children first, depth first) and then on this one; returns this (PyTorch's apply, e.g. for custom init). */

@@ -4,7 +4,7 @@
 import { gradOf, Tensor } from "../tensor.js";
 import { enableGrad, withoutGrad } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
-import { zeroGrads } from "../autograd/zero-grad.js";
+import { setToNoneOf, zeroGrads, type ZeroGradOptions } from "../autograd/zero-grad.js";
 import { fmt } from "../shape.js";
 import { options } from "../options.js";
 import { dense } from "../ops/kernels.js";
@@ -86,8 +86,13 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     this.paramGroups.push(group);
   }
 
-  // PyTorch's default (setToNone = true) drops the gradients; false zeroes them in place.
-  zeroGrad(setToNone = true): void {
+  /**
+   * Drops every parameter's `.grad` (PyTorch's default `set_to_none`), or zeroes each in place with
+   * `{setToNone: false}`. Mirrors `torch.optim.Optimizer.zero_grad`.
+   * @throws TypeError for a bare boolean (`zeroGrad(false)`: pass `{setToNone: false}`) or an unknown option.
+   */
+  zeroGrad(opts?: ZeroGradOptions): void {
+    const setToNone = setToNoneOf(`${this.name}.zeroGrad`, opts);
     for (let k = 0; k < this.paramGroups.length; ++k) zeroGrads(this.paramGroups[k].params, setToNone);
   }
 

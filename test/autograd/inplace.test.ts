@@ -35,11 +35,11 @@ describe("in-place changes", () => {
 });
 
 describe("gradients that share storage", () => {
-  it("zeroGrad(false) leaves the user's gradient and other leaves' grads alone", () => {
+  it("zeroGrad({ setToNone: false }) leaves the user's gradient and other leaves' grads alone", () => {
     const a = tg.tensor([1, 2], { requiresGrad: true }), b = tg.tensor([3, 4], { requiresGrad: true });
     const gy = tg.tensor([5, 6]);
     a.add(b).backward(gy);
-    new tg.optim.SGD([a], { lr: 0.1 }).zeroGrad(false);
+    new tg.optim.SGD([a], { lr: 0.1 }).zeroGrad({ setToNone: false });
     expect(a.grad!.toArray()).toEqual([0, 0]);
     expect(gy.toArray()).toEqual([5, 6]);
     expect(b.grad!.toArray()).toEqual([5, 6]);

@@ -103,3 +103,19 @@ describe("zeroGrad and gradients no one has seen", () => {
     expect(read.disposeState).toBe("live");
   });
 });
+
+describe("zeroGrad's options", () => {
+  it("takes {setToNone} as PyTorch's keyword, and refuses a bare boolean or an unknown key with the fix", () => {
+    const { layer, opt, backward, w } = setup();
+    backward();
+    const g = gradOf(w)!;
+    opt.zeroGrad({ setToNone: false });
+    expect(gradOf(w)).toBe(g);
+    expect(g.sum().item()).toBe(0);
+    expect(() => opt.zeroGrad(false as never)).toThrow("SGD.zeroGrad: expected an options object {setToNone} as the last argument, got boolean false (PyTorch's defaulted arguments are options here, by name: {setToNone: false})");
+    expect(() => layer.zeroGrad({ set_to_none: false } as never)).toThrow(/Module.zeroGrad: unknown option "set_to_none"; did you mean "setToNone"/);
+    expect(() => layer.zeroGrad({ setToNone: 0 } as never)).toThrow("Module.zeroGrad: setToNone must be true or false, got 0");
+    layer.zeroGrad({});
+    expect(gradOf(w)).toBeNull();
+  });
+});

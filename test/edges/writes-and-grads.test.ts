@@ -1,5 +1,5 @@
 // A hostile user's in-place writes through views and handling of .grad (session 4's CopySlices,
-// zeroGrad(false) in place, gradients freed after accumulation): each case here once gave a silent
+// zeroGrad({ setToNone: false }) in place, gradients freed after accumulation): each case here once gave a silent
 // wrong answer or changed a tensor the user held. Expected values are PyTorch 1.13's (worked by hand
 // and checked against it).
 import { describe, expect, it } from "vitest";

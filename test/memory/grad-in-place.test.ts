@@ -1,4 +1,4 @@
-// Leaf gradients kept between steps: zeroGrad(false) zeroes each .grad in place (PyTorch's grad.zero_()),
+// Leaf gradients kept between steps: zeroGrad({ setToNone: false }) zeroes each .grad in place (PyTorch's grad.zero_()),
 // the next backward adds into that same memory, and the gradient it added is given back at once;
 // a .grad sharing storage with another tensor is never zeroed through.
 import { describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ function model() {
   return { m, loss: () => tg.nn.functional.mseLoss(m.forward(x), y) };
 }
 
-describe("zeroGrad(false)", () => {
+describe("zeroGrad({ setToNone: false })", () => {
   it("keeps each .grad's storage and zeroes it; the next backward fills it with that step's gradient", () => {
     const { m, loss } = model();
     const opt = new tg.optim.SGD(m.parameters(), 0.1);
@@ -21,7 +21,7 @@ describe("zeroGrad(false)", () => {
     // The first layer's weight gradient ([32, 64], 8 KiB) has storage of its own; gradients of 2 KiB
     // or less live in shared slabs, where tensorgrad cannot count handles, and get fresh zeros.
     const w = m.parameters()[0], g = w.grad!, storage = g.storage;
-    opt.zeroGrad(false);
+    opt.zeroGrad({ setToNone: false });
     expect(w.grad).toBe(g);
     expect(g.sum().item()).toBe(0);
     expect(Math.max(...g.abs().data())).toBe(0);
@@ -62,7 +62,7 @@ describe("zeroGrad(false)", () => {
     const other = tg.full([1024], 5);
     a.grad = other;
     b.grad = other.reshape([1024]);
-    new tg.optim.SGD([a, b], 0.1).zeroGrad(false);
+    new tg.optim.SGD([a, b], 0.1).zeroGrad({ setToNone: false });
     expect(a.grad).not.toBe(other);
     expect(a.grad!.storage).not.toBe(other.storage);
     expect(b.grad!.storage).not.toBe(other.storage);
@@ -74,7 +74,7 @@ describe("zeroGrad(false)", () => {
     const p = tg.ones([1024], { requiresGrad: true }), w = tg.ones([1024], { requiresGrad: true });
     p.mul(2).sum().backward();
     const y = w.mul(p.grad!);  // saves p.grad for w's gradient
-    new tg.optim.SGD([p], 0.1).zeroGrad(false);
+    new tg.optim.SGD([p], 0.1).zeroGrad({ setToNone: false });
     expect(() => y.sum().backward()).toThrow(/modified in place/);
   });
 });

@@ -134,10 +134,10 @@ c("dispose grad then backward", () => {
   const a = tg.randn([8, 5], { requiresGrad: true });
   a.mul(2).sum().backward(); a.grad = null; a.mul(2).sum().backward(); expect(arr(a.grad!)).toEqual(new Array(40).fill(2));
 });
-c("zeroGrad(false) with shared grads", () => {
+c("zeroGrad({ setToNone: false }) with shared grads", () => {
   const a = tg.randn([8, 5], { requiresGrad: true }), b = tg.randn([8, 5], { requiresGrad: true });
   a.mul(2).sum().backward(); b.grad = a.grad!.detach() as any;
-  const opt = new tg.optim.SGD([a, b] as any, { lr: 0.1 }); opt.zeroGrad(false);
+  const opt = new tg.optim.SGD([a, b] as any, { lr: 0.1 }); opt.zeroGrad({ setToNone: false });
   b.mul(3).sum().backward(); expect(arr(a.grad!)).toEqual(new Array(40).fill(0));
 });
 c("optimizer state survives", () => {

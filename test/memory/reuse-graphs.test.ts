@@ -87,9 +87,9 @@ c("SGD momentum: grads disposed by user every step", () => {
     return arr(p); };
   expect(run(true)).toEqual(run(false));
 });
-c("zeroGrad(false) then dispose then backward", () => {
+c("zeroGrad({ setToNone: false }) then dispose then backward", () => {
   const run = (disp: boolean) => { tg.manualSeed(5); const p = new tg.nn.Parameter(tg.randn([8, 5])); const opt = new tg.optim.Adam([p], { lr: 0.1 });
-    for (let i = 0; i < 5; ++i) { opt.zeroGrad(false); const h = p.mul(2); const l = h.mul(h).sum(); if (disp) h.dispose(); l.backward(); opt.step(); if (disp) churn(40); }
+    for (let i = 0; i < 5; ++i) { opt.zeroGrad({ setToNone: false }); const h = p.mul(2); const l = h.mul(h).sum(); if (disp) h.dispose(); l.backward(); opt.step(); if (disp) churn(40); }
     return arr(p); };
   expect(run(true)).toEqual(run(false));
 });

@@ -18,7 +18,7 @@ function train(disposeEachStep: boolean, optimizer: "sgd" | "adam", setToNone: b
   const opt = optimizer === "sgd" ? new tg.optim.SGD(params, { lr: 0.05, momentum: 0.9 }) : new tg.optim.Adam(params, { lr: 0.01 });
   const x = tg.randn([4, 2, 6, 6]), ids = tg.tensor([1, 3, 3, 6], { dtype: "int32" }), y = tg.tensor([0, 4, 2, 1], { dtype: "int32" });
   for (let step = 0; step < 8; ++step) {
-    opt.zeroGrad(setToNone);
+    opt.zeroGrad({ setToNone });
     const h = conv.forward(x) as Tensor, e = emb.forward(ids) as Tensor;
     const logits = h.add(e);
     const loss = F.crossEntropy(logits, y);

@@ -90,7 +90,7 @@ describe("Module registration and traversal", () => {
     const m = mlp();
     m.forward(tg.ones([2, 3])).sum().backward();
     expect(m.parameters().every((p) => p.grad !== null)).toBe(true);
-    m.zeroGrad(false);
+    m.zeroGrad({ setToNone: false });
     expect(m.parameters().every((p) => p.grad!.abs().sum().item() === 0)).toBe(true);
     m.zeroGrad();
     expect(m.parameters().every((p) => p.grad === null)).toBe(true);

@@ -42,11 +42,11 @@ describe("param groups", () => {
 });
 
 describe("zeroGrad and step", () => {
-  it("zeroGrad() sets grads to null; zeroGrad(false) zeroes them", () => {
+  it("zeroGrad() sets grads to null; zeroGrad({ setToNone: false }) zeroes them", () => {
     const p = param([1, 2]);
     const opt = new SGD([p], { lr: 0.1 });
     p.grad = tg.tensor([3, 4]);
-    opt.zeroGrad(false);
+    opt.zeroGrad({ setToNone: false });
     expect(Array.from(p.grad!.data())).toEqual([0, 0]);
     opt.zeroGrad();
     expect(p.grad).toBeNull();
