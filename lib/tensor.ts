@@ -27,13 +27,17 @@ function checkGrad(g: unknown, t: Tensor): void {
   if (g.disposeState === "disposed") throw new Error(`.grad: assigned a disposed tensor (shape ${fmt(g.shape)})`);
 }
 
+// The key of a tensor's gradient: a symbol, so that Object.entries(t), {...t} or a for-in loop cannot
+// reach the gradient without going through .grad (which marks it seen).
+const GRADIENT = Symbol("gradient");
+
 // t's .grad as the engine, optimizers and zeroGrad() read and set it: this does not count as handing
 // the gradient to user code (Tensor.gradSeen).
 export function gradOf(t: Tensor): Tensor | null {
-  return t["gradient"];
+  return t[GRADIENT];
 }
 export function setGradUnseen(t: Tensor, g: Tensor | null): void {
-  t["gradient"] = g;
+  t[GRADIENT] = g;
 }
 
 // The storage of every disposed tensor: empty, one per dtype (disposing allocates nothing).
@@ -70,7 +74,7 @@ export class Tensor {
   declare viewWithoutGrad: boolean;
   private declare requires: boolean;
   private declare maker: Node | null;
-  private declare gradient: Tensor | null;
+  declare [GRADIENT]: Tensor | null;
   // Ownership (see storage.ts and the README's Memory section). `graphUses` counts the recorded
   // nodes that saved this tensor for their backward rule (lib/autograd/node.ts); while one still
   // holds it, dispose() only marks the tensor, and finishes once that node has run its backward.
@@ -102,7 +106,7 @@ export class Tensor {
     this.viewWithoutGrad = false;
     this.requires = false;
     this.maker = null;
-    this.gradient = null;
+    this[GRADIENT] = null;
     this.graphUses = 0;
     this.disposeState = "live";
     this.gradSeen = false;
@@ -143,7 +147,7 @@ export class Tensor {
    * @throws TypeError for anything else (a plain array), Error for another shape or a disposed tensor.
    */
   get grad(): Tensor | null {
-    const g = this.gradient;
+    const g = this[GRADIENT];
     if (g !== null) g.gradSeen = true;
     return g;
   }
@@ -152,7 +156,7 @@ export class Tensor {
       checkGrad(g, this);
       g.gradSeen = true;
     }
-    this.gradient = g;
+    this[GRADIENT] = g;
   }
 
   /** The number of dims (PyTorch's `ndim`; also `dim()` and `ndimension()`). */

@@ -118,4 +118,14 @@ describe("zeroGrad's options", () => {
     layer.zeroGrad({});
     expect(gradOf(w)).toBeNull();
   });
+
+  it("enumerating a parameter (Object.entries, spread, for-in) does not reach its gradient behind .grad's back", () => {
+    const { backward, w } = setup();
+    backward();
+    const g = gradOf(w)!;
+    const reached = [...Object.values(w), ...Object.values({ ...w })];
+    for (const key in w) reached.push((w as unknown as Record<string, unknown>)[key]);
+    expect(reached).not.toContain(g);
+    expect(Object.keys(w)).not.toContain("gradient");
+  });
 });
