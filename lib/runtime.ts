@@ -1,5 +1,6 @@
 // Threads and SIMD path of the native kernels.
 import { native, type Isa } from "./native.js";
+import { noArguments } from "./options.js";
 
 export type { Isa } from "./native.js";
 
@@ -15,8 +16,11 @@ export function setNumThreads(n: number): void {
 }
 /**
  * The number of threads native kernels use now. Mirrors `torch.get_num_threads`.
+ * @throws TypeError when given any argument (`getNumThreads(4)` meant {@link setNumThreads}).
  */
-export function getNumThreads(): number {
+export function getNumThreads(): number;
+export function getNumThreads(...args: unknown[]): number {
+  noArguments("getNumThreads", args, "to set the count, call setNumThreads(n)");
   return native.getNumThreads();
 }
 
@@ -25,8 +29,11 @@ const ISAS = native.isas as Isa[];
 /**
  * The kernel path in use (`"avx512"`, `"avx2"` or `"scalar"`): chosen from CPUID at start-up, lowered by
  * the `TENSORGRAD_CPU` environment variable or {@link setCpuIsa}.
+ * @throws TypeError when given any argument.
  */
-export function cpuIsa(): Isa {
+export function cpuIsa(): Isa;
+export function cpuIsa(...args: unknown[]): Isa {
+  noArguments("cpuIsa", args, "to force a lower path, call setCpuIsa(name)");
   return native.getIsa() as Isa;
 }
 /**

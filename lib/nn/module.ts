@@ -11,7 +11,7 @@
 // Call a model with `model.forward(x)` or `model.call(x)` (PyTorch's `model(x)`).
 import { Tensor } from "../tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { describe, options } from "../options.js";
+import { noArguments, options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { Parameter } from "./parameter.js";
 import { setToNoneOf, zeroGrads, type ZeroGradOptions } from "../autograd/zero-grad.js";
@@ -45,9 +45,7 @@ export abstract class Module {
    * @throws TypeError when given any argument.
    */
   constructor(...args: unknown[]) {
-    if (args.length > 0)
-      throw new TypeError(`${new.target.name}: takes no arguments, got ${args.map(describe).join(", ")} ` +
-        `(tensorgrad's layers have no \`inplace\` option: they always return a new tensor)`);
+    noArguments(new.target.name, args, "tensorgrad's layers have no `inplace` option: they always return a new tensor");
   }
 
   abstract forward(...inputs: Tensor[]): Tensor;

@@ -44,3 +44,15 @@ describe("layer kernels are bit-identical at any thread count", () => {
     }
   });
 });
+
+describe("the runtime's getters take no arguments", () => {
+  it("getNumThreads(4) and cpuIsa('avx2') throw, naming the setter that was meant", () => {
+    const call = (f: unknown, ...args: unknown[]) => () => (f as (...a: unknown[]) => unknown)(...args);
+    expect(call(tg.getNumThreads, 4)).toThrow(new TypeError(
+      "getNumThreads: takes no arguments, got number 4 (to set the count, call setNumThreads(n))"));
+    expect(call(tg.cpuIsa, "avx2")).toThrow(new TypeError(
+      'cpuIsa: takes no arguments, got string "avx2" (to force a lower path, call setCpuIsa(name))'));
+    expect(tg.getNumThreads()).toBeGreaterThanOrEqual(1);
+    expect(["avx512", "avx2", "scalar"]).toContain(tg.cpuIsa());
+  });
+});
