@@ -16,15 +16,25 @@ export interface RankResult {
   ms: number;
 }
 
-/** A TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A TCP port below Linux's ephemeral range (32768–60999) that was free a moment ago. The OS hands ephemeral
+ * ports to every connect() and listen(0) on the machine, so a port found free there could go to another
+ * process (a Gloo pair, another test's connection) before the master binds it; ports below the range are only
+ * ever taken by asking for them. Drawn at random, so test files running in parallel rarely try the same one.
+ */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 50; ++tries) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
+    if (await isFree(port)) return port;
+  }
+  throw new Error("freePort: no free port in 20000-32767 after 50 tries");
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
   });
 }
 
