@@ -243,7 +243,7 @@ function prepareGrads(node: Node, buf: (Grad | null)[], keep: boolean): boolean 
     any = true;
     if (node.hooks !== null) buf[i] = runHooks(node, i, buf[i]!);
     const kept = node.retained === null ? undefined : node.retained[i];
-    if (!kept) continue;
+    if (!kept || kept.disposeState !== "live") continue;  // disposed since retainGrad(): no handle to keep it on
     if (keep) kept.grad = kept.grad ? binaryKernel("add", kept.grad, buf[i]!.t, kept.shape) : keepable(buf[i]!);
     if (kept.grad === buf[i]!.t) buf[i] = { t: kept.grad, owned: false };
   }

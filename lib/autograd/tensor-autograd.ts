@@ -20,7 +20,11 @@ declare module "../tensor.js" {
      *   a saved tensor was modified in place, or the graph was already freed.
      */
     backward(gradOrOpts?: Tensor | null | BackwardOptions, opts?: BackwardOptions): void;
-    /** Keeps this non-leaf tensor's gradient in `.grad` during backward (PyTorch's `retain_grad`). */
+    /**
+     * Keeps this non-leaf tensor's gradient in `.grad` during backward (PyTorch's `retain_grad`). A tensor
+     * disposed after this call gets no gradient kept.
+     * @throws Error when this tensor does not require grad, or was disposed.
+     */
     retainGrad(): Tensor;
     /**
      * Calls `hook(grad)` with this tensor's gradient each time one is computed, before it is used; a
@@ -81,6 +85,7 @@ Tensor.prototype.backward = function (this: Tensor, gradOrOpts?: Tensor | null |
 
 Tensor.prototype.retainGrad = function (this: Tensor): Tensor {
   if (!this.requiresGrad) throw new Error("retainGrad: this tensor does not require grad, so it never gets one");
+  if (this.disposeState !== "live") throw new Error("retainGrad: this tensor was disposed; call retainGrad() before dispose()");
   const node = this.gradFn;
   if (node) (node.retained ??= new Array<Tensor | null>(node.numOutputs).fill(null))[this.outputNr] = this;
   return this;

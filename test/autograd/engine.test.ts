@@ -118,6 +118,21 @@ describe("leaf and non-leaf .grad", () => {
     expectClose(k.grad!, [2, 2]);
     expectClose(x.grad!, [14, 14]);
   });
+  it("retainGrad() refuses a disposed tensor, and one disposed after it gets no gradient kept", () => {
+    const x = f64([1, 2], true);
+    const y = x.mul(3), z = x.exp();
+    y.dispose();
+    expect(() => y.retainGrad()).toThrow("retainGrad: this tensor was disposed; call retainGrad() before dispose()");
+    z.dispose();  // exp saves its output: z is only marked until backward
+    expect(() => z.retainGrad()).toThrow(/retainGrad: this tensor was disposed/);
+    const w = x.mul(4).retainGrad(), v = x.mul(5).retainGrad();
+    const loss = w.add(v).sum();
+    w.dispose();
+    loss.backward();
+    expect(w.grad).toBeNull();
+    expectClose(v.grad!, [1, 1]);
+    expectClose(x.grad!, [9, 9]);
+  });
   it("a leaf that does not require grad gets no .grad", () => {
     const c = f64([5]), x = f64([1], true);
     x.mul(c).sum().backward();
