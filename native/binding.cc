@@ -80,19 +80,17 @@ TypedArrayResult Alloc(const Args& a, Code<DType> dtype, Size count, std::option
   const int64_t n = count;
   const bool zero = zeroed.value_or(true);
   const size_t esize = t == DType::F64 ? 8 : 4;
-  const double bytes = double(n) * double(esize) + 64;
-  const size_t request = bytes < kMaxSafeInteger ? size_t(bytes) : size_t(kMaxSafeInteger);  // no overflowing cast
-  const uintptr_t top = before_alloc(request);
   // The JS constructors throw when memory runs out or a length is too large, where
   // napi_create_arraybuffer/typedarray abort the process; a failure becomes a RangeError.
   auto fail = [&] {
-    after_alloc(top, nullptr, request);
     napi_value ignored;
     napi_get_and_clear_last_exception(a.env(), &ignored);
     range_error(std::string(a.op()) + ": cannot allocate " + std::to_string(n) + " elements of " + dtype_name(t));
   };
+  const double bytes = double(n) * double(esize) + 64;
   void* data = nullptr;
   napi_value ctor, view[3], out;
+  const uintptr_t top = before_alloc(size_t(bytes));
   if (zero) {
     ctor = a.instance().array_buffer_ctor.Value();
     check(napi_create_double(a.env(), bytes, &view[1]), "create_double");
@@ -105,7 +103,7 @@ TypedArrayResult Alloc(const Args& a, Code<DType> dtype, Size count, std::option
     check(napi_get_typedarray_info(a.env(), buf, nullptr, nullptr, &data, &view[0], &off), "typedarray_info");
     data = static_cast<char*>(data) - off;  // offsets below are from the ArrayBuffer's start
   }
-  after_alloc(top, data, request);
+  after_alloc(top, data, size_t(bytes));
   const size_t pad = (64 - reinterpret_cast<uintptr_t>(data) % 64) % 64;
   // The view itself: made directly (a JS constructor call costs ~1 µs, a third of the whole
   // allocation), except for lengths near V8's typed-array limit, where the API would abort

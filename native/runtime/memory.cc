@@ -87,7 +87,6 @@ void after_alloc(uintptr_t top_before, const void* data, size_t bytes) {
   if (top_before == 0) return;
 #ifdef TG_GLIBC_MALLOC
   if (bytes >= kTrackedBytes) mallopt(M_TOP_PAD, kDefaultTopPad);
-  if (data == nullptr) return;  // the allocation failed
   const uintptr_t top = heap_top(), begin = reinterpret_cast<uintptr_t>(data), end = begin + bytes;
   if (top != top_before) advise_huge_pages(top_before, top);
   const bool in_heap = begin >= g_heap_base && end <= top;

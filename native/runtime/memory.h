@@ -30,7 +30,7 @@ constexpr size_t kTrackedBytes = 64 << 10;
 // Once per process: keep freed blocks below `cap` bytes instead of returning them to the OS.
 void configure_tensor_cache(size_t cap);
 // Brackets one allocation of `bytes` at `data`: note the heap top before; after, whether it reused
-// memory, and advise the heap's new part, if it grew, to use huge pages. `data` null: the allocation failed.
+// memory, and advise the heap's new part, if it grew, to use huge pages.
 uintptr_t before_alloc(size_t bytes);
 void after_alloc(uintptr_t top_before, const void* data, size_t bytes);
 // `full`: also walk malloc's bins for in_use/cached/reserved (microseconds); else only the counters.
