@@ -71,21 +71,27 @@ void configure_tensor_cache(size_t cap) {
   });
 }
 
-uintptr_t before_alloc(size_t bytes) {
+AllocationBracket::AllocationBracket(size_t bytes) : bytes_(bytes) {
 #ifdef TG_GLIBC_MALLOC
-  if (std::this_thread::get_id() != g_counted_thread) return 0;
+  if (std::this_thread::get_id() != g_counted_thread) return;
   if (bytes >= kTrackedBytes) mallopt(M_TOP_PAD, kHeapStep);  // ~75 ns
-  const uintptr_t top = heap_top();
-  g_touched_end = std::min(g_touched_end, top);  // a trim gave the memory above `top` back
-  return top;
-#else
-  return 0;
+  top_before_ = heap_top();
+  g_touched_end = std::min(g_touched_end, top_before_);  // a trim gave the memory above the top back
 #endif
 }
 
-void after_alloc(uintptr_t top_before, const void* data, size_t bytes) {
-  if (top_before == 0) return;
+AllocationBracket::~AllocationBracket() {
 #ifdef TG_GLIBC_MALLOC
+  if (top_before_ != 0 && bytes_ >= kTrackedBytes) mallopt(M_TOP_PAD, kDefaultTopPad);  // the allocation threw
+#endif
+}
+
+void AllocationBracket::done(const void* data) {
+  const uintptr_t top_before = top_before_;
+  if (top_before == 0) return;
+  top_before_ = 0;
+#ifdef TG_GLIBC_MALLOC
+  const size_t bytes = bytes_;
   if (bytes >= kTrackedBytes) mallopt(M_TOP_PAD, kDefaultTopPad);
   const uintptr_t top = heap_top(), begin = reinterpret_cast<uintptr_t>(data), end = begin + bytes;
   if (top != top_before) advise_huge_pages(top_before, top);
@@ -103,7 +109,7 @@ void after_alloc(uintptr_t top_before, const void* data, size_t bytes) {
     if (heap > g_peak) g_peak = heap;
   }
 #else
-  (void)data, (void)bytes;
+  (void)data;
 #endif
 }
 

@@ -29,10 +29,23 @@ constexpr size_t kTrackedBytes = 64 << 10;
 
 // Once per process: keep freed blocks below `cap` bytes instead of returning them to the OS.
 void configure_tensor_cache(size_t cap);
-// Brackets one allocation of `bytes` at `data`: note the heap top before; after, whether it reused
-// memory, and advise the heap's new part, if it grew, to use huge pages.
-uintptr_t before_alloc(size_t bytes);
-void after_alloc(uintptr_t top_before, const void* data, size_t bytes);
+// Brackets one allocation of `bytes`, made just before it: notes the heap top (and, on the main thread,
+// pads the heap's growth); done(data), just after it, decides whether it reused memory and advises the
+// heap's new part, if it grew, to use huge pages. An allocation that throws instead never reaches
+// done(): the destructor then puts malloc's padding back, which would otherwise stay at 32 MiB for
+// every arena of the process.
+class AllocationBracket {
+ public:
+  explicit AllocationBracket(size_t bytes);
+  ~AllocationBracket();
+  AllocationBracket(const AllocationBracket&) = delete;
+  AllocationBracket& operator=(const AllocationBracket&) = delete;
+  void done(const void* data);
+
+ private:
+  size_t bytes_;
+  uintptr_t top_before_ = 0;  // 0: nothing to finish (another thread, or done() has run)
+};
 // `full`: also walk malloc's bins for in_use/cached/reserved (microseconds); else only the counters.
 MemoryStats memory_stats(bool full);
 // Returns every cached block to the OS (malloc_trim); the next allocations fault pages in again.
