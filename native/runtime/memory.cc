@@ -32,6 +32,8 @@ constexpr uintptr_t kHugePage = uintptr_t(2) << 20;
 // each step. Only those: the pad is malloc's setting for every arena, and other threads' arenas would
 // keep that much untouched memory each, which malloc's figures count as freed.
 constexpr int kHeapStep = 32 << 20, kDefaultTopPad = 128 << 10;
+// Blocks from this size come from mmap, not the heap (see configure_tensor_cache).
+constexpr size_t kMmapThreshold = size_t(256) << 20;
 
 uintptr_t heap_top() { return reinterpret_cast<uintptr_t>(sbrk(0)); }  // glibc's cached break: no system call
 
@@ -63,12 +65,23 @@ void configure_tensor_cache(size_t cap) {
 #ifdef TG_GLIBC_MALLOC
     // Blocks up to 256 MiB come from the heap (whose free chunks are reused) rather than from
     // mmap (whose pages go back to the OS on free); the heap top is trimmed only beyond `cap`.
-    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_MMAP_THRESHOLD, int(kMmapThreshold));
     g_heap_base = reinterpret_cast<uintptr_t>(sbrk(0)) - mallinfo2().arena;
     mallopt(M_TRIM_THRESHOLD, static_cast<int>(std::min<size_t>(cap, 1u << 30)));
     g_touched_end = heap_top();
 #endif
   });
+}
+
+bool can_map(size_t bytes) {
+#ifdef TG_GLIBC_MALLOC
+  if (bytes < kMmapThreshold) return true;  // smaller blocks fail only when memory is truly exhausted
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return false;
+  munmap(p, bytes);
+#endif
+  (void)bytes;
+  return true;
 }
 
 AllocationBracket::AllocationBracket(size_t bytes) : bytes_(bytes) {
@@ -98,7 +111,7 @@ void AllocationBracket::done(const void* data) {
   const bool in_heap = begin >= g_heap_base && end <= top;
   // A heap block below every block handed out before reused touched memory. Outside the heap (an mmap'd
   // block above 256 MiB: never a hit; another allocator, as under ASan) an unmoved break is the sign.
-  const bool hit = in_heap ? end <= g_touched_end : bytes < (256u << 20) && top == top_before;
+  const bool hit = in_heap ? end <= g_touched_end : bytes < kMmapThreshold && top == top_before;
   if (in_heap) g_touched_end = std::max(g_touched_end, end);
   if (bytes < kTrackedBytes) return;
   g_requests.fetch_add(1);
