@@ -18,7 +18,7 @@ struct MemoryStats {
   double in_use;         // bytes malloc has handed out and not had back (all of the process's heap users)
   double cached;         // freed bytes malloc keeps for reuse (not the heap's never-touched top)
   double reserved;       // bytes malloc holds from the OS (in_use + cached + overhead, not the never-touched top)
-  double peak_reserved;  // highest `reserved` seen (the main heap's size, sampled when it grows)
+  double peak_reserved;  // highest `reserved` seen (at each reading, each heap growth and each mapped block)
   double requests;       // large allocations (>= kTrackedBytes) since load
   double hits;           // of those, served from cached memory without growing the heap
   double cap;            // the most freed memory kept before trimming
