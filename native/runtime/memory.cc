@@ -159,6 +159,14 @@ MemoryStats memory_stats(bool full) {
 void empty_cache() {
 #ifdef TG_GLIBC_MALLOC
   malloc_trim(0);
+#ifdef MADV_NOHUGEPAGE
+  // malloc_trim gave back the pages of every free block. In an advised range khugepaged would fill each
+  // 2 MiB that still holds a live page back in whole (seen: RSS 69 → 123 MB within 45 s), so the heap as
+  // it now stands loses the advice; what the heap grows by later is advised again.
+  const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE)), begin = (g_heap_base + page - 1) & ~(page - 1);
+  const uintptr_t end = heap_top() & ~(page - 1);
+  if (g_heap_base != 0 && end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_NOHUGEPAGE);
+#endif
 #endif
 }
 
