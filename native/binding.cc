@@ -90,7 +90,7 @@ TypedArrayResult Alloc(const Args& a, Code<DType> dtype, Size count, std::option
   const double bytes = double(n) * double(esize) + 64;
   void* data = nullptr;
   napi_value ctor, view[3], out;
-  if (bytes > 1e19 || !can_map(size_t(bytes))) fail();
+  if (!can_map(size_t(bytes))) fail();  // n <= 2^53 (Size), so bytes fits a size_t
   AllocationBracket bracket{size_t(bytes)};
   if (zero) {
     ctor = a.instance().array_buffer_ctor.Value();
