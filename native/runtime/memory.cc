@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
-#include <thread>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #define TG_GLIBC_MALLOC 1
 #endif
@@ -18,9 +18,9 @@ namespace {
 std::atomic<int64_t> g_requests{0}, g_hits{0};
 std::atomic<double> g_peak{0};
 std::atomic<size_t> g_cap{0};
-// Hits are read off the main arena (the heap below the break), which only the thread that loaded the
-// addon first (Node's main thread) allocates from; other threads' allocations are not counted.
-std::thread::id g_counted_thread;
+// Hits are read off the main arena (the heap below the break), which only the process's main thread
+// (Node's) allocates from; other threads' allocations are not counted, even where a worker thread
+// loaded the addon first.
 uintptr_t g_heap_base = 0;
 // The end of the highest heap block handed out on that thread: memory below it has been touched,
 // memory above it (the rest of the last heap step) has not.
@@ -41,6 +41,12 @@ constexpr uintptr_t kHugePage = uintptr_t(2) << 20;
 constexpr int kHeapStep = 32 << 20, kDefaultTopPad = 128 << 10;
 // Blocks from this size come from mmap, not the heap (see configure_tensor_cache).
 constexpr size_t kMmapThreshold = size_t(256) << 20;
+
+// Whether this is the process's main thread, the one on glibc's main arena (tid == pid).
+bool on_main_thread() {
+  static thread_local const bool main = syscall(SYS_gettid) == getpid();
+  return main;
+}
 
 uintptr_t heap_top() { return reinterpret_cast<uintptr_t>(sbrk(0)); }  // glibc's cached break: no system call
 
@@ -71,7 +77,6 @@ void configure_tensor_cache(size_t cap) {
   static std::once_flag once;
   std::call_once(once, [cap] {
     g_cap = cap;
-    g_counted_thread = std::this_thread::get_id();
 #ifdef TG_GLIBC_MALLOC
     // Blocks up to 256 MiB come from the heap (whose free chunks are reused) rather than from
     // mmap (whose pages go back to the OS on free); the heap top is trimmed only beyond `cap`.
@@ -96,7 +101,7 @@ bool can_map(size_t bytes) {
 
 AllocationBracket::AllocationBracket(size_t bytes) : bytes_(bytes) {
 #ifdef TG_GLIBC_MALLOC
-  if (std::this_thread::get_id() != g_counted_thread) return;
+  if (!on_main_thread()) return;
   if (bytes >= kTrackedBytes) mallopt(M_TOP_PAD, kHeapStep);  // ~75 ns
   top_before_ = heap_top();
   g_touched_end = std::min(g_touched_end, top_before_);  // a trim gave the memory above the top back
