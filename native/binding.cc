@@ -90,7 +90,8 @@ TypedArrayResult Alloc(const Args& a, Code<DType> dtype, Size count, std::option
   const double bytes = double(n) * double(esize) + 64;
   void* data = nullptr;
   napi_value ctor, view[3], out;
-  const uintptr_t top = before_alloc(size_t(bytes));
+  if (!can_map(size_t(bytes))) fail();  // n <= 2^53 (Size), so bytes fits a size_t
+  AllocationBracket bracket{size_t(bytes)};
   if (zero) {
     ctor = a.instance().array_buffer_ctor.Value();
     check(napi_create_double(a.env(), bytes, &view[1]), "create_double");
@@ -103,7 +104,7 @@ TypedArrayResult Alloc(const Args& a, Code<DType> dtype, Size count, std::option
     check(napi_get_typedarray_info(a.env(), buf, nullptr, nullptr, &data, &view[0], &off), "typedarray_info");
     data = static_cast<char*>(data) - off;  // offsets below are from the ArrayBuffer's start
   }
-  after_alloc(top, data, size_t(bytes));
+  bracket.done(data);
   const size_t pad = (64 - reinterpret_cast<uintptr_t>(data) % 64) % 64;
   // The view itself: made directly (a JS constructor call costs ~1 µs, a third of the whole
   // allocation), except for lengths near V8's typed-array limit, where the API would abort

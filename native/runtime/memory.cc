@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
-#include <thread>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #define TG_GLIBC_MALLOC 1
 #endif
@@ -18,13 +18,20 @@ namespace {
 std::atomic<int64_t> g_requests{0}, g_hits{0};
 std::atomic<double> g_peak{0};
 std::atomic<size_t> g_cap{0};
-// Hits are read off the main arena (the heap below the break), which only the thread that loaded the
-// addon first (Node's main thread) allocates from; other threads' allocations are not counted.
-std::thread::id g_counted_thread;
+// Hits are read off the main arena (the heap below the break), which only the process's main thread
+// (Node's) allocates from; other threads' allocations are not counted, even where a worker thread
+// loaded the addon first.
 uintptr_t g_heap_base = 0;
 // The end of the highest heap block handed out on that thread: memory below it has been touched,
 // memory above it (the rest of the last heap step) has not.
 uintptr_t g_touched_end = 0;
+
+// peak_reserved only rises, whichever thread reads the figures.
+void raise_peak(double bytes) {
+  double peak = g_peak.load();
+  while (bytes > peak && !g_peak.compare_exchange_weak(peak, bytes)) {
+  }
+}
 
 #ifdef TG_GLIBC_MALLOC
 constexpr uintptr_t kHugePage = uintptr_t(2) << 20;
@@ -32,6 +39,14 @@ constexpr uintptr_t kHugePage = uintptr_t(2) << 20;
 // each step. Only those: the pad is malloc's setting for every arena, and other threads' arenas would
 // keep that much untouched memory each, which malloc's figures count as freed.
 constexpr int kHeapStep = 32 << 20, kDefaultTopPad = 128 << 10;
+// Blocks from this size come from mmap, not the heap (see configure_tensor_cache).
+constexpr size_t kMmapThreshold = size_t(256) << 20;
+
+// Whether this is the process's main thread, the one on glibc's main arena (tid == pid).
+bool on_main_thread() {
+  static thread_local const bool main = syscall(SYS_gettid) == getpid();
+  return main;
+}
 
 uintptr_t heap_top() { return reinterpret_cast<uintptr_t>(sbrk(0)); }  // glibc's cached break: no system call
 
@@ -51,6 +66,9 @@ double untouched_top(const struct mallinfo2& m) {
   const uintptr_t top = heap_top(), top_chunk = top - m.keepcost;
   return double(top - std::min(top, std::max(top_chunk, g_touched_end)));
 }
+
+// Bytes malloc holds from the OS: its heaps and mapped blocks, less the heap top no block has touched.
+double reserved_bytes(const struct mallinfo2& m) { return double(m.arena) + double(m.hblkhd) - untouched_top(m); }
 #endif
 
 }  // namespace
@@ -59,11 +77,10 @@ void configure_tensor_cache(size_t cap) {
   static std::once_flag once;
   std::call_once(once, [cap] {
     g_cap = cap;
-    g_counted_thread = std::this_thread::get_id();
 #ifdef TG_GLIBC_MALLOC
     // Blocks up to 256 MiB come from the heap (whose free chunks are reused) rather than from
     // mmap (whose pages go back to the OS on free); the heap top is trimmed only beyond `cap`.
-    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_MMAP_THRESHOLD, int(kMmapThreshold));
     g_heap_base = reinterpret_cast<uintptr_t>(sbrk(0)) - mallinfo2().arena;
     mallopt(M_TRIM_THRESHOLD, static_cast<int>(std::min<size_t>(cap, 1u << 30)));
     g_touched_end = heap_top();
@@ -71,39 +88,59 @@ void configure_tensor_cache(size_t cap) {
   });
 }
 
-uintptr_t before_alloc(size_t bytes) {
+bool can_map(size_t bytes) {
 #ifdef TG_GLIBC_MALLOC
-  if (std::this_thread::get_id() != g_counted_thread) return 0;
+  if (bytes < kMmapThreshold) return true;  // smaller blocks fail only when memory is truly exhausted
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return false;
+  munmap(p, bytes);
+#endif
+  (void)bytes;
+  return true;
+}
+
+AllocationBracket::AllocationBracket(size_t bytes) : bytes_(bytes) {
+#ifdef TG_GLIBC_MALLOC
+  if (!on_main_thread()) return;
   if (bytes >= kTrackedBytes) mallopt(M_TOP_PAD, kHeapStep);  // ~75 ns
-  const uintptr_t top = heap_top();
-  g_touched_end = std::min(g_touched_end, top);  // a trim gave the memory above `top` back
-  return top;
-#else
-  return 0;
+  top_before_ = heap_top();
+  g_touched_end = std::min(g_touched_end, top_before_);  // a trim gave the memory above the top back
 #endif
 }
 
-void after_alloc(uintptr_t top_before, const void* data, size_t bytes) {
-  if (top_before == 0) return;
+AllocationBracket::~AllocationBracket() {
 #ifdef TG_GLIBC_MALLOC
+  if (top_before_ != 0 && bytes_ >= kTrackedBytes) mallopt(M_TOP_PAD, kDefaultTopPad);  // the allocation threw
+#endif
+}
+
+void AllocationBracket::done(const void* data) {
+  const uintptr_t top_before = top_before_;
+  if (top_before == 0) return;
+  top_before_ = 0;
+#ifdef TG_GLIBC_MALLOC
+  const size_t bytes = bytes_;
   if (bytes >= kTrackedBytes) mallopt(M_TOP_PAD, kDefaultTopPad);
   const uintptr_t top = heap_top(), begin = reinterpret_cast<uintptr_t>(data), end = begin + bytes;
   if (top != top_before) advise_huge_pages(top_before, top);
   const bool in_heap = begin >= g_heap_base && end <= top;
   // A heap block below every block handed out before reused touched memory. Outside the heap (an mmap'd
   // block above 256 MiB: never a hit; another allocator, as under ASan) an unmoved break is the sign.
-  const bool hit = in_heap ? end <= g_touched_end : bytes < (256u << 20) && top == top_before;
+  const bool hit = in_heap ? end <= g_touched_end : bytes < kMmapThreshold && top == top_before;
   if (in_heap) g_touched_end = std::max(g_touched_end, end);
   if (bytes < kTrackedBytes) return;
   g_requests.fetch_add(1);
   if (hit) {
     g_hits.fetch_add(1);
+  } else if (in_heap) {
+    raise_peak(double(g_touched_end - g_heap_base));
   } else {
-    const double heap = double(g_touched_end - g_heap_base);
-    if (heap > g_peak) g_peak = heap;
+    // A mapped block, which may be unmapped before any reading: its page faults (≥ 256 MiB of them) dwarf
+    // mallinfo2's microseconds.
+    raise_peak(reserved_bytes(mallinfo2()));
   }
 #else
-  (void)data, (void)bytes;
+  (void)data;
 #endif
 }
 
@@ -114,12 +151,12 @@ MemoryStats memory_stats(bool full) {
   if (!full) return s;
 #ifdef TG_GLIBC_MALLOC
   const struct mallinfo2 m = mallinfo2();
-  const double untouched = untouched_top(m);
   s.in_use = double(m.uordblks) + double(m.hblkhd);
-  s.cached = double(m.fordblks) - untouched;
-  s.reserved = double(m.arena) + double(m.hblkhd) - untouched;
+  s.cached = double(m.fordblks) - untouched_top(m);
+  s.reserved = reserved_bytes(m);
 #endif
-  s.peak_reserved = std::max<double>(g_peak, s.reserved);
+  raise_peak(s.reserved);
+  s.peak_reserved = g_peak.load();
   s.cap = double(g_cap);
   return s;
 }
@@ -127,6 +164,14 @@ MemoryStats memory_stats(bool full) {
 void empty_cache() {
 #ifdef TG_GLIBC_MALLOC
   malloc_trim(0);
+#ifdef MADV_NOHUGEPAGE
+  // malloc_trim gave back the pages of every free block. In an advised range khugepaged would fill each
+  // 2 MiB that still holds a live page back in whole (seen: RSS 69 → 123 MB within 45 s), so the heap as
+  // it now stands loses the advice; what the heap grows by later is advised again.
+  const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE)), begin = (g_heap_base + page - 1) & ~(page - 1);
+  const uintptr_t end = heap_top() & ~(page - 1);
+  if (g_heap_base != 0 && end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_NOHUGEPAGE);
+#endif
 #endif
 }
 

@@ -18,7 +18,7 @@ struct MemoryStats {
   double in_use;         // bytes malloc has handed out and not had back (all of the process's heap users)
   double cached;         // freed bytes malloc keeps for reuse (not the heap's never-touched top)
   double reserved;       // bytes malloc holds from the OS (in_use + cached + overhead, not the never-touched top)
-  double peak_reserved;  // highest `reserved` seen (the main heap's size, sampled when it grows)
+  double peak_reserved;  // highest `reserved` seen (at each reading, each heap growth and each mapped block)
   double requests;       // large allocations (>= kTrackedBytes) since load
   double hits;           // of those, served from cached memory without growing the heap
   double cap;            // the most freed memory kept before trimming
@@ -28,11 +28,29 @@ struct MemoryStats {
 constexpr size_t kTrackedBytes = 64 << 10;
 
 // Once per process: keep freed blocks below `cap` bytes instead of returning them to the OS.
+// Whether the OS would grant `bytes` of fresh memory now: for a block that malloc would map by itself
+// (256 MiB or more), a mapping of that size is made and dropped again. A failed malloc moves the calling
+// thread to another glibc arena for good (blocks are then never counted, never advised, and those of
+// 64 MiB or more are unmapped on free), so a tensor too large for memory must fail before reaching it.
+bool can_map(size_t bytes);
 void configure_tensor_cache(size_t cap);
-// Brackets one allocation of `bytes` at `data`: note the heap top before; after, whether it reused
-// memory, and advise the heap's new part, if it grew, to use huge pages.
-uintptr_t before_alloc(size_t bytes);
-void after_alloc(uintptr_t top_before, const void* data, size_t bytes);
+// Brackets one allocation of `bytes`, made just before it: notes the heap top (and, on the main thread,
+// pads the heap's growth); done(data), just after it, decides whether it reused memory and advises the
+// heap's new part, if it grew, to use huge pages. An allocation that throws instead never reaches
+// done(): the destructor then puts malloc's padding back, which would otherwise stay at 32 MiB for
+// every arena of the process.
+class AllocationBracket {
+ public:
+  explicit AllocationBracket(size_t bytes);
+  ~AllocationBracket();
+  AllocationBracket(const AllocationBracket&) = delete;
+  AllocationBracket& operator=(const AllocationBracket&) = delete;
+  void done(const void* data);
+
+ private:
+  size_t bytes_;
+  uintptr_t top_before_ = 0;  // 0: nothing to finish (another thread, or done() has run)
+};
 // `full`: also walk malloc's bins for in_use/cached/reserved (microseconds); else only the counters.
 MemoryStats memory_stats(bool full);
 // Returns every cached block to the OS (malloc_trim); the next allocations fault pages in again.

@@ -51,6 +51,22 @@ it.skipIf(underAsan)("memoryStats() reports consistent byte counts and emptyCach
   expect(tg.memoryStats().reservedBytes).toBeLessThanOrEqual(full.reservedBytes);
 });
 
+it.skipIf(underAsan)("peakReservedBytes never falls, and counts a tensor above the mmap threshold freed before any reading", () => {
+  const peaks: number[] = [];
+  const read = () => peaks.push(tg.memoryStats().peakReservedBytes);
+  read();
+  const kept = [tg.ones([1 << 20]), tg.ones([1 << 20])];  // 8 MiB of heap, then freed and handed back
+  read();
+  for (const t of kept) t.dispose();
+  tg.emptyCache();
+  read();
+  const before = tg.memoryStats();
+  tg.ones([75 << 20]).dispose();  // 300 MiB: mapped by itself, unmapped on dispose
+  read();
+  for (let i = 1; i < peaks.length; ++i) expect(peaks[i]).toBeGreaterThanOrEqual(peaks[i - 1]);
+  expect(peaks[peaks.length - 1]).toBeGreaterThanOrEqual(before.reservedBytes + 300 * 2 ** 20);
+});
+
 it("memoryStats() and emptyCache() refuse any argument rather than ignore it (CPU only: no device to pick)", () => {
   const call = (f: unknown, ...args: unknown[]) => () => (f as (...a: unknown[]) => unknown)(...args);
   expect(call(tg.memoryStats, { device: 0 })).toThrow(new TypeError(
