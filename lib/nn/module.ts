@@ -45,7 +45,8 @@ export abstract class Module {
    * @throws TypeError when given any argument.
    */
   constructor(...args: unknown[]) {
-    noArguments(new.target.name, args, "tensorgrad's layers have no `inplace` option: they always return a new tensor");
+    noArguments(new.target.name || "Module", args, "a module of your own keeps its settings in its own constructor and " +
+      "calls super() with none; tensorgrad's layers have no `inplace` option: they always return a new tensor");
   }
 
   abstract forward(...inputs: Tensor[]): Tensor;

@@ -209,6 +209,19 @@ describe("a layer without settings refuses arguments", () => {
     expect(() => new (tg.nn.ReLU as unknown as new (a: unknown) => tg.nn.Module)({ inplace: true })).toThrow(/ReLU: takes no arguments, got an object/);
     expect(() => new (tg.nn.Tanh as unknown as new (a: unknown) => tg.nn.Module)("x")).toThrow(/Tanh: takes no arguments, got string "x"/);
     expect(() => new (tg.nn.Identity as unknown as new (a: unknown, b: unknown) => tg.nn.Module)(1, 2)).toThrow(/Identity: takes no arguments, got number 1, number 2/);
+    // A module of one's own passing its settings up, and an anonymous one: the message names the class (or
+    // Module) and says where the settings go.
+    class Net extends tg.nn.Module {
+      constructor(readonly width: number) {
+        super(width as never);
+      }
+      forward(x: tg.Tensor) {
+        return x;
+      }
+    }
+    expect(() => new Net(3)).toThrow(/^Net: takes no arguments, got number 3 \(a module of your own keeps its settings in its own constructor and calls super\(\) with none;/);
+    const Anonymous = (() => class extends tg.nn.Module { forward(x: tg.Tensor) { return x; } })();
+    expect(() => new (Anonymous as unknown as new (a: unknown) => tg.nn.Module)(1)).toThrow(/^Module: takes no arguments, got number 1/);
     expect(new tg.nn.ReLU().forward(tg.tensor([-1, 2])).tolist()).toEqual([0, 2]);
   });
 });
