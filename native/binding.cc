@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -875,10 +876,18 @@ void MemoryStatsEntry(const Args& a, Array out) {
 void EmptyCache(const Args&) { empty_cache(); }
 
 // The tensor cache's cap: TENSORGRAD_CACHE_MB, else 512 MiB.
+// env TENSORGRAD_CACHE_MB: a whole number of MiB (0 up), else (unset, or not a number) 512.
 size_t tensor_cache_cap() {
   const char* env = std::getenv("TENSORGRAD_CACHE_MB");
-  const long long mb = env ? std::atoll(env) : 512;
-  return size_t(std::clamp<long long>(mb, 0, 1 << 20)) << 20;
+  char* end = nullptr;
+  const long long mb = env && *env ? std::strtoll(env, &end, 10) : 512;
+  return size_t(std::clamp<long long>(end && *end ? 512 : mb, 0, 1 << 20)) << 20;
+}
+
+// env TENSORGRAD_HUGE_PAGES=0 turns the huge-page advice off.
+bool huge_pages_wanted() {
+  const char* env = std::getenv("TENSORGRAD_HUGE_PAGES");
+  return !(env && std::strcmp(env, "0") == 0);
 }
 
 void SetNumThreads(const Args& a, Count n) {
@@ -1073,7 +1082,7 @@ Napi::Array name_list(Napi::Env env, const char* const* names, int n) {
 // Module set-up is not a hot path, so it uses node-addon-api; the entries use the C API directly,
 // where each wrapper layer would cost on every call of a tiny op.
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  configure_tensor_cache(tensor_cache_cap());
+  configure_tensor_cache(tensor_cache_cap(), huge_pages_wanted());
   auto* inst = new Instance();
   env.SetInstanceData(inst);  // deleted with this context; its references release themselves
   Napi::Float64Array params = Napi::Float64Array::New(env, kParamCount);

@@ -25,6 +25,8 @@ uintptr_t g_heap_base = 0;
 // The end of the highest heap block handed out on that thread: memory below it has been touched,
 // memory above it (the rest of the last heap step) has not.
 uintptr_t g_touched_end = 0;
+// Whether fresh heap is asked for in huge pages (env TENSORGRAD_HUGE_PAGES=0 turns it off).
+bool g_huge_pages = true;
 
 // peak_reserved only rises, whichever thread reads the figures.
 void raise_peak(double bytes) {
@@ -39,6 +41,8 @@ constexpr uintptr_t kHugePage = uintptr_t(2) << 20;
 // each step. Only those: the pad is malloc's setting for every arena, and other threads' arenas would
 // keep that much untouched memory each, which malloc's figures count as freed.
 constexpr int kHeapStep = 32 << 20, kDefaultTopPad = 128 << 10;
+// Whether an allocation of `bytes` on the main thread runs with the heap step as malloc's top pad.
+bool padded(size_t bytes) { return g_huge_pages && bytes >= kTrackedBytes; }
 // Blocks from this size come from mmap, not the heap (see configure_tensor_cache).
 constexpr size_t kMmapThreshold = size_t(256) << 20;
 
@@ -54,6 +58,7 @@ uintptr_t heap_top() { return reinterpret_cast<uintptr_t>(sbrk(0)); }  // glibc'
 // in a VM; a 2 MiB page costs ~0.5 µs per 4 KiB of it, once the host has backed that memory.
 void advise_huge_pages(uintptr_t from, uintptr_t to) {
 #ifdef MADV_HUGEPAGE
+  if (!g_huge_pages) return;
   const uintptr_t begin = (from + kHugePage - 1) & ~(kHugePage - 1), end = to & ~(kHugePage - 1);
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 #else
@@ -73,10 +78,11 @@ double reserved_bytes(const struct mallinfo2& m) { return double(m.arena) + doub
 
 }  // namespace
 
-void configure_tensor_cache(size_t cap) {
+void configure_tensor_cache(size_t cap, bool huge_pages) {
   static std::once_flag once;
-  std::call_once(once, [cap] {
+  std::call_once(once, [cap, huge_pages] {
     g_cap = cap;
+    g_huge_pages = huge_pages;
 #ifdef TG_GLIBC_MALLOC
     // Blocks up to 256 MiB come from the heap (whose free chunks are reused) rather than from
     // mmap (whose pages go back to the OS on free); the heap top is trimmed only beyond `cap`.
@@ -102,7 +108,7 @@ bool can_map(size_t bytes) {
 AllocationBracket::AllocationBracket(size_t bytes) : bytes_(bytes) {
 #ifdef TG_GLIBC_MALLOC
   if (!on_main_thread()) return;
-  if (bytes >= kTrackedBytes) mallopt(M_TOP_PAD, kHeapStep);  // ~75 ns
+  if (padded(bytes)) mallopt(M_TOP_PAD, kHeapStep);  // ~75 ns
   top_before_ = heap_top();
   g_touched_end = std::min(g_touched_end, top_before_);  // a trim gave the memory above the top back
 #endif
@@ -110,7 +116,7 @@ AllocationBracket::AllocationBracket(size_t bytes) : bytes_(bytes) {
 
 AllocationBracket::~AllocationBracket() {
 #ifdef TG_GLIBC_MALLOC
-  if (top_before_ != 0 && bytes_ >= kTrackedBytes) mallopt(M_TOP_PAD, kDefaultTopPad);  // the allocation threw
+  if (top_before_ != 0 && padded(bytes_)) mallopt(M_TOP_PAD, kDefaultTopPad);  // the allocation threw
 #endif
 }
 
@@ -120,7 +126,7 @@ void AllocationBracket::done(const void* data) {
   top_before_ = 0;
 #ifdef TG_GLIBC_MALLOC
   const size_t bytes = bytes_;
-  if (bytes >= kTrackedBytes) mallopt(M_TOP_PAD, kDefaultTopPad);
+  if (padded(bytes)) mallopt(M_TOP_PAD, kDefaultTopPad);
   const uintptr_t top = heap_top(), begin = reinterpret_cast<uintptr_t>(data), end = begin + bytes;
   if (top != top_before) advise_huge_pages(top_before, top);
   const bool in_heap = begin >= g_heap_base && end <= top;

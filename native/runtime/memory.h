@@ -27,13 +27,14 @@ struct MemoryStats {
 // Allocations at least this big are counted in requests/hits (smaller ones never reach the OS).
 constexpr size_t kTrackedBytes = 64 << 10;
 
-// Once per process: keep freed blocks below `cap` bytes instead of returning them to the OS.
+// Once per process: keep freed blocks below `cap` bytes instead of returning them to the OS; with
+// `huge_pages`, ask for 2 MiB pages over the heap's growth.
+void configure_tensor_cache(size_t cap, bool huge_pages);
 // Whether the OS would grant `bytes` of fresh memory now: for a block that malloc would map by itself
 // (256 MiB or more), a mapping of that size is made and dropped again. A failed malloc moves the calling
 // thread to another glibc arena for good (blocks are then never counted, never advised, and those of
 // 64 MiB or more are unmapped on free), so a tensor too large for memory must fail before reaching it.
 bool can_map(size_t bytes);
-void configure_tensor_cache(size_t cap);
 // Brackets one allocation of `bytes`, made just before it: notes the heap top (and, on the main thread,
 // pads the heap's growth); done(data), just after it, decides whether it reused memory and advises the
 // heap's new part, if it grew, to use huge pages. An allocation that throws instead never reaches

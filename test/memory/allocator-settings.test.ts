@@ -1,0 +1,41 @@
+// The allocator's settings from the environment, read once at load (native/binding.cc), so each case runs in
+// a child process: TENSORGRAD_HUGE_PAGES=0 turns the huge-page advice off, and TENSORGRAD_CACHE_MB takes a
+// whole number of MiB, anything else leaving the default 512 (it used to read "abc" as a cap of 0).
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+
+const dist = new URL("../../dist/index.js", import.meta.url);
+const hasDist = existsSync(fileURLToPath(dist));
+if (process.env.CI && !hasDist) throw new Error("allocator-settings test: dist/ is missing; the install should have built it");
+const underAsan = (process.env.LD_PRELOAD ?? "").includes("libasan");
+const THP = "/sys/kernel/mm/transparent_hugepage/enabled";
+const thpOffered = existsSync(THP) && /\[(madvise|always)\]/.test(readFileSync(THP, "utf8"));
+
+// Grows the heap by a 64 MiB tensor, then reports the cache cap in MiB and how many heap mappings are advised.
+const probe = `
+  import(${JSON.stringify(dist.href)}).then((tg) => {
+    const t = tg.ones([16 << 20]);
+    const smaps = require("node:fs").readFileSync("/proc/self/smaps", "utf8").split("\\n");
+    let heap = false, advised = 0;
+    for (const line of smaps) {
+      if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) heap = line.endsWith("[heap]");
+      else if (heap && line.startsWith("VmFlags:") && / hg\\b/.test(line)) ++advised;
+    }
+    console.log(JSON.stringify({ capMiB: tg.memoryStats().cacheLimitBytes / 2 ** 20, advised, sum: t.sum().item() }));
+  });`;
+const run = (env: Record<string, string>) =>
+  JSON.parse(execFileSync(process.execPath, ["-e", probe], { encoding: "utf8", env: { ...process.env, ...env } }));
+
+it.skipIf(!hasDist || underAsan || process.platform !== "linux")("TENSORGRAD_HUGE_PAGES=0 leaves the heap unadvised", () => {
+  expect(run({ TENSORGRAD_HUGE_PAGES: "0" })).toEqual({ capMiB: 512, advised: 0, sum: 16 << 20 });
+  if (thpOffered) expect(run({}).advised).toBeGreaterThan(0);  // the same probe with the default does advise
+});
+
+it.skipIf(!hasDist)("TENSORGRAD_CACHE_MB takes whole MiB; a value that is not a number leaves the default", () => {
+  expect(run({ TENSORGRAD_CACHE_MB: "64" }).capMiB).toBe(64);
+  expect(run({ TENSORGRAD_CACHE_MB: "0" }).capMiB).toBe(0);
+  expect(run({ TENSORGRAD_CACHE_MB: "abc" }).capMiB).toBe(512);
+  expect(run({ TENSORGRAD_CACHE_MB: "12x" }).capMiB).toBe(512);
+});
