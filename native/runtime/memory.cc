@@ -176,7 +176,7 @@ void empty_cache() {
   // it now stands loses the advice; what the heap grows by later is advised again.
   const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE)), begin = (g_heap_base + page - 1) & ~(page - 1);
   const uintptr_t end = heap_top() & ~(page - 1);
-  if (g_heap_base != 0 && end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_NOHUGEPAGE);
+  if (g_huge_pages && g_heap_base != 0 && end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_NOHUGEPAGE);
 #endif
 #endif
 }
