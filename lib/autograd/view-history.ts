@@ -30,6 +30,16 @@ const regionOf = (v: Tensor, base: Tensor): Region =>
 export const overlaps = (t: { shape: readonly number[]; strides: readonly number[] }): boolean =>
   t.shape.some((d, i) => d > 1 && t.strides[i] === 0);
 
+/**
+ * Throws unless every element of t has memory of its own, as a write element by element needs: an
+ * expanded view's elements share it. `what` names t in the message, `fix` tells the user what to write into instead.
+ */
+export function refuseExpanded(t: { shape: readonly number[]; strides: readonly number[] }, op: string, what: string, fix: string): void {
+  if (!t.shape.includes(0) && overlaps(t))
+    throw new Error(`${op}: ${what} (shape ${fmt(t.shape)}, strides ${fmt(t.strides)}) is an expanded view: more than one of ` +
+      `its elements refers to a single memory location; ${fix}`);
+}
+
 // A gradient of the base, laid out as the base is over a buffer of its memory span, so a region's strides
 // and offset address the same elements in it; `part` is the region (with `shape`, default the region's
 // own). Zero-filled unless `overwritten` (the caller writes every element of the base).

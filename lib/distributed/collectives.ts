@@ -11,6 +11,7 @@ import type { Storage } from "../native.js";
 import { currentWorld } from "./process-group.js";
 import { copyInto } from "../ops/kernels.js";
 import { describe } from "../ops/check.js";
+import { refuseExpanded } from "../autograd/view-history.js";
 
 export type ReduceOp = "sum" | "avg" | "max" | "min";
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, avg: 1, max: 2, min: 3 };
@@ -136,8 +137,7 @@ export function reduceScatter(output: Tensor, inputList: Tensor[], opts: { op?: 
   const views = ins.map((x, r) => denseView(op, x, `inputList[${r}]`));
   // A strided output is received in a dense buffer and copied in afterwards, as the raw write a
   // contiguous one gets (no autograd check): one that cannot take the copy is refused here, not after the exchange.
-  if (output.numel() > 0 && output.shape.some((d, i) => d > 1 && output.strides[i] === 0))
-    throw new Error(`${op}: output (shape ${fmt(output.shape)}, strides ${fmt(output.strides)}) is an expanded view whose elements overlap; pass a contiguous tensor`);
+  refuseExpanded(output, op, "output", "pass a contiguous tensor");
   if (output.offset + output.numel() > output.storage.length && output.numel() > 0) throw new Error(`${op}: output's storage was released by dispose()`);
   const out = output.isContiguous() ? output : Tensor.output(output.shape, output.dtype);
   const outView = denseView(op, out, "output");

@@ -6,7 +6,7 @@ import { normal_ as fillNormal, uniform_ as fillUniform } from "../ops/random-fi
 import { noGrad } from "../autograd/grad-mode.js";
 import { fmt } from "../shape.js";
 import { describe, options } from "../options.js";
-import { overlaps } from "../autograd/view-history.js";
+import { refuseExpanded } from "../autograd/view-history.js";
 
 export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "leaky_relu" | "selu";
 export type FanMode = "fanIn" | "fanOut";
@@ -26,9 +26,7 @@ function finite(v: unknown, name: string, op: string, dflt: number): number {
 
 // Fills t by `fill` (Tensor.uniform_/normal_), not recorded (any view but an expanded one, as PyTorch).
 function fillFrom(t: Tensor, op: string, fill: () => Tensor): Tensor {
-  if (t.numel() > 0 && overlaps(t))
-    throw new Error(`${op}: the tensor (shape ${fmt(t.shape)}, strides ${fmt(t.strides)}) is an expanded view: more than one of its ` +
-      `elements refers to a single memory location; initialise the tensor it was expanded from instead`);
+  refuseExpanded(t, op, "the tensor", "initialise the tensor it was expanded from instead");
   return noGrad(fill);
 }
 

@@ -10,7 +10,7 @@ import { copyInto, dense, fill, sumTo } from "./kernels.js";
 import { sameShape } from "../shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
-import { overlaps } from "../autograd/view-history.js";
+import { refuseExpanded } from "../autograd/view-history.js";
 import { options } from "../options.js";
 import { checkTensor } from "./check.js";
 import { mul } from "./elementwise.js";
@@ -138,7 +138,7 @@ function matmulInto(op: string, a: Tensor, b: Tensor, outArg: unknown): Tensor {
   if (isGradEnabled() && (a.requiresGrad || b.requiresGrad || out.requiresGrad))
     throw new Error(`${op}: functions with out= don't support automatic differentiation, but one of the arguments requires grad; ` +
       "call it inside tg.noGrad(() => ...), pass detach()ed tensors, or leave out the out option");
-  if (out.dtype !== a.dtype) throw new TypeError(`${op}: expected out to have dtype ${a.dtype}, but got ${out.dtype}`);
+  if (out.dtype !== a.dtype) throw new TypeError(`${op}: expected out to have dtype ${a.dtype}, but got ${out.dtype}; pass an out of dtype ${a.dtype}`);
   if (isPlainInto(a, b, out)) {
     gemmInto(a, b, out);
     bumpVersion(out.storage);
@@ -152,8 +152,7 @@ function matmulInto(op: string, a: Tensor, b: Tensor, outArg: unknown): Tensor {
     throw new Error(`${op}: out has shape ${fmt(out.shape)} but the product has shape ${fmt(want)}; pass an out of that shape`);
   if (out.numel() > 0 && [a, b].some((x) => x.numel() > 0 && x.storage.buffer === out.storage.buffer && intersect(byteExtent(x), byteExtent(out))))
     throw new Error(`${op}: out (shape ${fmt(out.shape)}) shares memory with an input; pass a separate tensor, or clone() the input`);
-  if (out.numel() > 0 && overlaps(out))
-    throw new Error(`${op}: out (shape ${fmt(out.shape)}) is an expanded view: more than one of its elements refers to a single memory location`);
+  refuseExpanded(out, op, "out", "pass an out with memory for every element (tg.empty(shape), or .contiguous() of this one)");
   const strides = out.strides.slice();
   if (a.ndim === 1) strides.splice(strides.length - (b.ndim === 1 ? 0 : 1), 0, 0);
   if (b.ndim === 1) strides.push(0);

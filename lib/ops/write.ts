@@ -16,7 +16,7 @@ import { isFloat } from "../dtype.js";
 import { fmt, sameShape } from "../shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
-import { checkViewWrite, historyChanged, overlaps, rebaseView } from "../autograd/view-history.js";
+import { checkViewWrite, historyChanged, rebaseView, refuseExpanded } from "../autograd/view-history.js";
 import { copyInto, dense } from "./kernels.js";
 
 /**
@@ -33,9 +33,7 @@ export function beginWrite(x: Tensor, op: string, operand: unknown, overlapOk = 
   if (grad && base.requiresGrad && base.isLeaf)
     throw new Error(`${op}: a view of a leaf tensor that requires grad is being used in an in-place operation ` +
       `(the leaf has shape ${fmt(base.shape)}); wrap the change in tg.noGrad(() => ...) or change a clone()`);
-  if (!overlapOk && x.numel() > 0 && overlaps(x))
-    throw new Error(`${op}: the tensor (shape ${fmt(x.shape)}) is an expanded view: more than one of its elements ` +
-      `refers to a single memory location; write into a clone() (or a contiguous tensor) instead`);
+  if (!overlapOk) refuseExpanded(x, op, "the tensor", "write into a clone() (or a contiguous tensor) instead");
   // An int32 tensor never carries a gradient (as PyTorch: integer outputs are not differentiable).
   const recorded = grad && isFloat(x.dtype) && (base.requiresGrad || x.requiresGrad || (operand instanceof Tensor && operand.requiresGrad));
   if (recorded && x.base) checkViewWrite(x, op);

@@ -90,7 +90,7 @@ describe("the in-place rules, as fill_", () => {
   });
   it("refuses an int32 tensor, an expanded view, and bad parameters, naming the op and the value", () => {
     expect(() => tg.zeros([2], { dtype: "int32" }).uniform_()).toThrow(/uniform_: only float tensors .* int32/);
-    expect(() => tg.zeros(1).expand([3]).normal_()).toThrow(/normal_: the tensor \(shape \[3\]\) is an expanded view/);
+    expect(() => tg.zeros(1).expand([3]).normal_()).toThrow(/normal_: the tensor \(shape \[3\], strides \[0\]\) is an expanded view/);
     expect(() => tg.zeros(2).uniform_(1, 0)).toThrow(/uniform_: expects a \[from, to\) range, but found from=1 > to=0/);
     expect(() => tg.zeros(2).uniform_(0, Infinity)).toThrow(/uniform_: to must be a finite number, got Infinity/);
     expect(() => tg.zeros(2).uniform_(NaN)).toThrow(/uniform_: from must be a finite number, got NaN/);

@@ -9,8 +9,7 @@ import { max, sum } from "../../ops/reduce.js";
 import { stack } from "../../ops/views.js";
 import { tensor } from "../../ops/creation.js";
 import { options } from "../../options.js";
-import { fmt } from "../../shape.js";
-import { overlaps } from "../../autograd/view-history.js";
+import { refuseExpanded } from "../../autograd/view-history.js";
 
 export interface ClipGradNormOptions {
   /** p of the p-norm: a number > 0, or Infinity for the max-norm. Default 2. */
@@ -29,10 +28,7 @@ function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   const grads = list.map(gradOf).filter((g): g is Tensor => g !== null);
   // Clipping writes each gradient in place: one whose elements share memory (an expanded tensor the
   // user assigned) cannot be written, as in PyTorch.
-  grads.forEach((g) => {
-    if (g.numel() > 0 && overlaps(g))
-      throw new Error(`${op}: a .grad of shape ${fmt(g.shape)} is an expanded view (strides ${fmt(g.strides)}) and cannot be changed in place; assign a contiguous gradient (.contiguous())`);
-  });
+  grads.forEach((g) => refuseExpanded(g, op, "a .grad", "clipping writes it in place: assign a contiguous gradient (.contiguous())"));
   return grads;
 }
 
