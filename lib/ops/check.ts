@@ -11,8 +11,9 @@ export function checkTensor(x: unknown, op: string, name?: string): Tensor {
   return x;
 }
 
-// A disposed tensor has no memory left: say so with the op's name rather than let a kernel's bounds check report it.
-function checkLive(x: Tensor, op: string, name?: string): void {
+// A disposed tensor has no memory left: say so with the op's name rather than let a kernel's bounds check
+// report it. Every check that a tensor argument is a Tensor ends with this one.
+export function checkLive(x: Tensor, op: string, name?: string): void {
   if (x.disposeState === "disposed") throw disposedError(x, op, name ?? "the input");
 }
 
