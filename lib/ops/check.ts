@@ -23,6 +23,12 @@ export function disposedError(t: Tensor, op: string, what = "the tensor"): Error
   return new Error(`${op}: ${what} (shape ${fmt(t.shape)}, ${t.dtype}) was disposed; use it before calling dispose()`);
 }
 
+// The Error for a parameter whose .grad was disposed, when `op` (an optimizer's step, gradient clipping)
+// would read or write it.
+export function disposedGradError(op: string, param: Tensor): Error {
+  return new Error(`${op}: the gradient of a parameter of shape ${fmt(param.shape)} was disposed; set .grad = null (or zeroGrad()) instead of disposing it`);
+}
+
 // A tensor-or-number operand.
 export function checkOperand(v: unknown, name: string, op: string): void {
   if (!(v instanceof Tensor) && typeof v !== "number") throw new TypeError(`${op}: ${name} must be a Tensor or a number, got ${describe(v)}`);

@@ -96,6 +96,44 @@ describe("disposed tensors", () => {
     img.dispose();
     expect(() => F.conv2d(img, tg.ones([1, 1, 2, 2]))).toThrow(/^conv2d: input \(shape \[1, 1, 3, 3\], float32\) was disposed/);
   });
+  it("APIs outside the ops that take a tensor name themselves and the argument (was: new Parameter(t) a handle over the empty storage, gradCheck the native bounds message, an optimizer 'is a strided view', loadStateDict 'copy_', clipGradNorm_ 'mul')", async () => {
+    const gone = (shape = [2, 3]) => {
+      const t = tg.randn(shape);
+      t.dispose();
+      return t;
+    };
+    const withDisposedGrad = () => {
+      const p = tg.randn([2], { requiresGrad: true });
+      p.sum().backward();
+      p.grad!.dispose();
+      return p;
+    };
+    const cases: [RegExp, () => unknown][] = [
+      [/^Parameter: data \(shape \[2, 3\]/, () => new tg.nn.Parameter(gone())],
+      [/^gradCheck: inputs\[0\] \(shape/, () => tg.gradCheck((a: tg.Tensor) => a.sum(), [gone()])],
+      [/^TensorDataset: tensor 1 \(shape/, () => new tg.data.TensorDataset(tg.randn([2, 3]), gone())],
+      [/^loadStateDict: value for weight \(shape/, () => new tg.nn.Linear(3, 2).loadStateDict({ weight: gone([2, 3]), bias: tg.zeros([2]) })],
+      [/^registerBuffer: stats \(shape/, () => new tg.nn.Linear(3, 2).registerBuffer("stats", gone())],
+      [/^xavierUniform_: the tensor \(shape/, () => tg.nn.init.xavierUniform_(gone())],
+      [/^jacobian: inputs? 0 \(shape/, () => tg.autograd.functional.jacobian((a: tg.Tensor) => a.exp(), gone())],
+      [/^SGD: parameter 0 \(shape/, () => new tg.optim.SGD([gone()], { lr: 0.1 })],
+      [/^clipGradNorm_: the gradient of a parameter of shape \[2\] was disposed; set \.grad = null/, () => tg.nn.utils.clipGradNorm_([withDisposedGrad()], 1)],
+      [/^clipGradValue_: the gradient of a parameter of shape \[2\] was disposed/, () => tg.nn.utils.clipGradValue_([withDisposedGrad()], 1)],
+      [/^save: tensor "w" \(shape \[0\], float32\) was disposed/, () => tg.save({ w: gone([0]) }, "/nonexistent/never-written.safetensors")],
+      [/^worker\.run: a tensor in the message \(shape/, () => tg.worker.run("/nonexistent/task.js", { workerData: { x: [gone()] } })],
+    ];
+    for (const [message, f] of cases) {
+      let err: unknown = null;
+      try {
+        await f();
+      } catch (e) {
+        err = e;
+      }
+      expect(err, String(message)).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).toMatch(/was disposed/);
+    }
+  });
 });
 
 describe("randint", () => {
