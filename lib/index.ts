@@ -47,5 +47,7 @@ export * as io from "./io/index.js";
 export { fromTransferable, type TransferableTensor } from "./transfer.js";
 export * as worker from "./worker/index.js";
 export * as distributed from "./distributed/index.js";
-// Last: snake_case twins of every member attached above (lib/snake-case-hints.ts).
+// Last: every member attached above refuses a disposed tensor, naming itself (lib/disposed-guard.ts);
+// then snake_case twins of them (lib/snake-case-hints.ts).
+import "./disposed-guard.js";
 import "./snake-case-hints.js";

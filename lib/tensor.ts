@@ -202,28 +202,31 @@ export class Tensor {
     if (on) this.base = null;
     return this;
   }
-  // Ends this handle: it is unusable afterwards. The memory is released now (not at the next
-  // garbage collection) when no other live tensor uses it: views, aliases and detached handles
-  // over the same storage keep it, and so does a recorded node that saved this tensor for backward,
-  // in which case disposal completes once that node has run. Memory tensorgrad did not allocate (a
-  // caller's typed array) is never released. Calling it twice is harmless.
+  /**
+   * Ends this handle (TF.js's `dispose`; PyTorch has none, it frees at the last reference). The memory
+   * is released now, not at the next garbage collection, when no other live tensor uses it: views,
+   * aliases and detached handles over the same storage keep it, and so does a recorded node that saved
+   * this tensor for backward, in which case disposal completes once that node has run. Memory
+   * tensorgrad did not allocate (a caller's typed array) is never released. Calling it twice is harmless.
+   * Afterwards every method and getter throws an Error naming itself ("data: the tensor (shape [2, 2],
+   * float32) was disposed; …"), except the metadata reads: `shape`, `dtype`, `ndim`, `numel()`,
+   * `size()`, `requiresGrad`, `grad`, `gradFn`, `isLeaf`, `isContiguous()`, `isDisposed`, `toString()`.
+   */
   dispose(): void {
     if (this.disposeState === "disposed") return;
     if (this.graphUses > 0) this.disposeState = "pending";
-    else this.end();
+    else endHandle(this);
+  }
+  /**
+   * Whether `dispose()` was called on this tensor (TF.js's `isDisposed`). Also true while a recorded graph
+   * still holds the storage for backward; a view or `detach()` of it is a handle of its own.
+   */
+  get isDisposed(): boolean {
+    return this.disposeState !== "live";
   }
   // A recorded node that saved this tensor let it go (it ran its backward).
   releaseGraphUse(): void {
-    if (--this.graphUses === 0 && this.disposeState === "pending") this.end();
-  }
-  private end(): void {
-    const s = this.storage;
-    this.disposeState = "disposed";
-    this.storage = DISPOSED[this.dtype];
-    this.grad = null;
-    // Views still over the storage keep their base's history: a stale one regenerates from it.
-    if (soleHandle(s)) this.gradFn = null;
-    dropStorage(s);
+    if (--this.graphUses === 0 && this.disposeState === "pending") endHandle(this);
   }
 
   // ---- read-out ----
@@ -236,7 +239,6 @@ export class Tensor {
   }
   item(): number {
     if (this.count !== 1) throw new Error(`item: only one-element tensors can be converted to a number, this one has shape [${this.shape.join(", ")}]`);
-    if (this.offset >= this.storage.length) throw new Error("item: the tensor's storage was released by dispose()");
     return this.storage[this.offset];
   }
   toArray(): NestedArray {
@@ -260,4 +262,16 @@ export class Tensor {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+// dispose()'s work once no recorded node needs the tensor. Every method but the metadata reads refuses
+// it from now on (lib/disposed-guard.ts).
+function endHandle(t: Tensor): void {
+  const s = t.storage;
+  t.disposeState = "disposed";
+  t.storage = DISPOSED[t.dtype];
+  t.grad = null;
+  // Views still over the storage keep their base's history: a stale one regenerates from it.
+  if (soleHandle(s)) t.gradFn = null;
+  dropStorage(s);
 }

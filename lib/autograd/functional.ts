@@ -7,6 +7,7 @@ import { fmt, sameShape } from "../shape.js";
 import { enableGrad } from "./grad-mode.js";
 import { grad } from "./grad.js";
 import { options } from "../options.js";
+import { checkLive } from "../ops/check.js";
 
 type Tensors = Tensor | Tensor[];
 
@@ -24,6 +25,7 @@ const asList = (x: Tensors, what: string, op: string): Tensor[] => {
   const list = Array.isArray(x) ? x : [x];
   list.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${what} ${i} is ${t === null ? "null" : typeof t}, not a Tensor`);
+    checkLive(t, op, `${what} ${i}`);
   });
   return list;
 };

@@ -9,6 +9,7 @@ import { sum } from "../ops/reduce.js";
 import { dense } from "../ops/kernels.js";
 import { fmt } from "../shape.js";
 import { options } from "../options.js";
+import { checkTensor } from "../ops/check.js";
 
 export interface GradCheckOptions {
   eps?: number;
@@ -36,6 +37,7 @@ function weightsLike(t: Tensor): Tensor {
  */
 export function gradCheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradCheckOptions = {}): true {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, dtype = "float64" } = options("gradCheck", opts, ["eps", "atol", "rtol", "dtype"]);
+  inputs.forEach((t, i) => checkTensor(t, "gradCheck", `inputs[${i}]`));
   const xs = inputs.map((t) => (t.dtype === "int32" ? t : dense(t, dtype, true).requiresGrad_(true)));
   const diffable = xs.filter((t) => t.requiresGrad);
   if (diffable.length === 0) throw new Error("gradCheck: no float inputs to check");

@@ -5,7 +5,7 @@ import { Tensor } from "../tensor.js";
 import { accumulatorOf, type GradHook, type RemovableHandle, type Node } from "./node.js";
 import { runBackward, type BackwardOptions } from "./engine.js";
 import { fill } from "../ops/kernels.js";
-import { describe } from "../ops/check.js";
+import { describe, disposedError } from "../ops/check.js";
 import { options } from "../options.js";
 import { sameShape } from "../shape.js";
 
@@ -62,7 +62,7 @@ export function backward(tensors: Tensor | Tensor[], grads?: Tensor | (Tensor | 
 function rootGrad(t: Tensor, g: Tensor | null): Tensor {
   if (!(t instanceof Tensor) || !t.requiresGrad)
     throw new Error("backward: this tensor does not require grad and has no grad_fn; create inputs with {requiresGrad: true}");
-  if (t.disposeState !== "live") throw new Error("backward: this tensor was disposed; call backward() before dispose()");
+  if (t.disposeState !== "live") throw disposedError(t, "backward");
   if (g) return g;
   if (t.numel() !== 1)
     throw new Error(`backward: grad can be implicitly created only for a tensor with one element, this one has shape [${t.shape.join(", ")}]; pass a gradient of that shape`);
@@ -85,7 +85,7 @@ Tensor.prototype.backward = function (this: Tensor, gradOrOpts?: Tensor | null |
 
 Tensor.prototype.retainGrad = function (this: Tensor): Tensor {
   if (!this.requiresGrad) throw new Error("retainGrad: this tensor does not require grad, so it never gets one");
-  if (this.disposeState !== "live") throw new Error("retainGrad: this tensor was disposed; call retainGrad() before dispose()");
+  if (this.disposeState !== "live") throw disposedError(this, "retainGrad");
   const node = this.gradFn;
   if (node) (node.retained ??= new Array<Tensor | null>(node.numOutputs).fill(null))[this.outputNr] = this;
   return this;

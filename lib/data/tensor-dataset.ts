@@ -2,6 +2,7 @@
 import { Tensor } from "../tensor.js";
 import { tensor } from "../ops/creation.js";
 import { fmt } from "../shape.js";
+import { checkLive } from "../ops/check.js";
 import { Dataset, checkIndex } from "./dataset.js";
 
 /**
@@ -18,6 +19,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
     if (tensors.length === 0) throw new Error("TensorDataset: expected at least one tensor");
     tensors.forEach((t, i) => {
       if (!(t instanceof Tensor)) throw new TypeError(`TensorDataset: argument ${i} is not a Tensor`);
+      checkLive(t, "TensorDataset", `tensor ${i}`);
       if (t.ndim === 0) throw new Error(`TensorDataset: tensor ${i} is 0-d; every tensor needs a first (sample) dimension`);
     });
     if (tensors.some((t) => t.shape[0] !== tensors[0].shape[0]))

@@ -10,22 +10,16 @@ import { bumpVersion } from "../autograd/version.js";
 import type { Storage } from "../native.js";
 import { currentWorld } from "./process-group.js";
 import { copyInto } from "../ops/kernels.js";
-import { describe } from "../ops/check.js";
+import { checkTensor, describe } from "../ops/check.js";
 import { refuseExpanded } from "../autograd/view-history.js";
 
 export type ReduceOp = "sum" | "avg" | "max" | "min";
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, avg: 1, max: 2, min: 3 };
 
-function tensorArg(op: string, t: unknown, name: string): Tensor {
-  if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(t)}`);
-  return t;
-}
-
 // The elements of a contiguous tensor as a view of its storage (no copy).
 function denseView(op: string, t: Tensor, name: string): Storage {
   if (!t.isContiguous())
     throw new Error(`${op}: ${name} must be contiguous (shape ${fmt(t.shape)}, strides ${fmt(t.strides)}); call .contiguous() first`);
-  if (t.offset + t.numel() > t.storage.length) throw new Error(`${op}: ${name}'s storage was released by dispose()`);
   return t.storage.subarray(t.offset, t.offset + t.numel()) as Storage;
 }
 
@@ -64,7 +58,7 @@ async function pinned<T>(tensors: Tensor[], written: Tensor[], job: () => Promis
  */
 export function allReduce(t: Tensor, opts: { op?: ReduceOp } = {}): Promise<Tensor> {
   const op = "allReduce";
-  tensorArg(op, t, "tensor");
+  checkTensor(t, op, "tensor");
   const code = reduceCode(op, options(op, opts, ["op"]).op ?? "sum", t);
   const { group } = currentWorld(op);
   const view = denseView(op, t, "tensor");
@@ -78,7 +72,7 @@ export function allReduce(t: Tensor, opts: { op?: ReduceOp } = {}): Promise<Tens
  */
 export function broadcast(t: Tensor, opts: { src?: number } = {}): Promise<Tensor> {
   const op = "broadcast";
-  tensorArg(op, t, "tensor");
+  checkTensor(t, op, "tensor");
   const src = options(op, opts, ["src"]).src ?? 0;
   const { group, size } = currentWorld(op);
   if (!Number.isInteger(src) || src < 0 || src >= size) throw new RangeError(`${op}: src must be a rank in [0, ${size}), got ${src}`);
@@ -90,7 +84,7 @@ function checkList(op: string, list: unknown, like: Tensor, size: number, name: 
   if (!Array.isArray(list) || list.length !== size)
     throw new Error(`${op}: ${name} must be an array of worldSize = ${size} tensors, got ${Array.isArray(list) ? `${list.length}` : describe(list)}`);
   list.forEach((x, i) => {
-    tensorArg(op, x, `${name}[${i}]`);
+    checkTensor(x, op, `${name}[${i}]`);
     if (!sameShape(x.shape, like.shape) || x.dtype !== like.dtype)
       throw new Error(`${op}: ${name}[${i}] is ${x.dtype} ${fmt(x.shape)}, expected ${like.dtype} ${fmt(like.shape)} like the tensor`);
   });
@@ -104,7 +98,7 @@ function checkList(op: string, list: unknown, like: Tensor, size: number, name: 
  */
 export function allGather(list: Tensor[], t: Tensor): Promise<Tensor[]> {
   const op = "allGather";
-  tensorArg(op, t, "tensor");
+  checkTensor(t, op, "tensor");
   const { group, size } = currentWorld(op);
   const outs = checkList(op, list, t, size, "list");
   const input = denseView(op, t, "tensor");
@@ -130,7 +124,7 @@ export function allGather(list: Tensor[], t: Tensor): Promise<Tensor[]> {
  */
 export function reduceScatter(output: Tensor, inputList: Tensor[], opts: { op?: ReduceOp } = {}): Promise<Tensor> {
   const op = "reduceScatter";
-  tensorArg(op, output, "output");
+  checkTensor(output, op, "output");
   const code = reduceCode(op, options(op, opts, ["op"]).op ?? "sum", output);
   const { group, size } = currentWorld(op);
   const ins = checkList(op, inputList, output, size, "inputList").map((x) => (x.isContiguous() ? x : x.contiguous()));
@@ -138,7 +132,6 @@ export function reduceScatter(output: Tensor, inputList: Tensor[], opts: { op?: 
   // A strided output is received in a dense buffer and copied in afterwards, as the raw write a
   // contiguous one gets (no autograd check): one that cannot take the copy is refused here, not after the exchange.
   refuseExpanded(output, op, "output", "pass a contiguous tensor");
-  if (output.offset + output.numel() > output.storage.length && output.numel() > 0) throw new Error(`${op}: output's storage was released by dispose()`);
   const out = output.isContiguous() ? output : Tensor.output(output.shape, output.dtype);
   const outView = denseView(op, out, "output");
   return pinned([...ins, out], [out], () => group.reduceScatter(outView, views, code), null).then(() => {

@@ -13,6 +13,7 @@ import { Tensor } from "../tensor.js";
 import { ARRAY_TYPE, type DType } from "../dtype.js";
 import { allocStorage } from "../storage.js";
 import { fmt } from "../shape.js";
+import { checkLive } from "../ops/check.js";
 
 const MAX_HEADER = 100_000_000;  // the reference reader's limit
 const WRITE_DTYPE: Record<DType, string> = { float64: "F64", float32: "F32", int32: "I32" };
@@ -35,7 +36,7 @@ export function encodeSafetensors(tensors: [string, Tensor][], metadata: Record<
   const data: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of sorted) {
-    if (t.numel() > 0 && t.storage.length === 0) throw new Error(`save: tensor "${name}" was released by dispose()`);
+    checkLive(t, "save", `tensor "${name}"`);
     const c = t.contiguous(true), size = c.storage.BYTES_PER_ELEMENT;
     const bytes = new Uint8Array(c.storage.buffer, c.storage.byteOffset + c.offset * size, c.numel() * size);
     header[name] = { dtype: WRITE_DTYPE[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes.length] };

@@ -7,6 +7,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { fmt } from "../shape.js";
 import { describe, options } from "../options.js";
 import { refuseExpanded } from "../autograd/view-history.js";
+import { checkLive } from "../ops/check.js";
 
 export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "leaky_relu" | "selu";
 export type FanMode = "fanIn" | "fanOut";
@@ -14,6 +15,7 @@ export type FanMode = "fanIn" | "fanOut";
 function checkFloatTensor(t: unknown, op: string): Tensor {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor`);
   if (t.dtype === "int32") throw new TypeError(`${op}: the tensor must be float32 or float64, got int32`);
+  checkLive(t, op, "the tensor");
   return t;
 }
 

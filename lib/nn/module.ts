@@ -13,6 +13,7 @@ import { Tensor } from "../tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { noArguments, options } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
+import { checkLive } from "../ops/check.js";
 import { Parameter } from "./parameter.js";
 import { setToNoneOf, zeroGrads, type ZeroGradOptions } from "../autograd/zero-grad.js";
 import { checkDType, isCpuDevice, type DType } from "../dtype.js";
@@ -83,6 +84,7 @@ export abstract class Module {
     if (typeof name !== "string" || name === "" || name.includes("."))
       throw new TypeError(`registerBuffer: the name must be a non-empty string without ".", got ${JSON.stringify(name)}`);
     if (t !== null && !(t instanceof Tensor)) throw new TypeError(`registerBuffer: ${name} must be a Tensor or null`);
+    if (t !== null) checkLive(t, "registerBuffer", name);
     const prop = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     const old = (this as Record<string, unknown>)[prop];
     if (old instanceof Parameter || old instanceof Module)
@@ -278,6 +280,7 @@ export abstract class Module {
       const src = sd[k];
       if (src === undefined) continue;
       if (!(src instanceof Tensor)) throw new TypeError(`loadStateDict: value for ${k} is not a Tensor`);
+      checkLive(src, "loadStateDict", `value for ${k}`);
       if (!sameShape(src.shape, dst.shape))
         throw new Error(`loadStateDict: size mismatch for ${k}: checkpoint has shape ${fmt(src.shape)}, the model has ${fmt(dst.shape)}`);
     }

@@ -11,10 +11,22 @@ export function checkTensor(x: unknown, op: string, name?: string): Tensor {
   return x;
 }
 
-// A disposed tensor has no memory left: say so with the op's name rather than let a kernel's bounds check report it.
-function checkLive(x: Tensor, op: string, name?: string): void {
-  if (x.disposeState === "disposed")
-    throw new Error(`${op}: ${name ?? "the input"} (shape ${fmt(x.shape)}, ${x.dtype}) was disposed; use it before calling dispose()`);
+// A disposed tensor has no memory left: say so with the op's name rather than let a kernel's bounds check
+// report it. Every check that a tensor argument is a Tensor ends with this one.
+export function checkLive(x: Tensor, op: string, name?: string): void {
+  if (x.disposeState === "disposed") throw disposedError(x, op, name ?? "the input");
+}
+
+// The Error for a disposed tensor `t` reaching `op` as `what` (an argument's name; "the tensor" for a
+// method's own tensor, lib/disposed-guard.ts).
+export function disposedError(t: Tensor, op: string, what = "the tensor"): Error {
+  return new Error(`${op}: ${what} (shape ${fmt(t.shape)}, ${t.dtype}) was disposed; use it before calling dispose()`);
+}
+
+// The Error for a parameter whose .grad was disposed, when `op` (an optimizer's step, gradient clipping)
+// would read or write it.
+export function disposedGradError(op: string, param: Tensor): Error {
+  return new Error(`${op}: the gradient of a parameter of shape ${fmt(param.shape)} was disposed; set .grad = null (or zeroGrad()) instead of disposing it`);
 }
 
 // A tensor-or-number operand.

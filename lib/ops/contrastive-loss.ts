@@ -7,6 +7,7 @@
 import { Tensor } from "../tensor.js";
 import { fmt } from "../shape.js";
 import { options } from "../options.js";
+import { checkLive } from "./check.js";
 import { add, clamp, eq, mul, ne, sqrt, sub, where } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { checkFloat, checkReduction, reduce, type Reduction } from "./loss.js";
@@ -19,6 +20,7 @@ export interface MarginLossOptions {
 // Targets of ±1 may come as int32 or float; the masks compare in the input's dtype.
 function checkTarget(t: unknown, op: string): Tensor {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: target must be a Tensor of 1 and -1, got ${typeof t}`);
+  checkLive(t, op, "target");
   return t;
 }
 

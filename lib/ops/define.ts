@@ -11,6 +11,7 @@
 // An op without `backward` is composite: it is built from other ops, which record themselves.
 import { Tensor } from "../tensor.js";
 import { record } from "../autograd/node.js";
+import { disposedError } from "./check.js";
 import type { GradCheckOptions } from "../autograd/gradcheck.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -85,7 +86,7 @@ export function defineOp<F extends Fn, C extends object = object, M extends true
   const fn = def.forward.bind(recorder) as F;
   const m = def.method as unknown;
   if (m !== undefined) Object.defineProperty(Tensor.prototype, def.name, {
-    value: typeof m === "function" ? m : methodOf(fn),
+    value: typeof m === "function" ? m : methodOf(fn, def.name),
     writable: true, configurable: true, enumerable: false,
   });
   OPS.set(def.name, {
@@ -95,10 +96,18 @@ export function defineOp<F extends Fn, C extends object = object, M extends true
   return fn as Op<F, M>;
 }
 
+// Methods that refuse a disposed tensor themselves; lib/disposed-guard.ts wraps every other one.
+export const CHECKS_DISPOSED = new WeakSet<object>();
+
 // x.op(a, b, c, d) = op(x, a, b, c, d): fixed arity, so no rest-array per call (an absent argument
-// arrives as undefined, which default parameters treat as absent).
-function methodOf(fn: Fn) {
-  return function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
+// arrives as undefined, which default parameters treat as absent). It checks x itself, so the hottest
+// methods need no guard wrapped around them: the message names the method (x.square() says "square",
+// not the "mul" it is built from).
+function methodOf(fn: Fn, name: string) {
+  const method = function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
+    if (this.disposeState === "disposed") throw disposedError(this, name);
     return fn(this, a, b, c, d);
   };
+  CHECKS_DISPOSED.add(method);
+  return method;
 }

@@ -162,7 +162,7 @@ export const pow = defineOp({
 
 export const square = defineOp({
   name: "square", doc: "x² (as x·x)", method: true, sample: x23,
-  forward: (x: Tensor): Tensor => mul(x, x),
+  forward: (x: Tensor): Tensor => mul(checkTensor(x, "square"), x),
 });
 
 export const clamp = defineOp({
@@ -245,7 +245,7 @@ function scaled(o: Operand, opts: { alpha?: number } | undefined, op: string): O
   if (opts === undefined) return o;
   const { alpha } = options(op, opts, ["alpha"]);
   if (alpha === undefined || alpha === 1) return o;
-  return typeof o === "number" ? o * alpha : binary("mul", o, alpha);
+  return typeof o === "number" ? o * alpha : binary("mul", checkTensor(o, op), alpha);
 }
 const twoOperands = () => args(vals([2, 3]), vals([3], 4));
 

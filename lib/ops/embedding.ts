@@ -5,6 +5,7 @@ import { native } from "../native.js";
 import { fmt } from "../shape.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { options } from "../options.js";
+import { checkLive } from "./check.js";
 import { max, min } from "./reduce.js";
 import { fill } from "./kernels.js";
 import { copyOf, dense, floatTensor, recordLayer } from "./layer-input.js";
@@ -47,6 +48,7 @@ export function embedding(indices: Tensor, weight: Tensor, opts: EmbeddingOption
   const o = options(op, opts, ["paddingIdx"]);
   if (!(indices instanceof Tensor) || indices.dtype !== "int32")
     throw new TypeError(`${op}: indices must be an int32 tensor, got ${indices instanceof Tensor ? indices.dtype : typeof indices}; use .int()`);
+  checkLive(indices, op, "indices");
   floatTensor(weight, op, "weight");
   if (weight.ndim !== 2) throw new Error(`${op}: weight must be a 2-D table [num, dim], got shape ${fmt(weight.shape)}`);
   const [num, dim] = weight.shape;

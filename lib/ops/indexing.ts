@@ -13,7 +13,7 @@ import { args, ints, vals } from "./samples.js";
 function checkIndex(index: unknown, op: string): Tensor {
   if (!(index instanceof Tensor) || index.dtype !== "int32")
     throw new TypeError(`${op}: the index must be an int32 tensor (create it with {dtype: "int32"} or call .int())`);
-  return index;
+  return checkTensor(index, op, "index");
 }
 
 // [outer, D, inner] of a shape around dim, and n: the indexed dim's length in the result.

@@ -4,11 +4,13 @@ import { Tensor } from "../tensor.js";
 import { dense } from "./kernels.js";
 import { record } from "../autograd/node.js";
 import { fmt, sameShape } from "../shape.js";
+import { checkLive } from "./check.js";
 
 /** A float32/float64 tensor, or a TypeError naming `op` and `what`. */
 export function floatTensor(x: unknown, op: string, what = "input"): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${what} must be a Tensor, got ${x === null ? "null" : typeof x}`);
   if (x.dtype === "int32") throw new TypeError(`${op}: ${what} must be float32 or float64, got int32 (shape ${fmt(x.shape)}); use .float()`);
+  checkLive(x, op, what);
   return x;
 }
 

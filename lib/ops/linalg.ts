@@ -279,6 +279,7 @@ export const outer = defineOp({
   sample: () => args(vals([3]), vals([2], 2)),
   forward(a: Tensor, b: Tensor): Tensor {
     if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError("outer: both operands must be Tensors");
+    checkTensor(a, "outer"), checkTensor(b, "outer", "other");
     if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`outer: expected two 1-D tensors, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
     return mul(unsqueeze(a, 1), unsqueeze(b, 0));
   },

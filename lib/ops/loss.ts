@@ -10,6 +10,7 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { options } from "../options.js";
+import { checkLive } from "./check.js";
 import { fmt, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
@@ -49,6 +50,7 @@ export function checkReduction(r: unknown, op: string): Reduction {
 export function checkFloat(x: unknown, what: string, op: string): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: ${what} must be a Tensor, got ${typeof x}`);
   if (x.dtype === "int32") throw new TypeError(`${op}: ${what} must be float32 or float64, got int32; use .float()`);
+  checkLive(x, op, what);
   return x;
 }
 
@@ -72,6 +74,7 @@ export function checkClassTargets(input: Tensor, targets: unknown, op: string, i
   if (!(targets instanceof Tensor)) throw new TypeError(`${op}: targets must be a Tensor of int32 class indices`);
   if (targets.dtype !== "int32")
     throw new TypeError(`${op}: targets must be int32 class indices, got ${targets.dtype}; use .int()`);
+  checkLive(targets, op, "targets");
   if (input.ndim !== 1 && input.ndim !== 2)
     throw new Error(`${op}: input must be [N, C] or [C], got shape ${fmt(input.shape)}`);
   const N = input.ndim === 2 ? input.shape[0] : 1, C = input.shape[input.ndim - 1];

@@ -7,6 +7,7 @@ import { bumpVersion } from "../autograd/version.js";
 import { setToNoneOf, zeroGrads, type ZeroGradOptions } from "../autograd/zero-grad.js";
 import { fmt } from "../shape.js";
 import { options } from "../options.js";
+import { checkLive, disposedGradError } from "../ops/check.js";
 import { dense } from "../ops/kernels.js";
 
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
@@ -187,6 +188,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   // Native updates read flat buffers, so parameters must own dense storage.
   private checkParam(p: unknown, i: number): asserts p is Tensor {
     if (!(p instanceof Tensor)) throw new TypeError(`${this.name}: parameter ${i} is not a Tensor`);
+    checkLive(p, this.name, `parameter ${i}`);
     if (p.dtype === "int32") throw new TypeError(`${this.name}: parameter ${i} is int32; only float tensors can be optimized`);
     if (!p.requiresGrad) throw new Error(`${this.name}: parameter ${i} of shape ${fmt(p.shape)} does not require grad`);
     if (!p.isLeaf) throw new Error(`${this.name}: can't optimize a non-leaf Tensor (parameter ${i} of shape ${fmt(p.shape)})`);
@@ -196,8 +198,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
 
   private denseGrad(p: Tensor): Tensor {
     const g = gradOf(p)!;
-    if (g.disposeState === "disposed")
-      throw new Error(`${this.name}: the gradient of a parameter of shape ${fmt(p.shape)} was disposed; set .grad = null (or zeroGrad()) instead of disposing it`);
+    if (g.disposeState === "disposed") throw disposedGradError(this.name, p);
     return dense(g, p.dtype);
   }
 }

@@ -30,7 +30,7 @@ export function run<R = unknown, P = unknown>(file: string | URL, opts: RunOptio
   const o = options("worker.run", opts, ["workerData", "onProgress", "signal", "resourceLimits"]);
   if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new TypeError("worker.run: onProgress must be a function");
   const transfer: ArrayBuffer[] = [];
-  const data = encode(o.workerData, transfer);
+  const data = encode(o.workerData, transfer, "worker.run");
   return new Promise<R>((resolve, reject) => {
     if (o.signal?.aborted) return reject(o.signal.reason);
     const w = new Worker(file, { workerData: data, transferList: transfer, resourceLimits: o.resourceLimits });
@@ -66,7 +66,7 @@ export function task<D = any, R = unknown>(fn: (data: D, progress: (value: unkno
   const port = parentPort;
   const post = (kind: "progress" | "result", value: unknown) => {
     const transfer: ArrayBuffer[] = [];
-    port.postMessage({ kind, value: encode(value, transfer) }, transfer);
+    port.postMessage({ kind, value: encode(value, transfer, "worker.task") }, transfer);
   };
   Promise.resolve()
     .then(() => fn(decode(rawWorkerData) as D, (v) => post("progress", v)))

@@ -49,7 +49,7 @@ const NOT_OPS = new Set([
 // Tensor methods that are not ops: bookkeeping, read-out, serialisation, autograd.
 const NOT_OP_METHODS = new Set([
   "constructor", "backward", "backwardAsync", "detach", "requiresGrad_", "retainGrad", "registerHook", "registerPostAccumulateGradHook",
-  "dispose", "releaseGraphUse", "end", "data", "item", "toArray", "tolist", "toString", "size", "numel", "nelement", "dim", "ndimension", "isContiguous", "toJSON", "toTransferable",
+  "dispose", "releaseGraphUse", "data", "item", "toArray", "tolist", "toString", "size", "numel", "nelement", "dim", "ndimension", "isContiguous", "toJSON", "toTransferable",
 ]);
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));

@@ -94,7 +94,7 @@ describe("dispose", () => {
     }
     const y = tg.ones([1]);
     y.dispose();
-    expect(() => y.item()).toThrow(/item: the tensor's storage was released by dispose\(\)/);
+    expect(() => y.item()).toThrow(/^item: the tensor \(shape \[1\], float32\) was disposed/);
   });
   it("views of a disposed tensor keep its storage; other tensors are unaffected", () => {
     const x = tg.ones([10, 100]), other = tg.ones([10, 100]);

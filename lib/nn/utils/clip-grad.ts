@@ -10,6 +10,7 @@ import { stack } from "../../ops/views.js";
 import { tensor } from "../../ops/creation.js";
 import { options } from "../../options.js";
 import { refuseExpanded } from "../../autograd/view-history.js";
+import { disposedGradError } from "../../ops/check.js";
 
 export interface ClipGradNormOptions {
   /** p of the p-norm: a number > 0, or Infinity for the max-norm. Default 2. */
@@ -24,6 +25,7 @@ function gradsOf(op: string, parameters: Tensor | Iterable<Tensor>): Tensor[] {
   const list = parameters instanceof Tensor ? [parameters] : [...parameters];
   list.forEach((p, i) => {
     if (!(p instanceof Tensor)) throw new TypeError(`${op}: parameter ${i} is not a Tensor`);
+    if (gradOf(p)?.disposeState === "disposed") throw disposedGradError(op, p);
   });
   const grads = list.map(gradOf).filter((g): g is Tensor => g !== null);
   // Clipping writes each gradient in place: one whose elements share memory (an expanded tensor the
