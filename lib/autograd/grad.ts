@@ -6,6 +6,7 @@ import { runBackward } from "./engine.js";
 import { edgeOf } from "./node.js";
 import { fill } from "../ops/kernels.js";
 import { options } from "../options.js";
+import { checkTensor, disposedError } from "../ops/check.js";
 
 export interface GradOptions {
   gradOutputs?: Tensor | Tensor[];
@@ -19,13 +20,21 @@ const list = (t: Tensor | Tensor[]) => (Array.isArray(t) ? t : [t]);
  * The gradients of `outputs` with respect to `inputs` (PyTorch's `torch.autograd.grad`), one per input,
  * without touching any `.grad`. `gradOutputs` (dL/doutput, one per output, same shapes) may be omitted for
  * one-element outputs. `allowUnused` gives null for an input the outputs do not depend on.
- * @throws Error when an output or input does not require grad, a gradOutput is missing or misshapen, or an
- *   input is unused and allowUnused is not set.
+ * @throws TypeError when an output, input or gradOutput is not a Tensor; Error when one was disposed (an output
+ *   even if a recorded node still holds it, as for backward()), when an output or input does not require grad, a
+ *   gradOutput is missing or misshapen, or an input is unused and allowUnused is not set.
  */
 export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
-  opts = options("autograd.grad", opts, ["gradOutputs", "retainGraph", "allowUnused"]);
+  const op = "autograd.grad";
+  opts = options(op, opts, ["gradOutputs", "retainGraph", "allowUnused"]);
   const outs = list(outputs), ins = list(inputs);
+  outs.forEach((o, i) => {
+    checkTensor(o, op, `outputs[${i}]`);
+    if (o.disposeState !== "live") throw disposedError(o, op, `outputs[${i}]`);
+  });
+  ins.forEach((t, i) => checkTensor(t, op, `inputs[${i}]`));
   const given = opts.gradOutputs !== undefined;
+  if (given) list(opts.gradOutputs!).forEach((g, i) => checkTensor(g, op, `gradOutputs[${i}]`));
   const gouts = given ? list(opts.gradOutputs!) : outs.map((o) => {
     if (o.numel() !== 1) throw new Error(`autograd.grad: output of shape ${fmt(o.shape)} is not a scalar; pass gradOutputs`);
     return fill(Tensor.empty(o.shape, o.dtype), 1);

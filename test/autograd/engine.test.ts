@@ -181,6 +181,18 @@ describe("tg.autograd.grad", () => {
     expectClose(g1!, [2, 4]);
     expectClose(g2!, [2, 0]);
   });
+  it("a disposed output or gradOutput, or a non-tensor, is refused naming the argument, as backward() refuses", () => {
+    const x = f64([1, 2], true);
+    const y = x.mul(2).sum();
+    y.dispose();  // sum's node saves nothing: y ends at once, and backward() from it throws too
+    expect(() => tg.autograd.grad(y, x)).toThrow(/^autograd\.grad: outputs\[0\] \(shape \[\], float64\) was disposed/);
+    expect(() => y.backward()).toThrow(/was disposed/);
+    const z = x.mul(x), g = f64([1, 1]);
+    g.dispose();
+    expect(() => tg.autograd.grad(z, x, { gradOutputs: g })).toThrow(/^autograd\.grad: gradOutputs\[0\] \(shape \[2\], float64\) was disposed/);
+    expect(() => tg.autograd.grad(z, [x, 5 as never], { gradOutputs: f64([1, 1]) })).toThrow(/^autograd\.grad: inputs\[1\] must be a Tensor, got number 5/);
+    expect(() => tg.autograd.grad(["z" as never], x)).toThrow(/^autograd\.grad: outputs\[0\] must be a Tensor/);
+  });
 });
 
 describe("gradCheck itself", () => {
