@@ -104,7 +104,8 @@ export const transpose = defineOp({
   forward(x: Tensor, d0: number, d1: number): Tensor {
     const dims = [...checkTensor(x, "transpose").shape.keys()];
     const a = normalizeDim(d0, x.ndim, "transpose"), b = normalizeDim(d1, x.ndim, "transpose");
-    [dims[a], dims[b]] = [dims[b], dims[a]];
+    // A 0-d tensor's one valid dim (0 or -1, as PyTorch) names no axis: nothing to swap.
+    if (x.ndim > 0) [dims[a], dims[b]] = [dims[b], dims[a]];
     return permute(x, dims);
   },
 });
