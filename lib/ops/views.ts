@@ -133,7 +133,7 @@ export const squeeze = defineOp({
 export const unsqueeze = defineOp({
   name: "unsqueeze", doc: "a size-1 dim inserted at dim", method: true, sample: () => args(vals([2, 3]), 1),
   forward(x: Tensor, dim: number): Tensor {
-    const d = normalizeDim(dim, checkTensor(x, "unsqueeze").ndim + 1, "unsqueeze");
+    const d = normalizeDim(dim, checkTensor(x, "unsqueeze").ndim + 1, "unsqueeze", x.ndim);
     const shape = x.shape.slice(), strides = x.strides.slice();
     shape.splice(d, 0, 1);
     strides.splice(d, 0, d < x.ndim ? x.strides[d] * x.shape[d] : 1);
@@ -281,7 +281,7 @@ export const stack = defineOp({
   forward(tensors: Tensor[], dim = 0): Tensor {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("stack: expected a non-empty array of tensors");
     tensors.forEach((t) => checkTensor(t, "stack"));
-    const d = normalizeDim(dim, tensors[0].ndim + 1, "stack");
+    const d = normalizeDim(dim, tensors[0].ndim + 1, "stack", tensors[0].ndim);
     tensors.forEach((t, i) => {
       if (!sameShape(t.shape, tensors[0].shape))
         throw new Error(`stack: expects each tensor to be equal size, but got ${fmt(tensors[0].shape)} at entry 0 and ${fmt(t.shape)} at entry ${i}`);

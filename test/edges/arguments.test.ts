@@ -44,6 +44,12 @@ describe("dims that are not integers", () => {
     expect(() => x.softmax("1" as never)).toThrow(/dim must be an integer, got string "1"/);
     expect(() => x.var(2)).toThrow(/^var: dim 2 is out of range for a tensor with 2 dims \(expected -2\.\.1\)/);
   });
+  it("a new dim out of range (unsqueeze, stack) names the tensor's own dims, not one more", () => {
+    // Before: "unsqueeze: dim -4 is out of range for a tensor with 3 dims" for a 2-D tensor.
+    const x = tg.ones([2, 3]);
+    expect(() => x.unsqueeze(-4)).toThrow(/^unsqueeze: dim -4 is out of range for a new dim of a tensor with 2 dims \(expected -3\.\.2\)/);
+    expect(() => tg.stack([x, x], 3)).toThrow(/^stack: dim 3 is out of range for a new dim of a tensor with 2 dims \(expected -3\.\.2\)/);
+  });
   it("dim given as PyTorch's keyword ({dim: 1}) says dim is positional", () => {
     const x = tg.ones([2, 3]);
     for (const [name, f] of [["sum", () => x.sum({ dim: 1 } as never)], ["softmax", () => x.softmax({ dim: 1 } as never)], ["cat", () => tg.cat([x, x], { dim: 1 } as never)]] as const)
