@@ -201,8 +201,8 @@ function numbersThenOptions(op: string, given: unknown[], names: readonly string
  * `arange(end)`, `arange(start, end)` or `arange(start, end, step)`, each optionally followed by the options
  * (`arange(5, {dtype: "float64"})`): the values [start, end) in steps, `[⌈(end − start)/step⌉]`;
  * int32 when all arguments are integers, else float32 (or `dtype`). Mirrors `torch.arange`.
- * @throws RangeError for step 0, a non-finite bound, or integer values int32 cannot hold; TypeError for a
- *   non-number bound.
+ * @throws RangeError for step 0, a non-finite bound, end on the wrong side of start for the step's sign, or
+ *   integer values int32 cannot hold; TypeError for a non-number bound.
  */
 export function arange(end: number, opts?: TensorOptions): Tensor;
 export function arange(start: number, end: number, opts?: TensorOptions): Tensor;
@@ -212,7 +212,11 @@ export function arange(...args: unknown[]): Tensor {
   const [start, end] = second === undefined ? [0, first!] : [first!, second];
   if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step))
     throw new RangeError(`arange: invalid range start=${start} end=${end} step=${step}`);
-  const n = Math.max(0, Math.ceil((end - start) / step));
+  // As PyTorch: a step away from end is a mistake (arange(10, 0) meant step -1), not an empty range.
+  if ((end - start) * step < 0)
+    throw new RangeError(`arange: end ${end} lies on the wrong side of start ${start} for step ${step} (PyTorch: "upper bound and ` +
+      `larger bound inconsistent with step sign"); ${step > 0 ? `pass a negative step, arange(${start}, ${end}, -1)` : "pass a positive step"}`);
+  const n = Math.max(0, Math.ceil((end - start) / step));  // max: +0, not the -0 of ceil(0 / -1)
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const t = Tensor.empty([n], checkDType(opts.dtype ?? (allInt ? "int32" : "float32"), "arange"));
   if (t.dtype === "int32") checkIntRange(start, start + (n - 1) * step, "arange");

@@ -68,6 +68,12 @@ describe("constant fills, ranges, eye", () => {
     expect(tg.arange(3, 3).numel()).toBe(0);
     expect(() => tg.arange(0, 5, 0)).toThrow(/arange: invalid range/);
   });
+  it("arange with end on the wrong side of start for the step throws, as PyTorch (it returned an empty range)", () => {
+    expect(() => tg.arange(10, 0)).toThrow(/^arange: end 0 lies on the wrong side of start 10 for step 1 .*pass a negative step, arange\(10, 0, -1\)/);
+    expect(() => tg.arange(-3)).toThrow(/^arange: end -3 lies on the wrong side of start 0 for step 1/);
+    expect(() => tg.arange(0, 5, -1)).toThrow(/^arange: end 5 lies on the wrong side of start 0 for step -1 .*pass a positive step/);
+    expect([tg.arange(0).numel(), tg.arange(2, 2, -1).numel()]).toEqual([0, 0]);
+  });
   it("linspace includes both ends", () => {
     expectClose(tg.linspace(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
     expectClose(tg.linspace(-1, 1, 1), [-1]);
