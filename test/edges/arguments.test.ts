@@ -57,6 +57,20 @@ describe("dims that are not integers", () => {
   });
 });
 
+describe("sizes beyond int32", () => {
+  it("a pad, stride, kernel or dilation above 2^31 - 1 is a RangeError naming it, never wrapped by the int32 kernels", () => {
+    // Before: pad [2^32, -2^32] returned x unchanged (2^32 wrapped to 0; the answer is all zeros), maxPool2d's
+    // stride 2^31 failed in the binding with "pooling geometry entry 7 is out of range", conv2d took 2^32 + 1 as 1.
+    const x = tg.tensor([[1, 2, 3, 4]]), img = tg.ones([1, 1, 4, 4]);
+    expect(() => F.pad(x, [2 ** 32, -(2 ** 32)])).toThrow(/^pad: pad amounts must lie within ±\(2\^31 - 1\) = ±2147483647, got \[4294967296, -4294967296\]/);
+    expect(Array.from(F.pad(x, [2 ** 31 - 1, -(2 ** 31 - 1)]).data())).toEqual([0, 0, 0, 0]);
+    expect(() => F.maxPool2d(img, 2, { stride: 2 ** 31 })).toThrow(/^maxPool2d: stride must be at most 2\^31 - 1 = 2147483647, got 2147483648/);
+    expect(() => F.avgPool2d(img, [2 ** 32 + 1, 1])).toThrow(/^avgPool2d: kernelSize must be at most 2\^31 - 1/);
+    expect(() => F.conv2d(img, tg.ones([1, 1, 2, 2]), null, { stride: [1, 2 ** 32 + 1] })).toThrow(/^conv2d: stride must be at most 2\^31 - 1 = 2147483647, got 4294967297/);
+    expect(F.maxPool2d(img, 2, { stride: 2 ** 31 - 1 }).shape).toEqual([1, 1, 1, 1]);
+  });
+});
+
 describe("keepdim", () => {
   it("{keepdim: false} keeps nothing (it was truthy, so kept the dim); {keepdim: true} and a boolean work", () => {
     const x = tg.tensor([[1, 2], [3, 5]]);
