@@ -88,20 +88,27 @@ export function options<T extends object>(op: string, opts: T | undefined | null
   return opts;
 }
 
+/** The largest size, stride, padding or dilation: the kernels take these as int32. */
+export const INT32_MAX = 2147483647;
+
 /**
  * A size argument as PyTorch takes an int or a tuple: `n` → `[n, n]`, `[h, w]` → `[h, w]`.
  * @throws TypeError/RangeError naming `op`, the argument and the value when it is not one or two
- *   integers >= `min`.
+ *   integers >= `min`, or one is above 2^31 − 1 (the kernels' int32; a larger one would wrap).
  */
 export function pair(v: unknown, name: string, op: string, min = 0): [number, number] {
   const ok = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= min;
+  const fits = (x: number) => {
+    if (x > INT32_MAX) throw new RangeError(`${op}: ${name} must be at most 2^31 - 1 = ${INT32_MAX}, got ${x}`);
+    return x;
+  };
   if (typeof v === "number") {
     if (!ok(v)) throw new RangeError(`${op}: ${name} must be an integer >= ${min}, got ${v}`);
-    return [v, v];
+    return [fits(v), v];
   }
   if (Array.isArray(v) && v.length === 2) {
     if (!ok(v[0]) || !ok(v[1])) throw new RangeError(`${op}: ${name} must be integers >= ${min}, got [${v.join(", ")}]`);
-    return [v[0], v[1]];
+    return [fits(v[0]), fits(v[1])];
   }
   throw new TypeError(`${op}: ${name} must be an integer or a pair [h, w], got ${describe(v)}${positionalHint(v, name)}`);
 }

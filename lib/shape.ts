@@ -60,13 +60,16 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
   return out;
 }
 
-export function normalizeDim(dim: number, ndim: number, op: string): number {
+export function normalizeDim(dim: number, ndim: number, op: string, newDimOf?: number): number {
   const lo = ndim === 0 ? -1 : -ndim, hi = ndim === 0 ? 0 : ndim - 1;
   // A string "0" is a wrong type, not a dim out of range (whose message would print it as 0).
   if (typeof dim !== "number")
     throw new TypeError(`${op}: dim must be an integer, got ${describe(dim)}${positionalHint(dim, "dim")}`);
-  if (!Number.isInteger(dim) || dim < lo || dim > hi)
-    throw new RangeError(`${op}: dim ${dim} is out of range for a tensor with ${ndim} dims (expected ${lo}..${hi})`);
+  if (!Number.isInteger(dim) || dim < lo || dim > hi) {
+    // A dim to insert (unsqueeze, stack; newDimOf = the tensor's dims) ranges over ndim + 1 places.
+    const of = newDimOf === undefined ? `a tensor with ${ndim} dims` : `a new dim of a tensor with ${newDimOf} dims`;
+    throw new RangeError(`${op}: dim ${dim} is out of range for ${of} (expected ${lo}..${hi})`);
+  }
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }
 

@@ -9,7 +9,7 @@ import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
 import { bumpVersion } from "../autograd/version.js";
 import { options } from "../options.js";
-import { mul } from "./elementwise.js";
+import { zeros } from "./creation.js";
 import { copyOf, dense, floatTensor, optionalParam, recordLayer, storageOf } from "./layer-input.js";
 
 export interface BatchNormOptions {
@@ -53,8 +53,11 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   if (!training && (!rm || !rv)) throw new Error(`${op}: eval mode (training: false) needs runningMean and runningVar; pass them or set training: true`);
   if (training && N * L === 1)
     throw new Error(`${op}: expected more than 1 value per channel when training, got input of shape ${fmt(x.shape)}`);
-  // An empty batch has no statistics: as PyTorch, the output is empty and the running stats stay.
-  if (x.numel() === 0) return mul(x, 1);
+  // An empty batch has no statistics: as PyTorch, the output is empty, the running stats stay, and weight
+  // and bias get zero gradients (not none: an optimizer still steps them, as PyTorch's would).
+  if (x.numel() === 0)
+    return recordLayer("NativeBatchNormBackward0", Tensor.output(x.shape, x.dtype), [x, w, b],
+      [x, w, b].map((t) => t && t.shape), emptyBatchRule);
   const xd = dense(x);
   const y = Tensor.output(x.shape, x.dtype);
   const mean = Tensor.output([C], x.dtype), invstd = Tensor.output([C], x.dtype);
@@ -63,6 +66,11 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   if (training) for (const r of [rm, rv]) if (r) bumpVersion(r.storage);
   const ctx = { x: xd, w, mean, invstd, dims: [N, C, L], training, want: [x.requiresGrad, !!w?.requiresGrad, !!b?.requiresGrad] };
   return recordLayer("NativeBatchNormBackward0", y, [x, w, b], ctx, batchNormRule, [mean, invstd, copyOf(xd, x)]);
+}
+
+// Each input's gradient from an empty batch: x's is empty, weight's and bias's are zero.
+function emptyBatchRule(shapes: (number[] | null)[], g: Tensor): (Tensor | null)[] {
+  return shapes.map((shape) => shape && zeros(shape, { dtype: g.dtype }));
 }
 
 interface BatchNormCtx {

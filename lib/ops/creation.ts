@@ -176,17 +176,47 @@ function checkIntRange(first: number, last: number, op: string): void {
       throw new RangeError(`${op}: the value ${v} does not fit in int32 (PyTorch would use int64); pass {dtype: "float64"}`);
 }
 
+// The leading numbers of a call whose optional numbers may be left out before its options object, as
+// PyTorch's keywords allow (`torch.arange(5, dtype=...)` is `tg.arange(5, {dtype})`): the numbers given
+// (undefined keeps a default) and the options, or a TypeError naming the argument in the wrong place.
+function numbersThenOptions(op: string, given: unknown[], names: readonly string[], required: number): [(number | undefined)[], TensorOptions] {
+  let end = given.length;
+  while (end > 0 && given[end - 1] === undefined) end--;
+  const args = given.slice(0, end), last = args[args.length - 1];
+  const hasOpts = last !== null && typeof last === "object" && !Array.isArray(last);
+  const nums = hasOpts ? args.slice(0, -1) : args;
+  if (nums.length > names.length)
+    throw new TypeError(`${op}: takes at most ${names.length} numbers (${names.join(", ")}) then an options object, got ${args.length} arguments`);
+  nums.forEach((v, i) => {
+    if (!(typeof v === "number" || (v === undefined && i >= required)))
+      throw new TypeError(`${op}: ${names[i]} must be a number, got ${describe(v)}` +
+        (i < required ? ` (${op} needs ${names.slice(0, required).join(", ")} before the options object)` : ""));
+  });
+  if (nums.length < required)
+    throw new TypeError(`${op}: missing ${names.slice(nums.length, required).join(", ")} (${op} needs ${names.slice(0, required).join(", ")})`);
+  return [nums as (number | undefined)[], checkOpts(op, hasOpts ? (last as TensorOptions) : undefined)];
+}
+
 /**
- * `arange(end)` or `arange(start, end, step)`: the values [start, end) in steps, `[⌈(end − start)/step⌉]`;
+ * `arange(end)`, `arange(start, end)` or `arange(start, end, step)`, each optionally followed by the options
+ * (`arange(5, {dtype: "float64"})`): the values [start, end) in steps, `[⌈(end − start)/step⌉]`;
  * int32 when all arguments are integers, else float32 (or `dtype`). Mirrors `torch.arange`.
- * @throws RangeError for step 0, a non-finite bound, or integer values int32 cannot hold.
+ * @throws RangeError for step 0, a non-finite bound, end on the wrong side of start for the step's sign, or
+ *   integer values int32 cannot hold; TypeError for a non-number bound.
  */
-export function arange(start: number, end?: number, step = 1, o: TensorOptions = {}): Tensor {
-  const opts = checkOpts("arange", o);
-  if (end === undefined) [start, end] = [0, start];
+export function arange(end: number, opts?: TensorOptions): Tensor;
+export function arange(start: number, end: number, opts?: TensorOptions): Tensor;
+export function arange(start: number, end?: number, step?: number, opts?: TensorOptions): Tensor;
+export function arange(...args: unknown[]): Tensor {
+  const [[first, second, step = 1], opts] = numbersThenOptions("arange", args, ["start", "end", "step"], 1);
+  const [start, end] = second === undefined ? [0, first!] : [first!, second];
   if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step))
     throw new RangeError(`arange: invalid range start=${start} end=${end} step=${step}`);
-  const n = Math.max(0, Math.ceil((end - start) / step));
+  // As PyTorch: a step away from end is a mistake (arange(10, 0) meant step -1), not an empty range.
+  if ((end - start) * step < 0)
+    throw new RangeError(`arange: end ${end} lies on the wrong side of start ${start} for step ${step} (PyTorch: "upper bound and ` +
+      `larger bound inconsistent with step sign"); ${step > 0 ? `pass a negative step, arange(${start}, ${end}, -1)` : "pass a positive step"}`);
+  const n = Math.max(0, Math.ceil((end - start) / step));  // max: +0, not the -0 of ceil(0 / -1)
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const t = Tensor.empty([n], checkDType(opts.dtype ?? (allInt ? "int32" : "float32"), "arange"));
   if (t.dtype === "int32") checkIntRange(start, start + (n - 1) * step, "arange");
@@ -199,8 +229,8 @@ export function arange(start: number, end?: number, step = 1, o: TensorOptions =
  * Mirrors `torch.linspace`.
  * @throws RangeError for a negative or non-integer steps.
  */
-export function linspace(start: number, end: number, steps: number, o: TensorOptions = {}): Tensor {
-  const opts = checkOpts("linspace", o);
+export function linspace(start: number, end: number, steps: number, o?: TensorOptions): Tensor {
+  const [, opts] = numbersThenOptions("linspace", [start, end, steps, o], ["start", "end", "steps"], 3);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = Tensor.empty([steps], checkDType(opts.dtype ?? "float32", "linspace"));
   if (t.dtype === "int32") checkIntRange(start, end, "linspace");
@@ -209,12 +239,16 @@ export function linspace(start: number, end: number, steps: number, o: TensorOpt
 }
 
 /**
- * The identity matrix `[n, m]` (m defaults to n). Mirrors `torch.eye`.
- * @throws RangeError for a negative or non-integer size.
+ * The identity matrix `[n, m]` (m defaults to n): `eye(n)`, `eye(n, m)`, each optionally followed by the
+ * options (`eye(3, {dtype: "float64"})`). Mirrors `torch.eye`.
+ * @throws RangeError for a negative or non-integer size; TypeError for a non-number size.
  */
-export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
-  const t = zeros(checkAllocShape([n, m], "eye"), checkOpts("eye", opts));
-  fill(new Tensor(t.storage, [Math.min(n, m)], [m + 1], 0, t.dtype), 1);
+export function eye(n: number, opts?: TensorOptions): Tensor;
+export function eye(n: number, m?: number, opts?: TensorOptions): Tensor;
+export function eye(...args: unknown[]): Tensor {
+  const [[n, m = n], opts] = numbersThenOptions("eye", args, ["n", "m"], 1);
+  const t = zeros(checkAllocShape([n!, m!], "eye"), opts);
+  fill(new Tensor(t.storage, [Math.min(n!, m!)], [m! + 1], 0, t.dtype), 1);
   return t;
 }
 

@@ -4,7 +4,7 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
-import { options } from "../options.js";
+import { INT32_MAX, options } from "../options.js";
 import { checkLive } from "./check.js";
 import { dense, recordLayer } from "./layer-input.js";
 
@@ -37,6 +37,9 @@ export function pad(x: Tensor, pad: number[], opts: PadOptions = {}): Tensor {
   if (!(mode in MODE)) throw new Error(`${op}: mode must be "constant", "reflect" or "replicate", got ${JSON.stringify(mode)}`);
   if (!Array.isArray(pad) || pad.length % 2 !== 0 || pad.length === 0 || !pad.every(Number.isInteger))
     throw new Error(`${op}: pad must be a non-empty array of integers of even length, got ${Array.isArray(pad) ? fmt(pad) : String(pad)}`);
+  // The kernel takes the amounts as int32: a larger one would wrap (2^32 pads by 0).
+  if (pad.some((v) => Math.abs(v) > INT32_MAX))
+    throw new RangeError(`${op}: pad amounts must lie within ±(2^31 - 1) = ±${INT32_MAX}, got ${fmt(pad)}`);
   const k = pad.length / 2;
   if (k > x.ndim) throw new Error(`${op}: pad ${fmt(pad)} pads ${k} dims but the input ${fmt(x.shape)} has only ${x.ndim}`);
   if (mode !== "constant") {

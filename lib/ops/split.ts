@@ -65,7 +65,8 @@ export const split = defineOp({
     }
     if (bad(splitSize) || (splitSize === 0 && n > 0))
       throw new RangeError(`split: splitSize must be a positive integer (or an array of sizes), got ${describe(splitSize)}`);
-    const count = Math.max(Math.ceil(n / splitSize), 1);
+    // An empty dim is one empty piece, as PyTorch (also for a splitSize of 0, where n / splitSize is NaN).
+    const count = n === 0 ? 1 : Math.ceil(n / splitSize);
     return pieces(x, d, Array.from({ length: count }, (_, i) => Math.min(splitSize, n - i * splitSize)));
   },
 });

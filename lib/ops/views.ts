@@ -10,7 +10,8 @@ import { contiguousStrides, fmt, normalizeDim, numelOf, checkShape, sameShape } 
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { defineOp } from "./define.js";
 import { checkTensor, dimOf, shapeArgs } from "./check.js";
-import { copyInto, scatterView, sumTo, viewAs } from "./kernels.js";
+import { convert, copyInto, scatterView, sumTo, viewAs } from "./kernels.js";
+import { isFloat, promote, type DType } from "../dtype.js";
 import { args, vals } from "./samples.js";
 
 type Sizes = (number | number[])[];
@@ -104,7 +105,8 @@ export const transpose = defineOp({
   forward(x: Tensor, d0: number, d1: number): Tensor {
     const dims = [...checkTensor(x, "transpose").shape.keys()];
     const a = normalizeDim(d0, x.ndim, "transpose"), b = normalizeDim(d1, x.ndim, "transpose");
-    [dims[a], dims[b]] = [dims[b], dims[a]];
+    // A 0-d tensor's one valid dim (0 or -1, as PyTorch) names no axis: nothing to swap.
+    if (x.ndim > 0) [dims[a], dims[b]] = [dims[b], dims[a]];
     return permute(x, dims);
   },
 });
@@ -131,7 +133,7 @@ export const squeeze = defineOp({
 export const unsqueeze = defineOp({
   name: "unsqueeze", doc: "a size-1 dim inserted at dim", method: true, sample: () => args(vals([2, 3]), 1),
   forward(x: Tensor, dim: number): Tensor {
-    const d = normalizeDim(dim, checkTensor(x, "unsqueeze").ndim + 1, "unsqueeze");
+    const d = normalizeDim(dim, checkTensor(x, "unsqueeze").ndim + 1, "unsqueeze", x.ndim);
     const shape = x.shape.slice(), strides = x.strides.slice();
     shape.splice(d, 0, 1);
     strides.splice(d, 0, d < x.ndim ? x.strides[d] * x.shape[d] : 1);
@@ -231,10 +233,11 @@ export const select = defineOp({
 interface CatCtx {
   dim: number;
   sizes: number[];
+  dtypes: DType[];
 }
 
 export const cat = defineOp({
-  name: "cat", doc: "tensors joined along an existing dim", sample: () => args([vals([2, 3]), vals([2, 3], 2)], 1),
+  name: "cat", doc: "tensors joined along an existing dim (mixed dtypes promote, as PyTorch)", sample: () => args([vals([2, 3]), vals([2, 3], 2)], 1),
   forward(tensors: Tensor[], dim = 0): Tensor {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("cat: expected a non-empty array of tensors");
     tensors.forEach((t) => checkTensor(t, "cat"));
@@ -242,24 +245,26 @@ export const cat = defineOp({
     if (first.ndim === 0) throw new Error("cat: zero-dimensional tensors cannot be concatenated; use tg.stack, or unsqueeze(0) first");
     const d = normalizeDim(dim, first.ndim, "cat");
     for (const t of tensors)
-      if (t.ndim !== first.ndim || t.dtype !== first.dtype || t.shape.some((s, i) => i !== d && s !== first.shape[i]))
-        throw new Error(`cat: tensors must have the same dtype and shape except in dim ${dim}; got ${tensors.map((t) => `${fmt(t.shape)} ${t.dtype}`).join(", ")}`);
+      if (t.ndim !== first.ndim || t.shape.some((s, i) => i !== d && s !== first.shape[i]))
+        throw new Error(`cat: tensors must have the same shape except in dim ${dim}; got ${tensors.map((t) => fmt(t.shape)).join(", ")}`);
     const shape = first.shape.slice();
     shape[d] = tensors.reduce((n, t) => n + t.shape[d], 0);
-    const out = Tensor.output(shape, first.dtype);
+    // The result type of all the pieces (int32 < float32 < float64); the copy converts each piece.
+    const out = Tensor.output(shape, tensors.reduce((dt: DType, t) => promote(dt, t.dtype), first.dtype));
     let at = 0;
     for (const t of tensors) {
       copyInto(t, part(out, d, at, t.shape[d]));
       at += t.shape[d];
     }
-    return this.record(out, tensors, { dim: d, sizes: tensors.map((t) => t.shape[d]) });
+    return this.record(out, tensors, { dim: d, sizes: tensors.map((t) => t.shape[d]), dtypes: tensors.map((t) => t.dtype) });
   },
-  backward({ dim, sizes }: CatCtx, g) {
+  backward({ dim, sizes, dtypes }: CatCtx, g) {
     let at = 0;
-    return sizes.map((n) => {
+    return sizes.map((n, i) => {
       const p = part(g, dim, at, n);
       at += n;
-      return p;
+      // A promoted piece gets its gradient in its own dtype (an int32 piece has none).
+      return isFloat(dtypes[i]) ? convert(p, dtypes[i]) : null;
     });
   },
 });
@@ -276,10 +281,10 @@ export const stack = defineOp({
   forward(tensors: Tensor[], dim = 0): Tensor {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("stack: expected a non-empty array of tensors");
     tensors.forEach((t) => checkTensor(t, "stack"));
-    const d = normalizeDim(dim, tensors[0].ndim + 1, "stack");
+    const d = normalizeDim(dim, tensors[0].ndim + 1, "stack", tensors[0].ndim);
     tensors.forEach((t, i) => {
-      if (!sameShape(t.shape, tensors[0].shape) || t.dtype !== tensors[0].dtype)
-        throw new Error(`stack: expects each tensor to be equal size and dtype, but got ${fmt(tensors[0].shape)} ${tensors[0].dtype} at entry 0 and ${fmt(t.shape)} ${t.dtype} at entry ${i}`);
+      if (!sameShape(t.shape, tensors[0].shape))
+        throw new Error(`stack: expects each tensor to be equal size, but got ${fmt(tensors[0].shape)} at entry 0 and ${fmt(t.shape)} at entry ${i}`);
     });
     return cat(tensors.map((t) => unsqueeze(t, d)), d);
   },

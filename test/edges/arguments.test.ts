@@ -44,10 +44,30 @@ describe("dims that are not integers", () => {
     expect(() => x.softmax("1" as never)).toThrow(/dim must be an integer, got string "1"/);
     expect(() => x.var(2)).toThrow(/^var: dim 2 is out of range for a tensor with 2 dims \(expected -2\.\.1\)/);
   });
+  it("a new dim out of range (unsqueeze, stack) names the tensor's own dims, not one more", () => {
+    // Before: "unsqueeze: dim -4 is out of range for a tensor with 3 dims" for a 2-D tensor.
+    const x = tg.ones([2, 3]);
+    expect(() => x.unsqueeze(-4)).toThrow(/^unsqueeze: dim -4 is out of range for a new dim of a tensor with 2 dims \(expected -3\.\.2\)/);
+    expect(() => tg.stack([x, x], 3)).toThrow(/^stack: dim 3 is out of range for a new dim of a tensor with 2 dims \(expected -3\.\.2\)/);
+  });
   it("dim given as PyTorch's keyword ({dim: 1}) says dim is positional", () => {
     const x = tg.ones([2, 3]);
     for (const [name, f] of [["sum", () => x.sum({ dim: 1 } as never)], ["softmax", () => x.softmax({ dim: 1 } as never)], ["cat", () => tg.cat([x, x], { dim: 1 } as never)]] as const)
       expect(f).toThrow(new RegExp(`^${name}: dim must be an integer, got an object \\(dim is a positional argument, not an option\\)`));
+  });
+});
+
+describe("sizes beyond int32", () => {
+  it("a pad, stride, kernel or dilation above 2^31 - 1 is a RangeError naming it, never wrapped by the int32 kernels", () => {
+    // Before: pad [2^32, -2^32] returned x unchanged (2^32 wrapped to 0; the answer is all zeros), maxPool2d's
+    // stride 2^31 failed in the binding with "pooling geometry entry 7 is out of range", conv2d took 2^32 + 1 as 1.
+    const x = tg.tensor([[1, 2, 3, 4]]), img = tg.ones([1, 1, 4, 4]);
+    expect(() => F.pad(x, [2 ** 32, -(2 ** 32)])).toThrow(/^pad: pad amounts must lie within ±\(2\^31 - 1\) = ±2147483647, got \[4294967296, -4294967296\]/);
+    expect(Array.from(F.pad(x, [2 ** 31 - 1, -(2 ** 31 - 1)]).data())).toEqual([0, 0, 0, 0]);
+    expect(() => F.maxPool2d(img, 2, { stride: 2 ** 31 })).toThrow(/^maxPool2d: stride must be at most 2\^31 - 1 = 2147483647, got 2147483648/);
+    expect(() => F.avgPool2d(img, [2 ** 32 + 1, 1])).toThrow(/^avgPool2d: kernelSize must be at most 2\^31 - 1/);
+    expect(() => F.conv2d(img, tg.ones([1, 1, 2, 2]), null, { stride: [1, 2 ** 32 + 1] })).toThrow(/^conv2d: stride must be at most 2\^31 - 1 = 2147483647, got 4294967297/);
+    expect(F.maxPool2d(img, 2, { stride: 2 ** 31 - 1 }).shape).toEqual([1, 1, 1, 1]);
   });
 });
 

@@ -68,7 +68,27 @@ describe("empty operands", () => {
   });
 });
 
+describe("splitting an empty dim", () => {
+  const calls: Record<keyof typeof REF.emptySplit, () => tg.Tensor[]> = {
+    "zeros([0, 2]).split(0)": () => tg.zeros([0, 2]).split(0),
+    "zeros([2, 0]).split(0, 1)": () => tg.zeros([2, 0]).split(0, 1),
+  };
+  it.each(Object.entries(calls))("%s gives PyTorch's one empty piece", (call, split) => {
+    // Before: a splitSize of 0 on an empty dim gave no pieces at all (ceil(0 / 0) is NaN).
+    expect(split().map((p) => p.shape)).toEqual(REF.emptySplit[call as keyof typeof REF.emptySplit]);
+    expect(() => tg.zeros([5]).split(0)).toThrow(/^split: splitSize must be a positive integer/);
+  });
+});
+
 describe("0-d tensors", () => {
+  it("transpose(0, -1) of a 0-d tensor is the tensor, with its gradient, as PyTorch", () => {
+    // Before: "permute: expected 0 dims for shape [], got []" (the swap wrote into an empty dims list).
+    const x = tg.tensor(5, { requiresGrad: true });
+    expect([x.transpose(-1, 0).shape, x.transpose(0, 0).item()]).toEqual([REF.transpose0d.shape, REF.transpose0d.value]);
+    x.transpose(0, -1).mul(3).backward();
+    expect(x.grad!.item()).toBe(REF.transpose0d.grad);
+    expect(() => x.transpose(0, 1)).toThrow(/^transpose: dim 1 is out of range for a tensor with 0 dims \(expected -1\.\.0\)/);
+  });
   const s = () => tg.tensor(5);
   it("slice, narrow and select throw as PyTorch (no dimension to index)", () => {
     expect(() => s().slice(0, 0, 1)).toThrow(/slice: cannot be applied to a 0-d tensor \(dimension specified as 0 but the tensor has no dimensions\)/);

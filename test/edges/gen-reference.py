@@ -147,6 +147,12 @@ out["emptyMatmul"] = [mm_case(a, b) for a, b in [([2, 3], [3, 0]), ([0, 3], [3, 
 z = torch.zeros([3, 0, 2])
 out["emptyReduce"] = {"max(2)": list(z.max(2).values.shape), "min(0)": list(z.min(0).values.shape),
                       "argmax(2)": list(z.argmax(2).shape), "sum(1)": z.sum(1).tolist(), "mean(1)": z.mean(1).tolist()}
+# Splitting an empty dim with a split size of 0 (one empty piece), and transposing a 0-d tensor (its one dim, 0 or -1).
+out["emptySplit"] = {"zeros([0, 2]).split(0)": [list(p.shape) for p in torch.zeros([0, 2]).split(0)],
+                     "zeros([2, 0]).split(0, 1)": [list(p.shape) for p in torch.zeros([2, 0]).split(0, 1)]}
+s0 = torch.tensor(5.0, requires_grad=True)
+(s0.transpose(0, -1) * 3).backward()
+out["transpose0d"] = {"shape": list(s0.transpose(-1, 0).shape), "value": s0.transpose(0, 0).item(), "grad": s0.grad.item()}
 
 # ---- printing (float32 tensors, as tg's default dtype) ----
 # tg prints dtypes without "torch." and sizes as JS arrays: size=[2, 0] for PyTorch's size=(2, 0).

@@ -73,6 +73,9 @@ for label, ins, o in [
     ("eval, running stats, affine, eps", {"x": xb, "runningMean": rm0, "runningVar": rv0, "weight": C3(7), "bias": C3(8)}, {"eps": 1e-3}),
     ("training [N, C]", {"x": vals([5, 3], 9), "runningMean": rm0, "runningVar": rv0, "weight": C3(7), "bias": C3(8)}, {"training": True}),
     ("training [N, C, L], weight only", {"x": vals([2, 3, 4], 10), "weight": C3(7)}, {"training": True}),
+    # A constant channel (a dead ReLU's zeros) with eps 0: PyTorch's invstd is 0 there, so y = bias, not NaN.
+    ("training, eps 0, a constant channel", {"x": torch.cat([vals([4, 2, 3], 14), torch.zeros(4, 1, 3)], 1), "weight": C3(7), "bias": C3(8)},
+     {"training": True, "eps": 0.0}),
 ]:
     case(f"batchNorm {label}", "batchNorm", ins, o, lambda o=o, **t: bn(**t, **o))
 xl = vals([2, 3, 5, 6], 11)

@@ -256,6 +256,17 @@ describe("empty batches pass through every layer op", () => {
     y.sum().backward();
     expect(x.grad?.shape ?? [0, 4, 3, 3]).toEqual([0, 4, 3, 3]);
   });
+  it.each([
+    ["batchNorm (training)", (x: tg.Tensor, w: tg.Tensor, b: tg.Tensor) => F.batchNorm(x, tg.zeros([4]), tg.ones([4]), w, b, { training: true })],
+    ["batchNorm (eval)", (x: tg.Tensor, w: tg.Tensor, b: tg.Tensor) => F.batchNorm(x, tg.zeros([4]), tg.ones([4]), w, b)],
+    ["groupNorm", (x: tg.Tensor, w: tg.Tensor, b: tg.Tensor) => F.groupNorm(x, 2, w, b)],
+  ])("%s gives weight and bias zero gradients (not none) from an empty batch, as PyTorch", (_, fn) => {
+    // batchNorm returned x · 1, which left weight.grad and bias.grad null: an optimizer then skipped them.
+    const x = tg.zeros([0, 4, 3, 3], { requiresGrad: true });
+    const w = tg.ones([4], { requiresGrad: true }), b = tg.zeros([4], { requiresGrad: true });
+    fn(x, w, b).sum().backward();
+    expect([w.grad?.toArray(), b.grad?.toArray(), x.grad?.shape]).toEqual([[0, 0, 0, 0], [0, 0, 0, 0], [0, 4, 3, 3]]);
+  });
   it("BatchNorm2d leaves its running statistics alone for an empty batch", () => {
     const bn = new nn.BatchNorm2d(4);
     bn.forward(tg.zeros([0, 4, 3, 3]));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as tg from "../../lib/index.js";
 import { expectClose, vals } from "./util.js";
+import { mixedDtypes } from "./reference.js";
 
 const a23 = () => tg.tensor([[1, 2, 3], [4, 5, 6]]);
 
@@ -163,6 +164,21 @@ describe("cat / stack", () => {
     expectClose(tg.stack([p, q]), [[1, 2], [3, 4]]);
     expectClose(tg.stack([p, q], 1), [[1, 3], [2, 4]]);
     expectClose(tg.stack([p, q], -1), [[1, 3], [2, 4]]);
+  });
+  const mixedCalls: Record<keyof typeof mixedDtypes, [(ts: tg.Tensor[]) => tg.Tensor, [number[], tg.DType][]]> = {
+    "cat(float32, float64, int32)": [(ts) => tg.cat(ts), [[[1.1, 2.5], "float32"], [[3.3], "float64"], [[4], "int32"]]],
+    "cat(int32, float32)": [(ts) => tg.cat(ts), [[[4], "int32"], [[1.1], "float32"]]],
+    "stack(float32, float64, int32)": [(ts) => tg.stack(ts, 1), [[[1.1], "float32"], [[3.3], "float64"], [[4], "int32"]]],
+  };
+  it.each(Object.entries(mixedCalls))("%s promotes as PyTorch; each piece's gradient comes back in its own dtype", (name, [f, pieces]) => {
+    // Before: "cat: tensors must have the same dtype and shape" (PyTorch 1.13 promotes).
+    const ref = mixedDtypes[name as keyof typeof mixedDtypes];
+    const ts = pieces.map(([v, dtype]) => tg.tensor(v, { dtype, requiresGrad: dtype !== "int32" }));
+    const y = f(ts);
+    expect([y.dtype, y.toArray()]).toEqual([ref.dtype, ref.y]);
+    y.mul(tg.arange(1, y.numel() + 1, { dtype: y.dtype }).reshape(y.shape)).sum().backward();
+    expect(ts.map((t) => (t.grad ? t.grad.dtype : "none"))).toEqual(ref.gradDtypes);
+    expect(ts.map((t) => (t.grad ? t.grad.toArray() : []))).toEqual(ref.grads);
   });
   it("gradients are the matching slices", () => {
     const p = tg.tensor([1, 2], { requiresGrad: true }), q = tg.tensor([3, 4, 5], { requiresGrad: true });

@@ -68,6 +68,12 @@ describe("constant fills, ranges, eye", () => {
     expect(tg.arange(3, 3).numel()).toBe(0);
     expect(() => tg.arange(0, 5, 0)).toThrow(/arange: invalid range/);
   });
+  it("arange with end on the wrong side of start for the step throws, as PyTorch (it returned an empty range)", () => {
+    expect(() => tg.arange(10, 0)).toThrow(/^arange: end 0 lies on the wrong side of start 10 for step 1 .*pass a negative step, arange\(10, 0, -1\)/);
+    expect(() => tg.arange(-3)).toThrow(/^arange: end -3 lies on the wrong side of start 0 for step 1/);
+    expect(() => tg.arange(0, 5, -1)).toThrow(/^arange: end 5 lies on the wrong side of start 0 for step -1 .*pass a positive step/);
+    expect([tg.arange(0).numel(), tg.arange(2, 2, -1).numel()]).toEqual([0, 0]);
+  });
   it("linspace includes both ends", () => {
     expectClose(tg.linspace(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
     expectClose(tg.linspace(-1, 1, 1), [-1]);
@@ -78,6 +84,19 @@ describe("constant fills, ranges, eye", () => {
     expect(tg.eye(3).toArray()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
     expect(tg.eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
     expect(tg.eye(3, 2).toArray()).toEqual([[1, 0], [0, 1], [0, 0]]);
+  });
+  it("the options may follow any number of the optional numbers, as torch.arange(5, dtype=...) and torch.eye(3, dtype=...)", () => {
+    // Before: arange(5, {dtype}) threw "invalid range start=5 end=[object Object]" and eye(3, {dtype}) "got [3, [object Object]]".
+    const a = tg.arange(5, { dtype: "float64", requiresGrad: true });
+    expect([a.dtype, a.requiresGrad, a.toArray()]).toEqual(["float64", true, [0, 1, 2, 3, 4]]);
+    expect([tg.arange(1, 4, { dtype: "float64" }).dtype, tg.arange(1, 4, { dtype: "float64" }).toArray()]).toEqual(["float64", [1, 2, 3]]);
+    expect(tg.arange(4, undefined).toArray()).toEqual([0, 1, 2, 3]);
+    const e = tg.eye(2, { dtype: "int32" });
+    expect([e.dtype, e.toArray()]).toEqual(["int32", [[1, 0], [0, 1]]]);
+    expect(() => tg.arange(0, 1, 2, 3)).toThrow(/^arange: takes at most 3 numbers \(start, end, step\) then an options object, got 4 arguments/);
+    expect(() => tg.arange("5" as never)).toThrow(/^arange: start must be a number, got string "5"/);
+    expect(() => tg.eye(2, "3" as never)).toThrow(/^eye: m must be a number, got string "3"/);
+    expect(() => tg.linspace(0, 1, { dtype: "float64" } as never)).toThrow(/^linspace: missing steps \(linspace needs start, end, steps\)/);
   });
 });
 

@@ -36,7 +36,8 @@ void batch_norm(const BatchNormArgs& a, const T* x, const T* w, const T* b, T* r
           ss += d * d;
         }
       const double var = count ? ss / double(count) : 0.0;
-      is = 1.0 / std::sqrt(var + a.eps);
+      // PyTorch's training invstd is 0 for a constant channel with eps 0 (x̂ = 0, so y = bias), not 1/0.
+      is = var == 0 && a.eps == 0 ? 0.0 : 1.0 / std::sqrt(var + a.eps);
       if (run_mean) run_mean[c] = T((1 - a.factor) * run_mean[c] + a.factor * m);
       if (run_var && count > 1) run_var[c] = T((1 - a.factor) * run_var[c] + a.factor * ss / double(count - 1));
     } else {
