@@ -25,10 +25,13 @@ const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpp
 // key is within 2 edits of "a", so that bound would suggest "to" for x.uniform_({a: 0, b: 1}).
 const maxEdits = (n: number) => Math.min(Math.max(2, Math.floor(n / 4)), Math.ceil(n / 3), n - 1);
 
+// Other libraries' names for PyTorch's keys (Keras/TF.js, NumPy), lower-cased: too far from the key for edits.
+const SYNONYMS: Readonly<Record<string, string>> = { learningrate: "lr", epsilon: "eps", axis: "dim", keepdims: "keepdim" };
+
 /** The allowed key a mistyped one most likely meant, or undefined. */
 export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
   const c = camel(key), lower = c.toLowerCase();
-  const exact = allowed.find((a) => a === c || a.toLowerCase() === lower);
+  const exact = allowed.find((a) => a === c || a.toLowerCase() === lower || a === SYNONYMS[lower]);
   if (exact) return exact;
   let best: string | undefined, bestD = maxEdits(lower.length) + 1;
   for (const a of allowed) {

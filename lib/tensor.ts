@@ -41,6 +41,11 @@ export function setGradUnseen(t: Tensor, g: Tensor | null): void {
 }
 
 // The storage of every disposed tensor: empty, one per dtype (disposing allocates nothing).
+
+// Held by every tensor so that structuredClone(t) and postMessage(t) throw a DataCloneError naming this
+// function, whose name says what to do, instead of sending a plain object of internals: one without the
+// tensor's methods, and whose storage carries the whole slab a small tensor shares with others' values.
+function tgTensorCannotBeCloned_sendTensorToTransferableAndRebuildWithTgFromTransferable(): void {}
 const DISPOSED = { float32: new Float32Array(0), float64: new Float64Array(0), int32: new Int32Array(0) };
 
 /**
@@ -85,6 +90,7 @@ export class Tensor {
   // made that no one has seen is disposed there instead, so the next backward's gradient of that size
   // reuses its memory (lib/autograd/zero-grad.ts).
   declare gradSeen: boolean;
+  private declare readonly notCloneable: () => void;
 
   constructor(
     storage: Storage,
@@ -110,6 +116,7 @@ export class Tensor {
     this.graphUses = 0;
     this.disposeState = "live";
     this.gradSeen = false;
+    this.notCloneable = tgTensorCannotBeCloned_sendTensorToTransferableAndRebuildWithTgFromTransferable;
     retainStorage(storage);
   }
 

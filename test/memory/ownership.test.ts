@@ -36,6 +36,19 @@ describe("data() is a standalone copy", () => {
     d[0] = 42;
     expect(x.sum().item()).toBe(1000);
   });
+  // Before: structuredClone(t) gave a plain object whose storage carried the whole 16 KiB slab, other
+  // tensors' values included (a newcomer found an unrelated tensor's [42, 43, 44] in it).
+  it("structuredClone and postMessage of a tensor throw, naming toTransferable; its transferable form travels", () => {
+    const secret = tg.tensor([42, 43, 44]), t = tg.tensor([[1, 2], [3, 4]]);
+    expect(() => structuredClone(t)).toThrow(/TensorCannotBeCloned_sendTensorToTransferableAndRebuildWithTgFromTransferable/);
+    const { port1 } = new MessageChannel();
+    expect(() => port1.postMessage({ batch: [t] })).toThrow(/could not be cloned/);
+    port1.close();
+    const m = t.toTransferable();
+    expect(m.buffer.byteLength).toBe(16);  // its own buffer: nothing of `secret` travels
+    expect(tg.fromTransferable(structuredClone(m, { transfer: [m.buffer] })).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(secret.toArray()).toEqual([42, 43, 44]);
+  });
 });
 
 describe("dispose() never touches memory tensorgrad did not allocate", () => {
