@@ -14,7 +14,7 @@ import { add } from "./elementwise.js";
 import { checkTensor } from "./check.js";
 import { sum } from "./reduce.js";
 import { reshape, squeeze, unsqueeze } from "./views.js";
-import { copyOf, dense, recordLayer } from "./layer-input.js";
+import { batchHint, copyOf, dense, recordLayer } from "./layer-input.js";
 
 type Size = number | [number, number];
 export type Padding = Size | "same" | "valid";
@@ -77,8 +77,7 @@ function floatOperands(op: string, ts: (Tensor | null)[], names: string[]): void
 
 function need4d(op: string, t: Tensor, name: string, layout: string): void {
   if (t.ndim !== 4)
-    throw new Error(`${op}: expected a 4-D ${name} ${layout}, got shape ${fmt(t.shape)}` +
-      (name === "input" && t.ndim === 3 ? "; add the batch dim with x.unsqueeze(0)" : ""));
+    throw new Error(`${op}: expected a 4-D ${name} ${layout}, got shape ${fmt(t.shape)}${name === "input" ? batchHint(t) : ""}`);
 }
 
 function positiveInt(v: unknown, name: string, op: string): number {

@@ -14,6 +14,13 @@ export function floatTensor(x: unknown, op: string, what = "input"): Tensor {
   return x;
 }
 
+/** How to make a 4-D [N, C, H, W] batch of a 3-D or 2-D input, for an error message ("" for other ranks). */
+export function batchHint(t: Tensor): string {
+  if (t.ndim === 3) return "; for a single image [C, H, W] use x.unsqueeze(0)";
+  if (t.ndim === 2) return "; for a single one-channel image [H, W] use x.reshape([1, 1, H, W])";
+  return "";
+}
+
 /**
  * A float [N, C, H, W] input with C, H, W > 0 (N may be 0). A 3-D [C, H, W] input is refused with the
  * fix: these ops take batches, as the rest of tensorgrad's NCHW family.
@@ -21,8 +28,7 @@ export function floatTensor(x: unknown, op: string, what = "input"): Tensor {
 export function nchw(x: unknown, op: string): Tensor {
   const t = floatTensor(x, op);
   if (t.ndim !== 4)
-    throw new Error(`${op}: input must be 4-D [N, C, H, W], got ${t.ndim}-D shape ${fmt(t.shape)}` +
-      (t.ndim === 3 ? "; for a single image use x.unsqueeze(0)" : ""));
+    throw new Error(`${op}: input must be 4-D [N, C, H, W], got ${t.ndim}-D shape ${fmt(t.shape)}${batchHint(t)}`);
   if (t.shape.slice(1).some((d) => d === 0))
     throw new Error(`${op}: input of shape ${fmt(t.shape)} has an empty channel or spatial dim (only N may be 0)`);
   return t;

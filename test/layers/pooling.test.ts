@@ -112,7 +112,8 @@ describe("bad pooling input names the op, the argument and the shapes", () => {
   const x = tg.zeros([1, 3, 4, 4]);
   it.each([
     ["3-D input", () => F.maxPool2d(tg.zeros([3, 4, 4]), 2), /maxPool2d: input must be 4-D \[N, C, H, W\], got 3-D shape \[3, 4, 4\]; .*unsqueeze\(0\)/],
-    ["5-D input", () => F.avgPool2d(tg.zeros([1, 1, 3, 4, 4]), 2), /avgPool2d: input must be 4-D .*\[1, 1, 3, 4, 4\]/],
+    ["5-D input", () => F.avgPool2d(tg.zeros([1, 1, 3, 4, 4]), 2), /avgPool2d: input must be 4-D .*\[1, 1, 3, 4, 4\]$/],
+    ["2-D input", () => F.maxPool2d(tg.zeros([4, 4]), 2), /maxPool2d: input must be 4-D \[N, C, H, W\], got 2-D shape \[4, 4\]; for a single one-channel image \[H, W\] use x\.reshape\(\[1, 1, H, W\]\)/],
     ["kernel larger than the padded input", () => F.maxPool2d(x, 5, { padding: 0 }), /maxPool2d: the kernel \[5, 5\].*larger than the padded input \[4, 4\] of input shape \[1, 3, 4, 4\]/],
     ["dilated kernel too large", () => F.maxPool2d(x, 2, { dilation: 4 }), /maxPool2d: the kernel \[2, 2\] \(dilation \[4, 4\], spanning \[5, 5\]\)/],
     ["zero stride", () => F.maxPool2d(x, 2, { stride: 0 }), /maxPool2d: stride must be an integer >= 1, got 0/],
