@@ -40,12 +40,12 @@ export function setGradUnseen(t: Tensor, g: Tensor | null): void {
   t[GRADIENT] = g;
 }
 
-// The storage of every disposed tensor: empty, one per dtype (disposing allocates nothing).
-
 // Held by every tensor so that structuredClone(t) and postMessage(t) throw a DataCloneError naming this
 // function, whose name says what to do, instead of sending a plain object of internals: one without the
 // tensor's methods, and whose storage carries the whole slab a small tensor shares with others' values.
 function tgTensorCannotBeCloned_sendTensorToTransferableAndRebuildWithTgFromTransferable(): void {}
+
+// The storage of every disposed tensor: empty, one per dtype (disposing allocates nothing).
 const DISPOSED = { float32: new Float32Array(0), float64: new Float64Array(0), int32: new Int32Array(0) };
 
 /**

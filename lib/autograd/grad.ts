@@ -34,12 +34,11 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts
   });
   ins.forEach((t, i) => checkTensor(t, op, `inputs[${i}]`));
   const given = opts.gradOutputs !== undefined;
-  if (given) list(opts.gradOutputs!).forEach((g, i) => checkTensor(g, op, `gradOutputs[${i}]`));
-  const gouts = given ? list(opts.gradOutputs!) : outs.map((o) => {
+  const gouts = given ? list(opts.gradOutputs!).map((g, i) => checkTensor(g, op, `gradOutputs[${i}]`)) : outs.map((o) => {
     if (o.numel() !== 1) throw new Error(`autograd.grad: output of shape ${fmt(o.shape)} is not a scalar; pass gradOutputs`);
     return fill(Tensor.empty(o.shape, o.dtype), 1);
   });
-  if (gouts.length !== outs.length || !gouts.every((g) => g instanceof Tensor))
+  if (gouts.length !== outs.length)
     throw new Error(`autograd.grad: gradOutputs must be ${outs.length} tensor(s), one per output`);
   outs.forEach((o, i) => {
     if (!o.requiresGrad) throw new Error(`autograd.grad: output ${i} does not require grad and has no grad_fn`);
