@@ -4,10 +4,9 @@
 // reach the kernel as flags on strided views, never as copies.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
-import { broadcastShapes, fmt, numelOf, type Strided } from "../shape.js";
+import { broadcastShapes, fmt, numelOf, sameShape, type Shape, type Strided } from "../shape.js";
 import { defineOp } from "./define.js";
 import { copyInto, dense, fill, sumTo } from "./kernels.js";
-import { sameShape } from "../shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
 import { refuseExpanded } from "../autograd/view-history.js";
@@ -37,11 +36,9 @@ function asMatrix(t: Tensor): MatrixOperand {
 export function matmulKernel(a: Tensor, b: Tensor, transA = false): Tensor {
   const ra = transA ? a.ndim - 1 : a.ndim - 2;
   const M = a.shape[ra], K = a.shape[transA ? a.ndim - 2 : a.ndim - 1], N = b.shape[b.ndim - 1];
-  if (b.shape[b.ndim - 2] !== K)
-    throw new Error(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
   // Two matrices (every product of a linear layer and its backward): no batch dims to broadcast.
   const plain = a.ndim === 2 && b.ndim === 2;
-  const batch = plain ? [] : broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), "matmul");
+  const batch = productBatch(a.shape, b.shape, K, "matmul", plain);
   const shape = plain ? [M, N] : [...batch, M, N];
   // A zero-size operand: an empty result, or (K = 0, an empty sum) zeros, as PyTorch.
   if (numelOf(shape) === 0 || K === 0) return Tensor.empty(shape, a.dtype);
@@ -90,10 +87,27 @@ interface MatmulCtx {
 
 // The shape of op's product of a and b (at least 2-D): the broadcast batch dims, then [M, N].
 function productShape(a: Tensor, b: Tensor, op: string): number[] {
-  const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1], N = b.shape[b.ndim - 1];
-  if (b.shape[b.ndim - 2] !== K)
-    throw new Error(`${op}: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${M}x${K} and ${b.shape[b.ndim - 2]}x${N})`);
-  return [...broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op), M, N];
+  const M = a.shape[a.ndim - 2], K = a.shape[a.ndim - 1];
+  return [...productBatch(a.shape, b.shape, K, op, false), M, b.shape[b.ndim - 1]];
+}
+
+// The Error message for a product whose inner sizes differ: a's last dim (K) against b's rows.
+function innerMismatch(op: string, a: Shape, b: Shape, K: number): string {
+  const rows = b.length === 1 ? "only" : "second-to-last";
+  return `${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be multiplied: the first's last dim (${K}) must equal the second's ${rows} dim (${b[Math.max(0, b.length - 2)]})`;
+}
+
+// The broadcast batch dims of a product of a's M×K matrices and b's (none when `plain`), or an Error
+// naming the dims that disagree: the inner ones, or a pair of batch dims.
+function productBatch(a: Shape, b: Shape, K: number, op: string, plain: boolean): number[] {
+  if (b[b.length - 2] !== K) throw new Error(innerMismatch(op, a, b, K));
+  if (plain) return [];
+  try {
+    return broadcastShapes(a.slice(0, -2), b.slice(0, -2), op);
+  } catch {
+    throw new Error(`${op}: shapes ${fmt(a)} and ${fmt(b)} cannot be multiplied: their batch dims ` +
+      `${fmt(a.slice(0, -2))} and ${fmt(b.slice(0, -2))} do not broadcast (each pair of sizes from the right must match or be 1)`);
+  }
 }
 
 // a·b written into c (the product's shape; rows with contiguous columns; no memory shared with a or b).
@@ -189,6 +203,7 @@ function checkOperands(op: string, a: Tensor, b: Tensor): void {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError(`${op}: both operands must be Tensors`);
   checkTensor(a, op, "input"), checkTensor(b, op, op === "mm" ? "mat2" : "other");
   if (a.ndim === 0 || b.ndim === 0) throw new Error(`${op}: both operands need at least 1 dim, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  if (b.shape[Math.max(0, b.ndim - 2)] !== a.shape[a.ndim - 1]) throw new Error(innerMismatch(op, a.shape, b.shape, a.shape[a.ndim - 1]));
   if (a.dtype !== b.dtype || a.dtype === "int32")
     throw new TypeError(`${op}: expected two float tensors of the same dtype, got ${a.dtype} and ${b.dtype}; convert with .float() or .double()`);
 }
