@@ -9,12 +9,12 @@ import { formatTable, markdownTable, num } from "./lib/format.js";
 import { GEMM_SHAPES, gemmFlops } from "./workloads/sgemm.js";
 import { MLP_FLOPS } from "./workloads/mlp.js";
 import { CONV_FLOPS } from "./workloads/conv.js";
-import { runTensorgrad } from "./workloads/tensorgrad.js";
-import { openblasPeer } from "./peers/openblas.js";
+import { tensorgradJobs } from "./workloads/tensorgrad.js";
+import { coreTypeFor, openblasPeer } from "./peers/openblas.js";
 import { torchPeer } from "./peers/torch.js";
 import { tfjsPeer } from "./peers/tfjs-peer.js";
 import { processRows } from "./process/rows.js";
-import { coreTypeFor } from "./peers/openblas.js";
+import { median } from "./lib/timing.js";
 
 const log = (s) => process.stderr.write(`${s}\n`);
 const started = Date.now();
@@ -24,39 +24,54 @@ const defaultThreads = tg.getNumThreads();
 // 1 thread, 2 threads (the MLP target's setting) and the default, without repeats.
 const threadCounts = [...new Set([1, Math.min(2, defaultThreads), defaultThreads])];
 
-log(`tensorgrad: ISA ${isa}, default threads ${defaultThreads}; measuring threads ${threadCounts.join(", ")} …`);
-const mine = runTensorgrad(tg, threadCounts, defaultThreads);
-const PEERS = [
-  ["OpenBLAS", () => openblasPeer(threadCounts, machine.flags)],
-  ["PyTorch", () => torchPeer(threadCounts, machine.flags)],
-  ["tfjs-wasm", () => tfjsPeer("wasm")],
-  ["tfjs-cpu", () => tfjsPeer("cpu")],
+// Rows: { key, job, label, threads, unit, show(seconds) → number }.
+const rows = [];
+const row = (job, t, label, unit, show) => rows.push({ key: t === null ? job : `${job}@${t}`, job, t: t ?? defaultThreads, label, unit, show });
+for (const t of threadCounts)
+  for (const s of GEMM_SHAPES) row(`sgemm/${s.key}`, t, s.label, "GFLOP/s", (sec) => gemmFlops(s) / sec / 1e9);
+row("add4", null, "add [4]+[4] (per op)", "µs", (sec) => sec * 1e6);
+row("mlp-small", null, "MLP 2-16-16-1 tanh, b32, MSE, SGD step", "µs", (sec) => sec * 1e6);
+for (const t of threadCounts) row("mlp", t, "MLP 784-512-256-10 ReLU, b128, CE, SGD step", "ms", (sec) => sec * 1e3);
+for (const t of threadCounts) {
+  row("conv-fwd", t, "conv 3×3 64→64, 32×32, pad 1, b32: forward", "GFLOP/s", (sec) => CONV_FLOPS / sec / 1e9);
+  row("conv-fwdbwd", t, "conv 3×3 64→64, 32×32, pad 1, b32: fwd+bwd", "GFLOP/s", (sec) => (3 * CONV_FLOPS) / sec / 1e9);
+}
+for (const t of threadCounts) row("lenet", t, "LeNet-5, b64, CE, SGD step", "ms", (sec) => sec * 1e3);
+
+// Row by row, tensorgrad, OpenBLAS and PyTorch take turns ROUNDS times and each keeps the median of its
+// turns: this host's speed drifts by tens of percent within seconds, and a peer measured in a phase of its
+// own carried a whole slow (or fast) phase into every ratio of its column. TF.js (one thread, far behind)
+// runs once, on its own.
+const ROUNDS = Math.max(1, Math.trunc(Number(process.env.BENCH_ROUNDS ?? 3)) || 1);
+log(`tensorgrad: ISA ${isa}, default threads ${defaultThreads}; threads ${threadCounts.join(", ")}; each row ${ROUNDS}× in turn with OpenBLAS and PyTorch …`);
+const servers = [["OpenBLAS", await openblasPeer(threadCounts, machine.flags)], ["PyTorch", await torchPeer(threadCounts, machine.flags)]];
+const jobs = tensorgradJobs(tg);
+const mine = { results: {} }, served = servers.map(() => ({}));
+for (const [i, r] of rows.entries()) {
+  log(`  ${i + 1}/${rows.length} ${r.key}`);
+  tg.setNumThreads(r.t);
+  const turns = [[], ...servers.map(() => [])];
+  for (let round = 0; round < ROUNDS; ++round) {
+    turns[0].push(jobs[r.job]());
+    for (const [p, [, peer]] of servers.entries()) if (!peer.skipped) turns[p + 1].push(await peer.measure(r.job, r.t));
+  }
+  tg.setNumThreads(defaultThreads);
+  mine.results[r.key] = median(turns[0]);
+  for (const p of servers.keys()) if (turns[p + 1].length && turns[p + 1][0] !== undefined) served[p][r.key] = median(turns[p + 1]);
+}
+servers.forEach(([, peer]) => peer.close?.());
+const peers = [
+  ...servers.map(([name, peer], p) => (peer.skipped ? { name, skipped: peer.skipped } : { name, info: peer.info, results: served[p] })),
+  ...[["tfjs-wasm", "wasm"], ["tfjs-cpu", "cpu"]].map(([name, backend]) => {
+    log(`${name} …`);
+    return { name, ...tfjsPeer(backend) };
+  }),
 ];
-const peers = PEERS.map(([name, run]) => {
-  log(`${name} …`);
-  return { name, ...run() };
-});
 log("process-level rows (page faults, cold start, memory) …");
-const torchSkipped = peers.find((p) => p.name === "PyTorch").skipped;
 const coreType = coreTypeFor(machine.flags);
 const proc = processRows({ threads: threadCounts.filter((t) => t <= 2), torchEnv: coreType ? { OPENBLAS_CORETYPE: coreType } : {},
-  hasTorch: !torchSkipped, hasTfjs: !peers.find((p) => p.name === "tfjs-wasm").skipped });
+  hasTorch: !peers.find((p) => p.name === "PyTorch").skipped, hasTfjs: !peers.find((p) => p.name === "tfjs-wasm").skipped });
 const loadAfter = (await import("node:os")).default.loadavg()[0];
-
-// Rows: [key, label, threads, unit, display(seconds) -> number].
-const rows = [];
-for (const t of threadCounts)
-  for (const s of GEMM_SHAPES) rows.push({ key: `sgemm/${s.key}@${t}`, label: s.label, t, unit: "GFLOP/s", show: (sec) => gemmFlops(s) / sec / 1e9 });
-rows.push({ key: "add4", label: "add [4]+[4] (per op)", t: defaultThreads, unit: "µs", show: (sec) => sec * 1e6 });
-rows.push({ key: "mlp-small", label: "MLP 2-16-16-1 tanh, b32, MSE, SGD step", t: defaultThreads, unit: "µs", show: (sec) => sec * 1e6 });
-for (const t of threadCounts)
-  rows.push({ key: `mlp@${t}`, label: "MLP 784-512-256-10 ReLU, b128, CE, SGD step", t, unit: "ms", show: (sec) => sec * 1e3 });
-for (const t of threadCounts) {
-  rows.push({ key: `conv-fwd@${t}`, label: "conv 3×3 64→64, 32×32, pad 1, b32: forward", t, unit: "GFLOP/s", show: (sec) => CONV_FLOPS / sec / 1e9 });
-  rows.push({ key: `conv-fwdbwd@${t}`, label: "conv 3×3 64→64, 32×32, pad 1, b32: fwd+bwd", t, unit: "GFLOP/s", show: (sec) => (3 * CONV_FLOPS) / sec / 1e9 });
-}
-for (const t of threadCounts)
-  rows.push({ key: `lenet@${t}`, label: "LeNet-5, b64, CE, SGD step", t, unit: "ms", show: (sec) => sec * 1e3 });
 
 const peakFor = (t) => machine.peakPerCore * t;
 // A peer cell: its figure and tensorgrad's speed relative to it (>1× = tensorgrad faster).
@@ -78,7 +93,7 @@ const date = new Date().toISOString().replace("T", " ").slice(0, 16) + " UTC";
 const facts = [
   `date: ${date}`,
   `machine: ${machine.model}, ${machine.cpus} CPUs; Node ${machine.node}; load average ${machine.loadAvg.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end`,
-  `tensorgrad: ISA ${isa}, default threads ${defaultThreads}, threads measured ${threadCounts.join(" and ")}; MLP built with ${mine.style}`,
+  `tensorgrad: ISA ${isa}, default threads ${defaultThreads}, threads measured ${threadCounts.join(" and ")}; MLP built with tg.nn + tg.optim.SGD`,
   `peak fp32 FMA: ${machine.peakPerCore} GFLOP/s per core (${machine.peakSource}); the peers' anchor sheet (../shared/ANCHORS.md) says ≈166; "% peak" = tensorgrad ÷ (peak × threads)`,
   ...peers.map((p) => `${p.name}: ${p.skipped ? `skipped: ${p.skipped}` : p.info}`),
   ...(Math.max(machine.loadAvg, loadAfter) > machine.cpus / 2
@@ -86,7 +101,7 @@ const facts = [
     : []),
 ];
 const legend = [
-  "Medians of repeated timed batches after warm-up.",
+  `Medians of repeated timed batches after warm-up; row by row, tensorgrad, OpenBLAS and PyTorch took turns ${ROUNDS} times (each: the median of its turns); TF.js ran once, on its own.`,
   "Peer cells: the peer's figure, then tensorgrad's speed relative to the peer (peer time ÷ tensorgrad time = tensorgrad GFLOP/s ÷ peer GFLOP/s): above 1× tensorgrad is faster.",
   "Aᵀ·B and A·Bᵀ use transposed views (a.t()), not copies. MLP step ≈ 308 MFLOP; its % peak counts GEMM flops only.",
   `conv rows: ${(CONV_FLOPS / 1e9).toFixed(2)} GFLOP forward, 3× that forward+backward (input and weight gradients); implicit GEMM on the 8×48 fp32 micro-kernel (64 channels: 8 full tiles) for the forward, the input gradient (a stride-1 correlation over dY with flipped taps) and the weight gradient; patches packed from a zero-bordered copy of each image (plain copies, no bounds checks). perf at 2 threads, fwd+bwd: about 55 % in the micro-kernels, 12 % packing patches, 5 % transposing dW's panels, ~5 % kernel time (page faults, TLB-shootdown interrupts), 3–4 % pool waits; the work splits evenly over the threads.`,

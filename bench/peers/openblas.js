@@ -1,9 +1,11 @@
-// OpenBLAS peer: builds openblas_sgemm.cc against Debian's libopenblas-dev and runs it per thread
-// count. OPENBLAS_CORETYPE is chosen from CPU feature bits: Debian's 0.3.21 misreads newer CPUs
-// (e.g. as "Prescott") and runs far slower otherwise. An OPENBLAS_CORETYPE inherited from the
-// environment is overridden (and reported); BENCH_OPENBLAS_CORETYPE forces a choice.
+// OpenBLAS peer: builds openblas_sgemm.cc against Debian's libopenblas-dev and keeps one server per thread
+// count (bench/lib/server.js), asked for the sgemm rows only. OPENBLAS_CORETYPE is chosen from CPU feature
+// bits: Debian's 0.3.21 misreads newer CPUs (e.g. as "Prescott") and runs far slower otherwise. An
+// OPENBLAS_CORETYPE inherited from the environment is overridden (and reported); BENCH_OPENBLAS_CORETYPE
+// forces a choice.
 import { GEMM_SHAPES } from "../workloads/sgemm.js";
-import { buildTool, runJson } from "../lib/native-tool.js";
+import { buildTool } from "../lib/native-tool.js";
+import { startServer } from "../lib/server.js";
 
 export function coreTypeFor(cpuFlags) {
   if (process.env.BENCH_OPENBLAS_CORETYPE) return process.env.BENCH_OPENBLAS_CORETYPE;
@@ -18,19 +20,24 @@ export function coreTypeNote(coreType) {
   return `, OPENBLAS_CORETYPE=${coreType}${inherited && inherited !== coreType ? ` (environment had ${inherited})` : ""}`;
 }
 
-export function openblasPeer(threadCounts, cpuFlags) {
+// { info, measure(job, threads) → seconds or undefined (not an sgemm row), close() } or { skipped }.
+export async function openblasPeer(threadCounts, cpuFlags) {
   const tool = buildTool("peers/openblas_sgemm.cc", ["-lopenblas"]);
   if (!tool.bin) return { skipped: `${tool.skipped} (install libopenblas-dev)` };
-  const args = GEMM_SHAPES.map((s) => `${s.key}:${s.M}:${s.N}:${s.K}:${+s.ta}:${+s.tb}`);
   const coreType = coreTypeFor(cpuFlags);
-  const results = {};
-  let config = "";
+  const servers = new Map();
   for (const t of threadCounts) {
-    const env = { OPENBLAS_NUM_THREADS: String(t), ...(coreType ? { OPENBLAS_CORETYPE: coreType } : {}) };
-    const r = runJson(tool.bin, args, env);
-    if (r.skipped) return r;
-    config = r.config;
-    for (const [key, sec] of Object.entries(r.results)) results[`sgemm/${key}@${t}`] = sec;
+    const s = await startServer(tool.bin, [], { OPENBLAS_NUM_THREADS: String(t), ...(coreType ? { OPENBLAS_CORETYPE: coreType } : {}) });
+    if (s.skipped) {
+      for (const other of servers.values()) other.close();
+      return s;
+    }
+    servers.set(t, s);
   }
-  return { info: `${config}${coreTypeNote(coreType)}`, results };
+  const shapes = new Map(GEMM_SHAPES.map((s) => [`sgemm/${s.key}`, `${s.M}:${s.N}:${s.K}:${+s.ta}:${+s.tb}`]));
+  return {
+    info: `${servers.get(threadCounts[0]).info.config}${coreTypeNote(coreType)}`,
+    measure: async (job, t) => (shapes.has(job) ? servers.get(t).ask(shapes.get(job)) : undefined),
+    close: () => servers.forEach((s) => s.close()),
+  };
 }

@@ -1,6 +1,7 @@
-// OpenBLAS sgemm peer: C = op(A)·op(B) for each shape given on the command line, row-major,
-// transposes passed as flags (as tensorgrad gets them). Threads come from OPENBLAS_NUM_THREADS.
-// Usage: openblas_sgemm KEY:M:N:K:TA:TB ...   → one JSON object {"results": {KEY: seconds}}.
+// OpenBLAS sgemm peer, a server the bench asks one shape at a time (so that its rows interleave with
+// tensorgrad's): C = op(A)·op(B), row-major, transposes passed as flags (as tensorgrad gets them).
+// Threads come from OPENBLAS_NUM_THREADS. It prints {"config": ...} once, then reads lines M:N:K:TA:TB
+// from stdin and answers each with the median seconds per call (or "error ..."), until stdin closes.
 #include <cblas.h>
 #include <algorithm>
 #include <chrono>
@@ -34,14 +35,19 @@ static double timeIt(F fn) {
   return samples[samples.size() / 2];
 }
 
-int main(int argc, char** argv) {
+int main() {
   std::mt19937 rng(0);
   std::normal_distribution<float> normal;
-  std::printf("{\"config\":\"%s\",\"results\":{", openblas_get_config());
-  for (int i = 1; i < argc; ++i) {
-    char key[64];
+  std::printf("{\"config\":\"%s\"}\n", openblas_get_config());
+  std::fflush(stdout);
+  char line[256];
+  while (std::fgets(line, sizeof line, stdin)) {
     int M, N, K, ta, tb;
-    if (std::sscanf(argv[i], "%63[^:]:%d:%d:%d:%d:%d", key, &M, &N, &K, &ta, &tb) != 6) return 2;
+    if (std::sscanf(line, "%d:%d:%d:%d:%d", &M, &N, &K, &ta, &tb) != 5) {
+      std::printf("error: expected M:N:K:TA:TB, got %s", line);
+      std::fflush(stdout);
+      continue;
+    }
     std::vector<float> a(size_t(M) * K), b(size_t(K) * N), c(size_t(M) * N);
     for (float& x : a) x = normal(rng);
     for (float& x : b) x = normal(rng);
@@ -51,7 +57,7 @@ int main(int argc, char** argv) {
       cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, 1.0f,
                   a.data(), lda, b.data(), ldb, 0.0f, c.data(), N);
     });
-    std::printf("%s\"%s\":%.9g", i > 1 ? "," : "", key, sec);
+    std::printf("%.9g\n", sec);
+    std::fflush(stdout);
   }
-  std::printf("}}\n");
 }

@@ -1,32 +1,45 @@
-// PyTorch peer: runs torch_bench.py with Debian's /usr/bin/python3 per thread count T, with its BLAS
-// (OpenBLAS) on the right core type and T threads, and for T > 1 again with 1 BLAS thread: torch's
-// OpenMP pool and OpenBLAS's pool oversubscribe the cores together (MLP step 2-3× slower), so
-// each row keeps PyTorch's best setting. Skipped when `import torch` fails.
+// PyTorch peer: torch_bench.py with Debian's /usr/bin/python3, one server per setting (bench/lib/server.js):
+// for T threads, its BLAS (OpenBLAS) on the right core type with T threads, and for T > 1 also with 1 BLAS
+// thread: torch's OpenMP pool and OpenBLAS's pool oversubscribe the cores together (MLP step 2-3× slower),
+// so each row keeps PyTorch's best setting. Skipped when `import torch` fails.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { GEMM_SHAPES } from "../workloads/sgemm.js";
-import { BENCH_DIR, runJson } from "../lib/native-tool.js";
+import { BENCH_DIR } from "../lib/native-tool.js";
+import { startServer } from "../lib/server.js";
 import { coreTypeFor, coreTypeNote } from "./openblas.js";
 
 const PYTHON = "/usr/bin/python3";
 
-export function torchPeer(threadCounts, cpuFlags) {
+// { info, measure(job, threads) → seconds (best setting), close() } or { skipped }.
+export async function torchPeer(threadCounts, cpuFlags) {
   const probe = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
   if (probe.error) return { skipped: `${PYTHON} not found` };
   if (probe.status !== 0) return { skipped: "python3 cannot import torch (install python3-torch)" };
   const coreType = coreTypeFor(cpuFlags);
-  const shapes = JSON.stringify(GEMM_SHAPES.map(({ key, M, N, K, ta, tb }) => ({ key, M, N, K, ta, tb })));
-  const results = {};
-  let version = "";
-  const settings = threadCounts.flatMap((t) => (t > 1 ? [[t, t], [t, 1]] : [[t, t]]));
-  for (const [t, blasThreads] of settings) {
-    const env = { OPENBLAS_NUM_THREADS: String(blasThreads), OMP_NUM_THREADS: String(t), ...(coreType ? { OPENBLAS_CORETYPE: coreType } : {}) };
-    const r = runJson(PYTHON, [join(BENCH_DIR, "peers/torch_bench.py"), String(t), shapes], env);
-    if (r.skipped) return r;
-    version = r.info.version;
-    // Each row keeps PyTorch's best setting (thread-independent rows: best over all runs).
-    for (const [key, sec] of Object.entries(r.results)) results[key] = Math.min(results[key] ?? Infinity, sec);
+  const shapes = JSON.stringify(GEMM_SHAPES.map(({ key, M, N, K, ta, tb, out }) => ({ key, M, N, K, ta, tb, out })));
+  const settings = new Map();  // threads → its servers (BLAS threads T, then 1)
+  const all = [];
+  for (const t of threadCounts) {
+    settings.set(t, []);
+    for (const blasThreads of t > 1 ? [t, 1] : [t]) {
+      const env = { OPENBLAS_NUM_THREADS: String(blasThreads), OMP_NUM_THREADS: String(t), ...(coreType ? { OPENBLAS_CORETYPE: coreType } : {}) };
+      const s = await startServer(PYTHON, [join(BENCH_DIR, "peers/torch_bench.py"), String(t), shapes], env);
+      if (s.skipped) {
+        all.forEach((x) => x.close());
+        return s;
+      }
+      settings.get(t).push(s), all.push(s);
+    }
   }
   const note = threadCounts.some((t) => t > 1) ? "; T-thread rows: best of OpenBLAS threads T and 1" : "";
-  return { info: `PyTorch ${version}${coreTypeNote(coreType)}${note}`, results };
+  return {
+    info: `PyTorch ${all[0].info.version}${coreTypeNote(coreType)}${note}`,
+    async measure(job, t) {
+      let best = Infinity;
+      for (const s of settings.get(t)) best = Math.min(best, await s.ask(job));
+      return best;
+    },
+    close: () => all.forEach((s) => s.close()),
+  };
 }

@@ -1,7 +1,9 @@
-"""PyTorch peer: the bench's workloads in PyTorch, timed like bench/lib/timing.js.
+"""PyTorch peer: the bench's workloads in PyTorch, timed like bench/lib/timing.js, served one at a time.
 
-Usage: python3 torch_bench.py THREADS SHAPES_JSON  -> one JSON line {"info": ..., "results": {key: seconds}}.
-SHAPES_JSON is the list of sgemm shapes from bench/workloads/sgemm.js ({key, M, N, K, ta, tb, out?}; out: into a given tensor).
+Usage: python3 torch_bench.py THREADS SHAPES_JSON  -> one JSON line {"version", "threads"}, then for each line
+read from stdin naming a workload (sgemm/KEY, add4, mlp-small, mlp, conv-fwd, conv-fwdbwd, lenet) one line with
+its median seconds per call, until stdin closes (bench/lib/server.js). SHAPES_JSON is the list of sgemm shapes
+from bench/workloads/sgemm.js ({key, M, N, K, ta, tb, out?}; out: into a given tensor).
 """
 import json
 import sys
@@ -95,8 +97,8 @@ def mlp():
                    batch_s=0.1, reps=9)
 
 
-def conv():
-    """3x3 conv 64->64, 32x32, pad 1, batch 32: forward (no grad) and forward+backward (input and weight grads)."""
+def conv(backward):
+    """3x3 conv 64->64, 32x32, pad 1, batch 32: forward (no grad), or forward+backward (input and weight grads)."""
     layer = torch.nn.Conv2d(64, 64, 3, padding=1)
     x = torch.randn(32, 64, 32, 32)
     xg = x.clone().requires_grad_()
@@ -110,7 +112,7 @@ def conv():
         layer.zero_grad()
         xg.grad = None
         layer(xg).backward(g)
-    return time_it(forward, batch_s=0.1), time_it(forward_backward, batch_s=0.1)
+    return time_it(forward_backward if backward else forward, batch_s=0.1)
 
 
 def lenet():
@@ -133,14 +135,13 @@ def main():
     threads, shapes = int(sys.argv[1]), json.loads(sys.argv[2])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    results = {f"sgemm/{s['key']}@{threads}": sgemm(s) for s in shapes}
-    results["add4"] = tiny_add()
-    results["mlp-small"] = small_mlp()
-    results[f"mlp@{threads}"] = mlp()
-    results[f"conv-fwd@{threads}"], results[f"conv-fwdbwd@{threads}"] = conv()
-    results[f"lenet@{threads}"] = lenet()
-    info = {"version": torch.__version__, "threads": torch.get_num_threads()}
-    print(json.dumps({"info": info, "results": results}))
+    jobs = {f"sgemm/{s['key']}": (lambda s=s: sgemm(s)) for s in shapes}
+    jobs.update({"add4": tiny_add, "mlp-small": small_mlp, "mlp": mlp, "conv-fwd": lambda: conv(False),
+                 "conv-fwdbwd": lambda: conv(True), "lenet": lenet})
+    print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    for line in sys.stdin:
+        job = jobs.get(line.strip())
+        print(f"{job():.9g}" if job else f"error: no workload {line.strip()!r}", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ export const CONV = { batch: 32, channels: 64, size: 32, kernel: 3 };
 // Multiply-adds of the forward pass × 2; backward is twice the forward (dX and dW).
 export const CONV_FLOPS = 2 * CONV.batch * CONV.channels * CONV.channels * CONV.kernel ** 2 * CONV.size ** 2;
 
-export function tgConv(tg, timeIt) {
+// Seconds per call: the forward alone, or forward+backward.
+export function tgConv(tg, timeIt, backward) {
   tg.manualSeed(0);
   const { batch, channels, size, kernel } = CONV;
   const layer = new tg.nn.Conv2d(channels, channels, kernel, { padding: 1 });
@@ -20,5 +21,5 @@ export function tgConv(tg, timeIt) {
     y.backward(g);
     y.dispose();
   };
-  return { fwd: timeIt(forward, { batchMs: 100 }), fwdbwd: timeIt(forwardBackward, { batchMs: 100 }) };
+  return timeIt(backward ? forwardBackward : forward, { batchMs: 100 });
 }

@@ -1,4 +1,5 @@
-// Every workload for tensorgrad, in this process, at each thread count. Keys match the peers'.
+// Every workload for tensorgrad, run in this process at whatever thread count is set: job name → seconds
+// per call. Job names match the peers' (bench/peers/torch_bench.py, openblas.js).
 import { timeIt } from "../lib/timing.js";
 import { GEMM_SHAPES, tgSgemm } from "./sgemm.js";
 import { tgTinyAdd } from "./tiny-add.js";
@@ -7,22 +8,15 @@ import { tgMlp } from "./mlp.js";
 import { tgConv } from "./conv.js";
 import { tgLenet } from "./lenet.js";
 
-export function runTensorgrad(tg, threadCounts, defaultThreads) {
-  const results = {};
-  let style = "";
-  for (const t of threadCounts) {
-    tg.setNumThreads(t);
-    for (const s of GEMM_SHAPES) results[`sgemm/${s.key}@${t}`] = tgSgemm(tg, timeIt, s);
-    const mlp = tgMlp(tg, timeIt);
-    results[`mlp@${t}`] = mlp.sec;
-    style = mlp.style;
-    const conv = tgConv(tg, timeIt);
-    results[`conv-fwd@${t}`] = conv.fwd;
-    results[`conv-fwdbwd@${t}`] = conv.fwdbwd;
-    results[`lenet@${t}`] = tgLenet(tg, timeIt);
-  }
-  tg.setNumThreads(defaultThreads);
-  results["add4"] = tgTinyAdd(tg, timeIt);
-  results["mlp-small"] = tgSmallMlp(tg, timeIt).sec;
-  return { results, style };
+export function tensorgradJobs(tg) {
+  const jobs = {
+    "add4": () => tgTinyAdd(tg, timeIt),
+    "mlp-small": () => tgSmallMlp(tg, timeIt).sec,
+    "mlp": () => tgMlp(tg, timeIt).sec,
+    "conv-fwd": () => tgConv(tg, timeIt, false),
+    "conv-fwdbwd": () => tgConv(tg, timeIt, true),
+    "lenet": () => tgLenet(tg, timeIt),
+  };
+  for (const s of GEMM_SHAPES) jobs[`sgemm/${s.key}`] = () => tgSgemm(tg, timeIt, s);
+  return jobs;
 }
