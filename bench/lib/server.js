@@ -1,11 +1,11 @@
-// A peer kept running for the whole bench and asked one workload at a time, so that its rows interleave
-// with tensorgrad's (a host whose speed drifts by tens of percent over seconds then moves both sides of
-// a ratio alike). The program prints one JSON line when ready, then answers each request line with one
-// line: the seconds per call, or "error …".
+// A peer kept running for the whole bench and asked for one batch of timed calls at a time, so that its
+// batches alternate with tensorgrad's (a host whose speed drifts by tens of percent within seconds then
+// moves both sides of a ratio alike). The program prints one JSON line when ready, then answers each
+// request line with one line, or "error …".
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
-// Starts `cmd args` and waits for its first line. Resolves to { info, ask(request) → seconds, close() },
+// Starts `cmd args` and waits for its first line. Resolves to { info, ask(request) → answer, close() },
 // or to { skipped: reason } when it cannot start or says nothing.
 export async function startServer(cmd, args, env = {}) {
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
@@ -30,10 +30,16 @@ export async function startServer(cmd, args, env = {}) {
       child.stdin.write(`${request}\n`);
       const answer = await nextLine();
       if (answer.startsWith("error")) throw new Error(`${cmd.split("/").at(-1)} on "${request}": ${answer}`);
-      return Number(answer);
+      return answer;
     },
     close: () => child.stdin.end(),
   };
+}
+
+// A prepared workload on `server` (its answer to `prepare …` read): { batch() → seconds per call }.
+export async function prepared(server, request) {
+  await server.ask(`prepare ${request}`);
+  return { batch: async () => Number(await server.ask("batch")) };
 }
 
 const lastLine = (s) => s.trim().split("\n").filter(Boolean).at(-1)?.slice(0, 160) ?? "";

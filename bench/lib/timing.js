@@ -10,9 +10,10 @@ export const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-// Median seconds per call of fn. Slow calls (longer than batchMs) run once per batch, and calls
-// over SLOW_MS get only SLOW_REPS batches, so the slowest peers stay within seconds.
-export function timeIt(fn, { warmupMs = 150, warmupCalls = 2, batchMs = 60, reps = 7 } = {}) {
+// A warmed-up fn whose batches can be timed one at a time, so that batches of tensorgrad and of its peers
+// can alternate (bench/run.js). `reps` is how many batches the median takes; slow calls (longer than
+// batchMs) run once per batch, and calls over SLOW_MS get only SLOW_REPS batches.
+export function prepare(fn, { warmupMs = 150, warmupCalls = 2, batchMs = 60, reps = 7 } = {}) {
   let calls = 0;
   const t0 = performance.now();
   while (calls < warmupCalls || performance.now() - t0 < warmupMs) {
@@ -20,12 +21,20 @@ export function timeIt(fn, { warmupMs = 150, warmupCalls = 2, batchMs = 60, reps
     ++calls;
   }
   const perCall = (performance.now() - t0) / calls;
-  const batch = Math.max(1, Math.ceil(batchMs / perCall));
-  const samples = [];
-  for (let r = 0; r < (perCall > SLOW_MS ? Math.min(reps, SLOW_REPS) : reps); ++r) {
-    const s = performance.now();
-    for (let i = 0; i < batch; ++i) fn();
-    samples.push((performance.now() - s) / batch / 1e3);
-  }
-  return median(samples);
+  const size = Math.max(1, Math.ceil(batchMs / perCall));
+  return {
+    reps: perCall > SLOW_MS ? Math.min(reps, SLOW_REPS) : reps,
+    // Seconds per call over one batch.
+    batch() {
+      const s = performance.now();
+      for (let i = 0; i < size; ++i) fn();
+      return (performance.now() - s) / size / 1e3;
+    },
+  };
+}
+
+// Median seconds per call of fn (a prepared fn's batches, back to back).
+export function timeIt(fn, opts) {
+  const timer = prepare(fn, opts);
+  return median(Array.from({ length: timer.reps }, () => timer.batch()));
 }

@@ -5,7 +5,7 @@
 // forces a choice.
 import { GEMM_SHAPES } from "../workloads/sgemm.js";
 import { buildTool } from "../lib/native-tool.js";
-import { startServer } from "../lib/server.js";
+import { prepared, startServer } from "../lib/server.js";
 
 export function coreTypeFor(cpuFlags) {
   if (process.env.BENCH_OPENBLAS_CORETYPE) return process.env.BENCH_OPENBLAS_CORETYPE;
@@ -20,7 +20,7 @@ export function coreTypeNote(coreType) {
   return `, OPENBLAS_CORETYPE=${coreType}${inherited && inherited !== coreType ? ` (environment had ${inherited})` : ""}`;
 }
 
-// { info, measure(job, threads) → seconds or undefined (not an sgemm row), close() } or { skipped }.
+// { info, prepare(job, threads) → its timers (none for a row that is not an sgemm), close() } or { skipped }.
 export async function openblasPeer(threadCounts, cpuFlags) {
   const tool = buildTool("peers/openblas_sgemm.cc", ["-lopenblas"]);
   if (!tool.bin) return { skipped: `${tool.skipped} (install libopenblas-dev)` };
@@ -37,7 +37,7 @@ export async function openblasPeer(threadCounts, cpuFlags) {
   const shapes = new Map(GEMM_SHAPES.map((s) => [`sgemm/${s.key}`, `${s.M}:${s.N}:${s.K}:${+s.ta}:${+s.tb}`]));
   return {
     info: `${servers.get(threadCounts[0]).info.config}${coreTypeNote(coreType)}`,
-    measure: async (job, t) => (shapes.has(job) ? servers.get(t).ask(shapes.get(job)) : undefined),
+    prepare: async (job, t) => (shapes.has(job) ? [await prepared(servers.get(t), shapes.get(job))] : []),
     close: () => servers.forEach((s) => s.close()),
   };
 }

@@ -6,12 +6,12 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { GEMM_SHAPES } from "../workloads/sgemm.js";
 import { BENCH_DIR } from "../lib/native-tool.js";
-import { startServer } from "../lib/server.js";
+import { prepared, startServer } from "../lib/server.js";
 import { coreTypeFor, coreTypeNote } from "./openblas.js";
 
 const PYTHON = "/usr/bin/python3";
 
-// { info, measure(job, threads) → seconds (best setting), close() } or { skipped }.
+// { info, prepare(job, threads) → a timer per setting (the row keeps the best), close() } or { skipped }.
 export async function torchPeer(threadCounts, cpuFlags) {
   const probe = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
   if (probe.error) return { skipped: `${PYTHON} not found` };
@@ -35,10 +35,10 @@ export async function torchPeer(threadCounts, cpuFlags) {
   const note = threadCounts.some((t) => t > 1) ? "; T-thread rows: best of OpenBLAS threads T and 1" : "";
   return {
     info: `PyTorch ${all[0].info.version}${coreTypeNote(coreType)}${note}`,
-    async measure(job, t) {
-      let best = Infinity;
-      for (const s of settings.get(t)) best = Math.min(best, await s.ask(job));
-      return best;
+    async prepare(job, t) {
+      const timers = [];
+      for (const s of settings.get(t)) timers.push(await prepared(s, job));
+      return timers;
     },
     close: () => all.forEach((s) => s.close()),
   };

@@ -1,8 +1,9 @@
-"""PyTorch peer: the bench's workloads in PyTorch, timed like bench/lib/timing.js, served one at a time.
+"""PyTorch peer: the bench's workloads in PyTorch, timed like bench/lib/timing.js, served a batch at a time.
 
-Usage: python3 torch_bench.py THREADS SHAPES_JSON  -> one JSON line {"version", "threads"}, then for each line
-read from stdin naming a workload (sgemm/KEY, add4, mlp-small, mlp, conv-fwd, conv-fwdbwd, lenet) one line with
-its median seconds per call, until stdin closes (bench/lib/server.js). SHAPES_JSON is the list of sgemm shapes
+Usage: python3 torch_bench.py THREADS SHAPES_JSON  -> one JSON line {"version", "threads"}, then answers lines
+read from stdin until it closes (bench/lib/server.js): "prepare WORKLOAD" (sgemm/KEY, add4, mlp-small, mlp,
+conv-fwd, conv-fwdbwd, lenet: set up and warm up; answers "ready") and "batch" (times one batch of calls of
+the prepared workload; answers the seconds per call). SHAPES_JSON is the list of sgemm shapes
 from bench/workloads/sgemm.js ({key, M, N, K, ta, tb, out?}; out: into a given tensor).
 """
 import json
@@ -12,22 +13,23 @@ import time
 import torch
 
 
-def time_it(fn, warmup_s=0.15, batch_s=0.06, reps=7):
-    """Median seconds per call: warm up, batch calls to ~batch_s, median over reps batches."""
-    calls, t0 = 0, time.perf_counter()
-    while calls < 2 or time.perf_counter() - t0 < warmup_s:
-        fn()
-        calls += 1
-    per_call = (time.perf_counter() - t0) / calls
-    batch = max(1, int(batch_s / per_call + 0.999))
-    samples = []
-    for _ in range(reps):
-        s = time.perf_counter()
-        for _ in range(batch):
+class Timer:
+    """A warmed-up fn whose batches are timed one at a time (bench/lib/timing.js's prepare)."""
+
+    def __init__(self, fn, warmup_s=0.15, batch_s=0.06):
+        calls, t0 = 0, time.perf_counter()
+        while calls < 2 or time.perf_counter() - t0 < warmup_s:
             fn()
-        samples.append((time.perf_counter() - s) / batch)
-    samples.sort()
-    return samples[len(samples) // 2]
+            calls += 1
+        self.fn, self.per_call = fn, (time.perf_counter() - t0) / calls
+        self.size = max(1, int(batch_s / self.per_call + 0.999))
+
+    def batch(self):
+        """Seconds per call over one batch."""
+        s = time.perf_counter()
+        for _ in range(self.size):
+            self.fn()
+        return (time.perf_counter() - s) / self.size
 
 
 def sgemm(s):
@@ -35,13 +37,13 @@ def sgemm(s):
     b = torch.randn(s["N"], s["K"]).t() if s["tb"] else torch.randn(s["K"], s["N"])
     if s.get("out"):
         out = torch.empty(s["M"], s["N"])
-        return time_it(lambda: torch.matmul(a, b, out=out))
-    return time_it(lambda: torch.matmul(a, b))
+        return Timer(lambda: torch.matmul(a, b, out=out))
+    return Timer(lambda: torch.matmul(a, b))
 
 
 def tiny_add():
     a, b = torch.tensor([1.0, 2, 3, 4]), torch.tensor([5.0, 6, 7, 8])
-    return time_it(lambda: torch.add(a, b), batch_s=0.1, reps=9)
+    return Timer(lambda: torch.add(a, b), batch_s=0.1)
 
 
 def module_step(sizes, act, loss_fn, x, target, lr=0.01):
@@ -85,16 +87,17 @@ def raw_step(sizes, act, loss_fn, x, target, lr=0.01):
 
 
 def small_mlp():
+    """PyTorch's faster style for this model: nn.Module or raw tensors, judged by the warm-up."""
     x, y = torch.randn(32, 2), torch.randn(32, 1)
     mse = torch.nn.functional.mse_loss
-    return min(time_it(make([2, 16, 16, 1], torch.nn.Tanh, mse, x, y), batch_s=0.1, reps=9)
-               for make in (module_step, raw_step))
+    return min((Timer(make([2, 16, 16, 1], torch.nn.Tanh, mse, x, y), batch_s=0.1) for make in (module_step, raw_step)),
+               key=lambda t: t.per_call)
 
 
 def mlp():
     x, y = torch.randn(128, 784), torch.randint(0, 10, (128,))
-    return time_it(module_step([784, 512, 256, 10], torch.nn.ReLU, torch.nn.functional.cross_entropy, x, y),
-                   batch_s=0.1, reps=9)
+    return Timer(module_step([784, 512, 256, 10], torch.nn.ReLU, torch.nn.functional.cross_entropy, x, y),
+                 batch_s=0.1)
 
 
 def conv(backward):
@@ -112,7 +115,7 @@ def conv(backward):
         layer.zero_grad()
         xg.grad = None
         layer(xg).backward(g)
-    return time_it(forward_backward if backward else forward, batch_s=0.1)
+    return Timer(forward_backward if backward else forward, batch_s=0.1)
 
 
 def lenet():
@@ -128,7 +131,7 @@ def lenet():
         opt.zero_grad()
         torch.nn.functional.cross_entropy(model(x), y).backward()
         opt.step()
-    return time_it(step, batch_s=0.1, reps=9)
+    return Timer(step, batch_s=0.1)
 
 
 def main():
@@ -139,9 +142,16 @@ def main():
     jobs.update({"add4": tiny_add, "mlp-small": small_mlp, "mlp": mlp, "conv-fwd": lambda: conv(False),
                  "conv-fwdbwd": lambda: conv(True), "lenet": lenet})
     print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    timer = None
     for line in sys.stdin:
-        job = jobs.get(line.strip())
-        print(f"{job():.9g}" if job else f"error: no workload {line.strip()!r}", flush=True)
+        request = line.split()
+        if request[:1] == ["prepare"] and len(request) == 2 and request[1] in jobs:
+            timer = jobs[request[1]]()
+            print("ready", flush=True)
+        elif request == ["batch"] and timer:
+            print(f"{timer.batch():.9g}", flush=True)
+        else:
+            print(f"error: expected 'prepare <workload>' or 'batch' after it, got {line.strip()!r}", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,7 @@ import { tfjsTrainer } from "./tfjs-trainer.js";
 export const SMALL_MLP = { sizes: [2, 16, 16, 1], act: "tanh", loss: "mse", batch: 32, lr: 0.01 };
 
 export function tgSmallMlp(tg, timeIt) {
-  const { step, style } = buildTgTrainer(tg, SMALL_MLP);
-  return { sec: timeIt(step, { batchMs: 100, reps: 9 }), style };
+  return timeIt(buildTgTrainer(tg, SMALL_MLP).step, { batchMs: 100, reps: 9 });
 }
 
 export function tfjsSmallMlp(tf, timeIt) {
