@@ -28,6 +28,17 @@ const maxEdits = (n: number) => Math.min(Math.max(2, Math.floor(n / 4)), Math.ce
 // Other libraries' names for PyTorch's keys (Keras/TF.js, NumPy), lower-cased: too far from the key for edits.
 const SYNONYMS: Readonly<Record<string, string>> = { learningrate: "lr", epsilon: "eps", axis: "dim", keepdims: "keepdim" };
 
+// PyTorch keyword arguments that tensorgrad lacks: a PyTorch user passing one is told so, not "unknown option" with
+// a list that reads as if it were a typo. `ops`: only these functions and modules (else every one).
+const UNSUPPORTED: Readonly<Record<string, { ops?: readonly string[]; why: string }>> = {
+  createGraph: { why: "tensorgrad has no higher-order gradients (backward rules do not record a graph of their own)" },
+  weight: {
+    ops: ["crossEntropy", "nllLoss", "CrossEntropyLoss", "NLLLoss"],
+    why: "no per-class weights yet; pass {reduction: \"none\"}, multiply the per-sample losses by each target's weight, then take the sum ÷ the weights' sum",
+  },
+  device: { why: "tensorgrad computes on the CPU only; leave device out" },
+};
+
 /** The allowed key a mistyped one most likely meant, or undefined. */
 export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
   const c = camel(key), lower = c.toLowerCase();
@@ -76,7 +87,8 @@ function keywordHint(v: unknown, allowed: readonly string[]): string {
 /**
  * Checks an options object against the keys `op` accepts and returns it (`{}` for undefined).
  * @throws TypeError when `opts` is not a plain object; Error naming the unknown key, its likely
- *   spelling (`weight_decay` → `weightDecay`) and the allowed keys.
+ *   spelling (`weight_decay` → `weightDecay`) and the allowed keys, or saying that a PyTorch keyword
+ *   tensorgrad lacks (`createGraph`, a loss's class `weight`, `device`) is not supported.
  */
 export function options<T extends object>(op: string, opts: T | undefined | null, allowed: readonly (keyof T & string)[]): Partial<T> {
   if (opts === undefined || opts === null) return {};
@@ -85,10 +97,25 @@ export function options<T extends object>(op: string, opts: T | undefined | null
     throw new TypeError(`${op}: expected an options object {${allowed.join(", ")}} as the last argument, got ${describe(opts)}${keywordHint(opts, allowed)}`);
   for (const key of Object.keys(opts)) {
     if ((allowed as readonly string[]).includes(key)) continue;
+    const missing = UNSUPPORTED[camel(key)];
+    if (missing && (!missing.ops || missing.ops.includes(op))) throw new Error(`${op}: option "${key}" is not supported: ${missing.why}`);
     const hint = suggestKey(key, allowed);
     throw new Error(`${op}: unknown option "${key}"${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ") || "none"})`);
   }
   return opts;
+}
+
+/**
+ * `value` when it is one of the string choices `allowed` (a mode, a reduction).
+ * @throws Error naming `op`, the argument, the choices, the value and the choice it most likely meant
+ *   (`"fan_out"` → `"fanOut"`, `"sume"` → `"sum"`).
+ */
+export function oneOf<T extends string>(op: string, name: string, value: unknown, allowed: readonly T[]): T {
+  if ((allowed as readonly unknown[]).includes(value)) return value as T;
+  const list = allowed.map((a) => JSON.stringify(a));
+  const choices = list.length > 1 ? `${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}` : list[0];
+  const hint = typeof value === "string" ? suggestKey(value, allowed) : undefined;
+  throw new Error(`${op}: ${name} must be ${choices}, got ${JSON.stringify(value) ?? describe(value)}${hint ? `; did you mean "${hint}"?` : ""}`);
 }
 
 /** The largest size, stride, padding or dilation: the kernels take these as int32. */

@@ -5,7 +5,7 @@ import { Tensor } from "../tensor.js";
 import { normal_ as fillNormal, uniform_ as fillUniform } from "../ops/random-fill.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { fmt } from "../shape.js";
-import { describe, options } from "../options.js";
+import { describe, oneOf, options } from "../options.js";
 import { refuseExpanded } from "../autograd/view-history.js";
 import { checkLive } from "../ops/check.js";
 
@@ -163,7 +163,7 @@ export interface KaimingOptions {
 function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
   const { a: slope, mode = "fanIn", nonlinearity = "leaky_relu" } = options(op, opts, ["a", "mode", "nonlinearity"]);
   const a = finite(slope, "a", op, 0);
-  if (mode !== "fanIn" && mode !== "fanOut") throw new Error(`${op}: mode must be "fanIn" or "fanOut", got ${JSON.stringify(mode)}`);
+  oneOf(op, "mode", mode, ["fanIn", "fanOut"]);
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, op));
   // A zero-element tensor has nothing to initialise (PyTorch: a no-op), and may have a zero fan.
   if (t.numel() === 0) return 0;

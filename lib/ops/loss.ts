@@ -9,7 +9,7 @@
 //   nllLoss, mseLoss, l1Loss, huberLoss, smoothL1Loss, multiMarginLoss: composed.
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
-import { options } from "../options.js";
+import { oneOf, options } from "../options.js";
 import { checkLive } from "./check.js";
 import { fmt, sameShape } from "../shape.js";
 import { record } from "../autograd/node.js";
@@ -43,8 +43,7 @@ export const LOSS_OPTIONS = {
 // ---- shared checks ----
 
 export function checkReduction(r: unknown, op: string): Reduction {
-  if (r === "mean" || r === "sum" || r === "none") return r;
-  throw new Error(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}`);
+  return oneOf(op, "reduction", r, ["mean", "sum", "none"]);
 }
 
 export function checkFloat(x: unknown, what: string, op: string): Tensor {

@@ -4,7 +4,7 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
-import { INT32_MAX, options } from "../options.js";
+import { INT32_MAX, oneOf, options } from "../options.js";
 import { checkLive } from "./check.js";
 import { dense, recordLayer } from "./layer-input.js";
 
@@ -34,7 +34,7 @@ export function pad(x: Tensor, pad: number[], opts: PadOptions = {}): Tensor {
   const { mode = "constant", value } = options(op, opts, ["mode", "value"]);
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${typeof x}`);
   checkLive(x, op, "input");
-  if (!(mode in MODE)) throw new Error(`${op}: mode must be "constant", "reflect" or "replicate", got ${JSON.stringify(mode)}`);
+  oneOf(op, "mode", mode, ["constant", "reflect", "replicate"]);  // (`mode in MODE` let "toString" through)
   if (!Array.isArray(pad) || pad.length % 2 !== 0 || pad.length === 0 || !pad.every(Number.isInteger))
     throw new Error(`${op}: pad must be a non-empty array of integers of even length, got ${Array.isArray(pad) ? fmt(pad) : String(pad)}`);
   // The kernel takes the amounts as int32: a larger one would wrap (2^32 pads by 0).

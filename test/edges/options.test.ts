@@ -49,7 +49,13 @@ const REFUSED: [string, () => unknown, RegExp][] = [
   ["tensor dtype typo", () => tg.tensor([1], { dytpe: "int32" } as Bad), /tensor: unknown option "dytpe"; did you mean "dtype"/],
   ["randn positional dtype", () => tg.randn([2], "float64" as Bad), /randn: expected an options object/],
   ["arange options", () => tg.arange(0, 4, 1, { dtyp: "int32" } as Bad), /arange: unknown option "dytp"|arange: unknown option "dtyp"/],
-  ["zerosLike", () => tg.zerosLike(x(), { device: "cpu" } as Bad), /zerosLike: unknown option "device"/],
+  // PyTorch keywords tensorgrad lacks say so, instead of reading as a typo ("unknown option", then a list).
+  ["zerosLike device", () => tg.zerosLike(x(), { device: "cpu" } as Bad), /^zerosLike: option "device" is not supported: tensorgrad computes on the CPU only; leave device out$/],
+  ["backward createGraph", () => tg.ones([1], { requiresGrad: true }).sum().backward(null, { createGraph: true } as Bad), /^backward: option "createGraph" is not supported: tensorgrad has no higher-order gradients/],
+  ["autograd.grad create_graph", () => tg.autograd.grad(tg.ones([1], { requiresGrad: true }).sum(), [tg.ones([1])], { create_graph: true } as Bad), /^autograd.grad: option "create_graph" is not supported/],
+  ["crossEntropy weight", () => F.crossEntropy(x(), cls(), { weight: tg.ones([3]) } as Bad), /^crossEntropy: option "weight" is not supported: no per-class weights yet; pass \{reduction: "none"\}/],
+  ["CrossEntropyLoss weight", () => new tg.nn.CrossEntropyLoss({ weight: tg.ones([3]) } as Bad), /^CrossEntropyLoss: option "weight" is not supported/],
+  ["conv2d weight is only a loss's", () => F.conv2d(tg.ones([1, 1, 3, 3]), tg.ones([1, 1, 1, 1]), null, { weight: 1 } as Bad), /^conv2d: unknown option "weight"/],
   ["eye", () => tg.eye(2, 2, { requires_grad: true } as Bad), /eye: unknown option/],
   ["backward retain_graph", () => tg.ones([1], { requiresGrad: true }).sum().backward({ retain_graph: true } as Bad), /backward: unknown option "retain_graph"; did you mean "retainGraph"/],
   ["backward(2)", () => tg.ones([1], { requiresGrad: true }).sum().backward(2 as Bad), /backward: gradient must be a Tensor \(or null\), got number 2/],
@@ -104,5 +110,18 @@ describe("the options rule", () => {
     w.mul(0).sum().backward();
     opt.step();
     expect(w.item()).toBeCloseTo(1 - 0.1 * 0.5, 7);
+  });
+});
+
+describe("string choices (a mode, a reduction)", () => {
+  it("name the choices and the one a typo most likely meant", () => {
+    expect(() => tg.nn.init.kaimingNormal_(tg.zeros([2, 2]), { mode: "fan_out" } as Bad)).toThrow('kaimingNormal_: mode must be "fanIn" or "fanOut", got "fan_out"; did you mean "fanOut"?');
+    expect(() => F.mseLoss(x(), t(), { reduction: "sume" } as Bad)).toThrow('mseLoss: reduction must be "mean", "sum" or "none", got "sume"; did you mean "sum"?');
+    expect(() => F.crossEntropy(x(), cls(), { reduction: 3 } as Bad)).toThrow('crossEntropy: reduction must be "mean", "sum" or "none", got 3');
+    expect(() => F.pad(tg.zeros([1, 1, 2, 2]), [1, 1], { mode: "reflection" } as Bad)).toThrow('pad: mode must be "constant", "reflect" or "replicate", got "reflection"');
+  });
+  it("an inherited property name is not a choice", () => {
+    // `mode in MODE` let "toString" through to the kernel.
+    expect(() => F.pad(tg.zeros([1, 1, 2, 2]), [1, 1], { mode: "toString" } as Bad)).toThrow('pad: mode must be "constant", "reflect" or "replicate", got "toString"');
   });
 });
