@@ -43,6 +43,12 @@ export const contiguous = defineOp({
   },
 });
 
+// x as int32 (truncating toward zero; not recorded: no gradient flows to integers). A value int32 cannot hold
+// (NaN, ±inf, beyond ±2^31) is a RangeError that names `op`, the function the user called.
+function asInt32(x: Tensor, op: string): Tensor {
+  return checkTensor(x, op).dtype === "int32" ? alias(x) : converting(op, () => convert(x, "int32"));
+}
+
 interface ToCtx {
   dtype: DType;
 }
@@ -53,9 +59,9 @@ export const to = defineOp({
   forward(x: Tensor, dtype: DType | "cpu"): Tensor {
     if (isCpuDevice(dtype, "to")) return alias(checkTensor(x, "to"));
     const d = checkDType(dtype, "to");
+    if (d === "int32") return asInt32(x, "to(int32)");
     if (checkTensor(x, "to").dtype === d) return alias(x);
-    const out = converting(`to(${d})`, () => convert(x, d));
-    return d === "int32" ? out : this.record(out, [x], { dtype: x.dtype });
+    return this.record(convert(x, d), [x], { dtype: x.dtype });
   },
   backward: (c: ToCtx, g) => [convert(g, c.dtype)],
 });
@@ -65,11 +71,11 @@ export const float = defineOp({
   forward: (x: Tensor): Tensor => to(x, "float32"),
 });
 export const double = defineOp({ name: "double", doc: "x.to(\"float64\")", method: "only", sample: x23, forward: (x: Tensor): Tensor => to(x, "float64") });
-export const int = defineOp({ name: "int", doc: "x.to(\"int32\") (truncates)", method: "only", differentiable: false, forward: (x: Tensor): Tensor => to(x, "int32") });
+export const int = defineOp({ name: "int", doc: "x.to(\"int32\") (truncates)", method: "only", differentiable: false, forward: (x: Tensor): Tensor => asInt32(x, "int") });
 /** PyTorch's `x.cpu()`: x itself in a new handle (tensorgrad runs on the CPU only), as `x.to("cpu")`. */
 export const cpu = defineOp({ name: "cpu", doc: "x.to(\"cpu\"): x in a new handle (the CPU is the only device)", method: "only", sample: x23, forward: (x: Tensor): Tensor => to(x, "cpu") });
 /** PyTorch's `x.long()` for labels and indices: x.to("int32"), tensorgrad's integer dtype (it has no int64). */
-export const long = defineOp({ name: "long", doc: "x.to(\"int32\"): tensorgrad's integer dtype stands in for int64", method: "only", differentiable: false, forward: (x: Tensor): Tensor => to(x, "int32") });
+export const long = defineOp({ name: "long", doc: "x.to(\"int32\"): tensorgrad's integer dtype stands in for int64", method: "only", differentiable: false, forward: (x: Tensor): Tensor => asInt32(x, "long") });
 
 // fill_ and zero_: every element of x set to one value. Over a tensor with history, the node (PyTorch's
 // FillBackward2 / ZeroBackward0) gives its old values a zero gradient; into a view, the base's history

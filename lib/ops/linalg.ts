@@ -261,9 +261,8 @@ export const mm = defineOp({
     if (checkTensor(a, "mm", "input").ndim !== 2 || checkTensor(b, "mm", "mat2").ndim !== 2)
       throw new Error(`mm: both operands must be 2-D matrices, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}; use matmul for vectors and batches`);
     const out = opts === undefined ? undefined : options("mm", opts, ["out"]).out;
-    if (out === undefined) return matmul(a, b);
-    checkOperands("mm", a, b);
-    return matmulInto("mm", a, b, out);
+    checkOperands("mm", a, b);  // before matmul's own checks, so that an error names mm
+    return out === undefined ? matmul(a, b) : matmulInto("mm", a, b, out);
   },
 });
 

@@ -42,17 +42,20 @@ describe("float → int32 conversions", () => {
   it(".int() truncates toward zero and refuses NaN, ±inf and values out of int32", () => {
     expect(Array.from(tg.tensor([1.9, -1.9, 2147483647, -2147483648], { dtype: "float64" }).int().data())).toEqual([1, -1, 2147483647, -2147483648]);
     for (const v of [NaN, Infinity, -Infinity, 2147483648, -2147483649, 1e10])
-      expect(() => tg.tensor([0, v], { dtype: "float64" }).int(), String(v)).toThrow(/to\(int32\): the value .* has no int32 equivalent/);
+      expect(() => tg.tensor([0, v], { dtype: "float64" }).int(), String(v)).toThrow(`int: the value ${v} has no int32 equivalent`);
+    // The function called is named (was "to(int32)" for .int() and .long()), the value spelled as JS prints it (was "nan").
+    expect(() => tg.tensor([-Infinity]).long()).toThrow(/^long: the value -Infinity has no int32 equivalent/);
+    expect(() => tg.tensor([NaN]).to("int32")).toThrow(/^to\(int32\): the value NaN has no int32 equivalent/);
     // The threaded copy path reports it too.
     const big = tg.zeros([1 << 17]);
     big.fill_(NaN);
-    expect(() => big.int()).toThrow(/to\(int32\): the value nan/);
+    expect(() => big.int()).toThrow(/^int: the value NaN/);
   });
   it("copy_ of floats into an int32 tensor follows the same rule", () => {
     const t = tg.zeros([2], { dtype: "int32" });
     t.copy_(tg.tensor([2.7, -3.2]));
     expect(Array.from(t.data())).toEqual([2, -3]);
-    expect(() => t.copy_(tg.tensor([NaN, 1]))).toThrow(/copy_: the value nan has no int32 equivalent/);
+    expect(() => t.copy_(tg.tensor([NaN, 1]))).toThrow(/copy_: the value NaN has no int32 equivalent/);
   });
   it("int32 full and fill_ refuse NaN/inf/out-of-range values as PyTorch ('cannot be converted to int32 without overflow')", () => {
     for (const v of [NaN, Infinity, -Infinity, 2 ** 31])

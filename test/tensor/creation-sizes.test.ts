@@ -123,7 +123,7 @@ describe("tg.tensor into int32", () => {
   it("truncates fractions toward zero as PyTorch, and refuses values int32 cannot hold instead of wrapping", () => {
     expect(tg.tensor([2.7, -2.7, 2147483647, -2147483648], { dtype: "int32" }).toArray()).toEqual([2, -2, 2147483647, -2147483648]);
     expect(() => tg.tensor([3e9], { dtype: "int32" })).toThrow(/^tensor: .*int32/);
-    expect(() => tg.tensor([1, NaN], { dtype: "int32" })).toThrow(/^tensor: the value nan has no int32 equivalent/);
+    expect(() => tg.tensor([1, NaN], { dtype: "int32" })).toThrow(/^tensor: the value NaN has no int32 equivalent/);
     expect(() => tg.tensor(new Float64Array([-Infinity]), { dtype: "int32" })).toThrow(/^tensor: .*int32/);
     expect(tg.tensor(new Int32Array([5, -1])).dtype).toBe("int32");
   });

@@ -1,5 +1,6 @@
 #include "kernels/copy/copy.h"
 
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -24,7 +25,9 @@ Out convert(In v) {
 void throw_unrepresentable(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", v);
-  throw std::range_error(std::string("the value ") + buf + " has no int32 equivalent (int32 holds -2147483648..2147483647)");
+  // Spelled as JS prints them: the message reaches a JS user.
+  const char* shown = std::isnan(v) ? "NaN" : std::isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : buf;
+  throw std::range_error(std::string("the value ") + shown + " has no int32 equivalent (int32 holds -2147483648..2147483647)");
 }
 
 template <class In, class Out>
