@@ -115,7 +115,7 @@ export class BatchNorm1d extends BatchNorm {
     if (!(x instanceof Tensor) || (x.ndim !== 2 && x.ndim !== 3))
       throw new Error(`BatchNorm1d: expected 2-D [N, C] or 3-D [N, C, L] input, got ${x instanceof Tensor ? `shape ${fmt(x.shape)}` : typeof x}`);
     if (x.shape[1] !== this.numFeatures)
-      throw new Error(`BatchNorm1d: input of shape ${fmt(x.shape)} has ${x.shape[1]} channels, the layer has ${this.numFeatures}`);
+      throw new Error(`BatchNorm1d: input of shape ${fmt(x.shape)} has ${x.shape[1]} channel${x.shape[1] === 1 ? "" : "s"}, the layer has ${this.numFeatures}`);
   }
 }
 
@@ -131,7 +131,7 @@ export class BatchNorm2d extends BatchNorm {
     if (!(x instanceof Tensor) || x.ndim !== 4)
       throw new Error(`BatchNorm2d: expected 4-D [N, C, H, W] input, got ${x instanceof Tensor ? `shape ${fmt(x.shape)}` : typeof x}`);
     if (x.shape[1] !== this.numFeatures)
-      throw new Error(`BatchNorm2d: input of shape ${fmt(x.shape)} has ${x.shape[1]} channels, the layer has ${this.numFeatures}`);
+      throw new Error(`BatchNorm2d: input of shape ${fmt(x.shape)} has ${x.shape[1]} channel${x.shape[1] === 1 ? "" : "s"}, the layer has ${this.numFeatures}`);
   }
 }
 

@@ -137,7 +137,7 @@ function convolution(op: string, x: Tensor, weight: Tensor, bias: Tensor | null 
     throw new Error(`${op}: groups=${groups} must divide both the input channels (${C}) and the output channels (${O}); ` +
       `input ${fmt(x.shape)}, weight ${fmt(weight.shape)}`);
   if (Cg * groups !== C)
-    throw new Error(`${op}: input ${fmt(x.shape)} has ${C} channels but weight ${fmt(weight.shape)} with groups=${groups} ` +
+    throw new Error(`${op}: input ${fmt(x.shape)} has ${C} channel${C === 1 ? "" : "s"} but weight ${fmt(weight.shape)} with groups=${groups} ` +
       `expects ${Cg * groups} (weight.shape[1] · groups)`);
   if (b !== null && (b.ndim !== 1 || b.shape[0] !== O))
     throw new Error(`${op}: bias must have shape [${O}] (one per output channel of weight ${fmt(weight.shape)}), got ${fmt(b.shape)}`);
@@ -259,7 +259,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   if (C % groups !== 0)
     throw new Error(`${op}: groups=${groups} must divide the input channels (${C}); input ${fmt(x.shape)}, weight ${fmt(weight.shape)}`);
   if (Cw !== C)
-    throw new Error(`${op}: input ${fmt(x.shape)} has ${C} channels but weight ${fmt(weight.shape)} expects ${Cw} (weight.shape[0])`);
+    throw new Error(`${op}: input ${fmt(x.shape)} has ${C} channel${C === 1 ? "" : "s"} but weight ${fmt(weight.shape)} expects ${Cw} (weight.shape[0])`);
   if (b !== null && (b.ndim !== 1 || b.shape[0] !== O))
     throw new Error(`${op}: bias must have shape [${O}] (weight.shape[1] · groups), got ${fmt(b.shape)}`);
   for (const i of [0, 1])

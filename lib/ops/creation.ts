@@ -56,13 +56,20 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
   return t;
 }
 
+// What to pass instead of a value tensor() cannot take (PyTorch's torch.tensor copies a tensor, with a warning).
+function dataHint(d: unknown): string {
+  if (d instanceof Tensor) return " (copy a tensor with t.clone(), or t.detach().clone() for a copy outside the graph; stack a list of them with tg.stack)";
+  if (typeof d === "boolean") return " (no bool dtype: pass 0 and 1, e.g. with {dtype: \"int32\"})";
+  return "";
+}
+
 // Shape of nested arrays, checking they are rectangular.
 function inferShape(data: NestedArray): number[] {
   const shape: number[] = [];
   for (let d: NestedArray = data; Array.isArray(d); d = d[0]) shape.push(d.length);
   const check = (d: NestedArray, dim: number) => {
     if (dim === shape.length) {
-      if (typeof d !== "number") throw new TypeError(`tensor: expected a number at depth ${dim}, got ${Array.isArray(d) ? "an array" : typeof d}`);
+      if (typeof d !== "number") throw new TypeError(`tensor: expected a number at depth ${dim}, got ${Array.isArray(d) ? "an array" : (d as unknown) instanceof Tensor ? "a Tensor" : typeof d}${dataHint(d)}`);
       return;
     }
     if (!Array.isArray(d) || d.length !== shape[dim])

@@ -40,6 +40,10 @@ describe("tg.tensor", () => {
     expect(() => tg.tensor([[1, 2], [3]])).toThrow(/ragged nested array: expected length 2 at depth 1, got 1/);
     expect(() => tg.tensor([[1, 2], 3] as never)).toThrow(/ragged/);
     expect(() => tg.tensor(["a"] as never)).toThrow(/expected a number at depth 1, got string/);
+    // PyTorch habits get what to do instead (was: "got object", "got boolean" alone).
+    expect(() => tg.tensor(tg.randn([2]) as never)).toThrow(/^tensor: expected a number at depth 0, got a Tensor \(copy a tensor with t\.clone\(\)/);
+    expect(() => tg.tensor([tg.tensor(1), tg.tensor(2)] as never)).toThrow(/got a Tensor .*stack a list of them with tg\.stack/);
+    expect(() => tg.tensor([true, false] as never)).toThrow(/got boolean \(no bool dtype: pass 0 and 1/);
     expect(() => tg.tensor([1, 2, 3], { shape: [2, 2] })).toThrow(/3 values cannot fill shape \[2, 2\]/);
     expect(() => tg.tensor([1], { dtype: "float16" as never })).toThrow(/unknown dtype float16/);
   });

@@ -60,6 +60,7 @@ describe("bad input names the op, the shapes and the argument", () => {
   const x = tg.randn([2, 3, 8, 8]), w = tg.randn([4, 3, 3, 3]);
   it.each([
     ["wrong channel count", () => F.conv2d(tg.randn([2, 5, 8, 8]), w), /conv2d: input \[2, 5, 8, 8\] has 5 channels but weight \[4, 3, 3, 3\].*expects 3/],
+    ["one channel", () => F.conv2d(tg.randn([2, 1, 8, 8]), w), /conv2d: input \[2, 1, 8, 8\] has 1 channel but weight/],
     ["kernel larger than the padded input", () => F.conv2d(tg.randn([1, 3, 2, 2]), w), /conv2d: the kernel \(3 .*larger than the padded input along height \(2 \+ padding 0 = 2\)/],
     ["zero stride", () => F.conv2d(x, w, null, { stride: 0 }), /conv2d: stride must be an integer >= 1, got 0/],
     ["negative stride", () => F.conv2d(x, w, null, { stride: [1, -2] }), /conv2d: stride must be integers >= 1, got \[1, -2\]/],
