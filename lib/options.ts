@@ -97,7 +97,8 @@ export function options<T extends object>(op: string, opts: T | undefined | null
     throw new TypeError(`${op}: expected an options object {${allowed.join(", ")}} as the last argument, got ${describe(opts)}${keywordHint(opts, allowed)}`);
   for (const key of Object.keys(opts)) {
     if ((allowed as readonly string[]).includes(key)) continue;
-    const missing = UNSUPPORTED[camel(key)];
+    // (Where op takes the key itself, a snake_case spelling of it is a typo: jacobian's createGraph.)
+    const missing = (allowed as readonly string[]).includes(camel(key)) ? undefined : UNSUPPORTED[camel(key)];
     if (missing && (!missing.ops || missing.ops.includes(op))) throw new Error(`${op}: option "${key}" is not supported: ${missing.why}`);
     const hint = suggestKey(key, allowed);
     throw new Error(`${op}: unknown option "${key}"${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ") || "none"})`);
