@@ -39,6 +39,15 @@ const UNSUPPORTED: Readonly<Record<string, { ops?: readonly string[]; why: strin
   device: { why: "tensorgrad computes on the CPU only; leave device out" },
 };
 
+// Why `op` lacks a PyTorch keyword, or undefined for a key that is simply unknown. Where op takes the key
+// itself, a snake_case spelling of it is a typo (jacobian's create_graph), and so is no table entry.
+function unsupported(key: string, op: string, allowed: readonly string[]): string | undefined {
+  const c = camel(key);
+  if (allowed.includes(c) || !Object.hasOwn(UNSUPPORTED, c)) return undefined;
+  const { ops, why } = UNSUPPORTED[c];
+  return !ops || ops.includes(op) ? why : undefined;
+}
+
 /** The allowed key a mistyped one most likely meant, or undefined. */
 export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
   const c = camel(key), lower = c.toLowerCase();
@@ -97,9 +106,8 @@ export function options<T extends object>(op: string, opts: T | undefined | null
     throw new TypeError(`${op}: expected an options object {${allowed.join(", ")}} as the last argument, got ${describe(opts)}${keywordHint(opts, allowed)}`);
   for (const key of Object.keys(opts)) {
     if ((allowed as readonly string[]).includes(key)) continue;
-    // (Where op takes the key itself, a snake_case spelling of it is a typo: jacobian's createGraph.)
-    const missing = (allowed as readonly string[]).includes(camel(key)) ? undefined : UNSUPPORTED[camel(key)];
-    if (missing && (!missing.ops || missing.ops.includes(op))) throw new Error(`${op}: option "${key}" is not supported: ${missing.why}`);
+    const why = unsupported(key, op, allowed);
+    if (why) throw new Error(`${op}: option "${key}" is not supported: ${why}`);
     const hint = suggestKey(key, allowed);
     throw new Error(`${op}: unknown option "${key}"${hint ? `; did you mean "${hint}"?` : ""} (allowed: ${allowed.join(", ") || "none"})`);
   }

@@ -120,8 +120,9 @@ describe("string choices (a mode, a reduction)", () => {
     expect(() => F.crossEntropy(x(), cls(), { reduction: 3 } as Bad)).toThrow('crossEntropy: reduction must be "mean", "sum" or "none", got 3');
     expect(() => F.pad(tg.zeros([1, 1, 2, 2]), [1, 1], { mode: "reflection" } as Bad)).toThrow('pad: mode must be "constant", "reflect" or "replicate", got "reflection"');
   });
-  it("an inherited property name is not a choice", () => {
+  it("an inherited property name is not a choice, nor a known key", () => {
     // `mode in MODE` let "toString" through to the kernel.
     expect(() => F.pad(tg.zeros([1, 1, 2, 2]), [1, 1], { mode: "toString" } as Bad)).toThrow('pad: mode must be "constant", "reflect" or "replicate", got "toString"');
+    expect(() => tg.zeros([2], { toString: 1 } as Bad)).toThrow(/^zeros: unknown option "toString"/);
   });
 });
