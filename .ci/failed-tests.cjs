@@ -8,4 +8,8 @@ for (const file of require(require("node:path").resolve(report)).testResults) {
   // A file that failed with no failed test failed to load, or in a hook.
   if (file.status === "failed" && failedTests.length === 0) console.log(`${label}: ${name}: ${firstLine(file.message)}`);
   for (const t of failedTests) console.log(`${label}: ${name} > ${t.fullName}: ${firstLine(t.failureMessages[0])}`);
+  // A test with no result at all ("pending"): the test process ended (a crash, an exit) before reporting it.
+  // Vitest then exits 1 with an unhandled error that names no file; these lines name it.
+  for (const t of file.assertionResults.filter((x) => x.status === "pending"))
+    console.log(`${label}: ${name} > ${t.fullName}: no result (its test process ended before reporting it)`);
 }
