@@ -15,6 +15,7 @@ import { torchPeer } from "./peers/torch.js";
 import { tfjsPeer } from "./peers/tfjs-peer.js";
 import { processRows } from "./process/rows.js";
 import { median } from "./lib/timing.js";
+import { quiet } from "./lib/quiet.js";
 
 const log = (s) => process.stderr.write(`${s}\n`);
 const started = Date.now();
@@ -41,8 +42,9 @@ for (const t of threadCounts) row("lenet", t, "LeNet-5, b64, CE, SGD step", "ms"
 // Row by row, tensorgrad, OpenBLAS and PyTorch are warmed up, then their timed batches (≈ 60–100 ms each)
 // alternate, and each keeps the median of its batches: this host's speed drifts by tens of percent within
 // seconds, and a peer measured in a phase of its own carried a whole slow (or fast) phase into every ratio
-// of its column. A peer with several settings (PyTorch's BLAS threads) keeps its best. TF.js (one thread,
-// far behind) runs on its own.
+// of its column. Each batch starts once every side's threads have stopped spinning (bench/lib/quiet.js). A
+// peer with several settings (PyTorch's BLAS threads) keeps its best. TF.js (one thread, far behind) runs
+// on its own.
 log(`tensorgrad: ISA ${isa}, default threads ${defaultThreads}; threads ${threadCounts.join(", ")}; batches alternating with OpenBLAS and PyTorch …`);
 const servers = [["OpenBLAS", await openblasPeer(threadCounts, machine.flags)], ["PyTorch", await torchPeer(threadCounts, machine.flags)]];
 const jobs = tensorgradJobs(tg);
@@ -54,10 +56,14 @@ for (const [i, r] of rows.entries()) {
   const sides = [[own]];
   for (const [, peer] of servers) sides.push(peer.skipped ? [] : await peer.prepare(r.job, r.t));
   const samples = sides.map((timers) => timers.map(() => []));
+  const pids = sides.flat().flatMap((timer) => (timer.pid ? [timer.pid] : []));
   // Twice the batches a lone timing takes (bench/lib/timing.js): a median of ratios needs more pairs.
   for (let rep = 0; rep < 2 * own.reps + 1; ++rep)
     for (const [s, timers] of sides.entries())
-      for (const [k, timer] of timers.entries()) samples[s][k].push(await timer.batch());
+      for (const [k, timer] of timers.entries()) {
+        await quiet(pids);
+        samples[s][k].push(await timer.batch());
+      }
   mine.results[r.key] = median(samples[0][0]);
   for (const p of servers.keys()) {
     if (!samples[p + 1].length) continue;

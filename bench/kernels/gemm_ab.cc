@@ -1,9 +1,12 @@
 // Kernel-only A/B of tensorgrad's sgemm/dgemm against OpenBLAS's cblas_*gemm in one process: the tensorgrad
 // GEMM sources are compiled in (no Node, no N-API, no output allocation), so this separates kernel time from
-// binding overhead. Calls alternate in short batches (≈0.5 ms) and the report gives the median and the best
-// batch of each: on a shared machine the best batch is the one least disturbed by other processes. The
-// median of the process's CPU time per batch is given too: on a loaded machine time spent descheduled is
-// not counted (at 2 threads it counts both libraries' waiting workers, which spin briefly after a call).
+// binding overhead. Calls alternate in short batches (≈ 2 ms) and the report gives the median and the best
+// batch of each: on a shared machine the best batch is the one least disturbed by other processes. Before
+// each batch the process's other threads are let go quiet: both libraries' workers spin after a call
+// (OpenBLAS's for 2^28 cycles, ≈ 0.1 s), and at 2 threads on 2 cores a batch started during the other
+// library's spin ran at half speed (128×512×256: tensorgrad 94 GFLOP/s beside OpenBLAS's spinner, 178 when
+// OpenBLAS's spin was cut short). The median of the process's CPU time per batch is given too: on a loaded
+// machine time spent descheduled is not counted.
 // Usage (see gemm-ab.sh): gemm_ab THREADS M:N:K:TA:TB ...   env DTYPE=float64 for dgemm.
 #include <cblas.h>
 
@@ -16,7 +19,10 @@
 #include <string>
 #include <vector>
 
+#include <dirent.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kernels/gemm/gemm.h"
 #include "runtime/threadpool.h"
@@ -32,6 +38,39 @@ double cpu_now() {
 }
 
 double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+// CPU nanoseconds of this process's threads other than the calling one (Linux schedstat; 0 elsewhere).
+double others_cpu_ns() {
+  const long self = syscall(SYS_gettid);
+  double sum = 0;
+  DIR* dir = opendir("/proc/self/task");
+  if (dir == nullptr) return 0;
+  while (const dirent* e = readdir(dir)) {
+    const long tid = std::atol(e->d_name);
+    if (tid <= 0 || tid == self) continue;
+    const std::string path = "/proc/self/task/" + std::string(e->d_name) + "/schedstat";
+    if (FILE* f = std::fopen(path.c_str(), "r")) {
+      double ns = 0;
+      if (std::fscanf(f, "%lf", &ns) == 1) sum += ns;
+      std::fclose(f);
+    }
+  }
+  closedir(dir);
+  return sum;
+}
+
+// Waits (at most 0.4 s) until the other threads ran for under a tenth of a 1 ms window.
+void wait_quiet() {
+  const double start = now();
+  double before = others_cpu_ns();
+  while (now() - start < 0.4) {
+    const double t0 = now();
+    usleep(1000);
+    const double after = others_cpu_ns();
+    if (after - before < 0.1 * (now() - t0) * 1e9) return;
+    before = after;
+  }
+}
 
 struct Timing {
   double median, best;
@@ -60,10 +99,11 @@ void compare(int threads, int M, int N, int K, bool ta, bool tb) {
     else cblas_dgemm(CblasRowMajor, tA, tB, M, N, K, 1, a.data(), lda, b.data(), ldb, 0, c.data(), N);
   };
   const double flops = 2.0 * M * N * K;
-  const int batch = std::max(1, int(0.0005 / (flops / 150e9)));
+  const int batch = std::max(1, int(0.002 / (flops / 150e9)));
   for (int w = 0; w < 3 * batch; ++w) ours(), blas();
   std::vector<double> st, sb, ct, cb;
   auto time_batch = [&](auto& fn, std::vector<double>& wall, std::vector<double>& cpu) {
+    wait_quiet();
     const double t0 = now(), c0 = cpu_now();
     for (int i = 0; i < batch; ++i) fn();
     cpu.push_back((cpu_now() - c0) / batch);

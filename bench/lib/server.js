@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 
-// Starts `cmd args` and waits for its first line. Resolves to { info, ask(request) → answer, close() },
+// Starts `cmd args` and waits for its first line. Resolves to { info, pid, ask(request) → answer, close() },
 // or to { skipped: reason } when it cannot start or says nothing.
 export async function startServer(cmd, args, env = {}) {
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
@@ -26,6 +26,7 @@ export async function startServer(cmd, args, env = {}) {
   }
   return {
     info: first.info,
+    pid: child.pid,
     async ask(request) {
       child.stdin.write(`${request}\n`);
       const answer = await nextLine();
@@ -36,10 +37,10 @@ export async function startServer(cmd, args, env = {}) {
   };
 }
 
-// A prepared workload on `server` (its answer to `prepare …` read): { batch() → seconds per call }.
+// A prepared workload on `server` (its answer to `prepare …` read): { pid, batch() → seconds per call }.
 export async function prepared(server, request) {
   await server.ask(`prepare ${request}`);
-  return { batch: async () => Number(await server.ask("batch")) };
+  return { pid: server.pid, batch: async () => Number(await server.ask("batch")) };
 }
 
 const lastLine = (s) => s.trim().split("\n").filter(Boolean).at(-1)?.slice(0, 160) ?? "";
