@@ -28,14 +28,17 @@ export function promote(a: DType, b: DType): DType {
   return "float32";
 }
 
-// PyTorch code moves tensors and models with to(device); tensorgrad has one device, the CPU. True for
-// "cpu" (to("cpu") changes nothing), an Error saying so for another device's name, false otherwise.
-export function isCpuDevice(d: unknown, op: string): boolean {
+// PyTorch code moves tensors and models with to(device), cuda() and cpu(); tensorgrad has one device, the
+// CPU. True for "cpu" (to("cpu") changes nothing), an Error saying so for another device's name (`call`:
+// how the user asked for it), false otherwise.
+export function isCpuDevice(d: unknown, op: string, call = `.to("${String(d)}")`): boolean {
   if (d === "cpu") return true;
-  if (typeof d === "string" && /^(cuda|mps|xpu|hip|xla|meta|vulkan)(:\d+)?$/.test(d))
-    throw new Error(`${op}: tensorgrad runs on the CPU only, there is no "${d}" device; drop the .to("${d}") (to("cpu") changes nothing)`);
+  if (typeof d === "string" && /^(cuda|mps|xpu|hip|xla|meta|vulkan)(:\d+)?$/.test(d)) throw noDevice(d, op, call);
   return false;
 }
+
+export const noDevice = (d: string, op: string, call: string) =>
+  new Error(`${op}: tensorgrad runs on the CPU only, there is no "${d}" device; drop the ${call} (to("cpu") changes nothing)`);
 
 export function checkDType(d: unknown, op: string): DType {
   if (d === "float32" || d === "float64" || d === "int32") return d;

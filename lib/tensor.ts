@@ -189,6 +189,10 @@ export class Tensor {
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
+  /** Where the data lives: always "cpu", tensorgrad's one device (PyTorch's `device`), so `x.to(y.device)` works. */
+  get device(): "cpu" {
+    return "cpu";
+  }
   size(dim?: number): number | number[] {
     if (dim !== undefined && this.ndim === 0) throw new RangeError(`size: dimension specified as ${dim} but the tensor has no dimensions`);
     return dim === undefined ? [...this.shape] : this.shape[normalizeDim(dim, this.ndim, "size")];

@@ -16,7 +16,7 @@ import { fmt, sameShape } from "../shape.js";
 import { checkLive } from "../ops/check.js";
 import { Parameter } from "./parameter.js";
 import { setToNoneOf, zeroGrads, type ZeroGradOptions } from "../autograd/zero-grad.js";
-import { checkDType, isCpuDevice, type DType } from "../dtype.js";
+import { checkDType, isCpuDevice, noDevice, type DType } from "../dtype.js";
 import { moduleRepr } from "./repr.js";
 import { addForwardHook, type ForwardHook, type ForwardPreHook, type RemovableHandle } from "./hooks.js";
 
@@ -184,6 +184,19 @@ export abstract class Module {
     if (typeof requiresGrad !== "boolean") throw new TypeError(`requiresGrad_: expected true or false, got ${typeof requiresGrad}`);
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;
+  }
+
+  /** PyTorch's `Module.cpu()`: this module, unchanged (the CPU is tensorgrad's only device). Returns this. */
+  cpu(): this {
+    return this;
+  }
+
+  /**
+   * PyTorch's `Module.cuda()`, refused: tensorgrad runs on the CPU only.
+   * @throws Error always (naming the call to drop).
+   */
+  cuda(): never {
+    throw noDevice("cuda", "Module.cuda", ".cuda()");
   }
 
   /**

@@ -4,7 +4,7 @@
 //   to(dtype):           dx = g converted back to x's dtype
 //   alias:               dx = g
 import { Tensor } from "../tensor.js";
-import { checkDType, isCpuDevice, type DType } from "../dtype.js";
+import { checkDType, isCpuDevice, noDevice, type DType } from "../dtype.js";
 import { fmt, broadcastShapes, sameShape } from "../shape.js";
 import { bumpVersion } from "../autograd/version.js";
 import { historyChanged, rebaseView } from "../autograd/view-history.js";
@@ -74,6 +74,17 @@ export const double = defineOp({ name: "double", doc: "x.to(\"float64\")", metho
 export const int = defineOp({ name: "int", doc: "x.to(\"int32\") (truncates)", method: "only", differentiable: false, forward: (x: Tensor): Tensor => asInt32(x, "int") });
 /** PyTorch's `x.cpu()`: x itself in a new handle (tensorgrad runs on the CPU only), as `x.to("cpu")`. */
 export const cpu = defineOp({ name: "cpu", doc: "x.to(\"cpu\"): x in a new handle (the CPU is the only device)", method: "only", sample: x23, forward: (x: Tensor): Tensor => to(x, "cpu") });
+/**
+ * PyTorch's `x.cuda()`, refused: tensorgrad runs on the CPU only, so code ported from PyTorch learns to drop the call.
+ * @throws Error always (naming the device and the call to drop).
+ */
+export const cuda = defineOp({
+  name: "cuda", doc: "refused: tensorgrad runs on the CPU only (drop the .cuda())", method: "only", differentiable: false,
+  forward(x: Tensor): Tensor {
+    checkTensor(x, "cuda");
+    throw noDevice("cuda", "cuda", ".cuda()");
+  },
+});
 /** PyTorch's `x.long()` for labels and indices: x.to("int32"), tensorgrad's integer dtype (it has no int64). */
 export const long = defineOp({ name: "long", doc: "x.to(\"int32\"): tensorgrad's integer dtype stands in for int64", method: "only", differentiable: false, forward: (x: Tensor): Tensor => asInt32(x, "long") });
 

@@ -42,6 +42,7 @@ declare module "../tensor.js" {
     copy_: MethodOf<typeof copy.copy_>;
     cos: MethodOf<typeof elementwise.cos>;
     cpu: MethodOf<typeof copy.cpu>;
+    cuda: MethodOf<typeof copy.cuda>;
     cumsum: MethodOf<typeof cumsum.cumsum>;
     div: MethodOf<typeof elementwise.div>;
     div_: MethodOf<typeof inplace.div_>;

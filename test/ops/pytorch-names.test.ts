@@ -133,6 +133,18 @@ describe("PyTorch's keyword and device forms", () => {
     expect(m.to("cpu")).toBe(m);
     expect(() => m.to("mps" as never)).toThrow(/^Module\.to: tensorgrad runs on the CPU only, there is no "mps" device/);
   });
+  it("cuda() says to drop the call, cpu() changes nothing, and every tensor's device is \"cpu\"", () => {
+    const x = tg.tensor([1, 2]);
+    expect(() => x.cuda()).toThrow(/^cuda: tensorgrad runs on the CPU only, there is no "cuda" device; drop the \.cuda\(\)/);
+    expect(x.device).toBe("cpu");
+    expect(x.to(x.device).toArray()).toEqual([1, 2]);
+    expect(tg.zeros([0]).device).toBe("cpu");
+    const m = new tg.nn.Sequential(new tg.nn.Linear(2, 1));
+    expect(m.cpu()).toBe(m);
+    expect(() => m.cuda()).toThrow(/^Module\.cuda: tensorgrad runs on the CPU only, there is no "cuda" device; drop the \.cuda\(\)/);
+    x.dispose();
+    expect(() => x.cuda()).toThrow(/disposed/);
+  });
 });
 
 describe("repeat", () => {
