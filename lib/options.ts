@@ -48,6 +48,15 @@ function unsupported(key: string, op: string, allowed: readonly string[]): strin
   return !ops || ops.includes(op) ? why : undefined;
 }
 
+// PyTorch's factory keywords go together (`dtype=…, device=…`): where `dtype` is an option, `device: "cpu"` (the
+// `x.device` of every tensor), null or undefined is taken and changes nothing, so `tg.zeros(n, {device: x.device})`
+// runs as written.
+function cpuDevice(op: string, d: unknown): true {
+  if (d === "cpu" || d === undefined || d === null) return true;  // null: PyTorch's device=None, the default
+  if (typeof d === "string") throw new Error(`${op}: tensorgrad runs on the CPU only, there is no "${d}" device; leave device out, or pass "cpu"`);
+  throw new TypeError(`${op}: device must be "cpu" (tensorgrad runs on the CPU only), got ${describe(d)}`);
+}
+
 /** The allowed key a mistyped one most likely meant, or undefined. */
 export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
   const c = camel(key), lower = c.toLowerCase();
@@ -106,6 +115,7 @@ export function options<T extends object>(op: string, opts: T | undefined | null
     throw new TypeError(`${op}: expected an options object {${allowed.join(", ")}} as the last argument, got ${describe(opts)}${keywordHint(opts, allowed)}`);
   for (const key of Object.keys(opts)) {
     if ((allowed as readonly string[]).includes(key)) continue;
+    if (key === "device" && allowed.includes("dtype" as keyof T & string) && cpuDevice(op, (opts as { device?: unknown }).device)) continue;
     const why = unsupported(key, op, allowed);
     if (why) throw new Error(`${op}: option "${key}" is not supported: ${why}`);
     const hint = suggestKey(key, allowed);

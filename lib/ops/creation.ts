@@ -15,6 +15,8 @@ import type { Generator } from "../generator.js";
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /** PyTorch's `device=`: only "cpu" (every tensor's `device`), which changes nothing; another device throws. */
+  device?: "cpu";
 }
 export interface DataOptions extends TensorOptions {
   shape?: number[];

@@ -50,7 +50,9 @@ const REFUSED: [string, () => unknown, RegExp][] = [
   ["randn positional dtype", () => tg.randn([2], "float64" as Bad), /randn: expected an options object/],
   ["arange options", () => tg.arange(0, 4, 1, { dtyp: "int32" } as Bad), /arange: unknown option "dytp"|arange: unknown option "dtyp"/],
   // PyTorch keywords tensorgrad lacks say so, instead of reading as a typo ("unknown option", then a list).
-  ["zerosLike device", () => tg.zerosLike(x(), { device: "cpu" } as Bad), /^zerosLike: option "device" is not supported: tensorgrad computes on the CPU only; leave device out$/],
+  ["zerosLike cuda", () => tg.zerosLike(x(), { device: "cuda" } as Bad), /^zerosLike: tensorgrad runs on the CPU only, there is no "cuda" device; leave device out, or pass "cpu"$/],
+  ["Linear device object", () => new tg.nn.Linear(2, 2, { device: { type: "cpu" } } as Bad), /^Linear: device must be "cpu" \(tensorgrad runs on the CPU only\), got an object$/],
+  ["crossEntropy device", () => F.crossEntropy(x(), cls(), { device: "cpu" } as Bad), /^crossEntropy: option "device" is not supported: tensorgrad computes on the CPU only; leave device out$/],
   ["backward createGraph", () => tg.ones([1], { requiresGrad: true }).sum().backward(null, { createGraph: true } as Bad), /^backward: option "createGraph" is not supported: tensorgrad has no higher-order gradients/],
   ["autograd.grad create_graph", () => tg.autograd.grad(tg.ones([1], { requiresGrad: true }).sum(), [tg.ones([1])], { create_graph: true } as Bad), /^autograd.grad: option "create_graph" is not supported/],
   ["crossEntropy weight", () => F.crossEntropy(x(), cls(), { weight: tg.ones([3]) } as Bad), /^crossEntropy: option "weight" is not supported: no per-class weights yet; pass \{reduction: "none"\}/],

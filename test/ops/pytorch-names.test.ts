@@ -145,6 +145,17 @@ describe("PyTorch's keyword and device forms", () => {
     x.dispose();
     expect(() => x.cuda()).toThrow(/disposed/);
   });
+  it("creation functions and modules take {device: \"cpu\"} beside dtype, as PyTorch's factory keywords go together", () => {
+    const x = tg.ones([2], { dtype: "float64" });
+    expect(tg.zeros(2, { device: "cpu" }).toArray()).toEqual([0, 0]);
+    expect(tg.zerosLike(x, { device: x.device }).dtype).toBe("float64");
+    expect(tg.randn([3], { device: "cpu", dtype: "float64" }).shape).toEqual([3]);
+    expect(tg.tensor([1, 2], { device: "cpu" }).toArray()).toEqual([1, 2]);
+    expect(new tg.nn.Linear(2, 3, { device: "cpu" } as never).weight.shape).toEqual([3, 2]);
+    expect(() => tg.ones([1], { device: "cuda:0" } as never)).toThrow(/^ones: tensorgrad runs on the CPU only, there is no "cuda:0" device; leave device out, or pass "cpu"$/);
+    expect(tg.ones([1], { device: null, dtype: undefined } as never).toArray()).toEqual([1]);  // PyTorch's device=None
+    expect(() => tg.ones([1], { device: 0 } as never)).toThrow(/^ones: device must be "cpu" \(tensorgrad runs on the CPU only\), got number 0$/);
+  });
 });
 
 describe("repeat", () => {
