@@ -61,3 +61,33 @@ export function keepdimOf(v: unknown, op: string): boolean {
   if (k === undefined || typeof k === "boolean") return k ?? false;
   throw new TypeError(`${op}: keepdim must be a boolean (or an options object {keepdim}), got ${describe(k)}`);
 }
+
+/** A dim as PyTorch code passes it by keyword (`dim=1`): the options object `{dim}` where the dim goes. */
+export interface DimOptions {
+  dim?: number;
+}
+/** A reduction's dim and keepdim by keyword, in one options object where the dim goes: `x.sum({dim: 1, keepdim: true})`. */
+export interface DimKeepdimOptions<D = number | number[] | null> {
+  dim?: D;
+  keepdim?: boolean;
+}
+
+// An object literal (not an array, a Tensor or another class's instance): where a dim goes, its options.
+const isOptionsObject = (v: unknown): v is object =>
+  v !== null && typeof v === "object" && !Array.isArray(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+
+// A dim given positionally (`F.softmax(x, 1)`) or, as PyTorch code passes it by keyword, as `{dim}` where the dim
+// goes (`F.softmax(x, {dim: 1})`, `tg.cat(ts, {dim: 1})`): the dim either way, undefined when absent.
+export function dimArgument<D>(op: string, dim: D | DimOptions | undefined): D | undefined {
+  return isOptionsObject(dim) ? (options(op, dim as DimOptions, ["dim"]).dim as D | undefined) : (dim as D | undefined);
+}
+
+// A reduction's dim and keepdim: positional (`x.sum(1, true)`, `x.sum(1, {keepdim: true})`) or both by keyword in one
+// options object where the dim goes (`x.sum({dim: 1, keepdim: true})`).
+export function dimKeepdim<D>(op: string, dim: D | DimKeepdimOptions<D> | undefined, keepdim: boolean | KeepdimOptions | undefined): [D | undefined, boolean] {
+  if (!isOptionsObject(dim)) return [dim as D | undefined, keepdimOf(keepdim, op)];
+  if (keepdim !== undefined && keepdim !== false)
+    throw new TypeError(`${op}: give dim and keepdim together, positionally or in one options object {dim, keepdim}, not split between the two`);
+  const o = options(op, dim as DimKeepdimOptions<D>, ["dim", "keepdim"]);
+  return [o.dim, keepdimOf(o.keepdim, op)];
+}

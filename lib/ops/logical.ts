@@ -2,7 +2,7 @@
 // int32 0/1 as comparisons do; NaN counts as true (it is nonzero), as in PyTorch.
 import type { Tensor } from "../tensor.js";
 import { defineOp } from "./define.js";
-import { checkTensor, keepdimOf, type KeepdimOptions } from "./check.js";
+import { checkTensor, dimKeepdim, type DimKeepdimOptions, type KeepdimOptions } from "./check.js";
 import { eq, ne } from "./elementwise.js";
 import { reducedDims, sum } from "./reduce.js";
 
@@ -11,9 +11,10 @@ function truthOp(name: "any" | "all") {
   return defineOp({
     name, method: true, differentiable: false,
     doc: `whether ${name === "any" ? "any" : "every"} element is nonzero (over dims, or all), an int32 0/1 tensor (NaN counts as true)`,
-    forward(x: Tensor, dim?: number | number[] | null, keepdim: boolean | KeepdimOptions = false): Tensor {
+    forward(x: Tensor, dimArg?: number | number[] | null | DimKeepdimOptions, keepdim?: boolean | KeepdimOptions): Tensor {
+      const [dim, kd] = dimKeepdim(name, dimArg, keepdim);
       reducedDims(checkTensor(x, name), dim, name);
-      const count = sum(name === "any" ? ne(x, 0) : eq(x, 0), dim, keepdimOf(keepdim, name));
+      const count = sum(name === "any" ? ne(x, 0) : eq(x, 0), dim, kd);
       return name === "any" ? ne(count, 0) : eq(count, 0);
     },
   });

@@ -4,7 +4,7 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { defineOp } from "./define.js";
-import { checkTensor, describe, keepdimOf, type KeepdimOptions } from "./check.js";
+import { checkTensor, describe, dimKeepdim, type DimKeepdimOptions, type KeepdimOptions } from "./check.js";
 import { convert, dense, viewAs } from "./kernels.js";
 import { linesOf, type Lines } from "./lines.js";
 import { outShape, reducedDims } from "./reduce.js";
@@ -27,14 +27,15 @@ interface LogsumexpCtx {
 export const logsumexp = defineOp({
   name: "logsumexp", doc: "log Σ exp(x) over dim(s), stable (a line of −inf gives −inf, gradient 0)", method: true,
   sample: () => args(vals([2, 3]), 1),
-  forward(x: Tensor, dim: number | number[], keepdim: boolean | KeepdimOptions = false): Tensor {
+  forward(x: Tensor, dimArg: number | number[] | DimKeepdimOptions<number | number[]>, keepdim?: boolean | KeepdimOptions): Tensor {
     if (checkTensor(x, "logsumexp").dtype === "int32") x = convert(x, "float32");
+    const [dim, kd] = dimKeepdim("logsumexp", dimArg, keepdim);
     if (typeof dim !== "number" && !Array.isArray(dim)) throw new TypeError(`logsumexp: dim must be a number or an array of numbers, got ${describe(dim)}`);
     const red = reducedDims(x, dim, "logsumexp");
     const L = linesOf(x, red);
     const y = Tensor.output(L.kshape, x.dtype);
     native.logsumexp(L.x.storage, y.storage, L.outer, L.D, L.inner);
-    return this.record(viewAs(y, outShape(x, red, keepdimOf(keepdim, "logsumexp"))), [x], { x: L.x, y, L });
+    return this.record(viewAs(y, outShape(x, red, kd)), [x], { x: L.x, y, L });
   },
   backward(c: LogsumexpCtx, g) {
     const gx = Tensor.output(c.x.shape, c.x.dtype);

@@ -15,6 +15,8 @@ import { args, vals } from "./samples.js";
 
 /** Options of var and std (PyTorch 2's names; `unbiased` is PyTorch 1's spelling of correction 1 or 0). */
 export interface VarOptions {
+  /** The dims by keyword, as PyTorch's `dim=` (`x.var({dim: 1})`), when none is given positionally. */
+  dim?: number | number[] | null;
   /** Subtracted from the element count in the divisor: 1 (default, Bessel's correction) or 0 (population). */
   correction?: number;
   /** true = correction 1, false = correction 0; give either this or correction, not both. */
@@ -24,12 +26,12 @@ export interface VarOptions {
 }
 type Dims = number | number[] | null | undefined;
 
-// x.var(1), x.var([0, 1], opts), x.var(opts), x.var(null, opts): the dims and the checked options.
-export function dimsAndOptions<O extends object>(op: string, dim: Dims | O, opts: O | undefined, keys: (keyof O & string)[]) {
-  const dimGiven = dim == null || typeof dim === "number" || Array.isArray(dim);
-  if (!dimGiven && opts !== undefined)
-    throw new TypeError(`${op}: dim must be a number, an array of numbers or null, got ${describe(dim)}`);
-  return { dim: dimGiven ? (dim ?? undefined) as number | number[] | undefined : undefined, opts: options(op, (dimGiven ? opts : dim) as O | undefined, keys) };
+// x.var(1), x.var([0, 1], opts), x.var(opts), x.var(null, opts), x.var({dim: 1, ...opts}): the dims and the checked options.
+export function dimsAndOptions<O extends object>(op: string, dim: Dims | (O & { dim?: Dims }), opts: O | undefined, keys: (keyof O & string)[]) {
+  if (dim == null || typeof dim === "number" || Array.isArray(dim)) return { dim: dim ?? undefined, opts: options(op, opts, keys) };
+  if (opts !== undefined) throw new TypeError(`${op}: dim must be a number, an array of numbers or null, got ${describe(dim)}`);
+  const o = options(op, dim as O & { dim?: Dims }, [...keys, "dim"]);
+  return { dim: o.dim ?? undefined, opts: o as Partial<O> };
 }
 
 function correctionOf(op: string, o: VarOptions): number {

@@ -9,7 +9,7 @@ import { normalizeDim, numelOf } from "../shape.js";
 import { defineOp, type Op } from "./define.js";
 import { maximum, minimum } from "./elementwise.js";
 import { valuesIndices, type ValuesIndices } from "./values-indices.js";
-import { checkTensor, keepdimOf, type KeepdimOptions } from "./check.js";
+import { checkTensor, dimKeepdim, type DimKeepdimOptions, type KeepdimOptions } from "./check.js";
 import { binaryKernel, compareKernel, convert, dense, expandBack, sumKernel, unaryKernel, viewAs } from "./kernels.js";
 import { args, vals } from "./samples.js";
 import { packedMap } from "../packed-map.js";
@@ -44,10 +44,11 @@ function sumRule(c: SumCtx, g: Tensor): Tensor[] {
 export const sum = defineOp({
   name: "sum", doc: "sum over dims (all when omitted); keepdim keeps them as size 1", method: true,
   sample: () => args(vals([2, 3]), 1),
-  forward(x: Tensor, dim?: number | number[] | null, keepdim: boolean | KeepdimOptions = false): Tensor {
-    const red = reducedDims(x, dim, "sum");
+  forward(x: Tensor, dim?: number | number[] | null | DimKeepdimOptions, keepdim?: boolean | KeepdimOptions): Tensor {
+    const [dims, kd] = dimKeepdim("sum", dim, keepdim);
+    const red = reducedDims(x, dims, "sum");
     const out = sumKernel(x, red);
-    return this.record(viewAs(out, outShape(x, red, keepdimOf(keepdim, "sum"))), [x], { kshape: out.shape, shape: x.shape, scale: 1 });
+    return this.record(viewAs(out, outShape(x, red, kd)), [x], { kshape: out.shape, shape: x.shape, scale: 1 });
   },
   backward: sumRule,
 });
@@ -56,12 +57,13 @@ export const mean = defineOp({
   name: "mean", doc: "mean over dims (all when omitted); float inputs only", method: true,
   sample: () => args(vals([2, 3]), 0, true),
   node: "MeanBackward0",
-  forward(x: Tensor, dim?: number | number[] | null, keepdim: boolean | KeepdimOptions = false): Tensor {
+  forward(x: Tensor, dim?: number | number[] | null | DimKeepdimOptions, keepdim?: boolean | KeepdimOptions): Tensor {
     if (checkTensor(x, "mean").dtype === "int32") throw new TypeError("mean: input dtype must be float32 or float64, got int32; call .float() first");
-    const red = reducedDims(x, dim, "mean");
+    const [dims, kd] = dimKeepdim("mean", dim, keepdim);
+    const red = reducedDims(x, dims, "mean");
     const scale = 1 / numelOf(x.shape.filter((_, i) => red[i]));
     const out = sumKernel(x, red, scale);
-    return this.record(viewAs(out, outShape(x, red, keepdimOf(keepdim, "mean"))), [x], { kshape: out.shape, shape: x.shape, scale });
+    return this.record(viewAs(out, outShape(x, red, kd)), [x], { kshape: out.shape, shape: x.shape, scale });
   },
   backward: sumRule,
 });
@@ -126,6 +128,8 @@ export interface ExtremeFn {
    * dtype and int32 indices, both x's shape without dim (kept as size 1 with keepdim).
    */
   (x: Tensor, dim: number, keepdim?: boolean | KeepdimOptions): ValuesIndices;
+  /** The same by keyword: `max(x, {dim: 1, keepdim: true})`. */
+  (x: Tensor, opts: DimKeepdimOptions<number> & { dim: number }): ValuesIndices;
   /** Elementwise against another tensor (broadcast), as `maximum` / `minimum`. */
   (x: Tensor, other: Tensor): Tensor;
 }
@@ -133,6 +137,7 @@ export interface ExtremeFn {
 export interface ExtremeMethod {
   (this: Tensor): Tensor;
   (this: Tensor, dim: number, keepdim?: boolean | KeepdimOptions): ValuesIndices;
+  (this: Tensor, opts: DimKeepdimOptions<number> & { dim: number }): ValuesIndices;
   (this: Tensor, other: Tensor): Tensor;
 }
 
@@ -140,12 +145,13 @@ function extremeOp(name: "max" | "min") {
   const isMax = name === "max";
   const op = defineOp({
     name, doc: `${isMax ? "largest" : "smallest"} element; [values, indices] along dim (the gradient goes to the index); ${isMax ? "maximum" : "minimum"} with a tensor`,
-    method: function (this: Tensor, dim?: number | Tensor, keepdim?: boolean | KeepdimOptions) { return op(this, dim, keepdim); },
+    method: function (this: Tensor, dim?: number | Tensor | DimKeepdimOptions<number>, keepdim?: boolean | KeepdimOptions) { return op(this, dim, keepdim); },
     sample: () => args(vals([2, 3]), ...(isMax ? [1] : [])),
-    forward(x: Tensor, dim?: number | Tensor, keepdim: boolean | KeepdimOptions = false): Tensor | ValuesIndices {
-      if (dim instanceof Tensor) return (isMax ? maximum : minimum)(x, dim);
+    forward(x: Tensor, dimArg?: number | Tensor | DimKeepdimOptions<number>, keepdim?: boolean | KeepdimOptions): Tensor | ValuesIndices {
+      if (dimArg instanceof Tensor) return (isMax ? maximum : minimum)(x, dimArg);
+      const [dim, kd] = dimKeepdim(name, dimArg, keepdim);
       const r = extremeForward(x, isMax, dim, true, name);
-      const kd = keepdimOf(keepdim, name), all = dim === undefined;
+      const all = dim === undefined;
       const out = dropDim(r.values!, x, dim, kd);
       this.record(out, [x], { x: all ? x : null, y: all ? out : null, indices: all ? null : r.indices, kshape: r.kshape, shape: x.shape, dim: r.dim });
       return all ? out : valuesIndices(out, dropDim(r.indices, x, dim, kd), name);
@@ -169,8 +175,10 @@ function argOp(name: "argmax" | "argmin") {
   return defineOp({
     name, doc: `index of the ${name === "argmax" ? "largest" : "smallest"} element (along dim, or flat), int32`,
     method: true, differentiable: false,
-    forward: (x: Tensor, dim?: number, keepdim: boolean | KeepdimOptions = false): Tensor =>
-      dropDim(extremeForward(x, name === "argmax", dim, false, name).indices, x, dim, keepdimOf(keepdim, name)),
+    forward(x: Tensor, dimArg?: number | DimKeepdimOptions<number>, keepdim?: boolean | KeepdimOptions): Tensor {
+      const [dim, kd] = dimKeepdim(name, dimArg, keepdim);
+      return dropDim(extremeForward(x, name === "argmax", dim, false, name).indices, x, dim, kd);
+    },
   });
 }
 export const argmax = argOp("argmax");

@@ -6,7 +6,7 @@ import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { normalizeDim, numelOf } from "../shape.js";
 import { defineOp } from "./define.js";
-import { checkTensor } from "./check.js";
+import { checkTensor, dimArgument, type DimOptions } from "./check.js";
 import { convert, dense } from "./kernels.js";
 import { args, vals } from "./samples.js";
 
@@ -22,9 +22,9 @@ function softmaxOp(name: "softmax" | "logSoftmax", doc: string, sampleDim: numbe
   const log = name === "logSoftmax";
   return defineOp({
     name, doc, method: true, sample: () => args(vals([2, 3]), sampleDim),
-    forward(x: Tensor, dim: number): Tensor {
+    forward(x: Tensor, dim: number | DimOptions): Tensor {
       if (checkTensor(x, name).dtype === "int32") x = convert(x, "float32");
-      const d = normalizeDim(dim, x.ndim, name);
+      const d = normalizeDim(dimArgument(name, dim)!, x.ndim, name);
       const outer = numelOf(x.shape.slice(0, d)), D = x.ndim ? x.shape[d] : 1, inner = numelOf(x.shape.slice(d + 1));
       const y = Tensor.output(x.shape, x.dtype);
       native.softmax(log, dense(x).storage, y.storage, outer, D, inner);

@@ -1,20 +1,16 @@
 // Splitting a tensor into views along a dim: chunk and split, as PyTorch's. Both are narrows of the
 // input (views sharing its storage), so gradients flow through each piece by narrow's own rule.
 import type { Tensor } from "../tensor.js";
-import { options } from "../options.js";
 import { defineOp } from "./define.js";
-import { checkTensor, describe, dimOf } from "./check.js";
+import { checkTensor, describe, dimArgument, dimOf, type DimOptions } from "./check.js";
 import { narrow } from "./views.js";
 import { args, vals } from "./samples.js";
 
-/** The dim option of chunk and split (PyTorch's default 0). */
-export interface DimOptions {
-  dim?: number;
-}
+export type { DimOptions };
 
 // x.chunk(2, 1) and x.chunk(2, {dim: 1}) alike; checked against x's dims.
 function dimArg(x: Tensor, dim: number | DimOptions | undefined, op: string): number {
-  const d = dim !== null && typeof dim === "object" ? options(op, dim, ["dim"]).dim : dim;
+  const d = dimArgument(op, dim);
   if (d !== undefined && !Number.isInteger(d)) throw new TypeError(`${op}: dim must be an integer, got ${describe(d)}`);
   if (checkTensor(x, op).ndim === 0) throw new RangeError(`${op}: a 0-d tensor cannot be split; reshape it to [1] first`);
   return dimOf(x, d ?? 0, op);

@@ -9,7 +9,7 @@ import { Tensor } from "../tensor.js";
 import { contiguousStrides, fmt, normalizeDim, numelOf, checkShape, sameShape } from "../shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { defineOp } from "./define.js";
-import { checkTensor, dimOf, shapeArgs } from "./check.js";
+import { checkTensor, dimArgument, dimOf, shapeArgs, type DimOptions } from "./check.js";
 import { convert, copyInto, scatterView, sumTo, viewAs } from "./kernels.js";
 import { isFloat, promote, type DType } from "../dtype.js";
 import { args, vals } from "./samples.js";
@@ -121,8 +121,9 @@ export const t = defineOp({
 
 export const squeeze = defineOp({
   name: "squeeze", doc: "size-1 dims removed (all, or only dim)", method: true, sample: () => args(vals([2, 1, 3])),
-  forward(x: Tensor, dim?: number): Tensor {
+  forward(x: Tensor, dimArg?: number | DimOptions): Tensor {
     checkTensor(x, "squeeze");
+    const dim = dimArgument("squeeze", dimArg);
     const d = dim === undefined ? -1 : dimOf(x, dim, "squeeze");
     const keep = x.shape.map((s, i) => !(s === 1 && (d < 0 || i === d)));
     return this.record(viewOf(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i])), [x], { shape: x.shape });
@@ -132,8 +133,8 @@ export const squeeze = defineOp({
 
 export const unsqueeze = defineOp({
   name: "unsqueeze", doc: "a size-1 dim inserted at dim", method: true, sample: () => args(vals([2, 3]), 1),
-  forward(x: Tensor, dim: number): Tensor {
-    const d = normalizeDim(dim, checkTensor(x, "unsqueeze").ndim + 1, "unsqueeze", x.ndim);
+  forward(x: Tensor, dim: number | DimOptions): Tensor {
+    const d = normalizeDim(dimArgument("unsqueeze", dim)!, checkTensor(x, "unsqueeze").ndim + 1, "unsqueeze", x.ndim);
     const shape = x.shape.slice(), strides = x.strides.slice();
     shape.splice(d, 0, 1);
     strides.splice(d, 0, d < x.ndim ? x.strides[d] * x.shape[d] : 1);
@@ -238,8 +239,9 @@ interface CatCtx {
 
 export const cat = defineOp({
   name: "cat", doc: "tensors joined along an existing dim (mixed dtypes promote, as PyTorch)", sample: () => args([vals([2, 3]), vals([2, 3], 2)], 1),
-  forward(tensors: Tensor[], dim = 0): Tensor {
+  forward(tensors: Tensor[], dimArg?: number | DimOptions): Tensor {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("cat: expected a non-empty array of tensors");
+    const dim = dimArgument("cat", dimArg) ?? 0;
     tensors.forEach((t) => checkTensor(t, "cat"));
     const first = tensors[0];
     if (first.ndim === 0) throw new Error("cat: zero-dimensional tensors cannot be concatenated; use tg.stack, or unsqueeze(0) first");
@@ -278,10 +280,10 @@ function part(t: Tensor, dim: number, start: number, n: number): Tensor {
 
 export const stack = defineOp({
   name: "stack", doc: "tensors of one shape joined along a new dim", sample: () => args([vals([2, 3]), vals([2, 3], 2)], 2),
-  forward(tensors: Tensor[], dim = 0): Tensor {
+  forward(tensors: Tensor[], dim?: number | DimOptions): Tensor {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("stack: expected a non-empty array of tensors");
     tensors.forEach((t) => checkTensor(t, "stack"));
-    const d = normalizeDim(dim, tensors[0].ndim + 1, "stack", tensors[0].ndim);
+    const d = normalizeDim(dimArgument("stack", dim) ?? 0, tensors[0].ndim + 1, "stack", tensors[0].ndim);
     tensors.forEach((t, i) => {
       if (!sameShape(t.shape, tensors[0].shape))
         throw new Error(`stack: expects each tensor to be equal size, but got ${fmt(tensors[0].shape)} at entry 0 and ${fmt(t.shape)} at entry ${i}`);

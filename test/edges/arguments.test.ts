@@ -50,10 +50,38 @@ describe("dims that are not integers", () => {
     expect(() => x.unsqueeze(-4)).toThrow(/^unsqueeze: dim -4 is out of range for a new dim of a tensor with 2 dims \(expected -3\.\.2\)/);
     expect(() => tg.stack([x, x], 3)).toThrow(/^stack: dim 3 is out of range for a new dim of a tensor with 2 dims \(expected -3\.\.2\)/);
   });
-  it("dim given as PyTorch's keyword ({dim: 1}) says dim is positional", () => {
+  it("dim given as PyTorch's keyword ({dim: 1}) is taken where the dim goes, with keepdim beside it for reductions", () => {
+    const x = tg.tensor([[1, 5, 3], [4, 2, 6]]);
+    expect(x.sum({ dim: 1 }).toArray()).toEqual(x.sum(1).toArray());
+    expect(x.sum({ dim: [0, 1], keepdim: true }).toArray()).toEqual([[21]]);
+    expect(x.mean({ dim: 0 }).toArray()).toEqual([2.5, 3.5, 4.5]);
+    expect(x.max({ dim: 1, keepdim: true }).indices.toArray()).toEqual([[1], [2]]);
+    expect(x.max({}).item()).toBe(6);
+    expect(x.argmin({ dim: 0 }).toArray()).toEqual([0, 1, 0]);
+    expect(x.softmax({ dim: 1 }).toArray()).toEqual(x.softmax(1).toArray());
+    expect(F.logSoftmax(x, { dim: 0 }).toArray()).toEqual(F.logSoftmax(x, 0).toArray());
+    expect(tg.cat([x, x], { dim: 1 }).shape).toEqual([2, 6]);
+    expect(tg.cat([x, x], {}).shape).toEqual([4, 3]);
+    expect(tg.stack([x, x], { dim: 2 }).shape).toEqual([2, 3, 2]);
+    expect(x.cumsum({ dim: 1 }).toArray()).toEqual([[1, 6, 9], [4, 6, 12]]);
+    expect(x.var({ dim: 1, correction: 0 }).toArray()).toEqual(x.var(1, { correction: 0 }).toArray());
+    expect(x.logsumexp({ dim: 1, keepdim: true }).shape).toEqual([2, 1]);
+    expect(x.gt(4).any({ dim: 1 }).toArray()).toEqual([1, 1]);
+    expect(x.unsqueeze({ dim: 0 }).squeeze({ dim: 0 }).shape).toEqual([2, 3]);
+    // Gradients flow as with a positional dim.
+    const w = tg.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    w.max({ dim: 1 }).values.sum().backward();
+    expect(w.grad!.toArray()).toEqual([[0, 1], [0, 1]]);
+  });
+  it("a keyword dim is checked like any option, and keepdim is not split between the two forms", () => {
     const x = tg.ones([2, 3]);
-    for (const [name, f] of [["sum", () => x.sum({ dim: 1 } as never)], ["softmax", () => x.softmax({ dim: 1 } as never)], ["cat", () => tg.cat([x, x], { dim: 1 } as never)]] as const)
-      expect(f).toThrow(new RegExp(`^${name}: dim must be an integer, got an object \\(dim is a positional argument, not an option\\)`));
+    expect(() => x.sum({ dm: 1 } as never)).toThrow(/^sum: unknown option "dm"; did you mean "dim"\? \(allowed: dim, keepdim\)/);
+    expect(() => x.sum({ dim: 1 }, true)).toThrow(/^sum: give dim and keepdim together, positionally or in one options object \{dim, keepdim\}/);
+    expect(() => tg.cat([x, x], { dim: 1, keepdim: true } as never)).toThrow(/^cat: unknown option "keepdim" \(allowed: dim\)/);
+    expect(() => x.softmax({ dim: "1" } as never)).toThrow(/^softmax: dim must be an integer, got string "1"/);
+    expect(() => x.var({ dim: 1 }, { correction: 0 })).toThrow(/^var: dim must be a number, an array of numbers or null, got an object/);
+    // Positional-only dims (between tensors, or before other positionals) keep saying so.
+    expect(() => x.gather({ dim: 1 } as never, tg.zeros([2, 1], { dtype: "int32" }))).toThrow(/dim is a positional argument, not an option/);
   });
 });
 
