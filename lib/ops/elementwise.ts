@@ -31,7 +31,8 @@ function scalarFor(v: number, like: Tensor): Tensor {
 
 // Ops that keep int32 inputs int32 (given integer scalars); all others compute in float32.
 const INT_OK = new Set(["neg", "abs", "sign", "relu", "addScalar", "mulScalar", "rsubScalar", "clamp", "pow", "floor", "ceil", "round"]);
-const int32Scalar = (v: number) => Number.isInteger(v) && Math.abs(v) <= 2 ** 31;
+// A number an int32 tensor's kernels take as is; any other (fractional, NaN, beyond 2^31) makes the result float32.
+export const int32Scalar = (v: number) => Number.isInteger(v) && Math.abs(v) <= 2 ** 31;
 
 interface UnaryCtx {
   kernel: string;

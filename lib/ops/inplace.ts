@@ -14,7 +14,7 @@ import { options } from "../options.js";
 import { defineOp } from "./define.js";
 import { checkOperand, checkTensor } from "./check.js";
 import { convert } from "./kernels.js";
-import { add, clamp, clampBounds, div, mul, sub, type ClampOptions, type Operand } from "./elementwise.js";
+import { add, clamp, clampBounds, div, int32Scalar, mul, sub, type ClampOptions, type Operand } from "./elementwise.js";
 import { clone, to } from "./copy.js";
 import { beginWrite, unaliased, writeResult } from "./write.js";
 
@@ -44,7 +44,8 @@ const recordResult = (x: Tensor, value: Tensor, op: string) => writeResult(x, va
 
 function arithInPlace(op: string, name: Arith, x: Tensor, y: Operand, alpha?: number): Tensor {
   checkTensor(x, op), checkOperand(y, "other", op);
-  const floatOperand = (typeof y === "number" ? !Number.isInteger(y) : isFloat(y.dtype)) || (alpha !== undefined && !Number.isInteger(alpha));
+  // As out of place: a number an int32 kernel does not take (0.5, NaN, 3e9) gives a float result, which int32 x refuses.
+  const floatOperand = (typeof y === "number" ? !int32Scalar(y) : isFloat(y.dtype)) || (alpha !== undefined && !int32Scalar(alpha));
   const recorded = checkTarget(op, x, y instanceof Tensor ? y : null, name === "div" || floatOperand);
   if (alpha !== undefined && alpha !== 1) y = typeof y === "number" ? y * alpha : mul(y, alpha);
   if (recorded) return recordResult(x, OUT_OF_PLACE[name](name === "mul" || name === "div" ? clone(x) : x, y), op);
@@ -101,7 +102,8 @@ export const clamp_ = defineOp({
   name: "clamp_", doc: inPlaceDoc("x limited to [min, max]"), method: "only", differentiable: false,
   forward(x: Tensor, min?: number | null | ClampOptions, max?: number | null): Tensor {
     const [lo, hi] = clampBounds(x, min, max, "clamp_");
-    const fractional = (v: number) => Number.isFinite(v) && !Number.isInteger(v);
+    // A fractional or NaN bound gives clamp a float result (as PyTorch's promotion), which int32 x refuses.
+    const fractional = (v: number) => Number.isNaN(v) || (Number.isFinite(v) && !Number.isInteger(v));
     if (checkTarget("clamp_", x, null, fractional(lo) || fractional(hi))) return recordResult(x, clamp(clone(x), min, max), "clamp_");
     native.unary(x.shape, [x, x], UNARY.clamp, x.storage, x.storage, lo, hi);
     bumpVersion(x.storage);

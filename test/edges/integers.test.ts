@@ -72,3 +72,26 @@ describe("float → int32 conversions", () => {
     expect(Array.from(tg.arange(2147483645, 2147483648).data())).toEqual([2147483645, 2147483646, 2147483647]);
   });
 });
+
+describe("in-place writes into int32", () => {
+  it("a number an int32 kernel does not take (3e9, NaN, 0.5) is refused in place, as its out-of-place result is float32", () => {
+    expect(i32([1, 2]).add(3e9).dtype).toBe("float32");
+    for (const f of [(x: tg.Tensor) => x.add_(3e9), (x: tg.Tensor) => x.sub_(-3e9), (x: tg.Tensor) => x.mul_(NaN),
+      (x: tg.Tensor) => x.add_(1, { alpha: 1e10 }), (x: tg.Tensor) => x.clamp_(NaN, 2)]) {
+      const x = i32([1, 2, 3]);
+      expect(() => f(x)).toThrow(/the result type float can't be cast to the int32 tensor written in place/);
+      expect(x.toArray()).toEqual([1, 2, 3]);
+    }
+    expect(i32([1, 2, 3]).add_(2).toArray()).toEqual([3, 4, 5]);
+    expect(i32([1, 2, 3]).clamp_(-Infinity, 2).toArray()).toEqual([1, 2, 2]);
+  });
+  it("a copy_ that refuses a value writes nothing, so indices saved for backward keep their values", () => {
+    const x = tg.tensor([10, 20, 30], { requiresGrad: true }), idx = i32([0, 0, 0]);
+    const y = x.gather(0, idx);
+    expect(() => idx.copy_(tg.tensor([2, 2, NaN]))).toThrow(/^copy_: the value NaN has no int32 equivalent/);
+    expect(() => idx.copy_(tg.tensor([1, 1e10], { dtype: "float64" }).expand([3, 2]).select(1, 1))).toThrow(/10000000000 has no int32/);
+    expect(idx.toArray()).toEqual([0, 0, 0]);
+    y.sum().backward();
+    expect(x.grad!.toArray()).toEqual([3, 0, 0]);
+  });
+});

@@ -30,8 +30,20 @@ void throw_unrepresentable(double v) {
   throw std::range_error(std::string("the value ") + shown + " has no int32 equivalent (int32 holds -2147483648..2147483647)");
 }
 
+// Every value a float → int32 copy reads has an int32 result, checked before anything is written: a copy_ that
+// throws leaves its destination as it was (a half-written int32 index tensor saved for backward would otherwise
+// give wrong gradients without a version change).
+template <class In>
+void check_representable(const Shape& s, const Layout* L, const In* ip) {
+  for_each_run<2>(s, L, [&](int64_t n, const int64_t* o, const int64_t* is) {
+    const In* in = ip + o[0];
+    for (int64_t i = 0; i < n; ++i) (void)convert<int32_t>(in[i * is[0]]);
+  });
+}
+
 template <class In, class Out>
 void copy(const Shape& s, const Layout* L, const In* ip, Out* op) {
+  if constexpr (std::is_integral_v<Out> && !std::is_integral_v<In>) check_representable(s, L, ip);
   for_each_run<2>(s, L, [&](int64_t n, const int64_t* o, const int64_t* is) {
     const In* in = ip + o[0];
     Out* out = op + o[1];
