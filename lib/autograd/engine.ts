@@ -67,11 +67,15 @@ function runHooks(node: Node, output: number, g: Grad): Grad {
   if (!hooks?.size) return g;
   g = { t: g.t, owned: false };
   for (const hook of hooks.values()) {
-    const r = hook(g.t);
-    if (r === undefined || r === g.t) continue;
-    if (!(r instanceof Tensor) || !sameShape(r.shape, g.t.shape))
-      throw new Error(`backward: a hook on a tensor of shape ${fmt(g.t.shape)} returned ${r instanceof Tensor ? `a tensor of shape ${fmt(r.shape)}` : String(r)}; return a gradient of the same shape, or nothing`);
-    g = { t: r, owned: false };
+    const r = hook(g.t), replaced = r !== undefined && r !== g.t;
+    if (replaced) {
+      if (!(r instanceof Tensor) || !sameShape(r.shape, g.t.shape))
+        throw new Error(`backward: a hook on a tensor of shape ${fmt(g.t.shape)} returned ${r instanceof Tensor ? `a tensor of shape ${fmt(r.shape)}` : String(r)}; return a gradient of the same shape, or nothing`);
+      g = { t: r, owned: false };
+    }
+    if (g.t.disposeState === "disposed")
+      throw new Error(`backward: a hook on a tensor of shape ${fmt(g.t.shape)} ${replaced ? "returned a disposed tensor" : "disposed the gradient it was given"}; ` +
+        "a hook may read, keep or replace the gradient, but backward still needs it: leave it undisposed");
   }
   return g;
 }
@@ -81,6 +85,7 @@ function runHooks(node: Node, output: number, g: Grad): Grad {
 // added, used up, goes back to the cache at once (unless a hook saw it: then it is not owned).
 function accumulateLeaf(node: Node, g: Grad): void {
   const leaf = node.leaf!;
+  if (leaf.isDisposed) return release(g, null);  // its handle has ended: a disposed tensor's .grad reads null
   let grad = gradOf(leaf);
   if (grad?.disposeState === "disposed")
     throw new Error(`backward: the .grad of a leaf of shape ${fmt(leaf.shape)} was disposed; set .grad = null (or zeroGrad()) instead of disposing it`);

@@ -272,9 +272,14 @@ export abstract class Module {
   }
 
   // ---- state ----
-  // PyTorch's key names and order; values are detached copies.
+  /**
+   * The parameters and persistent buffers by PyTorch's keys and order (`0.weight`, `running_mean`), as detached
+   * copies. Mirrors `torch.nn.Module.state_dict`.
+   * @throws Error naming the key of a parameter or buffer that was disposed.
+   */
   stateDict(): StateDict {
-    return noGrad(() => Object.fromEntries(this.#stateEntries().map(([k, v]) => [k, v.detach().clone()])));
+    const copy = (k: string, v: Tensor) => (checkLive(v, "stateDict", `"${k}"`), v.detach().clone());
+    return noGrad(() => Object.fromEntries(this.#stateEntries().map(([k, v]) => [k, copy(k, v)])));
   }
 
   // Copies values into the existing tensors (converting dtype). strict: every key must match.

@@ -7,7 +7,7 @@ import { bumpVersion } from "../autograd/version.js";
 import { setToNoneOf, zeroGrads, type ZeroGradOptions } from "../autograd/zero-grad.js";
 import { fmt } from "../shape.js";
 import { options } from "../options.js";
-import { checkLive, disposedGradError } from "../ops/check.js";
+import { checkLive, disposedError, disposedGradError } from "../ops/check.js";
 import { dense } from "../ops/kernels.js";
 
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
@@ -113,7 +113,11 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       const group = this.paramGroups[k];
       this.validate(group);
       const params: Tensor[] = [], grads: Tensor[] = [], states: ParamState[] = [];
-      for (let i = 0; i < group.params.length; ++i) if (gradOf(group.params[i]) !== null) params.push(group.params[i]);
+      for (let i = 0; i < group.params.length; ++i) {
+        // A disposed parameter has no .grad: skipping it would stop training it without a word.
+        if (group.params[i].isDisposed) throw disposedError(group.params[i], `${this.name}.step`, `parameter ${i}${k > 0 ? ` of group ${k}` : ""}`);
+        if (gradOf(group.params[i]) !== null) params.push(group.params[i]);
+      }
       for (let i = 0; i < params.length; ++i) grads.push(this.denseGrad(params[i]));
       for (let i = 0; i < params.length; ++i) states.push(this.stateOf(params[i]));
       this.updateGroup(params, grads, states, group);

@@ -17,6 +17,19 @@ describe("registerHook", () => {
     expect(seen).toEqual([[2, 2]]);
     expect(x.grad!.toArray()).toEqual([60, 60]);
   });
+  it("a hook that disposes its gradient, or returns a disposed tensor, is an Error naming the hook's tensor", () => {
+    const p = tg.tensor([1, 2], { requiresGrad: true }), q = tg.tensor([3, 4], { requiresGrad: true });
+    const y = p.mul(q);
+    y.registerHook((g) => void g.dispose());
+    expect(() => y.sum().backward()).toThrow(/^backward: a hook on a tensor of shape \[2\] disposed the gradient it was given; .*leave it undisposed/);
+    const leaf = tg.tensor([1, 2], { requiresGrad: true });
+    leaf.registerHook((g) => {
+      const r = g.mul(2);
+      r.dispose();
+      return r;
+    });
+    expect(() => leaf.mul(2).sum().backward()).toThrow(/^backward: a hook on a tensor of shape \[2\] returned a disposed tensor/);
+  });
   it("on a leaf: runs before .grad is updated; a replacement is what accumulates", () => {
     const x = leaf([1, 2]);
     x.registerHook((g) => {

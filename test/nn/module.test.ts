@@ -98,6 +98,11 @@ describe("Module registration and traversal", () => {
 });
 
 describe("stateDict / loadStateDict", () => {
+  it("stateDict of a module with a disposed parameter names its key", () => {
+    const m = mlp();
+    (m.at(2) as tg.nn.Linear).bias!.dispose();
+    expect(() => m.stateDict()).toThrow(/^stateDict: "2\.bias" \(shape \[2\], float32\) was disposed/);
+  });
   it("stateDict holds detached copies", () => {
     const m = mlp();
     const sd = m.stateDict();

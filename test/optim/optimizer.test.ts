@@ -166,6 +166,19 @@ describe("parameter checks", () => {
     p.grad.dispose();
     expect(() => opt.step()).toThrow(/SGD: the gradient of a parameter of shape \[2\] was disposed; set \.grad = null/);
   });
+  it("a parameter disposed after the optimizer took it is an Error at step(), not silently left out", () => {
+    const p = param([1, 2, 3]), q = param([4]);
+    const opt = new SGD([{ params: [q] }, { params: [p] }], { lr: 1 });
+    p.mul(2).sum().backward();
+    p.dispose();
+    expect(() => opt.step()).toThrow(/^SGD\.step: parameter 0 of group 1 \(shape \[3\], float32\) was disposed/);
+    // Disposed before backward (the graph still held it): the ended handle gets no .grad, and step() still refuses.
+    const r = param([1, 2]), loss = r.mul(r).sum(), opt2 = new SGD([r], { lr: 1 });
+    r.dispose();
+    loss.backward();
+    expect(r.grad).toBeNull();
+    expect(() => opt2.step()).toThrow(/^SGD\.step: parameter 0 \(shape \[2\], float32\) was disposed/);
+  });
   it("trains a parameter end to end through backward()", () => {
     const p = startParam();
     const opt = new SGD([p], { lr: 0.1 });
