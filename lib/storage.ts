@@ -14,6 +14,8 @@
 // tensor of its size (FreeLists below) or its memory is released at once.
 // Storage tensorgrad did not allocate (a caller's typed array) is never released.
 import { ARRAY_TYPE, DTYPE_CODE, dtypeOf, type DType } from "./dtype.js";
+import { fmt } from "./shape.js";
+import { describe } from "./options.js";
 import { native, type Storage } from "./native.js";
 import { largeAllocation, noteLargeReuse, onEmptyCache, registerJsCache } from "./memory.js";
 
@@ -170,4 +172,20 @@ function release(s: Storage): void {
   } else if (p) p.release = s;
   else if (s.byteLength <= LARGE_KEEP_MAX_BYTES) largeFree.put(s);
   else native.release(s);
+}
+
+// What the public `new Tensor(array, shape, strides?, offset?)` reads, checked: a typed array of a tensor dtype, and a
+// view (shape already checked) that stays inside it. Returns the array's dtype.
+export function checkForeignView(storage: unknown, shape: number[], strides: unknown, offset: unknown): DType {
+  if (!(storage instanceof Float32Array || storage instanceof Float64Array || storage instanceof Int32Array))
+    throw new TypeError(`Tensor: storage must be a Float32Array, Float64Array or Int32Array, got ${describe(storage)}; copy other data with tg.tensor(Array.from(data))`);
+  if (!Array.isArray(strides) || strides.length !== shape.length || !strides.every(Number.isInteger))
+    throw new TypeError(`Tensor: strides must be ${shape.length} integers (one per dim of shape ${fmt(shape)}), got ${Array.isArray(strides) ? fmt(strides) : describe(strides)}`);
+  if (!Number.isInteger(offset) || (offset as number) < 0) throw new TypeError(`Tensor: offset must be a non-negative integer, got ${describe(offset)}`);
+  let lo = offset as number, hi = offset as number;
+  for (let i = 0; i < shape.length; ++i) (strides[i] < 0 ? (lo += strides[i] * (shape[i] - 1)) : (hi += strides[i] * (shape[i] - 1)));
+  if (shape.every((d) => d > 0) && (lo < 0 || hi >= storage.length))
+    throw new RangeError(`Tensor: shape ${fmt(shape)} with strides ${fmt(strides)} from offset ${offset} reads elements ${lo}..${hi}, ` +
+      `but the ${storage.constructor.name} has ${storage.length}${storage.length === 0 ? " (was its buffer transferred?)" : ""}`);
+  return dtypeOf(storage);
 }

@@ -4,8 +4,8 @@
 // retainGrad() by lib/autograd/tensor-autograd.ts, so no module's load order matters.
 import { ARRAY_TYPE, type DType } from "./dtype.js";
 import { native, type Storage } from "./native.js";
-import { allocStorage, dropStorage, retainStorage, soleHandle } from "./storage.js";
-import { contiguousStrides, fmt, isContiguous, normalizeDim, numelOf, sameShape, type Shape } from "./shape.js";
+import { allocStorage, checkForeignView, dropStorage, retainStorage, soleHandle } from "./storage.js";
+import { checkShape, contiguousStrides, fmt, isContiguous, normalizeDim, numelOf, sameShape, type Shape } from "./shape.js";
 import type { Node } from "./autograd/node.js";
 import { formatTensor } from "./format.js";
 
@@ -92,16 +92,19 @@ export class Tensor {
   declare gradSeen: boolean;
   private declare readonly notCloneable: () => void;
 
-  constructor(
-    storage: Storage,
-    shape: number[],
-    strides: number[] = contiguousStrides(shape),
-    offset = 0,
-    dtype: DType = storage instanceof Float32Array ? "float32" : storage instanceof Float64Array ? "float64" : "int32",
-  ) {
+  /**
+   * A tensor over `storage`: a Float32Array, Float64Array or Int32Array (float32, float64, int32) read as `shape`
+   * (`[N, C, H, W]` …) with `strides` (elements; row-major when omitted) from element `offset` (0). The array is
+   * shared, not copied, and `dispose()` never releases it. Mirrors `torch.frombuffer`.
+   * @throws TypeError for another kind of array or a malformed shape, strides or offset; RangeError when the
+   *   view reaches beyond the array.
+   */
+  constructor(storage: Storage, shape: number[], strides?: number[], offset = 0, dtype?: DType) {
+    // Ops build their views from checked parts and name the dtype; the public form without it is checked here.
+    if (dtype === undefined) dtype = checkForeignView(storage, checkShape(shape, "Tensor"), (strides ??= contiguousStrides(shape)), offset);
     this.storage = storage;
     this.shape = shape;
-    this.strides = strides;
+    this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
     this.dtype = dtype;
     this.count = numelOf(shape);

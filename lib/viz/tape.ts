@@ -21,7 +21,7 @@ function tensorFor(e: Edge): Tensor {
   const list = standIns.get(e.node) ?? [];
   standIns.set(e.node, list);
   if (!list[e.output]) {
-    const t = new Tensor(new Float32Array(0), e.shape.slice(), e.shape.map(() => 0));
+    const t = new Tensor(new Float32Array(0), e.shape.slice(), e.shape.map(() => 0), 0, "float32");
     t.requiresGrad = true;
     t.gradFn = e.node;
     t.outputNr = e.output;

@@ -71,6 +71,28 @@ describe("dispose() never touches memory tensorgrad did not allocate", () => {
   });
 });
 
+describe("new Tensor(array, shape, strides?, offset?) over a caller's array", () => {
+  it("reads only what the array holds: a view beyond it, another kind of array or a transferred buffer is refused", () => {
+    expect(() => new tg.Tensor(new Float32Array([1, 2, 3]), [2, 2])).toThrow(
+      new RangeError("Tensor: shape [2, 2] with strides [2, 1] from offset 0 reads elements 0..3, but the Float32Array has 3"));
+    expect(() => new tg.Tensor(new Float32Array(4), [4], [1], 1e6)).toThrow(/reads elements 1000000\.\.1000003, but the Float32Array has 4$/);
+    expect(() => new tg.Tensor(new Float32Array(3), [3], [-1], 1)).toThrow(/reads elements -1\.\.1/);
+    expect(() => new tg.Tensor(new Uint8Array(4) as never, [4])).toThrow(/^Tensor: storage must be a Float32Array, Float64Array or Int32Array, got a Uint8Array/);
+    expect(() => new tg.Tensor(new Float32Array(4), [2, 2], [2])).toThrow(/^Tensor: strides must be 2 integers/);
+    expect(() => new tg.Tensor(new Float32Array(4), [2, -2])).toThrow(/^Tensor: shape must be an array of non-negative integers/);
+    expect(() => new tg.Tensor(new Float32Array(4), [2], [1], 0.5)).toThrow(/^Tensor: offset must be a non-negative integer/);
+    const arr = new Float32Array([1, 2, 3]);
+    structuredClone(arr, { transfer: [arr.buffer] });
+    expect(() => new tg.Tensor(arr, [3])).toThrow(/has 0 \(was its buffer transferred\?\)$/);
+  });
+  it("takes any view inside the array: strided, offset, broadcast (stride 0), empty and 0-d", () => {
+    expect(new tg.Tensor(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 2], [3, 1], 1).toArray()).toEqual([[2, 3], [5, 6]]);
+    expect(new tg.Tensor(new Int32Array([7]), [3], [0]).toArray()).toEqual([7, 7, 7]);
+    expect(new tg.Tensor(new Float32Array(0), [0, 3]).shape).toEqual([0, 3]);
+    expect(new tg.Tensor(new Float32Array([5]), []).item()).toBe(5);
+  });
+});
+
 describe("dispose() of an alias ends only that handle", () => {
   const big = () => tg.arange(0, 1024, 1, { dtype: "float32" });
   const aliases: [string, (x: tg.Tensor) => tg.Tensor][] = [
