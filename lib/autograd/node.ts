@@ -194,10 +194,20 @@ export function record<C extends object>(
     const node = new Node(name, next, ctx, rule as BackwardRule<object>, outs.length, freshGrads);
     for (let i = 0; i < outs.length; ++i) {
       const o = outs[i];
+      moveRetained(o, node, i);
       o.requiresGrad = true;
       o.gradFn = node;
       o.outputNr = i;
     }
   }
   return outs[0];
+}
+
+// retainGrad() follows the tensor, as PyTorch's does: an in-place op that gives `o` a new node moves the mark there,
+// so that o.grad is the gradient of o's new value (PyTorch's test_retain_grad_inplace).
+export function moveRetained(o: Tensor, node: Node, output: number): void {
+  const prev = o.gradFn;
+  if (prev === null || prev.retained === null || prev.retained[o.outputNr] !== o) return;
+  prev.retained[o.outputNr] = null;
+  (node.retained ??= new Array<Tensor | null>(node.numOutputs).fill(null))[output] = o;
 }

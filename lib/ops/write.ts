@@ -16,6 +16,7 @@ import { isFloat } from "../dtype.js";
 import { fmt, sameShape } from "../shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { bumpVersion } from "../autograd/version.js";
+import { moveRetained } from "../autograd/node.js";
 import { checkViewWrite, historyChanged, rebaseView, refuseExpanded } from "../autograd/view-history.js";
 import { copyInto, dense } from "./kernels.js";
 
@@ -56,6 +57,7 @@ export function writeResult(x: Tensor, value: Tensor, op: string): Tensor {
   bumpVersion(x.storage);
   if (x.base) rebaseView(x, value);
   else {
+    moveRetained(x, value.gradFn!, value.outputNr);
     x.gradFn = value.gradFn;
     x.outputNr = value.outputNr;
     x.requiresGrad = true;

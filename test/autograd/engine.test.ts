@@ -118,6 +118,23 @@ describe("leaf and non-leaf .grad", () => {
     expectClose(k.grad!, [2, 2]);
     expectClose(x.grad!, [14, 14]);
   });
+  it("retainGrad() follows the tensor through an in-place op: .grad is the gradient of its new value (PyTorch's test_retain_grad_inplace)", () => {
+    const x = tg.tensor([1, 2, 3, 4], { requiresGrad: true });
+    const a = x.mul(1).retainGrad();
+    a.mul_(2);
+    a.sum().backward();
+    expect([a.grad!.toArray(), x.grad!.toArray()]).toEqual([[1, 1, 1, 1], [2, 2, 2, 2]]);
+    const y = tg.tensor([1, 2], { requiresGrad: true });
+    const b = y.mul(1).retainGrad(), c = b.mul(3);
+    b.add_(1);
+    c.add(b).sum().backward();
+    expect([b.grad!.toArray(), y.grad!.toArray()]).toEqual([[1, 1], [4, 4]]);
+    const z = tg.tensor([1, 2], { requiresGrad: true });
+    const d = z.mul(1).retainGrad();
+    d.copy_(z.mul(5));
+    d.mul(2).sum().backward();
+    expect([d.grad!.toArray(), z.grad!.toArray()]).toEqual([[2, 2], [10, 10]]);
+  });
   it("retainGrad() refuses a disposed tensor, and one disposed after it gets no gradient kept", () => {
     const x = f64([1, 2], true);
     const y = x.mul(3), z = x.exp();
