@@ -13,7 +13,7 @@ import { CHECKS_DISPOSED } from "./ops/define.js";
 // size, autograd flags, printing as "tensor(<disposed>)"), isDisposed, and dispose() again.
 // releaseGraphUse is the tape's bookkeeping, never called on a disposed tensor.
 const METADATA = new Set<string | symbol>([
-  "constructor", "ndim", "numel", "nelement", "dim", "ndimension", "size", "isContiguous",
+  "constructor", "ndim", "numel", "nelement", "dim", "ndimension", "size", "isContiguous", "device",
   "requiresGrad", "gradFn", "grad", "isLeaf", "isDisposed", "dispose", "releaseGraphUse",
   "toString", Symbol.for("nodejs.util.inspect.custom"),
 ]);

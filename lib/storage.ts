@@ -180,7 +180,7 @@ export function checkForeignView(storage: unknown, shape: number[], strides: unk
   if (!(storage instanceof Float32Array || storage instanceof Float64Array || storage instanceof Int32Array))
     throw new TypeError(`Tensor: storage must be a Float32Array, Float64Array or Int32Array, got ${describe(storage)}; copy other data with tg.tensor(Array.from(data))`);
   if (!Array.isArray(strides) || strides.length !== shape.length || !strides.every(Number.isInteger))
-    throw new TypeError(`Tensor: strides must be ${shape.length} integers (one per dim of shape ${fmt(shape)}), got ${Array.isArray(strides) ? fmt(strides) : describe(strides)}`);
+    throw new TypeError(`Tensor: strides must be ${shape.length} integer${shape.length === 1 ? "" : "s"} (one per dim of shape ${fmt(shape)}), got ${Array.isArray(strides) ? fmt(strides) : describe(strides)}`);
   if (!Number.isInteger(offset) || (offset as number) < 0) throw new TypeError(`Tensor: offset must be a non-negative integer, got ${describe(offset)}`);
   let lo = offset as number, hi = offset as number;
   for (let i = 0; i < shape.length; ++i) (strides[i] < 0 ? (lo += strides[i] * (shape[i] - 1)) : (hi += strides[i] * (shape[i] - 1)));

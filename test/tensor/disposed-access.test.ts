@@ -17,6 +17,7 @@ const METADATA: Record<string | symbol, (t: tg.Tensor) => void> = {
   ndimension: (t) => expect(t.ndimension()).toBe(2),
   size: (t) => expect([t.size(), t.size(-1)]).toEqual([[2, 2], 2]),
   isContiguous: (t) => expect(t.isContiguous()).toBe(true),
+  device: (t) => expect(t.device).toBe("cpu"),
   requiresGrad: (t) => expect(t.requiresGrad).toBe(false),
   gradFn: (t) => expect(t.gradFn).toBeNull(),
   grad: (t) => expect(t.grad).toBeNull(),
