@@ -76,11 +76,21 @@ export interface DimKeepdimOptions<D = number | number[] | null> {
 const isOptionsObject = (v: unknown): v is object =>
   v !== null && typeof v === "object" && !Array.isArray(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v));
 
-// A dim given positionally (`F.softmax(x, 1)`) or, as PyTorch code passes it by keyword, as `{dim}` where the dim
-// goes (`F.softmax(x, {dim: 1})`, `tg.cat(ts, {dim: 1})`): the dim either way, undefined when absent.
-export function dimArgument<D>(op: string, dim: D | DimOptions | undefined): D | undefined {
-  return isOptionsObject(dim) ? (options(op, dim as DimOptions, ["dim"]).dim as D | undefined) : (dim as D | undefined);
+// A dim that PyTorch code passes positionally or by keyword, beside the op's other options (`keys`): given as is
+// (`x.sort(1, {descending: true})`, `x.var([0, 1], {correction: 0})`) or inside the options object where the dim goes
+// (`x.sort({dim: 1, descending: true})`, `F.softmax(x, {dim: 1})`). Returns the dim (undefined when absent; null
+// counts as absent) and the checked options.
+export function dimAndOptions<D, O extends object>(op: string, dim: D | (O & { dim?: D | null }) | null | undefined, opts: O | undefined,
+  keys: readonly (keyof O & string)[]): { dim: D | undefined; opts: Partial<O> } {
+  if (!isOptionsObject(dim)) return { dim: (dim ?? undefined) as D | undefined, opts: options(op, opts, keys) };
+  if (opts !== undefined) throw new TypeError(`${op}: give dim positionally or inside the options object, not both (got an object where the dim goes, then options)`);
+  const o = options(op, dim as O & { dim?: D | null }, ["dim", ...keys] as (keyof O & string)[]) as Partial<O> & { dim?: D | null };
+  return { dim: o.dim ?? undefined, opts: o };
 }
+
+// An op whose only option is its dim: `F.softmax(x, 1)` or `F.softmax(x, {dim: 1})`.
+export const dimArgument = <D>(op: string, dim: D | DimOptions | undefined): D | undefined =>
+  dimAndOptions<D, object>(op, dim as D | undefined, undefined, []).dim;
 
 // A reduction's dim and keepdim: positional (`x.sum(1, true)`, `x.sum(1, {keepdim: true})`) or both by keyword in one
 // options object where the dim goes (`x.sum({dim: 1, keepdim: true})`).
@@ -88,6 +98,6 @@ export function dimKeepdim<D>(op: string, dim: D | DimKeepdimOptions<D> | undefi
   if (!isOptionsObject(dim)) return [dim as D | undefined, keepdimOf(keepdim, op)];
   if (keepdim !== undefined && keepdim !== false)
     throw new TypeError(`${op}: give dim and keepdim together, positionally or in one options object {dim, keepdim}, not split between the two`);
-  const o = options(op, dim as DimKeepdimOptions<D>, ["dim", "keepdim"]);
-  return [o.dim, keepdimOf(o.keepdim, op)];
+  const o = dimAndOptions<D, KeepdimOptions>(op, dim, undefined, ["keepdim"]);
+  return [o.dim, keepdimOf(o.opts.keepdim, op)];
 }

@@ -5,9 +5,8 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { numelOf } from "../shape.js";
-import { options } from "../options.js";
 import { defineOp } from "./define.js";
-import { checkTensor, describe } from "./check.js";
+import { checkTensor, describe, dimAndOptions } from "./check.js";
 import { binaryKernel, compareKernel, dense, scalarTensor, unaryKernel, viewAs, whereKernel } from "./kernels.js";
 import { linesOf } from "./lines.js";
 import { outShape, reducedDims } from "./reduce.js";
@@ -26,13 +25,6 @@ export interface VarOptions {
 }
 type Dims = number | number[] | null | undefined;
 
-// x.var(1), x.var([0, 1], opts), x.var(opts), x.var(null, opts), x.var({dim: 1, ...opts}): the dims and the checked options.
-export function dimsAndOptions<O extends object>(op: string, dim: Dims | (O & { dim?: Dims }), opts: O | undefined, keys: (keyof O & string)[]) {
-  if (dim == null || typeof dim === "number" || Array.isArray(dim)) return { dim: dim ?? undefined, opts: options(op, opts, keys) };
-  if (opts !== undefined) throw new TypeError(`${op}: dim must be a number, an array of numbers or null, got ${describe(dim)}`);
-  const o = options(op, dim as O & { dim?: Dims }, [...keys, "dim"]);
-  return { dim: o.dim ?? undefined, opts: o as Partial<O> };
-}
 
 function correctionOf(op: string, o: VarOptions): number {
   if (o.correction !== undefined && o.unbiased !== undefined) throw new Error(`${op}: give correction or unbiased, not both`);
@@ -50,7 +42,7 @@ interface Moments {
 }
 
 function moments(op: string, x: Tensor, dim: Dims | VarOptions, opts: VarOptions | undefined): Moments {
-  const a = dimsAndOptions(op, dim, opts, ["correction", "unbiased", "keepdim"]);
+  const a = dimAndOptions<number | number[], VarOptions>(op, dim, opts, ["correction", "unbiased", "keepdim"]);
   if (checkTensor(x, op).dtype === "int32")
     throw new TypeError(`${op}: input dtype must be float32 or float64, got int32 (as PyTorch); call .float() first`);
   const correction = correctionOf(op, a.opts);

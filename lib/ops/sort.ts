@@ -5,9 +5,8 @@
 import { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { normalizeDim, numelOf } from "../shape.js";
-import { options } from "../options.js";
 import { defineOp } from "./define.js";
-import { checkTensor, describe } from "./check.js";
+import { checkTensor, describe, dimAndOptions } from "./check.js";
 import { dense } from "./kernels.js";
 import { args, vals } from "./samples.js";
 import { valuesIndices, type ValuesIndices } from "./values-indices.js";
@@ -23,13 +22,6 @@ export interface TopkOptions {
   dim?: number;
   largest?: boolean;
   sorted?: boolean;
-}
-
-// x.sort(1), x.sort({dim: 1}), x.sort(1, {descending: true}): the options, dim folded in.
-function dimOptions<O extends { dim?: number }>(op: string, dim: number | O | undefined, opts: O | undefined, keys: (keyof O & string)[]): O {
-  if (typeof dim === "number") return { ...options(op, opts, keys.filter((k) => k !== "dim")), dim } as O;
-  if (dim !== undefined && opts !== undefined) throw new TypeError(`${op}: dim must be a number, got ${describe(dim)}`);
-  return options(op, dim, keys) as O;
 }
 
 function flag(v: unknown, name: string, op: string, dflt: boolean): boolean {
@@ -79,9 +71,9 @@ export const sort = defineOp({
   name: "sort", doc: "[values, indices] sorted along dim (options dim −1, descending, stable; NaN largest; stable)", method: true,
   sample: () => args(vals([2, 3]), 1),
   forward(x: Tensor, dim?: number | SortOptions, opts?: SortOptions): ValuesIndices {
-    const o = dimOptions("sort", dim, opts, ["dim", "descending", "stable"]);
+    const { dim: d = -1, opts: o } = dimAndOptions("sort", dim, opts, ["descending", "stable"]);
     flag(o.stable, "stable", "sort", false);
-    const d = o.dim ?? -1, n = checkTensor(x, "sort").ndim ? x.shape[normalizeDim(d, x.ndim, "sort")] : 1;
+    const n = checkTensor(x, "sort").ndim ? x.shape[normalizeDim(d, x.ndim, "sort")] : 1;
     const r = sortLines("sort", x, d, n, flag(o.descending, "descending", "sort", false), true);
     return valuesIndices(this.record(r.values!, [x], r.ctx), r.indices, "sort");
   },
@@ -95,9 +87,9 @@ export const sort = defineOp({
 export const argsort = defineOp({
   name: "argsort", doc: "int32 indices that sort x along dim (sort's options)", method: true, differentiable: false,
   forward(x: Tensor, dim?: number | SortOptions, opts?: SortOptions): Tensor {
-    const o = dimOptions("argsort", dim, opts, ["dim", "descending", "stable"]);
+    const { dim: d = -1, opts: o } = dimAndOptions("argsort", dim, opts, ["descending", "stable"]);
     flag(o.stable, "stable", "argsort", false);
-    const d = o.dim ?? -1, n = checkTensor(x, "argsort").ndim ? x.shape[normalizeDim(d, x.ndim, "argsort")] : 1;
+    const n = checkTensor(x, "argsort").ndim ? x.shape[normalizeDim(d, x.ndim, "argsort")] : 1;
     return sortLines("argsort", x, d, n, flag(o.descending, "descending", "argsort", false), false).indices;
   },
 });
@@ -113,9 +105,9 @@ export const topk = defineOp({
   name: "topk", doc: "[values, indices] of the k largest along dim (options dim −1, largest, sorted; NaN largest)", method: true,
   sample: () => args(vals([3, 4]), 2, { dim: 0 }),
   forward(x: Tensor, k: number, dim?: number | TopkOptions, opts?: TopkOptions): ValuesIndices {
-    const o = dimOptions("topk", dim, opts, ["dim", "largest", "sorted"]);
+    const { dim: d = -1, opts: o } = dimAndOptions("topk", dim, opts, ["largest", "sorted"]);
     flag(o.sorted, "sorted", "topk", true);
-    const d = o.dim ?? -1, n = checkTensor(x, "topk").ndim ? x.shape[normalizeDim(d, x.ndim, "topk")] : 1;
+    const n = checkTensor(x, "topk").ndim ? x.shape[normalizeDim(d, x.ndim, "topk")] : 1;
     if (!Number.isInteger(k) || k < 0 || k > n)
       throw new RangeError(`topk: k must be an integer in [0, ${n}] (the size of dim ${d}), got ${describe(k)}`);
     const r = sortLines("topk", x, d, k, flag(o.largest, "largest", "topk", true), true);
