@@ -12,7 +12,7 @@ import { Tensor, setViewRefresh } from "../tensor.js";
 import { allocStorage } from "../storage.js";
 import { fmt } from "../shape.js";
 import { copyInto, convert, dense, fill, sumKernel, sumTo } from "../ops/kernels.js";
-import { Node, edgeOf, type Edge } from "./node.js";
+import { Node, edgeOf, moveRetained, type Edge } from "./node.js";
 
 // A view's elements within its base's memory: offset relative to the base's first element.
 interface Region {
@@ -76,7 +76,9 @@ function refresh(v: Tensor): void {
     v.requiresGrad = false;
     return;
   }
-  v.gradFn = new Node("AsStridedBackward0", [edgeOf(base)], regionOf(v, base), asStridedRule as (c: object, g: (Tensor | null)[]) => Tensor[]);
+  const node = new Node("AsStridedBackward0", [edgeOf(base)], regionOf(v, base), asStridedRule as (c: object, g: (Tensor | null)[]) => Tensor[]);
+  moveRetained(v, node, 0);  // a view written in place: its .grad is its new value's, as PyTorch's
+  v.gradFn = node;
   v.outputNr = 0;
   v.requiresGrad = true;
 }
@@ -114,7 +116,7 @@ export function rebaseView(v: Tensor, value: Tensor | null): void {
   const old: Edge | null = edgeOf(base);
   const ctx: SliceCtx = { region: regionOf(v, base), src: value && { shape: value.shape, dtype: value.dtype }, hadHistory: old !== null };
   const node = new Node("CopySlices", [old, value ? edgeOf(value) : null], ctx, copySlicesRule as (c: object, g: (Tensor | null)[]) => (Tensor | null)[]);
-  base.gradFn = node;
+  base.gradFn = node;  // a retainGrad() mark on the base stays on its old node, as PyTorch 1.13 keeps it
   base.outputNr = 0;
   base.requiresGrad = true;
   base.historyEpoch++;

@@ -135,6 +135,20 @@ describe("leaf and non-leaf .grad", () => {
     d.mul(2).sum().backward();
     expect([d.grad!.toArray(), z.grad!.toArray()]).toEqual([[2, 2], [10, 10]]);
   });
+  it("through views as PyTorch 1.13: a view written in place gets its new value's gradient; a base written through a view keeps its old one's", () => {
+    // torch: b = y*1; w = b[1:3]; w.retain_grad(); w.mul_(3); (w*w).sum().backward() → w.grad [12, 18], y.grad [0, 36, 54, 0]
+    const y = tg.tensor([1, 2, 3, 4], { requiresGrad: true });
+    const w = y.mul(1).narrow(0, 1, 2).retainGrad();
+    w.mul_(3);
+    w.mul(w).sum().backward();
+    expect([w.grad!.toArray(), y.grad!.toArray()]).toEqual([[12, 18], [0, 36, 54, 0]]);
+    // torch: a = x*1; a.retain_grad(); a[0:2].mul_(10); (a*a).sum().backward() → a.grad [200, 400, 6, 8] (1.13's value)
+    const x = tg.tensor([1, 2, 3, 4], { requiresGrad: true });
+    const a = x.mul(1).retainGrad();
+    a.narrow(0, 0, 2).mul_(10);
+    a.mul(a).sum().backward();
+    expect([a.grad!.toArray(), x.grad!.toArray()]).toEqual([[200, 400, 6, 8], [200, 400, 6, 8]]);
+  });
   it("retainGrad() refuses a disposed tensor, and one disposed after it gets no gradient kept", () => {
     const x = f64([1, 2], true);
     const y = x.mul(3), z = x.exp();
