@@ -48,7 +48,8 @@ function unsupported(key: string, op: string, allowed: readonly string[]): strin
   return !ops || ops.includes(op) ? why : undefined;
 }
 
-// PyTorch's factory keywords go together (`dtype=…, device=…`): where `dtype` is an option, `device: "cpu"` (the
+// PyTorch's factory keywords go together (`dtype=…, device=…`): where `dtype` (or `device` itself: randperm, whose
+// dtype is always int32) is an option, `device: "cpu"` (the
 // `x.device` of every tensor), null or undefined is taken and changes nothing, so `tg.zeros(n, {device: x.device})`
 // runs as written.
 function cpuDevice(op: string, d: unknown): true {
@@ -114,8 +115,11 @@ export function options<T extends object>(op: string, opts: T | undefined | null
   if (typeof opts !== "object" || Array.isArray(opts) || (proto !== Object.prototype && proto !== null))
     throw new TypeError(`${op}: expected an options object {${allowed.join(", ")}} as the last argument, got ${describe(opts)}${keywordHint(opts, allowed)}`);
   for (const key of Object.keys(opts)) {
+    if (key === "device" && (allowed as readonly string[]).some((k) => k === "dtype" || k === "device")) {
+      cpuDevice(op, (opts as { device?: unknown }).device);
+      continue;
+    }
     if ((allowed as readonly string[]).includes(key)) continue;
-    if (key === "device" && allowed.includes("dtype" as keyof T & string) && cpuDevice(op, (opts as { device?: unknown }).device)) continue;
     const why = unsupported(key, op, allowed);
     if (why) throw new Error(`${op}: option "${key}" is not supported: ${why}`);
     const hint = suggestKey(key, allowed);

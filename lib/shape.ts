@@ -63,9 +63,10 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
 export function normalizeDim(dim: number, ndim: number, op: string, newDimOf?: number): number {
   const lo = ndim === 0 ? -1 : -ndim, hi = ndim === 0 ? 0 : ndim - 1;
   // A string "0" is a wrong type, not a dim out of range (whose message would print it as 0).
-  if (typeof dim !== "number")
+  // So is a fractional or NaN number (PyTorch: TypeError).
+  if (typeof dim !== "number" || !Number.isInteger(dim))
     throw new TypeError(`${op}: dim must be an integer, got ${describe(dim)}${positionalHint(dim, "dim")}`);
-  if (!Number.isInteger(dim) || dim < lo || dim > hi) {
+  if (dim < lo || dim > hi) {
     // A dim to insert (unsqueeze, stack; newDimOf = the tensor's dims) ranges over ndim + 1 places.
     const of = newDimOf === undefined ? `a tensor with ${ndim} dims` : `a new dim of a tensor with ${newDimOf} dims`;
     throw new RangeError(`${op}: dim ${dim} is out of range for ${of} (expected ${lo}..${hi})`);

@@ -179,13 +179,13 @@ function release(s: Storage): void {
 export function checkForeignView(storage: unknown, shape: number[], strides: unknown, offset: unknown): DType {
   if (!(storage instanceof Float32Array || storage instanceof Float64Array || storage instanceof Int32Array))
     throw new TypeError(`Tensor: storage must be a Float32Array, Float64Array or Int32Array, got ${describe(storage)}; copy other data with tg.tensor(Array.from(data))`);
-  if (!Array.isArray(strides) || strides.length !== shape.length || !strides.every(Number.isInteger))
-    throw new TypeError(`Tensor: strides must be ${shape.length} integer${shape.length === 1 ? "" : "s"} (one per dim of shape ${fmt(shape)}), got ${Array.isArray(strides) ? fmt(strides) : describe(strides)}`);
+  if (!Array.isArray(strides) || strides.length !== shape.length || !strides.every((s) => Number.isInteger(s) && s >= 0))
+    throw new TypeError(`Tensor: strides must be ${shape.length} non-negative integer${shape.length === 1 ? "" : "s"} (one per dim of shape ${fmt(shape)}; as PyTorch, no negative strides), got ${Array.isArray(strides) ? fmt(strides) : describe(strides)}`);
   if (!Number.isInteger(offset) || (offset as number) < 0) throw new TypeError(`Tensor: offset must be a non-negative integer, got ${describe(offset)}`);
-  let lo = offset as number, hi = offset as number;
-  for (let i = 0; i < shape.length; ++i) (strides[i] < 0 ? (lo += strides[i] * (shape[i] - 1)) : (hi += strides[i] * (shape[i] - 1)));
-  if (shape.every((d) => d > 0) && (lo < 0 || hi >= storage.length))
-    throw new RangeError(`Tensor: shape ${fmt(shape)} with strides ${fmt(strides)} from offset ${offset} reads elements ${lo}..${hi}, ` +
-      `but the ${storage.constructor.name} has ${storage.length}${storage.length === 0 ? " (was its buffer transferred?)" : ""}`);
+  let hi = offset as number;
+  for (let i = 0; i < shape.length; ++i) hi += strides[i] * (shape[i] - 1);
+  if (shape.every((d) => d > 0) && hi >= storage.length)
+    throw new RangeError(`Tensor: shape ${fmt(shape)} with strides ${fmt(strides)} from offset ${offset} reads elements ${offset}..${hi}, ` +
+      `but the ${storage.constructor.name} has ${storage.length}${storage.length === 0 ? " (an empty array, or one whose buffer was transferred)" : ""}`);
   return dtypeOf(storage);
 }

@@ -5,10 +5,13 @@ import { logSoftmax, softmax } from "../ops/softmax.js";
 import { Module } from "./module.js";
 import { pyFloat, pyStr } from "./repr.js";
 import { options } from "../options.js";
-import { checkNumber } from "../ops/check.js";
+import { checkNumber, describe, dimArgument, type DimOptions } from "../ops/check.js";
 
-function checkDim(dim: unknown, op: string): void {
-  if (!Number.isInteger(dim)) throw new TypeError(`${op}: dim must be an integer (PyTorch's implicit dim is deprecated), got ${String(dim)}`);
+// The dim of Softmax/LogSoftmax, positional or by keyword as PyTorch's `nn.Softmax(dim=1)`: `{dim: 1}`.
+function checkDim(dim: number | DimOptions, op: string): number {
+  const d = dimArgument(op, dim);
+  if (!Number.isInteger(d)) throw new TypeError(`${op}: dim must be an integer (PyTorch's implicit dim is deprecated), got ${describe(d)}`);
+  return d!;
 }
 
 /**
@@ -79,15 +82,16 @@ export class ELU extends Module {
 /**
  * Softmax along `dim` (exp(x − max) / Σ, stable at ±inf); output has the input's shape and dtype.
  * Mirrors `torch.nn.Softmax`.
- * @param dim - the dimension to normalise (negative counts from the end); required.
+ * @param dim - the dimension to normalise (negative counts from the end), or `{dim}`; required.
  * @throws TypeError when dim is not an integer.
  *
  * dim is required: PyTorch's implicit-dim softmax is deprecated.
  */
 export class Softmax extends Module {
-  constructor(readonly dim: number) {
+  readonly dim: number;
+  constructor(dim: number | DimOptions) {
     super();
-    checkDim(dim, "Softmax");
+    this.dim = checkDim(dim, "Softmax");
   }
   forward(x: Tensor): Tensor { return softmax(x, this.dim); }
   override extraRepr(): string { return `dim=${this.dim}`; }
@@ -95,13 +99,14 @@ export class Softmax extends Module {
 
 /**
  * log(softmax(x)) along `dim`, computed as (x − m) − log Σ e^(x − m). Mirrors `torch.nn.LogSoftmax`.
- * @param dim - the dimension to normalise (negative counts from the end); required.
+ * @param dim - the dimension to normalise (negative counts from the end), or `{dim}`; required.
  * @throws TypeError when dim is not an integer.
  */
 export class LogSoftmax extends Module {
-  constructor(readonly dim: number) {
+  readonly dim: number;
+  constructor(dim: number | DimOptions) {
     super();
-    checkDim(dim, "LogSoftmax");
+    this.dim = checkDim(dim, "LogSoftmax");
   }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
   override extraRepr(): string { return `dim=${this.dim}`; }

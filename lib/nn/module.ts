@@ -203,11 +203,12 @@ export abstract class Module {
    * Converts every float parameter and float buffer to `dtype` ("float32" | "float64"); int32
    * buffers are kept, as PyTorch keeps integer buffers. Parameters of another dtype are replaced by
    * new Parameter objects (tied weights stay tied; gradients are converted too), so build the
-   * optimizer after calling to(). Returns this.
+   * optimizer after calling to(). `to("cpu")` changes nothing and `to("cpu", dtype)` is `to(dtype)`, as PyTorch's
+   * `to(device, dtype)`. Returns this.
    * @throws TypeError for "int32" or an unknown dtype (PyTorch: "nn.Module.to only accepts floating point dtypes").
    */
-  to(dtype: DType | "cpu"): this {
-    if (isCpuDevice(dtype, "Module.to")) return this;
+  to(dtype: DType | "cpu", thenDtype?: DType): this {
+    if (isCpuDevice(dtype, "Module.to")) return thenDtype === undefined ? this : this.to(thenDtype);
     checkDType(dtype, "Module.to");
     if (dtype === "int32") throw new TypeError('Module.to: only accepts floating point dtypes ("float32" or "float64"), got "int32"');
     const done = new Map<Tensor, Tensor>();

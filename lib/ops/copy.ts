@@ -53,11 +53,17 @@ interface ToCtx {
   dtype: DType;
 }
 
+/**
+ * PyTorch's `x.to(dtype)`, `x.to("cpu")` and `x.to("cpu", dtype)`: x converted to dtype, or a new handle over x's own
+ * storage when it already has it (the CPU is the only device, so "cpu" changes nothing). The gradient flows back
+ * converted to x's dtype; int32 gets none.
+ * @throws Error for another device ("cuda", …); TypeError for an unknown dtype; RangeError for a value int32 cannot hold.
+ */
 export const to = defineOp({
   name: "to", doc: "x converted to dtype (a new handle sharing x's storage if it already has it; \"cpu\" changes nothing)", method: "only", node: "ToCopyBackward0",
   sample: () => args(vals([2, 3]), "float64"),
-  forward(x: Tensor, dtype: DType | "cpu"): Tensor {
-    if (isCpuDevice(dtype, "to")) return alias(checkTensor(x, "to"));
+  forward(x: Tensor, dtype: DType | "cpu", thenDtype?: DType): Tensor {
+    if (isCpuDevice(dtype, "to")) return thenDtype === undefined ? alias(checkTensor(x, "to")) : to(x, thenDtype);
     const d = checkDType(dtype, "to");
     if (d === "int32") return asInt32(x, "to(int32)");
     if (checkTensor(x, "to").dtype === d) return alias(x);

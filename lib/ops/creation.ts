@@ -329,8 +329,8 @@ export function randint(...args: unknown[]): Tensor {
  * A random permutation of 0..n-1, int32 `[n]` (mirrors `torch.randperm(n, generator=g)`): from the
  * global stream (tg.manualSeed), or from `generator` (a tg.Generator) when given.
  */
-export function randperm(n: number, opts: { generator?: Generator } = {}): Tensor {
-  const { generator } = options("randperm", opts, ["generator"]);
+export function randperm(n: number, opts: { generator?: Generator; device?: "cpu" } = {}): Tensor {
+  const { generator } = options("randperm", opts, ["generator", "device"]);
   if (generator !== undefined) {
     if (typeof (generator as Generator | null)?.randperm !== "function") throw new TypeError("randperm: generator must be a tg.Generator");
     return tensor(generator.randperm(checkShape([n], "randperm")[0]));

@@ -85,6 +85,13 @@ describe("in-place writes into int32", () => {
     expect(i32([1, 2, 3]).add_(2).toArray()).toEqual([3, 4, 5]);
     expect(i32([1, 2, 3]).clamp_(-Infinity, 2).toArray()).toEqual([1, 2, 2]);
   });
+  it("float32 → int32 takes -2^31 itself (in float, -2^31 - 1 rounds to -2^31, which the bound once refused)", () => {
+    expect(tg.tensor([-(2 ** 31)]).int().toArray()).toEqual([-2147483648]);
+    expect(i32([0]).copy_(tg.tensor([-(2 ** 31)])).toArray()).toEqual([-2147483648]);
+    expect(() => tg.tensor([2 ** 31]).int()).toThrow(/^int: the value 2147483648 has no int32 equivalent/);
+    expect(tg.tensor([-2147483648.9], { dtype: "float64" }).int().toArray()).toEqual([-2147483648]);
+    expect(() => tg.tensor([-2147483649], { dtype: "float64" }).int()).toThrow(/-2147483649 has no int32 equivalent/);
+  });
   it("a copy_ that refuses a value writes nothing, so indices saved for backward keep their values", () => {
     const x = tg.tensor([10, 20, 30], { requiresGrad: true }), idx = i32([0, 0, 0]);
     const y = x.gather(0, idx);

@@ -81,7 +81,9 @@ const REFUSED: [string, () => unknown, RegExp][] = [
   ["init.uniform_ positional bounds", () => (tg.nn.init.uniform_ as (...a: unknown[]) => unknown)(tg.zeros([2]), -1, 1), /uniform_: expected an options object \{a, b\} .*by name: \{a: -1, b: …\}\)$/],
   ["Conv2d positional stride and padding", () => new (tg.nn.Conv2d as unknown as new (...a: unknown[]) => unknown)(1, 8, 3, 1, 1), /by name: \{stride: 1, padding: …, dilation: …, groups: …, …\}\)$/],
   ["ELU string", () => new tg.nn.ELU({ alpha: "1" } as Bad), /ELU: alpha must be a number/],
-  ["Softmax without dim", () => new tg.nn.Softmax(undefined as Bad), /Softmax: dim must be an integer/],
+  ["Softmax without dim", () => new tg.nn.Softmax(undefined as Bad), /^Softmax: dim must be an integer \(PyTorch's implicit dim is deprecated\), got undefined$/],
+  ["LogSoftmax fractional keyword dim", () => new tg.nn.LogSoftmax({ dim: 1.5 }), /^LogSoftmax: dim must be an integer \(PyTorch's implicit dim is deprecated\), got number 1\.5$/],
+  ["Softmax keyword typo", () => new tg.nn.Softmax({ dm: 1 } as Bad), /^Softmax: unknown option "dm"; did you mean "dim"/],
   ["pow string", () => tg.ones([2]).pow("2" as Bad), /pow: the exponent must be a number or a Tensor, got string "2"/],
 ];
 

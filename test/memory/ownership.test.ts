@@ -76,14 +76,14 @@ describe("new Tensor(array, shape, strides?, offset?) over a caller's array", ()
     expect(() => new tg.Tensor(new Float32Array([1, 2, 3]), [2, 2])).toThrow(
       new RangeError("Tensor: shape [2, 2] with strides [2, 1] from offset 0 reads elements 0..3, but the Float32Array has 3"));
     expect(() => new tg.Tensor(new Float32Array(4), [4], [1], 1e6)).toThrow(/reads elements 1000000\.\.1000003, but the Float32Array has 4$/);
-    expect(() => new tg.Tensor(new Float32Array(3), [3], [-1], 1)).toThrow(/reads elements -1\.\.1/);
+    expect(() => new tg.Tensor(new Float32Array(3), [3], [-1], 2)).toThrow(/^Tensor: strides must be 1 non-negative integer \(one per dim of shape \[3\]; as PyTorch, no negative strides\), got \[-1\]/);
     expect(() => new tg.Tensor(new Uint8Array(4) as never, [4])).toThrow(/^Tensor: storage must be a Float32Array, Float64Array or Int32Array, got a Uint8Array/);
-    expect(() => new tg.Tensor(new Float32Array(4), [2, 2], [2])).toThrow(/^Tensor: strides must be 2 integers/);
+    expect(() => new tg.Tensor(new Float32Array(4), [2, 2], [2])).toThrow(/^Tensor: strides must be 2 non-negative integers/);
     expect(() => new tg.Tensor(new Float32Array(4), [2, -2])).toThrow(/^Tensor: shape must be an array of non-negative integers/);
     expect(() => new tg.Tensor(new Float32Array(4), [2], [1], 0.5)).toThrow(/^Tensor: offset must be a non-negative integer/);
     const arr = new Float32Array([1, 2, 3]);
     structuredClone(arr, { transfer: [arr.buffer] });
-    expect(() => new tg.Tensor(arr, [3])).toThrow(/has 0 \(was its buffer transferred\?\)$/);
+    expect(() => new tg.Tensor(arr, [3])).toThrow(/has 0 \(an empty array, or one whose buffer was transferred\)$/);
   });
   it("takes any view inside the array: strided, offset, broadcast (stride 0), empty and 0-d", () => {
     expect(new tg.Tensor(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 2], [3, 1], 1).toArray()).toEqual([[2, 3], [5, 6]]);

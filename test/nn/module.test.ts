@@ -201,6 +201,8 @@ describe("activation modules", () => {
     same(new nn.LeakyReLU({ negativeSlope: 0.2 }), x.leakyRelu(0.2));
     same(new nn.ELU({ alpha: 0.5 }), x.elu(0.5));
     same(new nn.Softmax(1), x.softmax(1));
+    same(new nn.Softmax({ dim: 1 }), x.softmax(1));
+    same(new nn.LogSoftmax({ dim: -1 }), x.logSoftmax(-1));
     same(new nn.LogSoftmax(-1), x.logSoftmax(-1));
     expect(new nn.Identity().forward(x)).toBe(x);
     expectClose(new nn.LeakyReLU({ negativeSlope: 0.2 }).forward(x), [[-0.4, -0.1, 0, 1.5]]);

@@ -154,6 +154,12 @@ describe("PyTorch's keyword and device forms", () => {
     expect(new tg.nn.Linear(2, 3, { device: "cpu" } as never).weight.shape).toEqual([3, 2]);
     expect(() => tg.ones([1], { device: "cuda:0" } as never)).toThrow(/^ones: tensorgrad runs on the CPU only, there is no "cuda:0" device; leave device out, or pass "cpu"$/);
     expect(tg.ones([1], { device: null, dtype: undefined } as never).toArray()).toEqual([1]);  // PyTorch's device=None
+    expect(tg.randperm(3, { device: "cpu" }).shape).toEqual([3]);
+    expect(() => tg.randperm(3, { device: "cuda" } as never)).toThrow(/^randperm: tensorgrad runs on the CPU only, there is no "cuda" device/);
+    // to(device, dtype), as PyTorch's
+    expect(tg.ones([2]).to("cpu", "float64").dtype).toBe("float64");
+    const lin = new tg.nn.Linear(2, 2);
+    expect(lin.to("cpu", "float64").weight.dtype).toBe("float64");
     expect(() => tg.ones([1], { device: 0 } as never)).toThrow(/^ones: device must be "cpu" \(tensorgrad runs on the CPU only\), got number 0$/);
   });
 });

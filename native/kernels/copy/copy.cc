@@ -15,7 +15,9 @@ namespace {
 template <class Out, class In>
 Out convert(In v) {
   if constexpr (std::is_integral_v<Out> && !std::is_integral_v<In>) {
-    if (!(v > In(-2147483649.0) && v < In(2147483648.0))) throw_unrepresentable(static_cast<double>(v));
+    // Compared as doubles: in float, -2147483649 rounds to -2^31, which would refuse -2^31 itself.
+    const double d = static_cast<double>(v);
+    if (!(d > -2147483649.0 && d < 2147483648.0)) throw_unrepresentable(d);
   }
   return static_cast<Out>(v);
 }
