@@ -32,7 +32,7 @@ export function promote(a: DType, b: DType): DType {
 // CPU. True for "cpu" (to("cpu") changes nothing), an Error saying so for another device's name (`call`:
 // how the user asked for it), false otherwise.
 export function isCpuDevice(d: unknown, op: string, call = `.to("${String(d)}")`): boolean {
-  if (d === "cpu") return true;
+  if (d === "cpu" || d === "cpu:0") return true;
   if (typeof d === "string" && /^(cuda|mps|xpu|hip|xla|meta|vulkan)(:\d+)?$/.test(d)) throw noDevice(d, op, call);
   return false;
 }

@@ -53,9 +53,20 @@ function unsupported(key: string, op: string, allowed: readonly string[]): strin
 // `x.device` of every tensor), null or undefined is taken and changes nothing, so `tg.zeros(n, {device: x.device})`
 // runs as written.
 function cpuDevice(op: string, d: unknown): true {
-  if (d === "cpu" || d === undefined || d === null) return true;  // null: PyTorch's device=None, the default
+  if (d === "cpu" || d === "cpu:0" || d === undefined || d === null) return true;  // null: PyTorch's device=None, the default
   if (typeof d === "string") throw new Error(`${op}: tensorgrad runs on the CPU only, there is no "${d}" device; leave device out, or pass "cpu"`);
   throw new TypeError(`${op}: device must be "cpu" (tensorgrad runs on the CPU only), got ${describe(d)}`);
+}
+
+/**
+ * PyTorch's keyword form `x.to(device=…, dtype=…)`, written `x.to({device, dtype})`: the positional pair it stands
+ * for (`"cpu"` and the dtype). Other arguments pass through unchanged.
+ * @throws Error naming an unknown key or a device other than the CPU.
+ */
+export function toArguments<D>(op: string, first: unknown, second: D | undefined): [unknown, D | undefined] {
+  const proto = first !== null && typeof first === "object" ? Object.getPrototypeOf(first) : undefined;
+  if (second !== undefined || (proto !== Object.prototype && proto !== null)) return [first, second];
+  return ["cpu", options(op, first as { device?: unknown; dtype?: D }, ["device", "dtype"]).dtype];
 }
 
 /** The allowed key a mistyped one most likely meant, or undefined. */

@@ -11,12 +11,13 @@
 // Call a model with `model.forward(x)` or `model.call(x)` (PyTorch's `model(x)`).
 import { Tensor } from "../tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { noArguments, options } from "../options.js";
+import { noArguments, options, toArguments } from "../options.js";
 import { fmt, sameShape } from "../shape.js";
 import { checkLive } from "../ops/check.js";
 import { Parameter } from "./parameter.js";
 import { setToNoneOf, zeroGrads, type ZeroGradOptions } from "../autograd/zero-grad.js";
 import { checkDType, isCpuDevice, noDevice, type DType } from "../dtype.js";
+import type { ToOptions } from "../ops/copy.js";
 import { moduleRepr } from "./repr.js";
 import { addForwardHook, type ForwardHook, type ForwardPreHook, type RemovableHandle } from "./hooks.js";
 
@@ -204,12 +205,13 @@ export abstract class Module {
    * buffers are kept, as PyTorch keeps integer buffers. Parameters of another dtype are replaced by
    * new Parameter objects (tied weights stay tied; gradients are converted too), so build the
    * optimizer after calling to(). `to("cpu")` changes nothing and `to("cpu", dtype)` is `to(dtype)`, as PyTorch's
-   * `to(device, dtype)`. Returns this.
+   * `to(device, dtype)`, and `to({device, dtype})` is the keyword form. Returns this.
    * @throws TypeError for "int32" or an unknown dtype (PyTorch: "nn.Module.to only accepts floating point dtypes").
    */
-  to(dtype: DType | "cpu", thenDtype?: DType): this {
-    if (isCpuDevice(dtype, "Module.to")) return thenDtype === undefined ? this : this.to(thenDtype);
-    checkDType(dtype, "Module.to");
+  to(dtypeArg: DType | "cpu" | ToOptions, dtypeAfter?: DType): this {
+    const [device, thenDtype] = toArguments("Module.to", dtypeArg, dtypeAfter);
+    if (isCpuDevice(device, "Module.to")) return thenDtype === undefined ? this : this.to(thenDtype);
+    const dtype = checkDType(device, "Module.to");
     if (dtype === "int32") throw new TypeError('Module.to: only accepts floating point dtypes ("float32" or "float64"), got "int32"');
     const done = new Map<Tensor, Tensor>();
     const convert = (t: Tensor): Tensor => {

@@ -5,6 +5,7 @@
 //   alias:               dx = g
 import { Tensor } from "../tensor.js";
 import { checkDType, isCpuDevice, noDevice, type DType } from "../dtype.js";
+import { toArguments } from "../options.js";
 import { fmt, broadcastShapes, sameShape } from "../shape.js";
 import { bumpVersion } from "../autograd/version.js";
 import { historyChanged, rebaseView } from "../autograd/view-history.js";
@@ -53,8 +54,14 @@ interface ToCtx {
   dtype: DType;
 }
 
+/** PyTorch's keyword form of `to`: `x.to({device: "cpu", dtype: "float64"})`. */
+export interface ToOptions {
+  device?: "cpu";
+  dtype?: DType;
+}
+
 /**
- * PyTorch's `x.to(dtype)`, `x.to("cpu")` and `x.to("cpu", dtype)`: x converted to dtype, or a new handle over x's own
+ * PyTorch's `x.to(dtype)`, `x.to("cpu")`, `x.to("cpu", dtype)` and `x.to({device, dtype})`: x converted to dtype, or a new handle over x's own
  * storage when it already has it (the CPU is the only device, so "cpu" changes nothing). The gradient flows back
  * converted to x's dtype; int32 gets none.
  * @throws Error for another device ("cuda", …); TypeError for an unknown dtype; RangeError for a value int32 cannot hold.
@@ -62,7 +69,8 @@ interface ToCtx {
 export const to = defineOp({
   name: "to", doc: "x converted to dtype (a new handle sharing x's storage if it already has it; \"cpu\" changes nothing)", method: "only", node: "ToCopyBackward0",
   sample: () => args(vals([2, 3]), "float64"),
-  forward(x: Tensor, dtype: DType | "cpu", thenDtype?: DType): Tensor {
+  forward(x: Tensor, dtypeArg: DType | "cpu" | ToOptions, dtypeAfter?: DType): Tensor {
+    const [dtype, thenDtype] = toArguments("to", dtypeArg, dtypeAfter);
     if (isCpuDevice(dtype, "to")) return thenDtype === undefined ? alias(checkTensor(x, "to")) : to(x, thenDtype);
     const d = checkDType(dtype, "to");
     if (d === "int32") return asInt32(x, "to(int32)");

@@ -124,7 +124,8 @@ describe("PyTorch's keyword and device forms", () => {
     expect(() => x.to("cuda" as never)).toThrow(/^to: tensorgrad runs on the CPU only, there is no "cuda" device; drop the \.to\("cuda"\)/);
     expect(() => x.to("cuda:1" as never)).toThrow(/no "cuda:1" device/);
     expect(() => x.to("float16" as never)).toThrow(/to: unknown dtype float16; use "float32", "float64" or "int32"/);
-    expect(() => x.to({ dtype: "float64" } as never)).toThrow(/to: unknown dtype \(an object: \{"dtype":"float64"\}\)/);
+    expect(x.to({ dtype: "float64" }).dtype).toBe("float64");  // PyTorch's keyword form, to(dtype=…)
+    expect(() => x.to(new Map() as never)).toThrow(/^to: unknown dtype \(an object: \{\}\)/);
     expect(() => tg.tensor([1], { dtype: "int64" as never })).toThrow(/tensor: unknown dtype int64; tensorgrad's integer dtype is int32/);
     expect(() => x.long().to("long" as never)).toThrow(/to: unknown dtype long; tensorgrad's integer dtype is int32/);
     const c = x.cpu();
@@ -160,6 +161,13 @@ describe("PyTorch's keyword and device forms", () => {
     expect(tg.ones([2]).to("cpu", "float64").dtype).toBe("float64");
     const lin = new tg.nn.Linear(2, 2);
     expect(lin.to("cpu", "float64").weight.dtype).toBe("float64");
+    // and its keyword form to(device=…, dtype=…), and "cpu:0"
+    expect(tg.ones([2]).to({ device: "cpu", dtype: "float64" }).dtype).toBe("float64");
+    expect(tg.ones([2]).to({ device: "cpu:0" }).dtype).toBe("float32");
+    expect(tg.ones([2]).to("cpu:0").dtype).toBe("float32");
+    expect(lin.to({ dtype: "float32" }).weight.dtype).toBe("float32");
+    expect(() => tg.ones([2]).to({ device: "cuda" } as never)).toThrow(/^to: tensorgrad runs on the CPU only, there is no "cuda" device/);
+    expect(() => tg.ones([2]).to({ dtyp: "float64" } as never)).toThrow(/^to: unknown option "dtyp"; did you mean "dtype"\?/);
     expect(() => tg.ones([1], { device: 0 } as never)).toThrow(/^ones: device must be "cpu" \(tensorgrad runs on the CPU only\), got number 0$/);
   });
 });
