@@ -1,5 +1,7 @@
 #include "runtime/memory.h"
 
+#include "runtime/touched_ranges.h"
+
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -23,8 +25,11 @@ std::atomic<size_t> g_cap{0};
 // loaded the addon first.
 uintptr_t g_heap_base = 0;
 // The end of the highest heap block handed out on that thread: memory below it has been touched,
-// memory above it (the rest of the last heap step) has not.
-uintptr_t g_touched_end = 0;
+// memory above it (the rest of the last heap step) has not. Atomic: emptyCache() may run on any thread.
+std::atomic<uintptr_t> g_touched_end{0};
+// The same for that thread's blocks outside the heap, which are not contiguous with it.
+std::mutex g_outside_mutex;
+TouchedRanges g_touched_outside;
 // Whether fresh heap is asked for in huge pages (env TENSORGRAD_HUGE_PAGES=0 turns it off).
 bool g_huge_pages = true;
 
@@ -69,7 +74,7 @@ void advise_huge_pages(uintptr_t from, uintptr_t to) {
 // The heap top's bytes no block has touched yet: free in malloc's figures, but neither cached nor held.
 double untouched_top(const struct mallinfo2& m) {
   const uintptr_t top = heap_top(), top_chunk = top - m.keepcost;
-  return double(top - std::min(top, std::max(top_chunk, g_touched_end)));
+  return double(top - std::min(top, std::max(top_chunk, g_touched_end.load())));
 }
 
 // Bytes malloc holds from the OS: its heaps and mapped blocks, less the heap top no block has touched.
@@ -110,7 +115,7 @@ AllocationBracket::AllocationBracket(size_t bytes) : bytes_(bytes) {
   if (!on_main_thread()) return;
   if (padded(bytes)) mallopt(M_TOP_PAD, kHeapStep);  // ~75 ns
   top_before_ = heap_top();
-  g_touched_end = std::min(g_touched_end, top_before_);  // a trim gave the memory above the top back
+  if (g_touched_end.load() > top_before_) g_touched_end = top_before_;  // a trim gave the memory above the top back
 #endif
 }
 
@@ -130,16 +135,26 @@ void AllocationBracket::done(const void* data) {
   const uintptr_t top = heap_top(), begin = reinterpret_cast<uintptr_t>(data), end = begin + bytes;
   if (top != top_before) advise_huge_pages(top_before, top);
   const bool in_heap = begin >= g_heap_base && end <= top;
-  // A heap block below every block handed out before reused touched memory. Outside the heap (an mmap'd
-  // block above 256 MiB: never a hit; another allocator, as under ASan) an unmoved break is the sign.
-  const bool hit = in_heap ? end <= g_touched_end : bytes < kMmapThreshold && top == top_before;
-  if (in_heap) g_touched_end = std::max(g_touched_end, end);
+  // A heap block below every block handed out before reused touched memory. Outside the heap, a block
+  // inside the ranges of earlier large blocks did (mapped blocks, 256 MiB or more, are unmapped on free
+  // and never reused). Smaller blocks there are not tracked: a map entry for every slab would cost more
+  // than the count is worth, and a block over memory only they touched counts as fresh.
+  bool hit = false;
+  if (in_heap) {
+    hit = end <= g_touched_end.load();
+    if (!hit) g_touched_end = end;
+  }
   if (bytes < kTrackedBytes) return;
+  if (!in_heap && bytes < kMmapThreshold) {
+    std::lock_guard<std::mutex> lock(g_outside_mutex);
+    hit = g_touched_outside.covers(begin, end);
+    if (!hit) g_touched_outside.add(begin, end);
+  }
   g_requests.fetch_add(1);
   if (hit) {
     g_hits.fetch_add(1);
   } else if (in_heap) {
-    raise_peak(double(g_touched_end - g_heap_base));
+    raise_peak(double(g_touched_end.load() - g_heap_base));
   } else {
     // A mapped block, which may be unmapped before any reading: its page faults (≥ 256 MiB of them) dwarf
     // mallinfo2's microseconds.
@@ -170,6 +185,12 @@ MemoryStats memory_stats(bool full) {
 void empty_cache() {
 #ifdef TG_GLIBC_MALLOC
   malloc_trim(0);
+  // It dropped the pages of every free block, wherever it lies: no memory counts as touched any more.
+  g_touched_end = g_heap_base;
+  {
+    std::lock_guard<std::mutex> lock(g_outside_mutex);
+    g_touched_outside.clear();
+  }
 #ifdef MADV_NOHUGEPAGE
   // malloc_trim gave back the pages of every free block. In an advised range khugepaged would fill each
   // 2 MiB that still holds a live page back in whole (seen: RSS 69 → 123 MB within 45 s), so the heap as

@@ -1,15 +1,10 @@
 // The allocator's settings from the environment, read once at load (native/binding.cc), so each case runs in
 // a child process: TENSORGRAD_HUGE_PAGES=0 turns the huge-page advice off, and TENSORGRAD_CACHE_MB takes a
 // whole number of MiB, anything else leaving the default 512 (it used to read "abc" as a cap of 0).
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
+import { hasDist, heapProbe, underAsan } from "./heap-probe.js";
 
-const dist = new URL("../../dist/index.js", import.meta.url);
-const hasDist = existsSync(fileURLToPath(dist));
-if (process.env.CI && !hasDist) throw new Error("allocator-settings test: dist/ is missing; the install should have built it");
-const underAsan = (process.env.LD_PRELOAD ?? "").includes("libasan");
 const THP = "/sys/kernel/mm/transparent_hugepage/enabled";
 const thpOffered = existsSync(THP) && /\[(madvise|always)\]/.test(readFileSync(THP, "utf8"));
 
@@ -17,22 +12,19 @@ const thpOffered = existsSync(THP) && /\[(madvise|always)\]/.test(readFileSync(T
 // huge pages, and how many are marked against them after emptyCache() (which tensorgrad does only to undo
 // its own advice: with it off, the system's default must stand).
 const probe = `
-  import(${JSON.stringify(dist.href)}).then((tg) => {
-    const heapFlags = (flag) => {
-      let heap = false, n = 0;
-      for (const line of require("node:fs").readFileSync("/proc/self/smaps", "utf8").split("\\n")) {
-        if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) heap = line.endsWith("[heap]");
-        else if (heap && line.startsWith("VmFlags:") && line.split(" ").includes(flag)) ++n;
-      }
-      return n;
-    };
-    const t = tg.ones([16 << 20]), advised = heapFlags("hg"), sum = t.sum().item();
-    t.dispose();
-    tg.emptyCache();
-    console.log(JSON.stringify({ capMiB: tg.memoryStats().cacheLimitBytes / 2 ** 20, advised, sum, refused: heapFlags("nh") }));
-  });`;
-const run = (env: Record<string, string>) =>
-  JSON.parse(execFileSync(process.execPath, ["-e", probe], { encoding: "utf8", env: { ...process.env, ...env } }));
+  const heapFlags = (flag) => {
+    let heap = false, n = 0;
+    for (const line of fs.readFileSync("/proc/self/smaps", "utf8").split("\\n")) {
+      if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) heap = line.endsWith("[heap]");
+      else if (heap && line.startsWith("VmFlags:") && line.split(" ").includes(flag)) ++n;
+    }
+    return n;
+  };
+  const t = tg.ones([16 << 20]), advised = heapFlags("hg"), sum = t.sum().item();
+  t.dispose();
+  tg.emptyCache();
+  return { capMiB: tg.memoryStats().cacheLimitBytes / 2 ** 20, advised, sum, refused: heapFlags("nh") };`;
+const run = (env: Record<string, string>) => heapProbe(probe, env);
 
 it.skipIf(!hasDist || underAsan || process.platform !== "linux")("TENSORGRAD_HUGE_PAGES=0 leaves the heap unadvised", () => {
   expect(run({ TENSORGRAD_HUGE_PAGES: "0" })).toEqual({ capMiB: 512, advised: 0, sum: 16 << 20, refused: 0 });
