@@ -6,6 +6,7 @@
 // 4000×4000 tensor reads 36 numbers.
 import type { Tensor } from "./tensor.js";
 import { options } from "./options.js";
+import { refuseSurplus } from "./arity.js";
 
 /** torch.set_printoptions' settings, camelCased. */
 export interface PrintOptions {
@@ -30,6 +31,7 @@ const PRINT: PrintOptions = { ...DEFAULTS };
  * @throws Error on an unknown key; RangeError/TypeError on a value of the wrong kind.
  */
 export function setPrintOptions(opts: Partial<PrintOptions> | null): PrintOptions {
+  refuseSurplus(setPrintOptions, arguments.length, opts);
   if (opts === null) return Object.assign(PRINT, DEFAULTS);
   const o = options("setPrintOptions", opts, ["precision", "threshold", "edgeitems", "linewidth", "sciMode"]);
   for (const k of ["precision", "threshold", "edgeitems", "linewidth"] as const) {
@@ -43,7 +45,10 @@ export function setPrintOptions(opts: Partial<PrintOptions> | null): PrintOption
 }
 
 /** The print options in force (a copy). */
-export const getPrintOptions = (): PrintOptions => ({ ...PRINT });
+export function getPrintOptions(): PrintOptions {
+  refuseSurplus(getPrintOptions, arguments.length);
+  return { ...PRINT };
+}
 
 // Python's "{:.Nf}" / "{:.Ne}" / "{:.0f}": JS drops the sign of -0 and writes e+8 for e+08.
 const signed = (v: number, s: string) => (Object.is(v, -0) ? "-" + s : s);

@@ -1,5 +1,6 @@
 // Threads and SIMD path of the native kernels.
 import { native, type Isa } from "./native.js";
+import { refuseSurplus } from "./arity.js";
 import { noArguments } from "./options.js";
 
 export type { Isa } from "./native.js";
@@ -11,6 +12,7 @@ export type { Isa } from "./native.js";
  * @throws RangeError for a non-positive or non-integer n.
  */
 export function setNumThreads(n: number): void {
+  refuseSurplus(setNumThreads, arguments.length);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
   native.setNumThreads(n);
 }
@@ -42,6 +44,7 @@ export function cpuIsa(...args: unknown[]): Isa {
  * @throws RangeError for an unknown name.
  */
 export function setCpuIsa(isa: Isa): Isa {
+  refuseSurplus(setCpuIsa, arguments.length);
   const code = ISAS.indexOf(isa);
   if (code < 0) throw new RangeError(`setCpuIsa: expected one of ${ISAS.join(", ")}, got ${String(isa)}`);
   return native.setIsa(code) as Isa;

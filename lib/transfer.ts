@@ -5,6 +5,7 @@ import { Tensor } from "./tensor.js";
 import { ARRAY_TYPE, checkDType, type DType } from "./dtype.js";
 import { tensor } from "./ops/creation.js";
 import { checkShape, fmt, numelOf } from "./shape.js";
+import { refuseSurplus } from "./arity.js";
 
 /** What `tensor.toTransferable()` returns and `tg.fromTransferable()` takes. */
 export interface TransferableTensor {
@@ -16,8 +17,11 @@ export interface TransferableTensor {
 
 declare module "./tensor.js" {
   interface Tensor {
-    /** What JSON.stringify writes: `{dtype, shape, data}`, data flat in row-major order. */
-    toJSON(): { dtype: DType; shape: number[]; data: number[] };
+    /**
+     * What JSON.stringify writes: `{dtype, shape, data}`, data flat in row-major order. `key` (the
+     * property name JSON.stringify passes) is not used.
+     */
+    toJSON(key?: string): { dtype: DType; shape: number[]; data: number[] };
     /**
      * A copy to send to another thread: `{dtype, shape, buffer}`; post it with `[t.buffer]` as the
      * transfer list and rebuild with `tg.fromTransferable()`. The tensor itself is untouched.
@@ -26,7 +30,8 @@ declare module "./tensor.js" {
   }
 }
 // Attached here, not written in tensor.ts, so that tensor.ts imports nothing that imports it.
-Tensor.prototype.toJSON = function (this: Tensor) {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+Tensor.prototype.toJSON = function (this: Tensor, key?: string) {
   return toJSON(this);
 };
 Tensor.prototype.toTransferable = function (this: Tensor) {
@@ -48,6 +53,7 @@ export function toTransferable(t: Tensor): TransferableTensor {
  * @throws TypeError for a missing or wrong field; Error when the buffer's size disagrees with shape and dtype.
  */
 export function fromTransferable(obj: TransferableTensor): Tensor {
+  refuseSurplus(fromTransferable, arguments.length);
   if (obj === null || typeof obj !== "object" || !(obj.buffer instanceof ArrayBuffer))
     throw new TypeError("fromTransferable: expected {dtype, shape, buffer: ArrayBuffer} from tensor.toTransferable()");
   const dtype = checkDType(obj.dtype, "fromTransferable");

@@ -13,6 +13,7 @@
 // setup, in unoptimised code, was a tenth of a cold training step). noGrad/enableGrad blocks
 // opened inside such a section take over for their own extent, as they would inside any scope.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { refuseSurplus } from "../arity.js";
 
 interface Mode {
   enabled: boolean;
@@ -28,6 +29,7 @@ let local: boolean | null = null;
  * async context (an `await` inside `noGrad` stays in it). Mirrors `torch.is_grad_enabled`.
  */
 export function isGradEnabled(): boolean {
+  refuseSurplus(isGradEnabled, arguments.length);
   if (local !== null) return local;
   const m = scope.getStore();
   return m === undefined ? globalEnabled : m.enabled;
@@ -35,6 +37,7 @@ export function isGradEnabled(): boolean {
 
 /** Sets the mode of the current noGrad/enableGrad block, or the process-wide default outside any. */
 export function setGradEnabled(on: boolean): void {
+  refuseSurplus(setGradEnabled, arguments.length);
   if (typeof on !== "boolean") throw new TypeError(`setGradEnabled: expected true or false, got ${String(on)}`);
   if (local !== null) {
     local = on;
@@ -75,6 +78,12 @@ export function withoutGrad<T>(fn: () => T): T {
  * an async `fn`).
  * @throws TypeError when `fn` is not a function.
  */
-export const noGrad = <T>(fn: () => T): T => withGradMode(false, fn, "noGrad");
+export function noGrad<T>(fn: () => T): T {
+  refuseSurplus(noGrad, arguments.length);
+  return withGradMode(false, fn, "noGrad");
+}
 /** Runs `fn` with gradient recording on (torch.enable_grad), sync or async as noGrad. */
-export const enableGrad = <T>(fn: () => T): T => withGradMode(true, fn, "enableGrad");
+export function enableGrad<T>(fn: () => T): T {
+  refuseSurplus(enableGrad, arguments.length);
+  return withGradMode(true, fn, "enableGrad");
+}

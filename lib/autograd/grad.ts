@@ -7,6 +7,7 @@ import { edgeOf } from "./node.js";
 import { fill } from "../ops/kernels.js";
 import { options } from "../options.js";
 import { checkTensor, disposedError } from "../ops/check.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface GradOptions {
   gradOutputs?: Tensor | Tensor[];
@@ -25,6 +26,7 @@ const list = (t: Tensor | Tensor[]) => (Array.isArray(t) ? t : [t]);
  *   gradOutput is missing or misshapen, or an input is unused and allowUnused is not set.
  */
 export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
+  refuseSurplus(grad, arguments.length, opts);
   const op = "autograd.grad";
   opts = options(op, opts, ["gradOutputs", "retainGraph", "allowUnused"]);
   const outs = list(outputs), ins = list(inputs);

@@ -10,6 +10,7 @@ import { dense } from "../ops/kernels.js";
 import { fmt } from "../shape.js";
 import { options } from "../options.js";
 import { checkTensor } from "../ops/check.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface GradCheckOptions {
   eps?: number;
@@ -36,6 +37,7 @@ function weightsLike(t: Tensor): Tensor {
  * @throws Error naming the input, the element index and both gradients at the first mismatch.
  */
 export function gradCheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradCheckOptions = {}): true {
+  refuseSurplus(gradCheck, arguments.length, opts);
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, dtype = "float64" } = options("gradCheck", opts, ["eps", "atol", "rtol", "dtype"]);
   inputs.forEach((t, i) => checkTensor(t, "gradCheck", `inputs[${i}]`));
   const xs = inputs.map((t) => (t.dtype === "int32" ? t : dense(t, dtype, true).requiresGrad_(true)));

@@ -8,6 +8,7 @@ import { fill } from "../ops/kernels.js";
 import { describe, disposedError } from "../ops/check.js";
 import { options } from "../options.js";
 import { sameShape } from "../shape.js";
+import { refuseSurplus } from "../arity.js";
 
 declare module "../tensor.js" {
   interface Tensor {
@@ -48,6 +49,7 @@ declare module "../tensor.js" {
  * @throws Error as Tensor.backward.
  */
 export function backward(tensors: Tensor | Tensor[], grads?: Tensor | (Tensor | null)[] | null, opts: BackwardOptions = {}): void {
+  refuseSurplus(backward, arguments.length, opts);
   const ts = Array.isArray(tensors) ? tensors : [tensors];
   const gs: (Tensor | null)[] = grads == null ? [] : Array.isArray(grads) ? grads : [grads];
   if (grads == null) for (let i = 0; i < ts.length; ++i) gs.push(null);

@@ -3,6 +3,7 @@ import { Tensor } from "../tensor.js";
 import { tensor } from "../ops/creation.js";
 import { stack } from "../ops/views.js";
 import { fmt } from "../shape.js";
+import { refuseSurplus } from "../arity.js";
 
 function kind(v: unknown): string {
   if (v instanceof Tensor) return `Tensor${fmt(v.shape)}`;
@@ -20,6 +21,7 @@ function kind(v: unknown): string {
  * @throws Error naming the field path when samples disagree in type, length or shape.
  */
 export function defaultCollate(samples: unknown[], path = "batch"): unknown {
+  refuseSurplus(defaultCollate, arguments.length);
   if (samples.length === 0) throw new Error("defaultCollate: no samples");
   const first = samples[0];
   const mismatch = samples.find((s) => kind(s) !== kind(first));

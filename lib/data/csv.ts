@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { Tensor } from "../tensor.js";
 import { checkDType, type DType } from "../dtype.js";
 import { options } from "../options.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface ReadCsvOptions {
   /** Columns to keep, by header name or 0-based index, in this order (default: all). */
@@ -31,6 +32,7 @@ function csvParse(): ParseSync {
  *   column, or rows of unequal length.
  */
 export function readCsv(path: string, opts: ReadCsvOptions = {}): Tensor {
+  refuseSurplus(readCsv, arguments.length, opts);
   const o = options("readCsv", opts, ["columns", "header", "dtype", "delimiter"]);
   const { header = true, delimiter = "," } = o;
   const dtype = checkDType(o.dtype ?? "float32", "readCsv");

@@ -8,6 +8,7 @@ import { Tensor } from "../tensor.js";
 import { checkDType, type DType } from "../dtype.js";
 import { options } from "../options.js";
 import { describe } from "../ops/check.js";
+import { refuseSurplus } from "../arity.js";
 
 // IDX type code -> element reader over the raw (native-endian after swapping) bytes.
 const IDX_TYPES: Record<number, { name: string; bytes: number; view: (b: Buffer, n: number) => ArrayLike<number> }> = {
@@ -77,6 +78,7 @@ export function parseIdx(path: string): IdxContents {
  *   or a size that disagrees with its dims; TypeError for dtype int32 on a float file.
  */
 export function readIdx(path: string, opts: ReadIdxOptions = {}): Tensor {
+  refuseSurplus(readIdx, arguments.length, opts);
   const o = options("readIdx", opts, ["dtype"]);
   const { shape, values, float } = parseIdx(path);
   const dtype = o.dtype ? checkDType(o.dtype, "readIdx") : values instanceof Float64Array ? "float64" : shape.length === 1 && !float ? "int32" : "float32";

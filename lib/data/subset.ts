@@ -2,6 +2,7 @@
 import { Generator, generatorFromGlobalSeed } from "../generator.js";
 import { options } from "../options.js";
 import { checkDataset, checkIndex, Dataset, type DatasetLike } from "./dataset.js";
+import { refuseSurplus } from "../arity.js";
 
 /** The samples of `dataset` (a dataset or a plain array) at `indices`, in that order (mirrors `torch.utils.data.Subset`). */
 export class Subset<T = unknown> extends Dataset<T> {
@@ -49,6 +50,7 @@ function splitLengths(n: number, lengths: number[]): number[] {
  * @throws Error when the counts do not sum to the length or a count is negative or not an integer.
  */
 export function randomSplit<T>(source: DatasetLike<T> | readonly T[], lengths: number[], opts: RandomSplitOptions = {}): Subset<T>[] {
+  refuseSurplus(randomSplit, arguments.length, opts);
   const { generator } = options("randomSplit", opts, ["generator"]);
   const dataset = checkDataset(source, "randomSplit") as DatasetLike<T>;
   if (!Array.isArray(lengths) || lengths.length === 0) throw new TypeError("randomSplit: lengths must be a non-empty array of counts or fractions");

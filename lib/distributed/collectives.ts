@@ -12,6 +12,7 @@ import { currentWorld } from "./process-group.js";
 import { copyInto } from "../ops/kernels.js";
 import { checkTensor, describe } from "../ops/check.js";
 import { refuseExpanded } from "../autograd/view-history.js";
+import { refuseSurplus } from "../arity.js";
 
 export type ReduceOp = "sum" | "avg" | "max" | "min";
 const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, avg: 1, max: 2, min: 3 };
@@ -57,6 +58,7 @@ async function pinned<T>(tensors: Tensor[], written: Tensor[], job: () => Promis
  *   int32; rejects naming the lost rank, or after timeoutMs.
  */
 export function allReduce(t: Tensor, opts: { op?: ReduceOp } = {}): Promise<Tensor> {
+  refuseSurplus(allReduce, arguments.length, opts);
   const op = "allReduce";
   checkTensor(t, op, "tensor");
   const code = reduceCode(op, options(op, opts, ["op"]).op ?? "sum", t);
@@ -71,6 +73,7 @@ export function allReduce(t: Tensor, opts: { op?: ReduceOp } = {}): Promise<Tens
  * @throws RangeError when src is not a rank; Error for a non-contiguous tensor.
  */
 export function broadcast(t: Tensor, opts: { src?: number } = {}): Promise<Tensor> {
+  refuseSurplus(broadcast, arguments.length, opts);
   const op = "broadcast";
   checkTensor(t, op, "tensor");
   const src = options(op, opts, ["src"]).src ?? 0;
@@ -97,6 +100,7 @@ function checkList(op: string, list: unknown, like: Tensor, size: number, name: 
  * @throws Error for a list of the wrong length, shape or dtype.
  */
 export function allGather(list: Tensor[], t: Tensor): Promise<Tensor[]> {
+  refuseSurplus(allGather, arguments.length);
   const op = "allGather";
   checkTensor(t, op, "tensor");
   const { group, size } = currentWorld(op);
@@ -123,6 +127,7 @@ export function allGather(list: Tensor[], t: Tensor): Promise<Tensor[]> {
  *   naming the ranks that did not arrive.
  */
 export function reduceScatter(output: Tensor, inputList: Tensor[], opts: { op?: ReduceOp } = {}): Promise<Tensor> {
+  refuseSurplus(reduceScatter, arguments.length, opts);
   const op = "reduceScatter";
   checkTensor(output, op, "output");
   const code = reduceCode(op, options(op, opts, ["op"]).op ?? "sum", output);
@@ -145,5 +150,6 @@ export function reduceScatter(output: Tensor, inputList: Tensor[], opts: { op?: 
 
 /** Resolves once every rank has called barrier(). Mirrors `torch.distributed.barrier`. */
 export function barrier(): Promise<void> {
+  refuseSurplus(barrier, arguments.length);
   return currentWorld("barrier").group.barrier();
 }

@@ -2,6 +2,7 @@
 // the collectives use it, destroyProcessGroup() ends it. One per process.
 import { options } from "../options.js";
 import { distAddon, type GroupConfig, type NativeGroup } from "./addon.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface InitOptions {
   /** "gloo" (CPU collectives over TCP, default) or "mpi" (only in a build with TENSORGRAD_WITH_MPI=1; run under mpirun). */
@@ -57,6 +58,7 @@ function storeConfig(op: string, initMethod: string): Pick<GroupConfig, "fileSto
  *   naming the ranks that did not join within timeoutMs, or one started with another worldSize.
  */
 export async function initProcessGroup(opts: InitOptions = {}): Promise<void> {
+  refuseSurplus(initProcessGroup, arguments.length, opts);
   const op = "initProcessGroup";
   const o = options(op, opts, ["backend", "initMethod", "rank", "worldSize", "timeoutMs"]);
   if (world || starting) throw new Error(`${op}: the default process group is already initialized; call destroyProcessGroup() first`);
@@ -85,6 +87,7 @@ export async function initProcessGroup(opts: InitOptions = {}): Promise<void> {
 
 /** Whether initProcessGroup() has completed (and destroyProcessGroup() not been called since). */
 export function isInitialized(): boolean {
+  refuseSurplus(isInitialized, arguments.length);
   return world !== null;
 }
 
@@ -96,11 +99,13 @@ export function currentWorld(op: string): World {
 
 /** This process's rank in [0, worldSize). Mirrors `torch.distributed.get_rank`. @throws Error before initProcessGroup(). */
 export function getRank(): number {
+  refuseSurplus(getRank, arguments.length);
   return currentWorld("getRank").rank;
 }
 
 /** The number of ranks. Mirrors `torch.distributed.get_world_size`. @throws Error before initProcessGroup(). */
 export function getWorldSize(): number {
+  refuseSurplus(getWorldSize, arguments.length);
   return currentWorld("getWorldSize").size;
 }
 
@@ -110,6 +115,7 @@ export function getWorldSize(): number {
  * `torch.distributed.destroy_process_group`. @throws Error when no group is initialized.
  */
 export async function destroyProcessGroup(): Promise<void> {
+  refuseSurplus(destroyProcessGroup, arguments.length);
   const w = currentWorld("destroyProcessGroup");
   world = null;
   await w.group.close();

@@ -6,9 +6,11 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { refuseSurplus } from "../arity.js";
 
 /** Writes `chunks` (in order) to `path` atomically. @throws the file system's Error (the temporary file removed). */
 export function writeFileAtomic(path: string, chunks: Uint8Array[]): void {
+  refuseSurplus(writeFileAtomic, arguments.length);
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", 0o644);

@@ -10,6 +10,7 @@ import { Tensor } from "../tensor.js";
 import { options } from "../options.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { encodeSafetensors, readTensors, withSafetensors } from "./safetensors.js";
+import { refuseSurplus } from "../arity.js";
 
 const TREE_KEY = "tensorgrad.tree";
 
@@ -64,6 +65,7 @@ function unflatten(node: unknown, tensors: Record<string, Tensor>, fail: (why: s
  *   keys or a metadata key reserved by tensorgrad; the file system's Error (the old file untouched).
  */
 export function save(obj: object, path: string, opts: SaveOptions = {}): void {
+  refuseSurplus(save, arguments.length, opts);
   const { metadata } = options("save", opts, ["metadata"]);
   if (obj === null || typeof obj !== "object") throw new TypeError("save: expected an object of tensors (e.g. model.stateDict())");
   if (typeof path !== "string" || path === "") throw new TypeError("save: path must be a non-empty string");
@@ -88,6 +90,7 @@ export function save(obj: object, path: string, opts: SaveOptions = {}): void {
  *   non-UTF-8 or non-JSON header, bad dtype/shape/data_offsets, overlaps, gaps, trailing bytes).
  */
 export function load(path: string): Record<string, Tensor> | Tree {
+  refuseSurplus(load, arguments.length);
   return withSafetensors(path, "load", (fd, h) => {
     const fail = (why: string): never => {
       throw new Error(`load: ${path}: ${why}`);
@@ -111,6 +114,7 @@ export function load(path: string): Record<string, Tensor> | Tree {
  * @throws Error as `load` does for a malformed file.
  */
 export function loadMetadata(path: string): Record<string, string> {
+  refuseSurplus(loadMetadata, arguments.length);
   return withSafetensors(path, "loadMetadata", (_fd, h) => {
     const { [TREE_KEY]: _tree, ...rest } = h.metadata;
     return rest;

@@ -11,6 +11,7 @@ import { sum } from "../ops/reduce.js";
 import { gather } from "../ops/indexing.js";
 import { arange } from "../ops/creation.js";
 import { checkClassTargets, checkFloat } from "../ops/loss.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface AccuracyOptions {
   /** k, or several k (then an array of accuracies comes back); default 1. */
@@ -40,6 +41,7 @@ function rankOfTarget(logits: Tensor, targets: Tensor): Tensor {
 export function accuracy(logits: Tensor, targets: Tensor, opts?: { topk?: number }): number;
 export function accuracy(logits: Tensor, targets: Tensor, opts: { topk: number[] }): number[];
 export function accuracy(logits: Tensor, targets: Tensor, opts: AccuracyOptions = {}): number | number[] {
+  refuseSurplus(accuracy, arguments.length, opts);
   const op = "accuracy";
   const { topk = 1 } = options(op, opts, ["topk"]);
   checkFloat(logits, "logits", op);

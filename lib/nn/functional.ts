@@ -20,6 +20,7 @@ export type {
   Reduction, ReductionOptions, CrossEntropyOptions, NllLossOptions, HuberLossOptions, SmoothL1LossOptions, BceOptions,
   BceWithLogitsOptions, MultiMarginLossOptions,
 } from "../ops/loss.js";
+import { refuseSurplus } from "../arity.js";
 
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d } from "../ops/pool.js";
 export type { Size2, AdaptiveSize, MaxPool2dOptions, AvgPool2dOptions } from "../ops/pool.js";
@@ -47,6 +48,7 @@ export { cosineEmbeddingLoss, marginRankingLoss, hingeEmbeddingLoss, type Margin
  * takes with a transpose flag, never a copy.
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  refuseSurplus(linear, arguments.length);
   checkTensor(x, "linear", "input"), checkTensor(weight, "linear", "weight");
   if (bias != null) checkTensor(bias, "linear", "bias");
   if (x.dtype !== weight.dtype || x.dtype === "int32")

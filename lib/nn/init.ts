@@ -8,6 +8,7 @@ import { fmt } from "../shape.js";
 import { describe, oneOf, options } from "../options.js";
 import { refuseExpanded } from "../autograd/view-history.js";
 import { checkLive } from "../ops/check.js";
+import { refuseSurplus } from "../arity.js";
 
 export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "leaky_relu" | "selu";
 export type FanMode = "fanIn" | "fanOut";
@@ -40,6 +41,7 @@ function fillFrom(t: Tensor, op: string, fill: () => Tensor): Tensor {
  * @throws TypeError for an int32 tensor or a bad options object; RangeError when a > b.
  */
 export function uniform_(t: Tensor, opts: { a?: number; b?: number } = {}): Tensor {
+  refuseSurplus(uniform_, arguments.length, opts);
   checkFloatTensor(t, "uniform_");
   const o = options("uniform_", opts, ["a", "b"]);
   const a = finite(o.a, "a", "uniform_", 0), b = finite(o.b, "b", "uniform_", 1);
@@ -55,6 +57,7 @@ export function uniform_(t: Tensor, opts: { a?: number; b?: number } = {}): Tens
  * @throws TypeError for an int32 tensor or a bad options object; RangeError when std < 0.
  */
 export function normal_(t: Tensor, opts: { mean?: number; std?: number } = {}): Tensor {
+  refuseSurplus(normal_, arguments.length, opts);
   checkFloatTensor(t, "normal_");
   const o = options("normal_", opts, ["mean", "std"]);
   const mean = finite(o.mean, "mean", "normal_", 0), std = finite(o.std, "std", "normal_", 1);
@@ -68,17 +71,24 @@ export function normal_(t: Tensor, opts: { mean?: number; std?: number } = {}): 
  * @throws TypeError for an int32 tensor.
  */
 export function constant_(t: Tensor, value: number): Tensor {
+  refuseSurplus(constant_, arguments.length);
   checkFloatTensor(t, "constant_");
   return noGrad(() => t.fill_(value));
 }
 /**
  * Fills `t` with 0 in place. Mirrors `torch.nn.init.zeros_`. @returns `t`.
  */
-export const zeros_ = (t: Tensor) => constant_(t, 0);
+export function zeros_(t: Tensor): Tensor {
+  refuseSurplus(zeros_, arguments.length);
+  return constant_(t, 0);
+}
 /**
  * Fills `t` with 1 in place. Mirrors `torch.nn.init.ones_`. @returns `t`.
  */
-export const ones_ = (t: Tensor) => constant_(t, 1);
+export function ones_(t: Tensor): Tensor {
+  refuseSurplus(ones_, arguments.length);
+  return constant_(t, 1);
+}
 
 /**
  * PyTorch's recommended gain for a nonlinearity; option `param` is leaky ReLU's negative slope (default
@@ -86,6 +96,7 @@ export const ones_ = (t: Tensor) => constant_(t, 1);
  * @throws Error for an unknown nonlinearity or option.
  */
 export function calculateGain(nonlinearity: Nonlinearity, opts: { param?: number } = {}): number {
+  refuseSurplus(calculateGain, arguments.length, opts);
   const { param } = options("calculateGain", opts, ["param"]);
   switch (nonlinearity) {
     case "linear":
@@ -113,6 +124,7 @@ export function calculateGain(nonlinearity: Nonlinearity, opts: { param?: number
  * @throws Error for a tensor with fewer than 2 dims.
  */
 export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
+  refuseSurplus(calculateFanInAndFanOut, arguments.length);
   if (t.ndim < 2) throw new Error(`init: fan in and fan out need a tensor with at least 2 dims, got shape ${fmt(t.shape)}`);
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return { fanIn: t.shape[1] * receptive, fanOut: t.shape[0] * receptive };
@@ -133,6 +145,7 @@ function gainOf(opts: { gain?: number }, op: string): number {
 }
 
 export function xavierUniform_(t: Tensor, opts: { gain?: number } = {}): Tensor {
+  refuseSurplus(xavierUniform_, arguments.length, opts);
   const gain = gainOf(opts, "xavierUniform_");
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierUniform_"));
   if (t.numel() === 0) return t;
@@ -147,6 +160,7 @@ export function xavierUniform_(t: Tensor, opts: { gain?: number } = {}): Tensor 
  * @throws TypeError for int32; Error for fewer than 2 dims or an unknown option.
  */
 export function xavierNormal_(t: Tensor, opts: { gain?: number } = {}): Tensor {
+  refuseSurplus(xavierNormal_, arguments.length, opts);
   const gain = gainOf(opts, "xavierNormal_");
   const { fanIn, fanOut } = calculateFanInAndFanOut(checkFloatTensor(t, "xavierNormal_"));
   if (t.numel() === 0) return t;
@@ -177,6 +191,7 @@ function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
  * @throws Error for an unknown option, mode or nonlinearity, or fewer than 2 dims; TypeError for int32.
  */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  refuseSurplus(kaimingUniform_, arguments.length, opts);
   const bound = Math.sqrt(3) * kaimingStd(t, opts, "kaimingUniform_");
   return uniform_(t, { a: -bound, b: bound });
 }
@@ -188,5 +203,6 @@ export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
  * @throws Error for an unknown option, mode or nonlinearity, or fewer than 2 dims; TypeError for int32.
  */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  refuseSurplus(kaimingNormal_, arguments.length, opts);
   return normal_(t, { std: kaimingStd(t, opts, "kaimingNormal_") });
 }

@@ -11,6 +11,7 @@ import { bumpVersion } from "../autograd/version.js";
 import { options } from "../options.js";
 import { zeros } from "./creation.js";
 import { copyOf, dense, floatTensor, optionalParam, recordLayer, storageOf } from "./layer-input.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface BatchNormOptions {
   /** Use (and update) batch statistics; default false, as torch.nn.functional.batch_norm. */
@@ -40,6 +41,7 @@ function runningStat(t: Tensor | null, what: string): Tensor | null {
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null = null,
   bias: Tensor | null = null, opts: BatchNormOptions = {}): Tensor {
+  refuseSurplus(batchNorm, arguments.length, opts);
   const op = "batchNorm";
   const { training = false, momentum = 0.1, eps = 1e-5 } = options(op, opts, ["training", "momentum", "eps"]);
   floatTensor(x, op);

@@ -11,6 +11,7 @@ import { checkLive } from "./check.js";
 import { add, clamp, eq, mul, ne, sqrt, sub, where } from "./elementwise.js";
 import { sum } from "./reduce.js";
 import { checkFloat, checkReduction, reduce, type Reduction } from "./loss.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface MarginLossOptions {
   margin?: number;
@@ -41,6 +42,7 @@ const EPSILON = 1e-12;  // PyTorch's, added to each squared norm
  * @throws Error naming the shapes when x1 and x2 differ or target is not `[N]`.
  */
 export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: MarginLossOptions = {}): Tensor {
+  refuseSurplus(cosineEmbeddingLoss, arguments.length, opts);
   const op = "cosineEmbeddingLoss";
   const { margin, reduction } = marginOptions(op, opts, 0);
   checkFloat(x1, "input1", op), checkFloat(x2, "input2", op);
@@ -65,6 +67,7 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts
  * @throws Error when the three differ in number of dims or cannot broadcast.
  */
 export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: MarginLossOptions = {}): Tensor {
+  refuseSurplus(marginRankingLoss, arguments.length, opts);
   const op = "marginRankingLoss";
   const { margin, reduction } = marginOptions(op, opts, 0);
   checkFloat(x1, "input1", op), checkFloat(x2, "input2", op);
@@ -82,6 +85,7 @@ export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: 
  *   `reduction` ("mean").
  */
 export function hingeEmbeddingLoss(x: Tensor, target: Tensor, opts: MarginLossOptions = {}): Tensor {
+  refuseSurplus(hingeEmbeddingLoss, arguments.length, opts);
   const op = "hingeEmbeddingLoss";
   const { margin, reduction } = marginOptions(op, opts, 1);
   checkFloat(x, "input", op);

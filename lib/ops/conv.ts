@@ -15,6 +15,7 @@ import { checkTensor } from "./check.js";
 import { sum } from "./reduce.js";
 import { reshape, squeeze, unsqueeze } from "./views.js";
 import { batchHint, copyOf, dense, recordLayer } from "./layer-input.js";
+import { refuseSurplus } from "../arity.js";
 
 type Size = number | [number, number];
 export type Padding = Size | "same" | "valid";
@@ -111,6 +112,7 @@ function outSize(op: string, axis: string, size: number, padTotal: number, k: nu
  *   dilation or groups below 1, a negative padding, `"same"` with stride > 1; unknown option keys throw.
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+  refuseSurplus(conv2d, arguments.length, opts);
   return convolution("conv2d", x, weight, bias, opts, false);
 }
 
@@ -216,6 +218,7 @@ function convWeightGrad(g: Geom, xd: Tensor, gd: Tensor): Tensor {
  * @throws as {@link conv2d}, naming conv1d and 3-D shapes.
  */
 export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
+  refuseSurplus(conv1d, arguments.length, opts);
   const op = "conv1d";
   const o = options(op, opts, ["stride", "padding", "dilation", "groups"]);
   floatOperands(op, [x, weight, bias ?? null], ["input", "weight", "bias"]);
@@ -246,6 +249,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
  *   non-4-D operands, channel or groups mismatch, an output size below 1, outputPadding too large.
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvTranspose2dOptions = {}): Tensor {
+  refuseSurplus(convTranspose2d, arguments.length, opts);
   const op = "convTranspose2d";
   const o = options(op, opts, ["stride", "padding", "outputPadding", "groups", "dilation"]);
   const b = bias ?? null;
@@ -319,6 +323,7 @@ function col2im(g: Geom, cd: Tensor): Tensor {
  * @throws TypeError for int32; Error for a non-4-D input or a kernel larger than the padded input.
  */
 export function unfold(x: Tensor, kernelSize: Size, opts: UnfoldOptions = {}): Tensor {
+  refuseSurplus(unfold, arguments.length, opts);
   const op = "unfold";
   const o = options(op, opts, ["dilation", "padding", "stride"]);
   floatOperands(op, [x], ["input"]);
@@ -336,6 +341,7 @@ export function unfold(x: Tensor, kernelSize: Size, opts: UnfoldOptions = {}): T
  *   number of blocks the sizes give.
  */
 export function fold(x: Tensor, outputSize: Size, kernelSize: Size, opts: UnfoldOptions = {}): Tensor {
+  refuseSurplus(fold, arguments.length, opts);
   const op = "fold";
   const o = options(op, opts, ["dilation", "padding", "stride"]);
   floatOperands(op, [x], ["input"]);

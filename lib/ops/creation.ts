@@ -11,6 +11,7 @@ import { checkTensor, describe } from "./check.js";
 import { fullArgs, randintArgs } from "./creation-calls.js";
 // Type only: generator.ts imports randint from here, so a value import would make a cycle.
 import type { Generator } from "../generator.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface TensorOptions {
   dtype?: DType;
@@ -89,6 +90,7 @@ function inferShape(data: NestedArray): number[] {
  * @throws TypeError for a non-number element; Error for ragged arrays or data that cannot fill `shape`.
  */
 export function tensor(data: Data, o: DataOptions = {}): Tensor {
+  refuseSurplus(tensor, arguments.length, o);
   const opts = checkOpts("tensor", o, ["shape"]);
   const isTyped = ArrayBuffer.isView(data);
   const dtype = opts.dtype ? checkDType(opts.dtype, "tensor") : isTyped ? dtypeOf(data as Float32Array) : "float32";
@@ -164,19 +166,31 @@ const likeOpts = (t: Tensor, opts: TensorOptions, op: string) => ({ dtype: t.dty
 /**
  * Zeros of `t`'s shape and dtype (options override). Mirrors `torch.zeros_like`.
  */
-export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(likeShape(t, "zerosLike"), 0, likeOpts(t, opts, "zerosLike"));
+export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  refuseSurplus(zerosLike, arguments.length, opts);
+  return full(likeShape(t, "zerosLike"), 0, likeOpts(t, opts, "zerosLike"));
+}
 /**
  * Ones of `t`'s shape and dtype (options override). Mirrors `torch.ones_like`.
  */
-export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(likeShape(t, "onesLike"), 1, likeOpts(t, opts, "onesLike"));
+export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  refuseSurplus(onesLike, arguments.length, opts);
+  return full(likeShape(t, "onesLike"), 1, likeOpts(t, opts, "onesLike"));
+}
 /**
  * `value` in `t`'s shape and dtype (options override). Mirrors `torch.full_like`.
  */
-export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}) => full(likeShape(t, "fullLike"), value, likeOpts(t, opts, "fullLike"));
+export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Tensor {
+  refuseSurplus(fullLike, arguments.length, opts);
+  return full(likeShape(t, "fullLike"), value, likeOpts(t, opts, "fullLike"));
+}
 /**
  * An uninitialised tensor of `t`'s shape and dtype (options override; contents as {@link empty}). Mirrors `torch.empty_like`.
  */
-export const emptyLike = (t: Tensor, opts: TensorOptions = {}) => empty(likeShape(t, "emptyLike"), likeOpts(t, opts, "emptyLike"));
+export function emptyLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  refuseSurplus(emptyLike, arguments.length, opts);
+  return empty(likeShape(t, "emptyLike"), likeOpts(t, opts, "emptyLike"));
+}
 
 // An int32 range whose ends (and so every value between) int32 holds.
 function checkIntRange(first: number, last: number, op: string): void {
@@ -239,6 +253,7 @@ export function arange(...args: unknown[]): Tensor {
  * @throws RangeError for a negative or non-integer steps.
  */
 export function linspace(start: number, end: number, steps: number, o?: TensorOptions): Tensor {
+  refuseSurplus(linspace, arguments.length, o);
   const [, opts] = numbersThenOptions("linspace", [start, end, steps, o], ["start", "end", "steps"], 3);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = Tensor.empty([steps], checkDType(opts.dtype ?? "float32", "linspace"));
@@ -267,6 +282,7 @@ export function eye(...args: unknown[]): Tensor {
  * @throws RangeError for a negative or non-integer seed.
  */
 export function manualSeed(seed: number): void {
+  refuseSurplus(manualSeed, arguments.length);
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`manualSeed: seed must be a non-negative integer, got ${seed}`);
   native.manualSeed(seed);
 }
@@ -330,6 +346,7 @@ export function randint(...args: unknown[]): Tensor {
  * global stream (tg.manualSeed), or from `generator` (a tg.Generator) when given.
  */
 export function randperm(n: number, opts: { generator?: Generator; device?: "cpu" } = {}): Tensor {
+  refuseSurplus(randperm, arguments.length, opts);
   const { generator } = options("randperm", opts, ["generator", "device"]);
   if (generator !== undefined) {
     if (typeof (generator as Generator | null)?.randperm !== "function") throw new TypeError("randperm: generator must be a tg.Generator");
@@ -342,8 +359,14 @@ export function randperm(n: number, opts: { generator?: Generator; device?: "cpu
 /**
  * Uniform [0, 1) draws of `t`'s shape and dtype. Mirrors `torch.rand_like`.
  */
-export const randLike = (t: Tensor, opts: TensorOptions = {}) => rand(likeShape(t, "randLike"), likeOpts(t, opts, "randLike"));
+export function randLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  refuseSurplus(randLike, arguments.length, opts);
+  return rand(likeShape(t, "randLike"), likeOpts(t, opts, "randLike"));
+}
 /**
  * Standard normal draws of `t`'s shape and dtype. Mirrors `torch.randn_like`.
  */
-export const randnLike = (t: Tensor, opts: TensorOptions = {}) => randn(likeShape(t, "randnLike"), likeOpts(t, opts, "randnLike"));
+export function randnLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  refuseSurplus(randnLike, arguments.length, opts);
+  return randn(likeShape(t, "randnLike"), likeOpts(t, opts, "randnLike"));
+}

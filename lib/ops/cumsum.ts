@@ -29,9 +29,9 @@ function cumsumKernel(x: Tensor, c: CumsumCtx, reverse: boolean): Tensor {
 export const cumsum = defineOp({
   name: "cumsum", doc: "running sum along dim (int32 stays int32; overflow throws)", method: true,
   sample: () => args(vals([2, 3]), 1),
-  forward(x: Tensor, dimArg: number | DimOptions): Tensor {
+  forward(x: Tensor, dimOrOptions: number | DimOptions): Tensor {
     checkTensor(x, "cumsum");
-    const dim = dimArgument("cumsum", dimArg);
+    const dim = dimArgument("cumsum", dimOrOptions);
     if (typeof dim !== "number") throw new TypeError(`cumsum: dim must be a number, got ${describe(dim)}`);
     const d = normalizeDim(dim, x.ndim, "cumsum");
     const c = { outer: numelOf(x.shape.slice(0, d)), D: x.ndim ? x.shape[d] : 1, inner: numelOf(x.shape.slice(d + 1)) };

@@ -12,6 +12,7 @@
 import { Tensor } from "../tensor.js";
 import { record } from "../autograd/node.js";
 import { disposedError } from "./check.js";
+import { parameterNames, surplusArguments } from "../arity.js";
 import type { GradCheckOptions } from "../autograd/gradcheck.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -50,6 +51,9 @@ export interface OpInfo {
   readonly method: boolean;
   readonly exported: boolean;
   readonly differentiable: boolean;
+  // The most arguments the function and the method take (Infinity: any number; more throw a TypeError).
+  readonly maxArgs: number;
+  readonly methodMaxArgs: number;
   readonly sample?: () => unknown[];
   readonly check?: GradCheckOptions;
 }
@@ -83,14 +87,20 @@ export function defineOp<F extends Fn, C extends object = object, M extends true
       return record(nodeName, Array.isArray(out) ? out : [out], inputs, ctx, rule);
     },
   };
-  const fn = def.forward.bind(recorder) as F;
+  const names = parameterNames(def.forward);
+  const bound = def.forward.bind(recorder);
+  const fn = (names ? withArity(def.forward, recorder, def.name, names) : bound) as F;
+  const maxArgs = names?.length ?? Infinity;
   const m = def.method as unknown;
+  const custom = typeof m === "function" ? m as Fn : undefined;
+  const methodNames = custom ? parameterNames(custom) ?? undefined : names?.slice(1);
   if (m !== undefined) Object.defineProperty(Tensor.prototype, def.name, {
-    value: typeof m === "function" ? m : methodOf(fn, def.name),
+    value: !custom ? methodOf(bound, def.name, methodNames) : methodNames ? methodWithArity(custom, def.name, methodNames) : custom,
     writable: true, configurable: true, enumerable: false,
   });
   OPS.set(def.name, {
-    name: def.name, doc: def.doc, fn, method: m !== undefined, exported: m !== "only",
+    name: def.name, doc: def.doc, fn, method: m !== undefined, exported: m !== "only", maxArgs,
+    methodMaxArgs: m === undefined ? 0 : methodNames?.length ?? Infinity,
     differentiable: def.differentiable ?? true, sample: def.sample, check: def.check,
   });
   return fn as Op<F, M>;
@@ -99,13 +109,35 @@ export function defineOp<F extends Fn, C extends object = object, M extends true
 // Methods that refuse a disposed tensor themselves; lib/disposed-guard.ts wraps every other one.
 export const CHECKS_DISPOSED = new WeakSet<object>();
 
-// x.op(a, b, c, d) = op(x, a, b, c, d): fixed arity, so no rest-array per call (an absent argument
-// arrives as undefined, which default parameters treat as absent). It checks x itself, so the hottest
-// methods need no guard wrapped around them: the message names the method (x.square() says "square",
-// not the "mul" it is built from).
-function methodOf(fn: Fn, name: string) {
+// The public function: the forward, refusing surplus arguments. Fixed arity, so no rest-array per call (an
+// absent argument arrives as undefined, which default parameters treat as absent); reading
+// arguments.length allocates nothing.
+function withArity(forward: Fn, recorder: object, name: string, names: string[]): Fn {
+  const max = names.length;
+  if (max > 5) throw new Error(`defineOp: ${name} takes ${max} arguments; withArity passes 5`);
+  return function (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) {
+    if (arguments.length > max) throw surplusArguments(name, names, arguments.length);
+    return forward.call(recorder, a, b, c, d, e);
+  };
+}
+
+// A method of its own (x.where(condition, other)), refusing surplus arguments.
+function methodWithArity(method: Fn, name: string, names: string[]): Fn {
+  const max = names.length;
+  return function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
+    if (arguments.length > max) throw surplusArguments(`x.${name}`, names, arguments.length);
+    return method.call(this, a, b, c, d);
+  };
+}
+
+// x.op(a, b, c, d) = op(x, a, b, c, d), with `names` the parameters after x (undefined: any number). It
+// checks x itself, so the hottest methods need no guard wrapped around them: the message names the
+// method (x.square() says "square", not the "mul" it is built from).
+function methodOf(fn: Fn, name: string, names: string[] | undefined) {
+  const max = names?.length ?? Infinity;
   const method = function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
     if (this.disposeState === "disposed") throw disposedError(this, name);
+    if (arguments.length > max) throw surplusArguments(`x.${name}`, names!, arguments.length);
     return fn(this, a, b, c, d);
   };
   CHECKS_DISPOSED.add(method);

@@ -7,6 +7,7 @@ import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
 import { options } from "../options.js";
 import { copyOf, dense, floatTensor, recordLayer } from "./layer-input.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface DropoutOptions {
   /** Probability of zeroing a unit, in [0, 1]; default 0.5. */
@@ -41,6 +42,7 @@ function dropoutRule(c: { mask: Tensor; inner: number; p: number }, g: Tensor): 
  * @throws RangeError for p outside [0, 1]; TypeError for int32.
  */
 export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
+  refuseSurplus(dropout, arguments.length, opts);
   return drop("dropout", floatTensor(x, "dropout"), opts, x.numel());
 }
 
@@ -51,6 +53,7 @@ export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
  * @throws Error for fewer than 2 dims; RangeError for p outside [0, 1].
  */
 export function dropout2d(x: Tensor, opts: DropoutOptions = {}): Tensor {
+  refuseSurplus(dropout2d, arguments.length, opts);
   floatTensor(x, "dropout2d");
   if (x.ndim < 2) throw new Error(`dropout2d: input must be [N, C, ...] with at least 2 dims, got shape ${fmt(x.shape)}`);
   return drop("dropout2d", x, opts, numelOf(x.shape.slice(0, 2)));

@@ -16,6 +16,7 @@ import {
   binaryGradKernel, binaryKernel, compareKernel, convert, scalarTensor, sumTo, unaryGradKernel, unaryKernel, whereKernel,
 } from "./kernels.js";
 import { args, ints, positive, vals } from "./samples.js";
+import { refuseSurplus } from "../arity.js";
 
 export type Operand = Tensor | number;
 
@@ -109,19 +110,32 @@ export const round = unaryOp("round", "nearest integer, half to even (gradient 0
 // Activations that PyTorch has only in torch.nn.functional: plain functions (not registry ops, which
 // are on tg), reached as tg.nn.functional.*; their gradients are checked in test/edges.
 /** F.silu: x·σ(x). Shapes and dtype of x (int32 computes in float32). @throws TypeError for a non-tensor. */
-export const silu = (x: Tensor): Tensor => unary("silu", "silu", x);
+export function silu(x: Tensor): Tensor {
+  refuseSurplus(silu, arguments.length);
+  return unary("silu", "silu", x);
+}
 /** F.mish: x·tanh(softplus(x)). @throws TypeError for a non-tensor. */
-export const mish = (x: Tensor): Tensor => unary("mish", "mish", x);
+export function mish(x: Tensor): Tensor {
+  refuseSurplus(mish, arguments.length);
+  return unary("mish", "mish", x);
+}
 /** F.logsigmoid: log σ(x), stable for large |x|. @throws TypeError for a non-tensor. */
-export const logSigmoid = (x: Tensor): Tensor => unary("logSigmoid", "logSigmoid", x);
+export function logSigmoid(x: Tensor): Tensor {
+  refuseSurplus(logSigmoid, arguments.length);
+  return unary("logSigmoid", "logSigmoid", x);
+}
 /** F.softsign: x / (1 + |x|). @throws TypeError for a non-tensor. */
-export const softsign = (x: Tensor): Tensor => unary("softsign", "softsign", x);
+export function softsign(x: Tensor): Tensor {
+  refuseSurplus(softsign, arguments.length);
+  return unary("softsign", "softsign", x);
+}
 
 /**
  * F.softplus: log(1 + e^(βx))/β, and x itself where βx > threshold (PyTorch's defaults β = 1, threshold = 20).
  * @throws TypeError for a non-tensor or non-number option; Error for an unknown option key.
  */
 export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor {
+  refuseSurplus(softplus, arguments.length, opts);
   const { beta = 1, threshold = 20 } = options("softplus", opts, ["beta", "threshold"]);
   checkNumber(beta, "beta", "softplus"), checkNumber(threshold, "threshold", "softplus");
   return unary("softplus", "softplus", x, beta, threshold);
@@ -132,6 +146,7 @@ export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } 
  * @throws TypeError for a non-tensor or non-number option; Error for an unknown option key.
  */
 export function hardtanh(x: Tensor, opts: { minVal?: number; maxVal?: number } = {}): Tensor {
+  refuseSurplus(hardtanh, arguments.length, opts);
   const { minVal = -1, maxVal = 1 } = options("hardtanh", opts, ["minVal", "maxVal"]);
   checkNumber(minVal, "minVal", "hardtanh"), checkNumber(maxVal, "maxVal", "hardtanh");
   return unary("hardtanh", "hardtanh", x, minVal, maxVal);
@@ -364,8 +379,8 @@ export const where = defineOp({
   name: "where", doc: "a where cond is nonzero, else b (broadcast; a or b may be a number); x.where(cond, b) is where(cond, x, b)",
   method: function (this: Tensor, condition: Tensor, other: Operand): Tensor { return where(condition, this, other); },
   sample: () => args(ints([1, 0, 1, 0, 0, 1], [2, 3]), vals([2, 3]), vals([2, 3], 2)),
-  forward(cond: Tensor, a: Operand, b: Operand): Tensor {
-    const c = checkTensor(cond, "where", "condition").dtype === "int32" ? cond : compare("ne", cond, 0);
+  forward(condition: Tensor, a: Operand, b: Operand): Tensor {
+    const c = checkTensor(condition, "where", "condition").dtype === "int32" ? condition : compare("ne", condition, 0);
     checkOperand(a, "input", "where"), checkOperand(b, "other", "where");
     const like = a instanceof Tensor ? a : checkTensor(b, "where");
     const x = typeof a === "number" ? scalarFor(a, like) : a, y = typeof b === "number" ? scalarFor(b, like) : b;

@@ -9,6 +9,7 @@ import { checkLive } from "./check.js";
 import { max, min } from "./reduce.js";
 import { fill } from "./kernels.js";
 import { copyOf, dense, floatTensor, recordLayer } from "./layer-input.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface EmbeddingOptions {
   /** A row that maps to a constant vector: its gradient is always zero. Negative counts from the end. */
@@ -44,6 +45,7 @@ export function paddingRow(paddingIdx: number | null | undefined, num: number, o
  *   table size; Error when weight is not 2-D.
  */
 export function embedding(indices: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
+  refuseSurplus(embedding, arguments.length, opts);
   const op = "embedding";
   const o = options(op, opts, ["paddingIdx"]);
   if (!(indices instanceof Tensor) || indices.dtype !== "int32")

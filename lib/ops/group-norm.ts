@@ -7,6 +7,7 @@ import { native } from "../native.js";
 import { fmt, numelOf, sameShape } from "../shape.js";
 import { options } from "../options.js";
 import { copyOf, dense, floatTensor, optionalParam, recordLayer, storageOf } from "./layer-input.js";
+import { refuseSurplus } from "../arity.js";
 
 // x as [N, C, L] normalised over blocks of C/G channels; w and b have C entries (or are null).
 function normalize(op: string, x: Tensor, N: number, C: number, L: number, G: number, w: Tensor | null, b: Tensor | null, eps: number): Tensor {
@@ -51,6 +52,7 @@ export interface NormOptions {
  * @throws Error when numGroups does not divide C, x has fewer than 2 dims, or weight/bias are not `[C]`.
  */
 export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null, opts: NormOptions = {}): Tensor {
+  refuseSurplus(groupNorm, arguments.length, opts);
   const op = "groupNorm";
   const { eps = 1e-5 } = options(op, opts, ["eps"]);
   floatTensor(x, op);
@@ -73,6 +75,7 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
  */
 export function layerNorm(x: Tensor, normalizedShape: number | number[], weight: Tensor | null = null, bias: Tensor | null = null,
   opts: NormOptions = {}): Tensor {
+  refuseSurplus(layerNorm, arguments.length, opts);
   const op = "layerNorm";
   const { eps = 1e-5 } = options(op, opts, ["eps"]);
   floatTensor(x, op);

@@ -6,6 +6,7 @@ import { native } from "../native.js";
 import { fmt, numelOf } from "../shape.js";
 import { options } from "../options.js";
 import { copyOf, dense, floatTensor, recordLayer } from "./layer-input.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface LocalResponseNormOptions {
   alpha?: number;
@@ -22,6 +23,7 @@ export interface LocalResponseNormOptions {
  * @throws Error for fewer than 3 dims; RangeError for a bad size or non-finite alpha, beta, k.
  */
 export function localResponseNorm(x: Tensor, size: number, opts: LocalResponseNormOptions = {}): Tensor {
+  refuseSurplus(localResponseNorm, arguments.length, opts);
   const op = "localResponseNorm";
   const { alpha = 1e-4, beta = 0.75, k = 1 } = options(op, opts, ["alpha", "beta", "k"]);
   floatTensor(x, op);

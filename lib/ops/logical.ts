@@ -11,8 +11,8 @@ function truthOp(name: "any" | "all") {
   return defineOp({
     name, method: true, differentiable: false,
     doc: `whether ${name === "any" ? "any" : "every"} element is nonzero (over dims, or all), an int32 0/1 tensor (NaN counts as true)`,
-    forward(x: Tensor, dimArg?: number | number[] | null | DimKeepdimOptions, keepdim?: boolean | KeepdimOptions): Tensor {
-      const [dim, kd] = dimKeepdim(name, dimArg, keepdim);
+    forward(x: Tensor, dimOrOptions?: number | number[] | null | DimKeepdimOptions, keepdim?: boolean | KeepdimOptions): Tensor {
+      const [dim, kd] = dimKeepdim(name, dimOrOptions, keepdim);
       reducedDims(checkTensor(x, name), dim, name);
       const count = sum(name === "any" ? ne(x, 0) : eq(x, 0), dim, kd);
       return name === "any" ? ne(count, 0) : eq(count, 0);

@@ -27,9 +27,9 @@ interface LogsumexpCtx {
 export const logsumexp = defineOp({
   name: "logsumexp", doc: "log Σ exp(x) over dim(s), stable (a line of −inf gives −inf, gradient 0)", method: true,
   sample: () => args(vals([2, 3]), 1),
-  forward(x: Tensor, dimArg: number | number[] | DimKeepdimOptions<number | number[]>, keepdim?: boolean | KeepdimOptions): Tensor {
+  forward(x: Tensor, dimOrOptions: number | number[] | DimKeepdimOptions<number | number[]>, keepdim?: boolean | KeepdimOptions): Tensor {
     if (checkTensor(x, "logsumexp").dtype === "int32") x = convert(x, "float32");
-    const [dim, kd] = dimKeepdim("logsumexp", dimArg, keepdim);
+    const [dim, kd] = dimKeepdim("logsumexp", dimOrOptions, keepdim);
     if (typeof dim !== "number" && !Array.isArray(dim)) throw new TypeError(`logsumexp: dim must be a number or an array of numbers, got ${describe(dim)}`);
     const red = reducedDims(x, dim, "logsumexp");
     const L = linesOf(x, red);

@@ -21,6 +21,7 @@ import { arange } from "./creation.js";
 import { convert, dense, sumTo } from "./kernels.js";
 import { copyOf, disposeTemporaries } from "./layer-input.js";
 import { reshape } from "./views.js";
+import { refuseSurplus } from "../arity.js";
 
 export type Reduction = "mean" | "sum" | "none";
 export interface ReductionOptions {
@@ -162,6 +163,7 @@ function crossEntropyRows(x: Tensor, t: Tensor, N: number, C: number, ignoreInde
  *   RangeError for a target outside `[0, C)` (naming its position) or ε outside [0, 1].
  */
 export function crossEntropy(logits: Tensor, targets: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  refuseSurplus(crossEntropy, arguments.length, opts);
   opts = options("crossEntropy", opts, LOSS_OPTIONS.crossEntropy) as CrossEntropyOptions;
   const op = "crossEntropy";
   const { ignoreIndex = -100, labelSmoothing = 0 } = opts;
@@ -196,6 +198,7 @@ export interface NllLossOptions extends ReductionOptions {
  *   target out of range.
  */
 export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions = {}): Tensor {
+  refuseSurplus(nllLoss, arguments.length, opts);
   opts = options("nllLoss", opts, LOSS_OPTIONS.nllLoss) as NllLossOptions;
   const op = "nllLoss";
   const { ignoreIndex = -100 } = opts;
@@ -226,6 +229,7 @@ export function nllLoss(logProbs: Tensor, targets: Tensor, opts: NllLossOptions 
  * @throws TypeError for int32 operands; Error when the shapes differ or the reduction is unknown.
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  refuseSurplus(mseLoss, arguments.length, opts);
   opts = options("mseLoss", opts, LOSS_OPTIONS.mseLoss) as ReductionOptions;
   const reduction = checkPointwise(input, target, opts, "mseLoss");
   const d = sub(input, target);
@@ -242,6 +246,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
  * @throws TypeError for int32 operands; Error when the shapes differ.
  */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  refuseSurplus(l1Loss, arguments.length, opts);
   opts = options("l1Loss", opts, LOSS_OPTIONS.l1Loss) as ReductionOptions;
   const reduction = checkPointwise(input, target, opts, "l1Loss");
   return reduce(abs(sub(input, target)), reduction);
@@ -264,6 +269,7 @@ export interface HuberLossOptions extends ReductionOptions {
  * 0.5·d² where |d| < delta, else delta·(|d| − 0.5·delta): delta times the smooth L1 loss with beta = delta.
  */
 export function huberLoss(input: Tensor, target: Tensor, opts: HuberLossOptions = {}): Tensor {
+  refuseSurplus(huberLoss, arguments.length, opts);
   opts = options("huberLoss", opts, LOSS_OPTIONS.huberLoss) as HuberLossOptions;
   const { delta = 1 } = opts;
   const reduction = checkPointwise(input, target, opts, "huberLoss");
@@ -296,6 +302,7 @@ function smoothL1(input: Tensor, target: Tensor, beta: number): Tensor {
  * @throws TypeError for int32 operands; Error when the shapes differ; RangeError for beta < 0.
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1LossOptions = {}): Tensor {
+  refuseSurplus(smoothL1Loss, arguments.length, opts);
   opts = options("smoothL1Loss", opts, LOSS_OPTIONS.smoothL1Loss) as SmoothL1LossOptions;
   const { beta = 1 } = opts;
   const reduction = checkPointwise(input, target, opts, "smoothL1Loss");
@@ -339,6 +346,7 @@ function bceRule(c: BceCtx, [g]: (Tensor | null)[]): (Tensor | null)[] {
  *   logits); TypeError for int32 operands; Error for mismatched shapes.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
+  refuseSurplus(binaryCrossEntropy, arguments.length, opts);
   opts = options("binaryCrossEntropy", opts, LOSS_OPTIONS.binaryCrossEntropy) as BceOptions;
   const op = "binaryCrossEntropy";
   const reduction = checkPointwise(input, target, opts, op);
@@ -402,6 +410,7 @@ function bceLogitsRule(c: BceLogitsCtx, [g]: (Tensor | null)[]): (Tensor | null)
  * @throws TypeError for int32 operands; Error for mismatched or non-broadcastable shapes.
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+  refuseSurplus(binaryCrossEntropyWithLogits, arguments.length, opts);
   opts = options("binaryCrossEntropyWithLogits", opts, LOSS_OPTIONS.binaryCrossEntropyWithLogits) as BceWithLogitsOptions;
   const op = "binaryCrossEntropyWithLogits";
   const reduction = checkPointwise(input, target, opts, op);
@@ -444,6 +453,7 @@ export interface MultiMarginLossOptions extends ReductionOptions {
  * loss_i = Σ_{j≠y_i} w[y_i]·max(0, margin − x[i, y_i] + x[i, j])^p / C
  */
 export function multiMarginLoss(input: Tensor, targets: Tensor, opts: MultiMarginLossOptions = {}): Tensor {
+  refuseSurplus(multiMarginLoss, arguments.length, opts);
   opts = options("multiMarginLoss", opts, LOSS_OPTIONS.multiMarginLoss) as MultiMarginLossOptions;
   const op = "multiMarginLoss";
   const { p = 1, margin = 1, weight } = opts;

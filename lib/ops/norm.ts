@@ -16,6 +16,7 @@ import { linesOf } from "./lines.js";
 import { outShape, reducedDims } from "./reduce.js";
 import { clamp, div } from "./elementwise.js";
 import { args, vals } from "./samples.js";
+import { refuseSurplus } from "../arity.js";
 
 /** Options of norm: the dims to reduce (all when omitted) and whether to keep them as size 1. */
 export interface NormOptions {
@@ -94,6 +95,7 @@ export const norm = defineOp({
  * @throws TypeError for int32 input, a bad p or a non-number eps or dim; RangeError for a dim out of range (each naming normalize).
  */
 export function normalize(x: Tensor, opts: { p?: number; dim?: number; eps?: number } = {}): Tensor {
+  refuseSurplus(normalize, arguments.length, opts);
   const { p = 2, dim = 1, eps = 1e-12 } = options("normalize", opts, ["p", "dim", "eps"]);
   checkNumber(eps, "eps", "normalize"), checkNumber(dim, "dim", "normalize");
   // Checked here so that the errors name normalize, not the norm it calls.

@@ -3,6 +3,7 @@ import { Tensor } from "../tensor.js";
 import { compareKernel } from "./kernels.js";
 import { arange } from "./creation.js";
 import { checkTensor, describe } from "./check.js";
+import { refuseSurplus } from "../arity.js";
 
 /**
  * F.one_hot: for int32 class indices x of any shape, an int32 tensor of shape [...x.shape, numClasses]
@@ -11,6 +12,7 @@ import { checkTensor, describe } from "./check.js";
  *   index >= numClasses, or numClasses −1 with an empty x (nothing to infer it from), as PyTorch.
  */
 export function oneHot(x: Tensor, numClasses = -1): Tensor {
+  refuseSurplus(oneHot, arguments.length);
   if (checkTensor(x, "oneHot").dtype !== "int32")
     throw new TypeError(`oneHot: x must be an int32 tensor of class indices, got ${x.dtype}; convert with .int()`);
   if (!Number.isInteger(numClasses) || numClasses < -1)

@@ -7,6 +7,7 @@ import { fmt, numelOf } from "../shape.js";
 import { INT32_MAX, oneOf, options } from "../options.js";
 import { checkLive } from "./check.js";
 import { dense, recordLayer } from "./layer-input.js";
+import { refuseSurplus } from "../arity.js";
 
 export type PadMode = "constant" | "reflect" | "replicate";
 const MODE: Record<PadMode, number> = { constant: 0, reflect: 1, replicate: 2 };
@@ -30,6 +31,7 @@ export interface PadOptions {
  *   its dim, a result with a negative size, or `value` with a mode other than constant.
  */
 export function pad(x: Tensor, pad: number[], opts: PadOptions = {}): Tensor {
+  refuseSurplus(padFunction, arguments.length, opts);  // (the parameter `pad`, PyTorch's name, hides the function)
   const op = "pad";
   const { mode = "constant", value } = options(op, opts, ["mode", "value"]);
   if (!(x instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor, got ${typeof x}`);
@@ -75,3 +77,5 @@ function padRule(c: { mode: number; shape: number[]; outer: number; spec: Int32A
   native.padBackward(c.mode, dense(g).storage, gx.storage, c.outer, c.spec);
   return [gx];
 }
+
+const padFunction = pad;

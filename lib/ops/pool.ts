@@ -8,6 +8,7 @@ import { native } from "../native.js";
 import { fmt } from "../shape.js";
 import { options, pair } from "../options.js";
 import { copyOf, dense, nchw, recordLayer } from "./layer-input.js";
+import { refuseSurplus } from "../arity.js";
 
 /** A size as PyTorch takes an int or a tuple: `n` or `[h, w]`. */
 export type Size2 = number | [number, number];
@@ -115,6 +116,7 @@ export interface MaxPool2dOptions {
  *   input, padding above half the kernel; RangeError for stride/dilation/kernel < 1; TypeError for int32.
  */
 export function maxPool2d(x: Tensor, kernelSize: Size2, opts: MaxPool2dOptions = {}): Tensor {
+  refuseSurplus(maxPool2d, arguments.length, opts);
   const op = "maxPool2d";
   const o = options(op, opts, ["stride", "padding", "dilation", "ceilMode"]);
   const w = windows(op, nchw(x, op), { kernelSize, ...o });
@@ -141,6 +143,7 @@ export interface AvgPool2dOptions {
  * @throws as maxPool2d; RangeError for a zero or fractional divisorOverride.
  */
 export function avgPool2d(x: Tensor, kernelSize: Size2, opts: AvgPool2dOptions = {}): Tensor {
+  refuseSurplus(avgPool2d, arguments.length, opts);
   const op = "avgPool2d";
   const o = options(op, opts, ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"]);
   const d = o.divisorOverride ?? 0;
@@ -174,6 +177,7 @@ function adaptive(op: string, kind: Kind, x: Tensor, outputSize: AdaptiveSize): 
  * @throws Error for a non-4-D input; RangeError for a negative or fractional size.
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  refuseSurplus(adaptiveAvgPool2d, arguments.length);
   return adaptive("adaptiveAvgPool2d", KIND.adaptiveAvg, x, outputSize);
 }
 
@@ -185,5 +189,6 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
  * @returns `[N, C, outH, outW]`.
  */
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  refuseSurplus(adaptiveMaxPool2d, arguments.length);
   return adaptive("adaptiveMaxPool2d", KIND.adaptiveMax, x, outputSize);
 }

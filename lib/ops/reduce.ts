@@ -147,9 +147,9 @@ function extremeOp(name: "max" | "min") {
     name, doc: `${isMax ? "largest" : "smallest"} element; [values, indices] along dim (the gradient goes to the index); ${isMax ? "maximum" : "minimum"} with a tensor`,
     method: function (this: Tensor, dim?: number | Tensor | DimKeepdimOptions<number>, keepdim?: boolean | KeepdimOptions) { return op(this, dim, keepdim); },
     sample: () => args(vals([2, 3]), ...(isMax ? [1] : [])),
-    forward(x: Tensor, dimArg?: number | Tensor | DimKeepdimOptions<number>, keepdim?: boolean | KeepdimOptions): Tensor | ValuesIndices {
-      if (dimArg instanceof Tensor) return (isMax ? maximum : minimum)(x, dimArg);
-      const [dim, kd] = dimKeepdim(name, dimArg, keepdim);
+    forward(x: Tensor, dimOrOptions?: number | Tensor | DimKeepdimOptions<number>, keepdim?: boolean | KeepdimOptions): Tensor | ValuesIndices {
+      if (dimOrOptions instanceof Tensor) return (isMax ? maximum : minimum)(x, dimOrOptions);
+      const [dim, kd] = dimKeepdim(name, dimOrOptions, keepdim);
       const r = extremeForward(x, isMax, dim, true, name);
       const all = dim === undefined;
       const out = dropDim(r.values!, x, dim, kd);
@@ -175,8 +175,8 @@ function argOp(name: "argmax" | "argmin") {
   return defineOp({
     name, doc: `index of the ${name === "argmax" ? "largest" : "smallest"} element (along dim, or flat), int32`,
     method: true, differentiable: false,
-    forward(x: Tensor, dimArg?: number | DimKeepdimOptions<number>, keepdim?: boolean | KeepdimOptions): Tensor {
-      const [dim, kd] = dimKeepdim(name, dimArg, keepdim);
+    forward(x: Tensor, dimOrOptions?: number | DimKeepdimOptions<number>, keepdim?: boolean | KeepdimOptions): Tensor {
+      const [dim, kd] = dimKeepdim(name, dimOrOptions, keepdim);
       return dropDim(extremeForward(x, name === "argmax", dim, false, name).indices, x, dim, kd);
     },
   });

@@ -101,10 +101,10 @@ export const permute = defineOp({
 });
 
 export const transpose = defineOp({
-  name: "transpose", doc: "dims d0 and d1 swapped (a view)", method: true, sample: () => args(vals([2, 3]), 0, 1),
-  forward(x: Tensor, d0: number, d1: number): Tensor {
+  name: "transpose", doc: "dims dim0 and dim1 swapped (a view)", method: true, sample: () => args(vals([2, 3]), 0, 1),
+  forward(x: Tensor, dim0: number, dim1: number): Tensor {
     const dims = [...checkTensor(x, "transpose").shape.keys()];
-    const a = normalizeDim(d0, x.ndim, "transpose"), b = normalizeDim(d1, x.ndim, "transpose");
+    const a = normalizeDim(dim0, x.ndim, "transpose"), b = normalizeDim(dim1, x.ndim, "transpose");
     // A 0-d tensor's one valid dim (0 or -1, as PyTorch) names no axis: nothing to swap.
     if (x.ndim > 0) [dims[a], dims[b]] = [dims[b], dims[a]];
     return permute(x, dims);
@@ -121,9 +121,9 @@ export const t = defineOp({
 
 export const squeeze = defineOp({
   name: "squeeze", doc: "size-1 dims removed (all, or only dim)", method: true, sample: () => args(vals([2, 1, 3])),
-  forward(x: Tensor, dimArg?: number | DimOptions): Tensor {
+  forward(x: Tensor, dimOrOptions?: number | DimOptions): Tensor {
     checkTensor(x, "squeeze");
-    const dim = dimArgument("squeeze", dimArg);
+    const dim = dimArgument("squeeze", dimOrOptions);
     const d = dim === undefined ? -1 : dimOf(x, dim, "squeeze");
     const keep = x.shape.map((s, i) => !(s === 1 && (d < 0 || i === d)));
     return this.record(viewOf(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i])), [x], { shape: x.shape });
@@ -239,9 +239,9 @@ interface CatCtx {
 
 export const cat = defineOp({
   name: "cat", doc: "tensors joined along an existing dim (mixed dtypes promote, as PyTorch)", sample: () => args([vals([2, 3]), vals([2, 3], 2)], 1),
-  forward(tensors: Tensor[], dimArg?: number | DimOptions): Tensor {
+  forward(tensors: Tensor[], dimOrOptions?: number | DimOptions): Tensor {
     if (!Array.isArray(tensors) || tensors.length === 0) throw new Error("cat: expected a non-empty array of tensors");
-    const dim = dimArgument("cat", dimArg) ?? 0;
+    const dim = dimArgument("cat", dimOrOptions) ?? 0;
     tensors.forEach((t) => checkTensor(t, "cat"));
     const first = tensors[0];
     if (first.ndim === 0) throw new Error("cat: zero-dimensional tensors cannot be concatenated; use tg.stack, or unsqueeze(0) first");

@@ -5,6 +5,7 @@
 import { Tensor } from "../tensor.js";
 import { options } from "../options.js";
 import { lazyRequire } from "./lazy.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface ProgressOptions {
   /** Number of iterations (or units) expected; defaults to the iterable's length/size. */
@@ -34,6 +35,7 @@ export type Postfix = Record<string, number | string | Tensor>;
 
 // 75 → "01:15", 3725 → "1:02:05" (tqdm's format_interval).
 export function formatDuration(seconds: number): string {
+  refuseSurplus(formatDuration, arguments.length);
   if (!Number.isFinite(seconds)) return "?";
   const s = Math.round(seconds), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
   const two = (x: number) => String(x).padStart(2, "0");
@@ -206,6 +208,7 @@ export class Progress<T = number> implements Iterable<T>, AsyncIterable<T> {
 export function progress<T>(iterable: Iterable<T> | AsyncIterable<T>, opts?: ProgressOptions): Progress<T>;
 export function progress(n: number, opts?: ProgressOptions): Progress<number>;
 export function progress<T>(iterable: Iterable<T> | AsyncIterable<T> | number, opts?: ProgressOptions): Progress<T | number> {
+  refuseSurplus(progress, arguments.length, opts);
   if (typeof iterable === "number") {
     if (!Number.isInteger(iterable) || iterable < 0) throw new RangeError(`progress: a count must be an integer >= 0, got ${iterable}`);
     const n = iterable;

@@ -11,6 +11,7 @@ import { Module } from "../nn/module.js";
 import { Parameter } from "../nn/parameter.js";
 import type { RemovableHandle } from "../nn/hooks.js";
 import { options } from "../options.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface SummaryOptions {
   /** dtype of the zero inputs made from shapes (default "float32"; "int32" for token ids). */
@@ -52,6 +53,7 @@ const bytesOf = (t: Tensor) => t.numel() * BYTES[t.dtype];
  * @throws TypeError when model is not a Module or inputShape is not shapes or tensors; whatever the forward pass throws.
  */
 export function summary(model: Module, inputShape: number[] | number[][] | Tensor | Tensor[], opts?: SummaryOptions): ModelSummary {
+  refuseSurplus(summary, arguments.length, opts);
   const { dtype = "float32", print = true } = options("summary", opts, ["dtype", "print"]);
   if (!(model instanceof Module)) throw new TypeError("summary: model must be a tg.nn.Module");
   const inputs = toInputs(inputShape, dtype);

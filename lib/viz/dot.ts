@@ -2,6 +2,7 @@
 // parameters (leaves that need a gradient) light blue, data light yellow, the output green.
 import type { Tensor } from "../tensor.js";
 import { graphModel, type GraphOptions, type NodeKind } from "./graph-model.js";
+import { refuseSurplus } from "../arity.js";
 
 const STYLE: Record<NodeKind, string> = {
   op: 'shape=box, style="rounded,filled", fillcolor="#e8e8e8"',
@@ -21,6 +22,7 @@ const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').r
  * @throws TypeError for a non-Tensor or bad params; Error when the graph was freed.
  */
 export function graph(output: Tensor, opts?: GraphOptions): string {
+  refuseSurplus(graph, arguments.length, opts);
   const g = graphModel("viz.graph", output, opts);
   const lines = [
     "digraph tensorgrad {",

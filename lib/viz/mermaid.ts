@@ -1,6 +1,7 @@
 // The computation graph as a Mermaid flowchart (renders in GitHub Markdown and many docs tools).
 import type { Tensor } from "../tensor.js";
 import { graphModel, type GraphOptions, type NodeKind } from "./graph-model.js";
+import { refuseSurplus } from "../arity.js";
 
 const CLASS: Record<NodeKind, string> = {
   op: "fill:#e8e8e8,stroke:#888",
@@ -18,6 +19,7 @@ const escape = (s: string) => s.replace(/"/g, "#quot;").replace(/</g, "#lt;").re
  * @throws as viz.graph.
  */
 export function mermaid(output: Tensor, opts?: GraphOptions): string {
+  refuseSurplus(mermaid, arguments.length, opts);
   const g = graphModel("viz.mermaid", output, opts);
   const used = new Set(g.nodes.map((n) => n.kind));
   return [

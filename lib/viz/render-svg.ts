@@ -1,6 +1,7 @@
 // DOT → SVG through Graphviz compiled to WebAssembly (@viz-js/viz): no native Graphviz, no
 // install script, no network. Loaded on first use only, so `import "tensorgrad"` never pulls it in.
 import { lazyImport } from "../utils/lazy.js";
+import { refuseSurplus } from "../arity.js";
 
 interface VizInstance {
   renderString(src: string, opts: { format: string; engine?: string }): string;
@@ -13,6 +14,7 @@ let viz: Promise<VizInstance> | undefined;
  * @throws TypeError when dot is not a string; Error with Graphviz's message when the DOT does not parse.
  */
 export async function renderSvg(dot: string, opts?: { engine?: string }): Promise<string> {
+  refuseSurplus(renderSvg, arguments.length, opts);
   if (typeof dot !== "string") throw new TypeError(`viz.renderSvg: expected DOT source as a string, got ${typeof dot}`);
   viz ??= lazyImport<{ instance(): Promise<VizInstance> }>("@viz-js/viz", "viz.renderSvg").then((m) => m.instance());
   const instance = await viz;

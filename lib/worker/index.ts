@@ -5,6 +5,7 @@
 import { isMainThread, parentPort, Worker, workerData as rawWorkerData, type ResourceLimits } from "node:worker_threads";
 import { options } from "../options.js";
 import { decode, encode } from "./messages.js";
+import { refuseSurplus } from "../arity.js";
 
 type Message = { kind: "progress"; value: unknown } | { kind: "result"; value: unknown } | { kind: "error"; error: Error };
 
@@ -27,6 +28,7 @@ export interface RunOptions<P> {
  *   worker exits without a result; the abort reason when `signal` aborts.
  */
 export function run<R = unknown, P = unknown>(file: string | URL, opts: RunOptions<P> = {}): Promise<R> {
+  refuseSurplus(run, arguments.length, opts);
   const o = options("worker.run", opts, ["workerData", "onProgress", "signal", "resourceLimits"]);
   if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new TypeError("worker.run: onProgress must be a function");
   const transfer: ArrayBuffer[] = [];
@@ -62,6 +64,7 @@ export function run<R = unknown, P = unknown>(file: string | URL, opts: RunOptio
  * @throws Error when called on the main thread.
  */
 export function task<D = any, R = unknown>(fn: (data: D, progress: (value: unknown) => void) => R | Promise<R>): void {
+  refuseSurplus(task, arguments.length);
   if (isMainThread || !parentPort) throw new Error("worker.task: call it in a worker file started with tg.worker.run(file)");
   const port = parentPort;
   const post = (kind: "progress" | "result", value: unknown) => {

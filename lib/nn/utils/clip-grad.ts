@@ -11,6 +11,7 @@ import { tensor } from "../../ops/creation.js";
 import { options } from "../../options.js";
 import { refuseExpanded } from "../../autograd/view-history.js";
 import { disposedGradError } from "../../ops/check.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface ClipGradNormOptions {
   /** p of the p-norm: a number > 0, or Infinity for the max-norm. Default 2. */
@@ -51,6 +52,7 @@ function norm(x: Tensor, p: number): Tensor {
  * @throws TypeError/RangeError for bad arguments; Error when errorIfNonfinite is set and the total norm is NaN or infinite.
  */
 export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, opts?: ClipGradNormOptions): Tensor {
+  refuseSurplus(clipGradNorm_, arguments.length, opts);
   const { normType = 2, errorIfNonfinite = false } = options("clipGradNorm_", opts, ["normType", "errorIfNonfinite"]);
   if (typeof maxNorm !== "number" || !(maxNorm >= 0))
     throw new RangeError(`clipGradNorm_: maxNorm must be a number >= 0 (Infinity measures the norm without clipping), got ${maxNorm}`);
@@ -79,6 +81,7 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
  * @throws TypeError for bad parameters; RangeError when clipValue is not a number >= 0.
  */
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+  refuseSurplus(clipGradValue_, arguments.length);
   if (typeof clipValue !== "number" || !(clipValue >= 0)) throw new RangeError(`clipGradValue_: clipValue must be a number >= 0, got ${clipValue}`);
   const grads = gradsOf("clipGradValue_", parameters);
   noGrad(() => {

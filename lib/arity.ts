@@ -1,0 +1,78 @@
+// How many arguments a function declares, read from its source: `Function.length` stops at the first
+// default value (`(x, dim = 0, options = {})` has length 1), and the check for surplus arguments needs all
+// of them. PyTorch refuses a call with too many ("sum() takes from 1 to 3 positional arguments but 4 were
+// given"); JavaScript ignores them, so `tg.cat(ts, 1, {dim: 0})` would use 1 without a word.
+
+// The parameter list's text: from the first "(" of a function, method or arrow to its matching ")",
+// or the lone name of `x => …`.
+function parameterList(source: string): string {
+  const arrow = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(source);
+  if (arrow) return arrow[1];
+  const open = source.indexOf("(");
+  let depth = 0, quote = "";
+  for (let i = open; i < source.length; ++i) {
+    const c = source[i];
+    if (quote) {
+      if (c === "\\") ++i;
+      else if (c === quote) quote = "";
+    } else if (c === '"' || c === "'" || c === "`") quote = c;
+    else if (c === "(" || c === "[" || c === "{") ++depth;
+    else if ((c === ")" || c === "]" || c === "}") && --depth === 0) return source.slice(open + 1, i);
+  }
+  throw new Error(`parameterCount: cannot read the parameters of ${source.slice(0, 60)}`);
+}
+
+/**
+ * The names of the parameters `fn` declares, defaulted ones included ("options" for a destructured one);
+ * null with a rest parameter, which takes any number of arguments.
+ */
+export function parameterNames(fn: (...args: never[]) => unknown): string[] | null {
+  const list = parameterList(fn.toString()), names: string[] = [];
+  let depth = 0, quote = "", start = 0;
+  const push = (end: number) => {
+    const text = list.slice(start, end).trim();
+    if (text) names.push(/^[A-Za-z_$][\w$]*/.exec(text)?.[0] ?? "options");
+    start = end + 1;
+  };
+  for (let i = 0; i < list.length; ++i) {
+    const c = list[i];
+    if (quote) {
+      if (c === "\\") ++i;
+      else if (c === quote) quote = "";
+    } else if (c === '"' || c === "'" || c === "`") quote = c;
+    else if (c === "(" || c === "[" || c === "{") ++depth;
+    else if (c === ")" || c === "]" || c === "}") --depth;
+    else if (c === "," && depth === 0) push(i);
+    else if (c === "." && depth === 0 && list.startsWith("...", i)) return null;
+  }
+  push(list.length);
+  return names;
+}
+
+/**
+ * A TypeError for a call with more arguments than `names`, as PyTorch's "takes from 1 to 3 positional
+ * arguments but 4 were given": JavaScript would drop the surplus without a word.
+ */
+export function surplusArguments(op: string, names: readonly string[], got: number): TypeError {
+  if (names.length === 0) return new TypeError(`${op}: takes no arguments, got ${got}`);
+  const options = /^opt(ion)?s$/.test(names[names.length - 1]);
+  return new TypeError(`${op}: takes at most ${names.length} argument${names.length === 1 ? "" : "s"} ` +
+    `(${names.join(", ")}), got ${got}` + (options ? "; PyTorch's other defaulted arguments go by name in the options object" : ""));
+}
+
+const COUNTS = new WeakMap<object, number>();
+
+/**
+ * Throws surplusArguments when a call of the public function `fn` passed `got` arguments, more than it
+ * declares. The first statement of such a function: `refuseSurplus(conv2d, arguments.length, opts)`,
+ * with the options argument where the function takes one: when that is not an object, the call put
+ * PyTorch's defaulted arguments positionally (`uniform_(t, -1, 1)`), and the options check that follows
+ * says so, naming the keys.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function refuseSurplus(fn: (...args: any[]) => unknown, got: number, options?: unknown): void {
+  if (got <= fn.length || (options !== undefined && typeof options !== "object")) return;  // fn.length: up to the first defaulted parameter
+  let max = COUNTS.get(fn);
+  if (max === undefined) COUNTS.set(fn, (max = parameterNames(fn)?.length ?? Infinity));
+  if (got > max) throw surplusArguments(fn.name, parameterNames(fn)!, got);
+}

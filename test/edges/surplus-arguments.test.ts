@@ -1,0 +1,98 @@
+// JavaScript drops arguments a function does not declare; PyTorch refuses them ("takes from 1 to 3
+// positional arguments but 4 were given"). Every public function and Tensor method refuses them too, with a
+// TypeError naming its parameters (lib/arity.ts): `tg.cat(ts, 1, {dim: 0})` used to concatenate along 1 and
+// `x.sum(1, true, "float64")` to drop the dtype, without a word.
+import { describe, expect, it } from "vitest";
+import * as tg from "../../lib/index.js";
+import { parameterNames } from "../../lib/arity.js";
+
+// The public namespaces whose functions are checked; classes (capitalised) are not functions here.
+const SPACES: Record<string, object> = {
+  tg, "nn.functional": tg.nn.functional, "nn.init": tg.nn.init, "nn.utils": tg.nn.utils, autograd: tg.autograd,
+  io: tg.io, data: tg.data, metrics: tg.metrics, viz: tg.viz, distributed: tg.distributed, worker: tg.worker,
+  utils: tg.utils,
+};
+type AnyFn = (...args: unknown[]) => unknown;
+const functions = Object.entries(SPACES).flatMap(([space, ns]) => Object.entries(ns)
+  .filter(([name, v]) => typeof v === "function" && !/^[A-Z]/.test(name)).map(([name, v]) => [`${space}.${name}`, v as AnyFn] as const));
+// A rest parameter takes any number by design (tg.zeros(2, 3, 4)); those functions check what they get.
+const bounded = functions.filter(([, f]) => parameterNames(f) !== null);
+const REFUSED = /: takes (at most \d+ arguments? \(.*\)|no arguments), got \d+/;
+
+// What a call with `n` arguments, all undefined, did: the error's message, or "" when it did not throw.
+async function call(f: AnyFn, thisArg: unknown, n: number): Promise<string> {
+  try {
+    await f.apply(thisArg, Array(n).fill(undefined));
+    return "";
+  } catch (e) {
+    return e instanceof TypeError ? e.message : `not a TypeError: ${(e as Error).message}`;
+  }
+}
+
+describe("surplus arguments", () => {
+  it("finds the public functions (sanity); those with a rest parameter check what they get", async () => {
+    expect(functions.length).toBeGreaterThan(120);
+    const rest = functions.filter(([, f]) => parameterNames(f) === null);
+    expect(rest.map(([n]) => n).sort()).toEqual(["tg.arange", "tg.cpuIsa", "tg.empty", "tg.emptyCache", "tg.eye", "tg.full",
+      "tg.getNumThreads", "tg.memoryStats", "tg.ones", "tg.rand", "tg.randint", "tg.randn", "tg.zeros"]);
+    // The four that take nothing refuse anything (lib/options.ts noArguments).
+    for (const [, f] of rest.filter(([n]) => /cpuIsa|emptyCache|getNumThreads|memoryStats/.test(n))) expect(await call(f, undefined, 1)).toMatch(/takes no arguments/);
+  });
+
+  it.each(bounded)("%s refuses one argument more than it declares", async (_name, f) => {
+    expect(await call(f, undefined, parameterNames(f)!.length + 1)).toMatch(REFUSED);
+  });
+
+  it("every other Tensor method refuses surplus arguments (or takes sizes as a rest parameter)", async () => {
+    const x = tg.ones([2, 3]), proto = tg.Tensor.prototype as unknown as Record<string, AnyFn>;
+    // The members a disposed tensor still answers (lib/disposed-guard.ts) are not wrapped.
+    const unwrapped = ["constructor", "dim", "dispose", "isContiguous", "ndimension", "nelement", "numel", "releaseGraphUse", "size", "toString"];
+    const open: string[] = [];
+    for (const k of Object.getOwnPropertyNames(proto)) {
+      const d = Object.getOwnPropertyDescriptor(proto, k)!;
+      if (typeof d.value !== "function" || unwrapped.includes(k)) continue;
+      const msg = await call(d.value, x, 12);
+      if (!REFUSED.test(msg)) open.push(`${k}: ${msg || "no error"}`);
+    }
+    expect(open.filter((s) => !/^(view|reshape|permute|expand|repeat):/.test(s))).toEqual([]);
+  });
+
+  it("names the parameters, as PyTorch does, and points keyword habits at the options object", () => {
+    const t = tg.ones([2, 3]);
+    expect(() => (t.sum as AnyFn)(1, true, "float64")).toThrow(/^x\.sum: takes at most 2 arguments \(dim, keepdim\), got 3$/);
+    expect(() => (tg.cat as AnyFn)([t, t], 1, { dim: 0 })).toThrow(/^cat: takes at most 2 arguments \(tensors, dimOrOptions\), got 3$/);
+    expect(() => (t.exp as AnyFn)(2)).toThrow(/^x\.exp: takes no arguments, got 1$/);
+    expect(() => (tg.nn.functional.conv2d as AnyFn)(tg.ones([1, 1, 4, 4]), tg.ones([1, 1, 3, 3]), null, {}, 1))
+      .toThrow(/^conv2d: takes at most 4 arguments \(x, weight, bias, opts\), got 5; PyTorch's other defaulted arguments go by name in the options object$/);
+    expect(() => (t.where as AnyFn)(t.gt(0), 1, 2)).toThrow(/^x\.where: takes at most 2 arguments \(condition, other\), got 3$/);
+    // A positional value where the options go keeps the options check's message, which names the keys.
+    expect(() => (tg.nn.init.uniform_ as AnyFn)(tg.zeros([2]), -1, 1)).toThrow(/uniform_: expected an options object \{a, b\}/);
+    // JSON.stringify passes toJSON its key.
+    expect(JSON.stringify({ t: tg.tensor([1]) })).toBe('{"t":{"dtype":"float32","shape":[1],"data":[1]}}');
+  });
+
+  it("takes every declared argument, an explicit undefined included", () => {
+    const t = tg.tensor([[1, 2], [3, 4]]);
+    expect((tg.sum as AnyFn)(t, 1, true)).toBeInstanceOf(tg.Tensor);
+    expect((tg.nn.functional.mseLoss as AnyFn)(t, t, undefined)).toBeInstanceOf(tg.Tensor);
+    expect((tg.nn.functional.conv2d as AnyFn)(tg.ones([1, 1, 4, 4]), tg.ones([1, 1, 3, 3]), undefined, undefined)).toBeInstanceOf(tg.Tensor);
+    expect((t.max as AnyFn)(1, undefined)).toHaveProperty("values");
+  });
+});
+
+describe("parameterNames (lib/arity.ts) reads a function's parameters from its source", () => {
+  it.each([
+    ["defaults with commas, brackets and strings", function f(a: unknown, b = [1, 2], c = { x: "(,)" }, d = f(1, 2)) { return [a, b, c, d]; }, ["a", "b", "c", "d"]],
+    ["a destructured options object", function g(x: unknown, { dim = 0, keepdim = false } = {}) { return [x, dim, keepdim]; }, ["x", "options"]],
+    ["an arrow with one bare parameter", ((x: unknown) => x), ["x"]],
+    ["no parameters", () => 0, []],
+    ["an async function", async function h(a: unknown, b = ")") { return [a, b]; }, ["a", "b"]],
+    ["a method", { m(a: unknown, b?: unknown) { return [a, b]; } }.m, ["a", "b"]],
+    ["a template literal default", function k(a = `x,${1}`) { return a; }, ["a"]],
+  ])("%s", (_what, fn, names) => {
+    expect(parameterNames(fn as (...a: never[]) => unknown)).toEqual(names);
+  });
+  it("gives null for a rest parameter", () => {
+    expect(parameterNames(function r(a: unknown, ...more: unknown[]) { return [a, more]; })).toBeNull();
+  });
+});
