@@ -48,6 +48,8 @@ export { fromTransferable, type TransferableTensor } from "./transfer.js";
 export * as worker from "./worker/index.js";
 export * as distributed from "./distributed/index.js";
 // Last: every member attached above refuses a disposed tensor, naming itself (lib/disposed-guard.ts);
-// then snake_case twins of them (lib/snake-case-hints.ts).
+// the classes' methods refuse surplus arguments (lib/class-arity-guard.ts); then snake_case twins of
+// them (lib/snake-case-hints.ts).
 import "./disposed-guard.js";
+import "./class-arity-guard.js";
 import "./snake-case-hints.js";

@@ -99,7 +99,9 @@ export class History {
     return this.byEpoch.get(metric) ? "epoch" : "step";
   }
 
-  toJSON(): { records: HistoryRecord[]; byEpoch: Record<string, boolean> } {
+  /** What JSON.stringify writes; `key` (the property name it passes) is not used. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  toJSON(key?: string): { records: HistoryRecord[]; byEpoch: Record<string, boolean> } {
     return { records: this.records.map((r) => ({ ...r })), byEpoch: Object.fromEntries(this.byEpoch) };
   }
 

@@ -57,6 +57,27 @@ describe("surplus arguments", () => {
     expect(open.filter((s) => !/^(view|reshape|permute|expand|repeat):/.test(s))).toEqual([]);
   });
 
+  it("every method of the exported classes (modules, optimizers, schedulers, data, I/O) refuses surplus arguments", async () => {
+    const spaces = [tg.nn, tg.nn.init, tg.nn.utils, tg.optim, tg.optim.lrScheduler, tg.data, tg.io, tg.utils, tg.metrics, { Generator: tg.Generator }];
+    const classes = new Set(spaces.flatMap((ns) => Object.entries(ns as Record<string, unknown>))
+      .filter(([name, v]) => typeof v === "function" && /^[A-Z]/.test(name)).map(([, v]) => v as AnyFn));
+    expect(classes.size).toBeGreaterThan(60);
+    const open: string[] = [], rest: string[] = [];
+    for (const cls of classes) {
+      const proto = cls.prototype as Record<string, unknown>;
+      for (const key of Object.getOwnPropertyNames(proto)) {
+        const d = Object.getOwnPropertyDescriptor(proto, key)!;
+        if (key === "constructor" || typeof d.value !== "function") continue;
+        // A rest parameter (left unwrapped) takes any number, and checks what it gets.
+        if (parameterNames(d.value as AnyFn) === null) rest.push(`${cls.name}.${key}`);
+        else if (!REFUSED.test(await call(d.value as AnyFn, Object.create(proto), 12))) open.push(`${cls.name}.${key}`);
+      }
+    }
+    expect(open).toEqual([]);
+    expect(rest.sort()).toEqual(["Module.call", "ModuleDict.forward", "ModuleList.forward", "Sequential.forward"]);  // the containers throw whatever they get
+    expect(() => new tg.nn.Sequential(new tg.nn.ReLU()).forward(tg.ones([1]), tg.ones([1]) as never)).toThrow(/takes one input/);
+  });
+
   it("names the parameters, as PyTorch does, and points keyword habits at the options object", () => {
     const t = tg.ones([2, 3]);
     expect(() => (t.sum as AnyFn)(1, true, "float64")).toThrow(/^x\.sum: takes at most 2 arguments \(dim, keepdim\), got 3$/);
@@ -65,6 +86,9 @@ describe("surplus arguments", () => {
     expect(() => (tg.nn.functional.conv2d as AnyFn)(tg.ones([1, 1, 4, 4]), tg.ones([1, 1, 3, 3]), null, {}, 1))
       .toThrow(/^conv2d: takes at most 4 arguments \(x, weight, bias, opts\), got 5; PyTorch's other defaulted arguments go by name in the options object$/);
     expect(() => (t.where as AnyFn)(t.gt(0), 1, 2)).toThrow(/^x\.where: takes at most 2 arguments \(condition, other\), got 3$/);
+    const layer = new tg.nn.Linear(2, 3), opt = new tg.optim.SGD(layer.parameters(), { lr: 0.1 });
+    expect(() => (layer.forward as AnyFn).call(layer, tg.ones([1, 2]), tg.ones([1, 2]))).toThrow(/^Linear\.forward: takes at most 1 argument \(x\), got 2$/);
+    expect(() => (opt.step as AnyFn).call(opt, undefined, 1)).toThrow(/^SGD\.step: takes at most 1 argument \(closure\), got 2$/);
     // A positional value where the options go keeps the options check's message, which names the keys.
     expect(() => (tg.nn.init.uniform_ as AnyFn)(tg.zeros([2]), -1, 1)).toThrow(/uniform_: expected an options object \{a, b\}/);
     // JSON.stringify passes toJSON its key.
