@@ -3,23 +3,34 @@
 // of them. PyTorch refuses a call with too many ("sum() takes from 1 to 3 positional arguments but 4 were
 // given"); JavaScript ignores them, so `tg.cat(ts, 1, {dim: 0})` would use 1 without a word.
 
+// Walks `text` from `start`, skipping string and template literals, and calls `visit` for every other
+// character with the bracket depth before it; stops when `visit` returns true. Returns where it stopped.
+function scan(text: string, start: number, visit: (c: string, depth: number, i: number) => boolean | void): number {
+  let depth = 0, quote = "";
+  for (let i = start; i < text.length; ++i) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\") ++i;
+      else if (c === quote) quote = "";
+    } else if (c === '"' || c === "'" || c === "`") quote = c;
+    else {
+      if (visit(c, depth, i)) return i;
+      if (c === "(" || c === "[" || c === "{") ++depth;
+      else if (c === ")" || c === "]" || c === "}") --depth;
+    }
+  }
+  return text.length;
+}
+
 // The parameter list's text: from the first "(" of a function, method or arrow to its matching ")",
 // or the lone name of `x => …`.
 function parameterList(source: string): string {
   const arrow = /^(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(source);
   if (arrow) return arrow[1];
   const open = source.indexOf("(");
-  let depth = 0, quote = "";
-  for (let i = open; i < source.length; ++i) {
-    const c = source[i];
-    if (quote) {
-      if (c === "\\") ++i;
-      else if (c === quote) quote = "";
-    } else if (c === '"' || c === "'" || c === "`") quote = c;
-    else if (c === "(" || c === "[" || c === "{") ++depth;
-    else if ((c === ")" || c === "]" || c === "}") && --depth === 0) return source.slice(open + 1, i);
-  }
-  throw new Error(`parameterCount: cannot read the parameters of ${source.slice(0, 60)}`);
+  const close = scan(source, open, (c, depth) => c === ")" && depth === 1);
+  if (open < 0 || close === source.length) throw new Error(`parameterNames: cannot read the parameters of ${source.slice(0, 60)}`);
+  return source.slice(open + 1, close);
 }
 
 /**
@@ -28,23 +39,18 @@ function parameterList(source: string): string {
  */
 export function parameterNames(fn: (...args: never[]) => unknown): string[] | null {
   const list = parameterList(fn.toString()), names: string[] = [];
-  let depth = 0, quote = "", start = 0;
+  let start = 0, rest = false;
   const push = (end: number) => {
     const text = list.slice(start, end).trim();
     if (text) names.push(/^[A-Za-z_$][\w$]*/.exec(text)?.[0] ?? "options");
     start = end + 1;
   };
-  for (let i = 0; i < list.length; ++i) {
-    const c = list[i];
-    if (quote) {
-      if (c === "\\") ++i;
-      else if (c === quote) quote = "";
-    } else if (c === '"' || c === "'" || c === "`") quote = c;
-    else if (c === "(" || c === "[" || c === "{") ++depth;
-    else if (c === ")" || c === "]" || c === "}") --depth;
-    else if (c === "," && depth === 0) push(i);
-    else if (c === "." && depth === 0 && list.startsWith("...", i)) return null;
-  }
+  scan(list, 0, (c, depth, i) => {
+    if (depth !== 0) return;
+    if (c === ",") push(i);
+    else if (c === "." && list.startsWith("...", i)) return (rest = true);
+  });
+  if (rest) return null;
   push(list.length);
   return names;
 }

@@ -86,12 +86,12 @@ function inferShape(data: NestedArray): number[] {
 /**
  * A tensor from nested arrays, a number (0-d) or a typed array; always copies. Plain numbers default to
  * float32 (JS cannot tell 2 from 2.0); typed arrays keep their dtype unless `dtype` is given. Mirrors `torch.tensor`.
- * @param o - `shape` (reshape the flat data), `dtype`, `requiresGrad`.
+ * @param options - `shape` (reshape the flat data), `dtype`, `requiresGrad`.
  * @throws TypeError for a non-number element; Error for ragged arrays or data that cannot fill `shape`.
  */
-export function tensor(data: Data, o: DataOptions = {}): Tensor {
-  refuseSurplus(tensor, arguments.length, o);
-  const opts = checkOpts("tensor", o, ["shape"]);
+export function tensor(data: Data, options: DataOptions = {}): Tensor {
+  refuseSurplus(tensor, arguments.length, options);
+  const opts = checkOpts("tensor", options, ["shape"]);
   const isTyped = ArrayBuffer.isView(data);
   const dtype = opts.dtype ? checkDType(opts.dtype, "tensor") : isTyped ? dtypeOf(data as Float32Array) : "float32";
   const shape = isTyped ? [(data as Float32Array).length] : inferShape(data as NestedArray);
@@ -252,9 +252,9 @@ export function arange(...args: unknown[]): Tensor {
  * Mirrors `torch.linspace`.
  * @throws RangeError for a negative or non-integer steps.
  */
-export function linspace(start: number, end: number, steps: number, o?: TensorOptions): Tensor {
-  refuseSurplus(linspace, arguments.length, o);
-  const [, opts] = numbersThenOptions("linspace", [start, end, steps, o], ["start", "end", "steps"], 3);
+export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
+  refuseSurplus(linspace, arguments.length, options);
+  const [, opts] = numbersThenOptions("linspace", [start, end, steps, options], ["start", "end", "steps"], 3);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = Tensor.empty([steps], checkDType(opts.dtype ?? "float32", "linspace"));
   if (t.dtype === "int32") checkIntRange(start, end, "linspace");
