@@ -9,7 +9,7 @@
 import { Tensor } from "./tensor.js";
 import { disposedError } from "./ops/check.js";
 import { CHECKS_DISPOSED } from "./ops/define.js";
-import { parameterNames, surplusArguments } from "./arity.js";
+import { parameterNames, refusingSurplus, surplusArguments } from "./arity.js";
 
 // What still works on a disposed tensor, as TF.js keeps `.shape` readable: its metadata (shape, dtype,
 // size, autograd flags, printing as "tensor(<disposed>)"), isDisposed, and dispose() again.
@@ -39,7 +39,12 @@ function refusing(name: string, f: (...args: unknown[]) => unknown, names: strin
 }
 
 for (const key of Reflect.ownKeys(Tensor.prototype)) {
-  if (METADATA.has(key)) continue;
+  if (METADATA.has(key)) {
+    const desc = Object.getOwnPropertyDescriptor(Tensor.prototype, key)!;
+    const names = typeof key === "string" && key !== "constructor" && typeof desc.value === "function" ? parameterNames(desc.value) : null;
+    if (names) Object.defineProperty(Tensor.prototype, key, { ...desc, value: refusingSurplus(desc.value, names, () => `x.${String(key)}`) });
+    continue;
+  }
   const desc = Object.getOwnPropertyDescriptor(Tensor.prototype, key)!;
   const name = String(key);
   if (typeof desc.value === "function") {

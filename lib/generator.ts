@@ -5,6 +5,7 @@
 // explicit generator, the data pipeline seeds a fresh one from the global stream (tg.manualSeed),
 // as PyTorch's RandomSampler seeds from torch's default generator.
 import { native } from "./native.js";
+import { refuseSurplus } from "./arity.js";
 
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
@@ -35,6 +36,7 @@ export class Generator {
   readonly #s = new Uint32Array(4);
 
   constructor() {
+    refuseSurplus(Generator, arguments.length);
     this.manualSeed(0x5eed);
   }
 

@@ -151,7 +151,7 @@ export interface MemoryStats {
   /** The highest reservedBytes seen. */
   peakReservedBytes: number;
   /** Allocations of 64 KiB or more on the main thread since load, and how many of them reused cached memory
-   * (from malloc's bins or from tensorgrad's own lists of disposed storage). */
+   * (from tensorgrad's own lists of disposed storage, or from malloc with every page already resident). */
   requests: number;
   hits: number;
   /** hits / requests (0 before the first request). */

@@ -92,7 +92,7 @@ TypedArrayResult Alloc(const Args& a, Code<DType> dtype, Size count, std::option
   void* data = nullptr;
   napi_value ctor, view[3], out;
   if (!can_map(size_t(bytes))) fail();  // n <= 2^53 (Size), so bytes fits a size_t
-  AllocationBracket bracket{size_t(bytes)};
+  AllocationBracket bracket{size_t(bytes), zero};
   if (zero) {
     ctor = a.instance().array_buffer_ctor.Value();
     check(napi_create_double(a.env(), bytes, &view[1]), "create_double");

@@ -15,6 +15,7 @@ import { noGrad } from "./grad-mode.js";
 import { needsGrad, record, type Node } from "./node.js";
 import { bumpVersion } from "./version.js";
 import { checkViewWrite, historyChanged, rebaseView } from "./view-history.js";
+import { refuseSurplus } from "../arity.js";
 
 /**
  * The `ctx` object a Function's forward and backward receive (PyTorch's `FunctionCtx`). Besides the
@@ -37,6 +38,7 @@ export class FunctionCtx {
    * outside the tape (as the lecture's graph object in examples/gates.js does).
    */
   constructor(needsInputGrad: boolean[] = []) {
+    refuseSurplus(FunctionCtx, arguments.length);
     this.needsInputGrad = needsInputGrad;
   }
 
@@ -127,6 +129,11 @@ interface Holder {
  *   when a dirty input is not returned or is a leaf that requires grad.
  */
 export class Function {
+  /** Takes nothing (a Function is used through its static `apply`). @throws TypeError when given any argument. */
+  constructor() {
+    refuseSurplus(Function, arguments.length, undefined, new.target.name);
+  }
+
   /** The forward computation. Override in a subclass. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   static forward(_ctx: FunctionCtx, ..._inputs: any[]): Tensor | Tensor[] {

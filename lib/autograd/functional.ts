@@ -8,6 +8,7 @@ import { enableGrad } from "./grad-mode.js";
 import { grad } from "./grad.js";
 import { options } from "../options.js";
 import { checkLive } from "../ops/check.js";
+import { refuseSurplus } from "../arity.js";
 
 type Tensors = Tensor | Tensor[];
 
@@ -71,6 +72,7 @@ function pullBack(op: string, outs: Tensor[], vs: Tensor[], xs: Tensor[], strict
  *   an output independent of an input.
  */
 export function jacobian(f: (...xs: Tensor[]) => Tensors, inputs: Tensors, opts?: JacobianOptions): Tensor | Tensor[] | Tensor[][] {
+  refuseSurplus(jacobian, arguments.length, opts);
   const { createGraph, strict = false } = options("jacobian", opts, ["vectorize", "createGraph", "strict"]);
   const { xs, out, outs } = evaluate("jacobian", f, inputs, createGraph);
   const perOutput = outs.map((o, k) => {
@@ -97,6 +99,7 @@ export function jacobian(f: (...xs: Tensor[]) => Tensors, inputs: Tensors, opts?
  *   (strict) an output independent of an input.
  */
 export function vjp(f: (...xs: Tensor[]) => Tensors, inputs: Tensors, v?: Tensors | null, opts?: VjpOptions): [Tensors, Tensors] {
+  refuseSurplus(vjp, arguments.length, opts);
   const { createGraph, strict = false } = options("vjp", opts, ["createGraph", "strict"]);
   const { xs, out, outs } = evaluate("vjp", f, inputs, createGraph);
   let vs: Tensor[];

@@ -6,6 +6,7 @@ import { options } from "../options.js";
 import { checkDataset, type DatasetLike } from "./dataset.js";
 import { defaultCollate } from "./collate.js";
 import { RandomSampler, SequentialSampler, type Sampler } from "./sampler.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface DataLoaderOptions<B> {
   /** Samples per batch (default 1). */
@@ -39,6 +40,7 @@ export class DataLoader<B = any> implements Iterable<B>, AsyncIterable<B> {
   readonly #collate: ((samples: any[]) => B) | undefined;
 
   constructor(dataset: DatasetLike | readonly unknown[], opts: DataLoaderOptions<B> = {}) {
+    refuseSurplus(DataLoader, arguments.length, opts);
     const o = options("DataLoader", opts, KEYS);
     this.dataset = checkDataset(dataset, "DataLoader");
     const { batchSize = 1, shuffle = false, dropLast = false } = o;

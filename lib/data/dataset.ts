@@ -2,6 +2,7 @@
 // to fetch sample i. Any object with `length` and `get(i)` works, and so does a plain array; extending this class only adds
 // the checks and names. A dataset may also offer `getBatch(indices)`, a whole collated batch in one
 // call (PyTorch's __getitems__): the DataLoader then skips per-sample fetching and stacking.
+import { refuseSurplus } from "../arity.js";
 
 /** What `DataLoader` and `Subset` accept: a `length` and `get(i)` (optionally `getBatch`). */
 export interface DatasetLike<T = unknown> {
@@ -18,6 +19,14 @@ export interface DatasetLike<T = unknown> {
 export abstract class Dataset<T = unknown> implements DatasetLike<T> {
   abstract readonly length: number;
   abstract get(index: number): T | Promise<T>;
+
+  /**
+   * Takes nothing: a dataset of your own takes its data in its own constructor and calls super().
+   * @throws TypeError when given any argument (`new MyDataset(data)` without a constructor of its own).
+   */
+  constructor() {
+    refuseSurplus(Dataset, arguments.length, undefined, new.target.name);
+  }
 
   /** `for (const sample of dataset)`: every sample in order (synchronous datasets only). */
   *[Symbol.iterator](): Iterator<T> {

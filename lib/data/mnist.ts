@@ -8,6 +8,7 @@ import { tensor } from "../ops/creation.js";
 import { options } from "../options.js";
 import { checkIndex, Dataset } from "./dataset.js";
 import { parseIdx, readIdx } from "./idx.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface MNISTOptions {
   /** The 60,000-sample training set (default) or the 10,000-sample test set. */
@@ -32,6 +33,7 @@ export class MNIST extends Dataset<[Tensor, number]> {
   #data: Tensor | undefined;
 
   constructor(readonly root: string, opts: MNISTOptions = {}) {
+    refuseSurplus(MNIST, arguments.length, opts);
     super();
     const name = new.target.name;
     const { train = true } = options(name, opts, ["train"]);

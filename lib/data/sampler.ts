@@ -3,6 +3,7 @@
 // process, reshuffled by setEpoch) plugs in the same way.
 import { Generator, generatorFromGlobalSeed } from "../generator.js";
 import { options } from "../options.js";
+import { refuseSurplus } from "../arity.js";
 
 /** What `DataLoader({sampler})` accepts: iterates over dataset indices; `length` is how many. */
 export interface Sampler {
@@ -12,7 +13,9 @@ export interface Sampler {
 
 /** 0, 1, …, length-1 in order (mirrors `torch.utils.data.SequentialSampler`). */
 export class SequentialSampler implements Sampler {
-  constructor(readonly dataset: { readonly length: number }) {}
+  constructor(readonly dataset: { readonly length: number }) {
+    refuseSurplus(SequentialSampler, arguments.length);
+  }
   get length(): number {
     return this.dataset.length;
   }
@@ -34,6 +37,7 @@ export class RandomSampler implements Sampler {
   readonly generator: Generator | undefined;
 
   constructor(readonly dataset: { readonly length: number }, opts: RandomSamplerOptions = {}) {
+    refuseSurplus(RandomSampler, arguments.length, opts);
     const { generator } = options("RandomSampler", opts, ["generator"]);
     if (generator !== undefined && !(generator instanceof Generator)) throw new TypeError("RandomSampler: generator must be a tg.Generator");
     this.generator = generator;

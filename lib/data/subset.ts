@@ -11,6 +11,7 @@ export class Subset<T = unknown> extends Dataset<T> {
 
   /** @throws RangeError when an index is outside the dataset. */
   constructor(dataset: DatasetLike<T> | readonly T[], indices: ArrayLike<number>) {
+    refuseSurplus(Subset, arguments.length);
     super();
     const ds = (this.dataset = checkDataset(dataset, "Subset") as DatasetLike<T>);
     this.indices = Int32Array.from(indices, (i) => checkIndex(i, ds.length, "Subset"));

@@ -4,6 +4,7 @@
 // drops the tail), and takes every worldSize-th index from its rank on: torch's rule.
 import { options } from "../options.js";
 import { currentWorld, isInitialized } from "./process-group.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface DistributedSamplerOptions {
   /** Number of ranks sharing the data (default: the process group's world size). */
@@ -49,6 +50,7 @@ export class DistributedSampler implements Iterable<number> {
   #epoch = 0;
 
   constructor(dataset: { length: number } | number, opts: DistributedSamplerOptions = {}) {
+    refuseSurplus(DistributedSampler, arguments.length, opts);
     const op = "DistributedSampler";
     const o = options(op, opts, ["numReplicas", "rank", "shuffle", "seed", "dropLast"]);
     const size = typeof dataset === "number" ? dataset : dataset?.length;

@@ -6,6 +6,7 @@ import { Module } from "./module.js";
 import { pyFloat, pyStr } from "./repr.js";
 import { options } from "../options.js";
 import { checkNumber, describe, dimArgument, type DimOptions } from "../ops/check.js";
+import { refuseSurplus } from "../arity.js";
 
 // The dim of Softmax/LogSoftmax, positional or by keyword as PyTorch's `nn.Softmax(dim=1)`: `{dim: 1}`.
 function checkDim(dim: number | DimOptions, op: string): number {
@@ -55,6 +56,7 @@ export class Identity extends Module {
 export class LeakyReLU extends Module {
   readonly negativeSlope: number;
   constructor(opts: { negativeSlope?: number } = {}) {
+    refuseSurplus(LeakyReLU, arguments.length, opts);
     super();
     this.negativeSlope = options("LeakyReLU", opts, ["negativeSlope"]).negativeSlope ?? 0.01;
     checkNumber(this.negativeSlope, "negativeSlope", "LeakyReLU");
@@ -71,6 +73,7 @@ export class LeakyReLU extends Module {
 export class ELU extends Module {
   readonly alpha: number;
   constructor(opts: { alpha?: number } = {}) {
+    refuseSurplus(ELU, arguments.length, opts);
     super();
     this.alpha = options("ELU", opts, ["alpha"]).alpha ?? 1;
     checkNumber(this.alpha, "alpha", "ELU");
@@ -90,6 +93,7 @@ export class ELU extends Module {
 export class Softmax extends Module {
   readonly dim: number;
   constructor(dim: number | DimOptions) {
+    refuseSurplus(Softmax, arguments.length);
     super();
     this.dim = checkDim(dim, "Softmax");
   }
@@ -105,6 +109,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   readonly dim: number;
   constructor(dim: number | DimOptions) {
+    refuseSurplus(LogSoftmax, arguments.length);
     super();
     this.dim = checkDim(dim, "LogSoftmax");
   }

@@ -9,6 +9,7 @@ import { Parameter } from "./parameter.js";
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "./init.js";
 import { conv1d, conv2d, conv2dRelu, convTranspose2d, type Conv2dOptions, type Padding } from "../ops/conv.js";
 import { ReLU } from "./activation.js";
+import { refuseSurplus } from "../arity.js";
 
 type Size = number | [number, number];
 
@@ -117,6 +118,7 @@ const padding2d = (p: Padding | undefined, op: string): [number, number] | "same
  */
 export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: Conv2dModuleOptions = {}) {
+    refuseSurplus(Conv2d, arguments.length, opts);
     const op = "Conv2d";
     const o = options(op, opts, ["stride", "padding", "dilation", "groups", "bias", "paddingMode", "dtype"]);
     super(op, inChannels, outChannels, pair(kernelSize, "kernelSize", op, 1), pair(o.stride ?? 1, "stride", op, 1),
@@ -150,6 +152,7 @@ export class Conv2d extends ConvNd {
  */
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: number, opts: Conv1dModuleOptions = {}) {
+    refuseSurplus(Conv1d, arguments.length, opts);
     const op = "Conv1d";
     const o = options(op, opts, ["stride", "padding", "dilation", "groups", "bias", "paddingMode", "dtype"]);
     const one = (v: unknown, name: string, min: number) => [pair(v, name, op, min)[0]];
@@ -174,6 +177,7 @@ export class Conv1d extends ConvNd {
  */
 export class ConvTranspose2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvTranspose2dModuleOptions = {}) {
+    refuseSurplus(ConvTranspose2d, arguments.length, opts);
     const op = "ConvTranspose2d";
     const o = options(op, opts, ["stride", "padding", "outputPadding", "groups", "bias", "dilation", "paddingMode", "dtype"]);
     super(op, inChannels, outChannels, pair(kernelSize, "kernelSize", op, 1), pair(o.stride ?? 1, "stride", op, 1),

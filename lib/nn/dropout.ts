@@ -4,6 +4,7 @@ import { options } from "../options.js";
 import { dropout, dropout2d, type DropoutOptions } from "../ops/dropout.js";
 import { Module } from "./module.js";
 import { pyFloat } from "./repr.js";
+import { refuseSurplus } from "../arity.js";
 
 // What both dropout layers share: p, checked once, and PyTorch's extra_repr.
 abstract class DropoutLayer extends Module {
@@ -25,6 +26,7 @@ abstract class DropoutLayer extends Module {
 /** Element dropout with inverted scaling (PyTorch's nn.Dropout): `new Dropout({p})`, p defaulting to 0.5. */
 export class Dropout extends DropoutLayer {
   constructor(opts: { p?: number } = {}) {
+    refuseSurplus(Dropout, arguments.length, opts);
     super(opts, "Dropout", dropout);
   }
 }
@@ -32,6 +34,7 @@ export class Dropout extends DropoutLayer {
 /** Channel dropout over `[N, C, H, W]` (PyTorch's nn.Dropout2d): `new Dropout2d({p})`. */
 export class Dropout2d extends DropoutLayer {
   constructor(opts: { p?: number } = {}) {
+    refuseSurplus(Dropout2d, arguments.length, opts);
     super(opts, "Dropout2d", dropout2d);
   }
 }

@@ -9,6 +9,7 @@ import { embedding, paddingRow } from "../ops/embedding.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 import { normal_ } from "./init.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface EmbeddingModuleOptions {
   /** This row starts at zero and never gets a gradient; negative counts from the end. */
@@ -24,6 +25,7 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
   weight: Parameter;
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: EmbeddingModuleOptions = {}) {
+    refuseSurplus(Embedding, arguments.length, opts);
     super();
     const o = options("Embedding", opts, ["paddingIdx", "dtype"]);
     for (const [name, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]] as const)

@@ -5,12 +5,14 @@ import { options } from "../options.js";
 import { flatten, reshape } from "../ops/views.js";
 import { Module } from "./module.js";
 import { pyTuple } from "./repr.js";
+import { refuseSurplus } from "../arity.js";
 
 /** Flattens dims startDim..endDim into one (PyTorch's nn.Flatten): `new Flatten({startDim: 1, endDim: -1})`. */
 export class Flatten extends Module {
   readonly startDim: number;
   readonly endDim: number;
   constructor(opts: { startDim?: number; endDim?: number } = {}) {
+    refuseSurplus(Flatten, arguments.length, opts);
     super();
     const o = options("Flatten", opts, ["startDim", "endDim"]);
     this.startDim = o.startDim ?? 1;
@@ -32,6 +34,7 @@ export class Flatten extends Module {
 export class Unflatten extends Module {
   readonly unflattenedSize: number[];
   constructor(readonly dim: number, unflattenedSize: number[]) {
+    refuseSurplus(Unflatten, arguments.length);
     super();
     if (!Number.isInteger(dim)) throw new TypeError(`Unflatten: dim must be an integer, got ${dim}`);
     if (!Array.isArray(unflattenedSize) || unflattenedSize.length === 0 || !unflattenedSize.every((d) => Number.isInteger(d) && d >= -1))

@@ -5,6 +5,7 @@
 // class's forward.
 import type { Tensor } from "../tensor.js";
 import type { Module } from "./module.js";
+import { refuseSurplus } from "../arity.js";
 
 /** Runs before forward with its inputs; may return replacement inputs (one tensor or an array). */
 export type ForwardPreHook<M = Module> = (module: M, inputs: unknown[]) => unknown[] | Tensor | void;
@@ -21,7 +22,9 @@ let nextId = 0;
 
 /** What registerForwardHook returns: `remove()` unregisters the hook (idempotent), as PyTorch's RemovableHandle. */
 export class RemovableHandle {
-  constructor(private readonly onRemove: () => void) {}
+  constructor(private readonly onRemove: () => void) {
+    refuseSurplus(RemovableHandle, arguments.length);
+  }
   remove(): void {
     this.onRemove();
   }

@@ -11,6 +11,7 @@ import { ReLU } from "./activation.js";
 import { linear as fusedLinear } from "../ops/fused.js";
 import { relu } from "../ops/elementwise.js";
 import { pyBool } from "./repr.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface LinearOptions {
   bias?: boolean;
@@ -31,6 +32,7 @@ export class Linear extends Module {
   bias: Parameter | null;
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+    refuseSurplus(Linear, arguments.length, opts);
     super();
     const { bias = true, dtype = "float32" } = options("Linear", opts, ["bias", "dtype"]);
     if (typeof bias !== "boolean") throw new TypeError(`Linear: bias must be true or false, got ${String(bias)}`);

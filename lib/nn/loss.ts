@@ -4,6 +4,7 @@ import * as L from "../ops/loss.js";
 import * as C from "../ops/contrastive-loss.js";
 import { Module } from "./module.js";
 import { options } from "../options.js";
+import { refuseSurplus } from "../arity.js";
 
 // Every loss module has one shape: its options are checked when it is made and passed to the
 // functional loss on each forward(...tensors), so each class below is its name, keys and function.
@@ -15,8 +16,9 @@ export interface LossModule<A extends Tensor[], O> extends Module {
 }
 function lossModule<A extends Tensor[], O extends object>(name: string, keys: readonly (keyof O & string)[],
   loss: (...args: [...A, O?]) => Tensor): new (opts?: O) => LossModule<A, O> {
-  return class extends Module {
+  return class LossModule extends Module {
     constructor(readonly opts: O = {} as O) {
+      refuseSurplus(LossModule, arguments.length, opts, name);
       super();
       options(name, opts, keys);
     }

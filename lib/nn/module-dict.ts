@@ -5,6 +5,7 @@
 import type { Tensor } from "../tensor.js";
 import { Module } from "./module.js";
 import { checkModule } from "./module-list.js";
+import { refuseSurplus } from "../arity.js";
 
 /**
  * Holds sub-modules by name (registered, so their parameters and state-dict keys appear under the name);
@@ -13,6 +14,7 @@ import { checkModule } from "./module-list.js";
  */
 export class ModuleDict extends Module {
   constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
+    refuseSurplus(ModuleDict, arguments.length);
     super();
     this.update(modules);
   }

@@ -3,6 +3,7 @@
 // model's forward iterates it. Sequential shares its indexing helpers.
 import type { Tensor } from "../tensor.js";
 import { Module } from "./module.js";
+import { refuseSurplus } from "../arity.js";
 
 /** How many children named "0", "1", … a module has. */
 export function indexedLength(m: Module): number {
@@ -26,6 +27,7 @@ export function checkModule(op: string, m: unknown): asserts m is Module {
 /** torch.nn.ModuleList: holds submodules so that parameters(), stateDict(), to() and printing see them. */
 export class ModuleList extends Module {
   constructor(modules: Iterable<Module> = []) {
+    refuseSurplus(ModuleList, arguments.length);
     super();
     this.extend(modules);
   }

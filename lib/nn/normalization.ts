@@ -16,6 +16,7 @@ import { localResponseNorm } from "../ops/local-response-norm.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 import { pyBool, pyFloat, pyTuple } from "./repr.js";
+import { refuseSurplus } from "../arity.js";
 
 function floatDType(d: DType | undefined, op: string): DType {
   if (d === undefined) return "float32";
@@ -109,6 +110,7 @@ abstract class BatchNorm extends Module {
  */
 export class BatchNorm1d extends BatchNorm {
   constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) {
+    refuseSurplus(BatchNorm1d, arguments.length, opts);
     super(numFeatures, opts, "BatchNorm1d");
   }
   protected checkInput(x: Tensor): void {
@@ -125,6 +127,7 @@ export class BatchNorm1d extends BatchNorm {
  */
 export class BatchNorm2d extends BatchNorm {
   constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) {
+    refuseSurplus(BatchNorm2d, arguments.length, opts);
     super(numFeatures, opts, "BatchNorm2d");
   }
   protected checkInput(x: Tensor): void {
@@ -153,6 +156,7 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   constructor(normalizedShape: number | number[], opts: LayerNormModuleOptions = {}) {
+    refuseSurplus(LayerNorm, arguments.length, opts);
     super();
     const o = options("LayerNorm", opts, ["eps", "elementwiseAffine", "dtype"]);
     const shape = typeof normalizedShape === "number" ? [normalizedShape] : normalizedShape;
@@ -190,6 +194,7 @@ export class GroupNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   constructor(readonly numGroups: number, readonly numChannels: number, opts: GroupNormModuleOptions = {}) {
+    refuseSurplus(GroupNorm, arguments.length, opts);
     super();
     const o = options("GroupNorm", opts, ["eps", "affine", "dtype"]);
     positiveInt(numGroups, "numGroups", "GroupNorm"), positiveInt(numChannels, "numChannels", "GroupNorm");
@@ -214,6 +219,7 @@ export class LocalResponseNorm extends Module {
   readonly beta: number;
   readonly k: number;
   constructor(readonly size: number, opts: { alpha?: number; beta?: number; k?: number } = {}) {
+    refuseSurplus(LocalResponseNorm, arguments.length, opts);
     super();
     const o = options("LocalResponseNorm", opts, ["alpha", "beta", "k"]);
     positiveInt(size, "size", "LocalResponseNorm");

@@ -2,6 +2,7 @@
 // what lets a Module tell its parameters from other tensor-valued properties (inputs, caches).
 import { Tensor } from "../tensor.js";
 import { checkLive } from "../ops/check.js";
+import { refuseSurplus } from "../arity.js";
 
 /**
  * A leaf tensor a Module owns and optimizers update; shares `data`'s storage (no copy) and requires grad
@@ -11,6 +12,7 @@ import { checkLive } from "../ops/check.js";
 export class Parameter extends Tensor {
   // Shares `data`'s storage (no copy); requiresGrad is on unless asked otherwise.
   constructor(data: Tensor, requiresGrad = true) {
+    refuseSurplus(Parameter, arguments.length);
     if (!(data instanceof Tensor)) throw new TypeError("Parameter: data must be a Tensor");
     checkLive(data, "Parameter", "data");  // else a handle over the empty storage, failing far from here
     super(data.storage, data.shape, data.strides, data.offset, data.dtype);

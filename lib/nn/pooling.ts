@@ -4,6 +4,7 @@ import { options, pair } from "../options.js";
 import * as P from "../ops/pool.js";
 import { Module } from "./module.js";
 import { pyBool } from "./repr.js";
+import { refuseSurplus } from "../arity.js";
 
 // A size as PyTorch prints it: an int stays an int, a pair is a tuple.
 const pySize = (v: P.Size2 | P.AdaptiveSize): string =>
@@ -19,6 +20,7 @@ export class MaxPool2d extends Module {
   readonly dilation: P.Size2;
   readonly ceilMode: boolean;
   constructor(readonly kernelSize: P.Size2, opts: P.MaxPool2dOptions = {}) {
+    refuseSurplus(MaxPool2d, arguments.length, opts);
     super();
     const o = options("MaxPool2d", opts, ["stride", "padding", "dilation", "ceilMode"]);
     pair(kernelSize, "kernelSize", "MaxPool2d", 1);
@@ -47,6 +49,7 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
   constructor(readonly kernelSize: P.Size2, opts: P.AvgPool2dOptions = {}) {
+    refuseSurplus(AvgPool2d, arguments.length, opts);
     super();
     const o = options("AvgPool2d", opts, ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"]);
     pair(kernelSize, "kernelSize", "AvgPool2d", 1);
@@ -69,14 +72,20 @@ export class AvgPool2d extends Module {
 
 /** Adaptive average pooling to `outputSize` (PyTorch's nn.AdaptiveAvgPool2d); `null` keeps an input size. */
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: P.AdaptiveSize) { super(); }
+  constructor(readonly outputSize: P.AdaptiveSize) {
+    refuseSurplus(AdaptiveAvgPool2d, arguments.length);
+    super();
+  }
   forward(x: Tensor): Tensor { return P.adaptiveAvgPool2d(x, this.outputSize); }
   override extraRepr(): string { return `output_size=${pySize(this.outputSize)}`; }
 }
 
 /** Adaptive max pooling to `outputSize` (PyTorch's nn.AdaptiveMaxPool2d); `null` keeps an input size. */
 export class AdaptiveMaxPool2d extends Module {
-  constructor(readonly outputSize: P.AdaptiveSize) { super(); }
+  constructor(readonly outputSize: P.AdaptiveSize) {
+    refuseSurplus(AdaptiveMaxPool2d, arguments.length);
+    super();
+  }
   forward(x: Tensor): Tensor { return P.adaptiveMaxPool2d(x, this.outputSize); }
   override extraRepr(): string { return `output_size=${pySize(this.outputSize)}`; }
 }

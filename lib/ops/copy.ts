@@ -37,9 +37,13 @@ function alias(x: Tensor): Tensor {
 // `dense`: also require the tensor to own its storage from offset 0, as kernels on flat
 // buffers (softmax, cross-entropy, indexing, optimizers) do.
 export const contiguous = defineOp({
-  name: "contiguous", doc: "a new handle sharing x's storage if contiguous, else a contiguous copy", method: "only", sample: () => args(vals([2, 3]).t()),
-  forward(x: Tensor, dense = false): Tensor {
-    if (x.isContiguous() && (!dense || (x.offset === 0 && x.storage.length === x.numel()))) return alias(x);
+  name: "contiguous",
+  doc: "a new handle sharing x's storage if contiguous, else a contiguous copy; contiguous(true) also copies a view that does not span its whole storage",
+  method: "only", sample: () => args(vals([2, 3]).t()),
+  forward(x: Tensor, ownStorage = false): Tensor {
+    if (typeof ownStorage !== "boolean")
+      throw new TypeError(`contiguous: ownStorage must be a boolean (true: a tensor spanning a storage of its own), got ${describe(ownStorage)}; PyTorch's memory_format has no counterpart (tensors are row-major)`);
+    if (x.isContiguous() && (!ownStorage || (x.offset === 0 && x.storage.length === x.numel()))) return alias(x);
     return clone(x);
   },
 });

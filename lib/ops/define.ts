@@ -121,13 +121,16 @@ function withArity(forward: Fn, recorder: object, name: string, names: string[])
   };
 }
 
-// A method of its own (x.where(condition, other)), refusing surplus arguments.
+// A method of its own (x.where(condition, other)), refusing a disposed x and surplus arguments.
 function methodWithArity(method: Fn, name: string, names: string[]): Fn {
   const max = names.length;
-  return function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
+  const checked = function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
+    if (this.disposeState === "disposed") throw disposedError(this, name);
     if (arguments.length > max) throw surplusArguments(`x.${name}`, names, arguments.length);
     return method.call(this, a, b, c, d);
   };
+  CHECKS_DISPOSED.add(checked);
+  return checked;
 }
 
 // x.op(a, b, c, d) = op(x, a, b, c, d), with `names` the parameters after x (undefined: any number). It

@@ -376,14 +376,14 @@ interface Meta {
 const gradFor = (g: Tensor, t: Meta) => convert(sumTo(g, t.shape), t.dtype);
 
 export const where = defineOp({
-  name: "where", doc: "a where cond is nonzero, else b (broadcast; a or b may be a number); x.where(cond, b) is where(cond, x, b)",
+  name: "where", doc: "input where condition is nonzero, else other (broadcast; input or other may be a number); x.where(condition, other) is where(condition, x, other)",
   method: function (this: Tensor, condition: Tensor, other: Operand): Tensor { return where(condition, this, other); },
   sample: () => args(ints([1, 0, 1, 0, 0, 1], [2, 3]), vals([2, 3]), vals([2, 3], 2)),
-  forward(condition: Tensor, a: Operand, b: Operand): Tensor {
+  forward(condition: Tensor, input: Operand, other: Operand): Tensor {
     const c = checkTensor(condition, "where", "condition").dtype === "int32" ? condition : compare("ne", condition, 0);
-    checkOperand(a, "input", "where"), checkOperand(b, "other", "where");
-    const like = a instanceof Tensor ? a : checkTensor(b, "where");
-    const x = typeof a === "number" ? scalarFor(a, like) : a, y = typeof b === "number" ? scalarFor(b, like) : b;
+    checkOperand(input, "input", "where"), checkOperand(other, "other", "where");
+    const like = input instanceof Tensor ? input : checkTensor(other, "where");
+    const x = typeof input === "number" ? scalarFor(input, like) : input, y = typeof other === "number" ? scalarFor(other, like) : other;
     const d = promote(x.dtype, y.dtype);
     const shape = broadcastShapes(broadcastShapes(c.shape, x.shape, "where"), y.shape, "where");
     const out = whereKernel(c, convert(x, d), convert(y, d), shape);

@@ -4,6 +4,7 @@ import type { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 import { flag, nonNegative } from "./validate.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface AdagradOptions {
   lr?: number;
@@ -22,6 +23,7 @@ type AdagradHyper = Required<AdagradOptions>;
  */
 export class Adagrad extends Optimizer<AdagradHyper> {
   constructor(params: ParamsInput<AdagradHyper>, opts: AdagradOptions = {}) {
+    refuseSurplus(Adagrad, arguments.length, opts);
     super("Adagrad", params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, opts);
   }
 

@@ -5,6 +5,7 @@ import type { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 import { flag, nonNegative, unitInterval } from "./validate.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface AdamOptions {
   lr?: number;
@@ -54,6 +55,7 @@ const ADAM_DEFAULTS: AdamHyper = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, wei
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   constructor(params: ParamsInput<AdamHyper>, opts: AdamOptions = {}) {
+    refuseSurplus(Adam, arguments.length, opts);
     super("Adam", params, ADAM_DEFAULTS, opts);
   }
 }
@@ -68,6 +70,7 @@ export class Adam extends AdamBase {
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   constructor(params: ParamsInput<AdamHyper>, opts: AdamOptions = {}) {
+    refuseSurplus(AdamW, arguments.length, opts);
     super("AdamW", params, { ...ADAM_DEFAULTS, weightDecay: 1e-2 }, opts);
   }
 }

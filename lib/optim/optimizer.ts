@@ -9,6 +9,7 @@ import { fmt } from "../shape.js";
 import { options } from "../options.js";
 import { checkLive, disposedError, disposedGradError } from "../ops/check.js";
 import { dense } from "../ops/kernels.js";
+import { refuseSurplus } from "../arity.js";
 
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
 // What constructors accept: plain parameters, or groups whose options override the defaults.
@@ -45,6 +46,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     defaults: O,
     opts?: Partial<O>,
   ) {
+    refuseSurplus(Optimizer, arguments.length, opts, name);
     this.defaults = { ...defaults, ...options(name, opts as O | undefined, Object.keys(defaults) as (keyof O & string)[]) };
     if (params instanceof Tensor || params === null || typeof params !== "object" || !(Symbol.iterator in params))
       throw new TypeError(`${name}: params must be an array of Tensors or of parameter groups ({params, ...options})` +

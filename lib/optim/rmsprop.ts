@@ -5,6 +5,7 @@ import type { Tensor } from "../tensor.js";
 import { native } from "../native.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 import { flag, nonNegative } from "./validate.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface RMSpropOptions {
   lr?: number;
@@ -24,6 +25,7 @@ type RMSpropHyper = Required<RMSpropOptions>;
  */
 export class RMSprop extends Optimizer<RMSpropHyper> {
   constructor(params: ParamsInput<RMSpropHyper>, opts: RMSpropOptions = {}) {
+    refuseSurplus(RMSprop, arguments.length, opts);
     super("RMSprop", params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, opts);
   }
 

@@ -5,6 +5,7 @@ import { native, type Storage } from "../native.js";
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from "./optimizer.js";
 import { finite, flag, nonNegative } from "./validate.js";
 import { options } from "../options.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface SGDOptions {
   lr: number;
@@ -29,6 +30,7 @@ type SGDHyper = Required<SGDOptions>;
  */
 export class SGD extends Optimizer<SGDHyper> {
   constructor(params: ParamsInput<SGDHyper>, lr: number | SGDOptions, opts?: Omit<SGDOptions, "lr">) {
+    refuseSurplus(SGD, arguments.length, opts);
     const defaults = { lr: undefined as unknown as number, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false };
     if (typeof lr === "number") {
       if (opts && typeof opts === "object" && "lr" in opts) throw new Error("SGD: lr is given twice (positionally and in the options)");

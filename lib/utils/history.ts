@@ -6,6 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { Tensor } from "../tensor.js";
 import { options } from "../options.js";
 import { lazyImport, lazyRequire } from "./lazy.js";
+import { refuseSurplus } from "../arity.js";
 
 export interface HistoryRecord {
   metric: string;
@@ -52,6 +53,11 @@ export class History {
   readonly records: HistoryRecord[] = [];
   // Whether a metric was logged with epochs (axis "epoch") or only steps.
   private readonly byEpoch = new Map<string, boolean>();
+
+  /** An empty history. @throws TypeError when given any argument. */
+  constructor() {
+    refuseSurplus(History, arguments.length);
+  }
 
   /**
    * Adds one value per metric: `history.log({loss, acc}, {epoch: 3, split: "val"})`. Values

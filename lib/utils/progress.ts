@@ -80,6 +80,7 @@ export class Progress<T = number> implements Iterable<T>, AsyncIterable<T> {
 
   /** @throws TypeError/RangeError for bad options (unknown keys, negative total, non-positive logInterval). */
   constructor(private readonly iterable: Iterable<T> | AsyncIterable<T> | null = null, opts?: ProgressOptions) {
+    refuseSurplus(Progress, arguments.length, opts);
     const o = options("progress", opts, ["total", "desc", "unit", "logInterval", "stream", "disable"]);
     const total = o.total ?? totalOf(iterable);
     if (total !== undefined && !(Number.isFinite(total) && total >= 0)) throw new RangeError(`progress: total must be a number >= 0, got ${total}`);

@@ -20,7 +20,7 @@ struct MemoryStats {
   double reserved;       // bytes malloc holds from the OS (in_use + cached + overhead, not the never-touched top)
   double peak_reserved;  // highest `reserved` seen (at each reading, each heap growth and each mapped block)
   double requests;       // large allocations (>= kTrackedBytes) since load
-  double hits;           // of those, served from cached memory without growing the heap
+  double hits;           // of those, whose pages were all resident already (reused memory, no page faults)
   double cap;            // the most freed memory kept before trimming
 };
 
@@ -42,7 +42,8 @@ bool can_map(size_t bytes);
 // every arena of the process.
 class AllocationBracket {
  public:
-  explicit AllocationBracket(size_t bytes);
+  // `cleared`: the allocator clears the block (calloc), which faults in any of its pages not resident.
+  AllocationBracket(size_t bytes, bool cleared);
   ~AllocationBracket();
   AllocationBracket(const AllocationBracket&) = delete;
   AllocationBracket& operator=(const AllocationBracket&) = delete;
@@ -51,6 +52,7 @@ class AllocationBracket {
  private:
   size_t bytes_;
   uintptr_t top_before_ = 0;  // 0: nothing to finish (another thread, or done() has run)
+  long faults_before_ = -1;   // the thread's minor faults before a cleared allocation (tracked sizes); -1: none
 };
 // `full`: also walk malloc's bins for in_use/cached/reserved (microseconds); else only the counters.
 MemoryStats memory_stats(bool full);

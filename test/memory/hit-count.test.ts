@@ -24,36 +24,40 @@ function buildShim(): string | undefined {
 }
 const shim = process.platform === "linux" && hasDist && !underAsan ? buildShim() : undefined;
 
-// Four 32 MiB tensors: fresh, the first's block again, fresh (the second holds that block), and the second's
-// block once more after emptyCache(), which handed its pages back (the third, alive above it, keeps the
-// heap from shrinking there): fresh pages at a reused address.
-const sequence = `
+// 32 MiB tensors made by `make` (tg.ones: malloc; tg.zeros: calloc, which clears a reused block itself, and
+// leaves fresh memory untouched: each is written once made, as a tensor in use is):
+// fresh; the first's block again; fresh (the second holds that block); then, after emptyCache() handed back
+// the pages of the freed second block (the third, alive above it, keeps the heap from shrinking there), a
+// 64 MiB tensor from the heap's top, and the second's block once more: fresh pages at a reused address.
+const sequence = (make: string) => `
     const hits = () => tg.memoryStats().hits, h0 = hits();
-    const a = tg.ones([8 << 20]);            // 32 MiB, fresh
+    const a = tg.${make}([8 << 20]).fill_(2);
     const fresh = hits() - h0;
     a.dispose();
-    const b = tg.ones([8 << 20]);
+    const b = tg.${make}([8 << 20]).fill_(2);
     const reused = hits() - h0 - fresh;
-    const c = tg.ones([8 << 20]);
+    const c = tg.${make}([8 << 20]).fill_(2);
     const third = hits() - h0 - fresh - reused;
     b.dispose();
     tg.emptyCache();
-    const d = tg.ones([8 << 20]);
-    const afterEmpty = hits() - h0 - fresh - reused - third;
+    const top = tg.${make}([16 << 20]).fill_(2);
+    const h1 = hits();
+    const d = tg.${make}([8 << 20]).fill_(2);
+    const afterEmpty = hits() - h1;
     const heap = fs.readFileSync("/proc/self/maps", "utf8").split("\\n").filter((l) => l.endsWith("[heap]"))
       .map((l) => l.split(" ")[0].split("-").map((x) => parseInt(x, 16)));
     const heapMiB = (heap[heap.length - 1][1] - heap[0][0]) / 2 ** 20;
-    c.dispose(), d.dispose();
+    c.dispose(), d.dispose(), top.dispose();
     return { fresh, reused, third, afterEmpty, heapMiB };`;
 
-it.skipIf(!shim)("with the heap blocked, fresh large tensors are not hits and reused ones are", () => {
-  const r = heapProbe(sequence, { LD_PRELOAD: shim! }, true);
+it.skipIf(!shim).each(["ones", "zeros"])("with the heap blocked, fresh large tensors are not hits and reused ones are (tg.%s)", (make) => {
+  const r = heapProbe(sequence(make), { LD_PRELOAD: shim! }, true);
   expect(r.heapMiB).toBeLessThan(16);  // the shim did block the heap (else this tests the usual path)
   expect(r).toMatchObject({ fresh: 0, reused: 1, third: 0, afterEmpty: 0 });
 });
 
-it.skipIf(!hasDist || underAsan || process.platform !== "linux")("on the usual heap too, memory that emptyCache() handed back is not a hit", () => {
-  const r = heapProbe(sequence);
+it.skipIf(!hasDist || underAsan || process.platform !== "linux").each(["ones", "zeros"])("on the usual heap too, memory that emptyCache() handed back is not a hit (tg.%s)", (make) => {
+  const r = heapProbe(sequence(make));
   expect(r.heapMiB).toBeGreaterThan(64);  // the heap grew: this is the usual path
   expect(r).toMatchObject({ fresh: 0, reused: 1, third: 0, afterEmpty: 0 });
 });

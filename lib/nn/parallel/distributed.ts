@@ -11,6 +11,7 @@ import { bumpVersion } from "../../autograd/version.js";
 import { allReduce, broadcast } from "../../distributed/collectives.js";
 import { currentWorld } from "../../distributed/process-group.js";
 import { type Bucket, elements, gatherGrads, unshareGrads, makeBuckets, scatterGrads } from "./buckets.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface DistributedDataParallelOptions {
   /** Size cap of a gradient bucket in MiB (default 25, as PyTorch). */
@@ -66,6 +67,7 @@ export class DistributedDataParallel extends Module {
   #synced = false;
 
   constructor(module: Module, opts: DistributedDataParallelOptions = {}) {
+    refuseSurplus(DistributedDataParallel, arguments.length, opts);
     super();
     const op = "DistributedDataParallel";
     const o = options(op, opts, ["bucketCapMb", "firstBucketMb", "broadcastBuffers"]);

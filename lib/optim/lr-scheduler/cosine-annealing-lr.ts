@@ -2,6 +2,7 @@
 // recursively from the current lr as PyTorch does (so it chains with other schedulers).
 import { options } from "../../options.js";
 import { LRScheduler, checkFinite, checkInt, type LrOptimizer } from "./scheduler.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface CosineAnnealingLROptions {
   etaMin?: number;
@@ -19,6 +20,7 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
 
   constructor(optimizer: LrOptimizer, tMax: number, opts?: CosineAnnealingLROptions) {
+    refuseSurplus(CosineAnnealingLR, arguments.length, opts);
     const { etaMin = 0, lastEpoch = -1 } = options("CosineAnnealingLR", opts, ["etaMin", "lastEpoch"]);
     super(optimizer, lastEpoch);
     this.tMax = checkInt("CosineAnnealingLR", "tMax", tMax, 1);

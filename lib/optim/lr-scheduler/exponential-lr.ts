@@ -1,6 +1,7 @@
 // ExponentialLR: multiplies each group's lr by gamma every epoch.
 import { options } from "../../options.js";
 import { LRScheduler, checkFinite, type LrOptimizer } from "./scheduler.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface ExponentialLROptions {
   lastEpoch?: number;
@@ -15,6 +16,7 @@ export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
 
   constructor(optimizer: LrOptimizer, gamma: number, opts?: ExponentialLROptions) {
+    refuseSurplus(ExponentialLR, arguments.length, opts);
     const { lastEpoch = -1 } = options("ExponentialLR", opts, ["lastEpoch"]);
     super(optimizer, lastEpoch);
     this.gamma = checkFinite("ExponentialLR", "gamma", gamma);

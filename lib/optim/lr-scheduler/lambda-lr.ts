@@ -1,6 +1,7 @@
 // LambdaLR: lr = baseLr · lrLambda(epoch), one function for all groups or one per group.
 import { options } from "../../options.js";
 import { LRScheduler, type LrOptimizer, type SchedulerState } from "./scheduler.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface LambdaLROptions {
   lastEpoch?: number;
@@ -18,6 +19,7 @@ export class LambdaLR extends LRScheduler {
   readonly lrLambdas: LrLambda[];
 
   constructor(optimizer: LrOptimizer, lrLambda: LrLambda | LrLambda[], opts?: LambdaLROptions) {
+    refuseSurplus(LambdaLR, arguments.length, opts);
     const { lastEpoch = -1 } = options("LambdaLR", opts, ["lastEpoch"]);
     super(optimizer, lastEpoch);
     const n = optimizer.paramGroups.length;

@@ -2,6 +2,7 @@
 // endFactor over totalIters epochs (a warm-up when startFactor < endFactor).
 import { options } from "../../options.js";
 import { LRScheduler, checkInt, type LrOptimizer } from "./scheduler.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface LinearLROptions {
   startFactor?: number;
@@ -21,6 +22,7 @@ export class LinearLR extends LRScheduler {
   readonly totalIters: number;
 
   constructor(optimizer: LrOptimizer, opts?: LinearLROptions) {
+    refuseSurplus(LinearLR, arguments.length, opts);
     const { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 } =
       options("LinearLR", opts, ["startFactor", "endFactor", "totalIters", "lastEpoch"]);
     super(optimizer, lastEpoch);

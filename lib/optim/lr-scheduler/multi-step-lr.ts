@@ -2,6 +2,7 @@
 // twice decays twice, as PyTorch's Counter does).
 import { options } from "../../options.js";
 import { LRScheduler, checkFinite, checkInt, type LrOptimizer } from "./scheduler.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface MultiStepLROptions {
   gamma?: number;
@@ -19,6 +20,7 @@ export class MultiStepLR extends LRScheduler {
   readonly gamma: number;
 
   constructor(optimizer: LrOptimizer, milestones: number[], opts?: MultiStepLROptions) {
+    refuseSurplus(MultiStepLR, arguments.length, opts);
     const { gamma = 0.1, lastEpoch = -1 } = options("MultiStepLR", opts, ["gamma", "lastEpoch"]);
     super(optimizer, lastEpoch);
     if (!Array.isArray(milestones)) throw new TypeError(`MultiStepLR: milestones must be an array of epoch indices, got ${typeof milestones}`);

@@ -6,6 +6,7 @@
 import { options } from "../../options.js";
 import type { ParamGroup } from "../optimizer.js";
 import { LRScheduler, checkInt, perGroup, type LrOptimizer } from "./scheduler.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface OneCycleLROptions {
   totalSteps?: number;
@@ -45,6 +46,7 @@ export class OneCycleLR extends LRScheduler {
   readonly phases: Phase[];
 
   constructor(optimizer: LrOptimizer, maxLr: number | number[], opts?: OneCycleLROptions) {
+    refuseSurplus(OneCycleLR, arguments.length, opts);
     // maxLr is required, so positional (PyTorch's max_lr): an options object in its place is named.
     if (maxLr !== null && typeof maxLr === "object" && !Array.isArray(maxLr))
       throw new TypeError("OneCycleLR: maxLr is a required argument, so it comes before the options: new OneCycleLR(opt, 0.1, {totalSteps: 1000}); got an object");

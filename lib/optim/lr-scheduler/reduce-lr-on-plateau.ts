@@ -3,6 +3,7 @@
 import { Tensor } from "../../tensor.js";
 import { options } from "../../options.js";
 import { checkFinite, checkInt, checkOptimizer, perGroup, type LrOptimizer, type Scheduler, type SchedulerState } from "./scheduler.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface ReduceLROnPlateauOptions {
   mode?: "min" | "max";
@@ -38,6 +39,7 @@ export class ReduceLROnPlateau implements Scheduler {
   protected lastLr: number[];
 
   constructor(readonly optimizer: LrOptimizer, opts?: ReduceLROnPlateauOptions) {
+    refuseSurplus(ReduceLROnPlateau, arguments.length, opts);
     const o = options("ReduceLROnPlateau", opts, KEYS);
     checkOptimizer("ReduceLROnPlateau", optimizer);
     const { mode = "min", factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = "rel", cooldown = 0, minLr = 0, eps = 1e-8 } = o;

@@ -6,6 +6,7 @@
 // the same order, is what makes a resumed scheduler continue on PyTorch's exact curve.
 import { Optimizer } from "../optimizer.js";
 import { positionalHint } from "../../options.js";
+import { refuseSurplus } from "../../arity.js";
 
 export type LrOptimizer = Optimizer<{ lr: number }>;
 
@@ -61,6 +62,7 @@ export abstract class LRScheduler implements Scheduler {
 
   /** @throws TypeError if `optimizer` is not an Optimizer; RangeError for a bad lastEpoch; Error when resuming without initialLr. */
   constructor(readonly optimizer: LrOptimizer, lastEpoch = -1) {
+    refuseSurplus(LRScheduler, arguments.length);
     const name = this.constructor.name;
     checkOptimizer(name, optimizer);
     checkInt(name, "lastEpoch", lastEpoch, -1);

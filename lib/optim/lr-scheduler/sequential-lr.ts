@@ -3,6 +3,7 @@
 // epoch 0 from its closed form, as PyTorch's does.
 import { options } from "../../options.js";
 import { LRScheduler, checkInt, checkOptimizer, type LrOptimizer, type Scheduler, type SchedulerState } from "./scheduler.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface SequentialLROptions {
   lastEpoch?: number;
@@ -21,6 +22,7 @@ export class SequentialLR implements Scheduler {
   protected lastLr: number[];
 
   constructor(readonly optimizer: LrOptimizer, schedulers: LRScheduler[], milestones: number[], opts?: SequentialLROptions) {
+    refuseSurplus(SequentialLR, arguments.length, opts);
     const { lastEpoch = -1 } = options("SequentialLR", opts, ["lastEpoch"]);
     checkOptimizer("SequentialLR", optimizer);
     if (!Array.isArray(schedulers) || schedulers.length === 0 || schedulers.some((s) => !(s instanceof LRScheduler)))

@@ -1,6 +1,7 @@
 // StepLR: multiplies each group's lr by gamma every stepSize epochs.
 import { options } from "../../options.js";
 import { LRScheduler, checkFinite, checkInt, type LrOptimizer } from "./scheduler.js";
+import { refuseSurplus } from "../../arity.js";
 
 export interface StepLROptions {
   gamma?: number;
@@ -17,6 +18,7 @@ export class StepLR extends LRScheduler {
   readonly gamma: number;
 
   constructor(optimizer: LrOptimizer, stepSize: number, opts?: StepLROptions) {
+    refuseSurplus(StepLR, arguments.length, opts);
     const { gamma = 0.1, lastEpoch = -1 } = options("StepLR", opts, ["gamma", "lastEpoch"]);
     super(optimizer, lastEpoch);
     this.stepSize = checkInt("StepLR", "stepSize", stepSize, 1);
