@@ -109,26 +109,22 @@ export const ceil = unaryOp("ceil", "smallest integer >= x (gradient 0)", offSte
 export const round = unaryOp("round", "nearest integer, half to even (gradient 0)", offSteps);
 // Activations that PyTorch has only in torch.nn.functional: plain functions (not registry ops, which
 // are on tg), reached as tg.nn.functional.*; their gradients are checked in test/edges.
+// One of them: its one argument is the tensor.
+function activation(name: "silu" | "mish" | "logSigmoid" | "softsign"): (x: Tensor) => Tensor {
+  const f = function (x: Tensor): Tensor {
+    refuseSurplus(f, arguments.length);
+    return unary(name, name, x);
+  };
+  return Object.defineProperty(f, "name", { value: name });
+}
 /** F.silu: x·σ(x). Shapes and dtype of x (int32 computes in float32). @throws TypeError for a non-tensor. */
-export function silu(x: Tensor): Tensor {
-  refuseSurplus(silu, arguments.length);
-  return unary("silu", "silu", x);
-}
+export const silu = activation("silu");
 /** F.mish: x·tanh(softplus(x)). @throws TypeError for a non-tensor. */
-export function mish(x: Tensor): Tensor {
-  refuseSurplus(mish, arguments.length);
-  return unary("mish", "mish", x);
-}
+export const mish = activation("mish");
 /** F.logsigmoid: log σ(x), stable for large |x|. @throws TypeError for a non-tensor. */
-export function logSigmoid(x: Tensor): Tensor {
-  refuseSurplus(logSigmoid, arguments.length);
-  return unary("logSigmoid", "logSigmoid", x);
-}
+export const logSigmoid = activation("logSigmoid");
 /** F.softsign: x / (1 + |x|). @throws TypeError for a non-tensor. */
-export function softsign(x: Tensor): Tensor {
-  refuseSurplus(softsign, arguments.length);
-  return unary("softsign", "softsign", x);
-}
+export const softsign = activation("softsign");
 
 /**
  * F.softplus: log(1 + e^(βx))/β, and x itself where βx > threshold (PyTorch's defaults β = 1, threshold = 20).
