@@ -51,9 +51,6 @@ export interface OpInfo {
   readonly method: boolean;
   readonly exported: boolean;
   readonly differentiable: boolean;
-  // The most arguments the function and the method take (Infinity: any number; more throw a TypeError).
-  readonly maxArgs: number;
-  readonly methodMaxArgs: number;
   readonly sample?: () => unknown[];
   readonly check?: GradCheckOptions;
 }
@@ -90,17 +87,15 @@ export function defineOp<F extends Fn, C extends object = object, M extends true
   const names = parameterNames(def.forward);
   const bound = def.forward.bind(recorder);
   const fn = (names ? withArity(def.forward, recorder, def.name, names) : bound) as F;
-  const maxArgs = names?.length ?? Infinity;
   const m = def.method as unknown;
   const custom = typeof m === "function" ? m as Fn : undefined;
   const methodNames = custom ? parameterNames(custom) ?? undefined : names?.slice(1);
   if (m !== undefined) Object.defineProperty(Tensor.prototype, def.name, {
-    value: !custom ? methodOf(bound, def.name, methodNames) : methodNames ? methodWithArity(custom, def.name, methodNames) : custom,
+    value: !custom ? methodOf(bound, def.name, methodNames, false) : methodNames ? methodOf(custom, def.name, methodNames, true) : custom,
     writable: true, configurable: true, enumerable: false,
   });
   OPS.set(def.name, {
-    name: def.name, doc: def.doc, fn, method: m !== undefined, exported: m !== "only", maxArgs,
-    methodMaxArgs: m === undefined ? 0 : methodNames?.length ?? Infinity,
+    name: def.name, doc: def.doc, fn, method: m !== undefined, exported: m !== "only",
     differentiable: def.differentiable ?? true, sample: def.sample, check: def.check,
   });
   return fn as Op<F, M>;
@@ -121,27 +116,17 @@ function withArity(forward: Fn, recorder: object, name: string, names: string[])
   };
 }
 
-// A method of its own (x.where(condition, other)), refusing a disposed x and surplus arguments.
-function methodWithArity(method: Fn, name: string, names: string[]): Fn {
-  const max = names.length;
-  const checked = function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
-    if (this.disposeState === "disposed") throw disposedError(this, name);
-    if (arguments.length > max) throw surplusArguments(`x.${name}`, names, arguments.length);
-    return method.call(this, a, b, c, d);
-  };
-  CHECKS_DISPOSED.add(checked);
-  return checked;
-}
-
-// x.op(a, b, c, d) = op(x, a, b, c, d), with `names` the parameters after x (undefined: any number). It
-// checks x itself, so the hottest methods need no guard wrapped around them: the message names the
-// method (x.square() says "square", not the "mul" it is built from).
-function methodOf(fn: Fn, name: string, names: string[] | undefined) {
+// x.op(a, b, c, d) = op(x, a, b, c, d), or a method of its own (`own`: x.where(condition, other) runs with x
+// as `this`), with `names` the parameters after x (undefined: any number). It checks x itself, so the hottest
+// methods need no guard wrapped around them: the message names the method (x.square() says "square", not
+// the "mul" it is built from).
+function methodOf(fn: Fn, name: string, names: string[] | undefined, own: boolean) {
   const max = names?.length ?? Infinity;
+  if (names && max > 4) throw new Error(`defineOp: x.${name} takes ${max} arguments; methodOf passes 4`);
   const method = function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
     if (this.disposeState === "disposed") throw disposedError(this, name);
     if (arguments.length > max) throw surplusArguments(`x.${name}`, names!, arguments.length);
-    return fn(this, a, b, c, d);
+    return own ? fn.call(this, a, b, c, d) : fn(this, a, b, c, d);
   };
   CHECKS_DISPOSED.add(method);
   return method;
