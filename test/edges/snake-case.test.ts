@@ -31,6 +31,22 @@ describe("PyTorch spellings", () => {
   });
 });
 
+describe("assigning a snake_case twin", () => {
+  it("of a property throws (p.requires_grad = false would freeze nothing); of a method it makes a field", () => {
+    const p = tg.ones([2], { requiresGrad: true });
+    expect(() => { p.requires_grad = false; }).toThrow(/^x\.requires_grad: tensorgrad spells PyTorch's names in camelCase; use x\.requiresGrad$/);
+    expect(p.requiresGrad).toBe(true);
+    const opt = new tg.optim.SGD([p], { lr: 0.1 });
+    expect(() => opt.param_groups).toThrow(/use opt\.paramGroups$/);
+    class Net extends tg.nn.Module {
+      forward(x: tg.Tensor) { return x; }
+    }
+    const net = new Net() as tg.nn.Module & { state_dict: unknown };
+    net.state_dict = 7;
+    expect(net.state_dict).toBe(7);
+  });
+});
+
 declare module "../../lib/tensor.js" {
   interface Tensor { requires_grad: unknown; grad_fn: unknown; index_select(...a: unknown[]): unknown; masked_fill(...a: unknown[]): unknown }
 }
@@ -38,5 +54,5 @@ declare module "../../lib/nn/module.js" {
   interface Module { state_dict(): unknown; named_parameters(): unknown; load_state_dict(sd: unknown): unknown }
 }
 declare module "../../lib/optim/optimizer.js" {
-  interface Optimizer { zero_grad(): unknown; load_state_dict(sd: unknown): unknown }
+  interface Optimizer { zero_grad(): unknown; load_state_dict(sd: unknown): unknown; param_groups: unknown }
 }

@@ -232,3 +232,16 @@ describe("a layer without settings refuses arguments", () => {
     expect(new tg.nn.ReLU().forward(tg.tensor([-1, 2])).tolist()).toEqual([0, 2]);
   });
 });
+
+describe("nn.Parameter's requiresGrad", () => {
+  it("goes as an option, by the calling rule, or positionally; anything else throws", () => {
+    const t = tg.ones([2]);
+    expect(new nn.Parameter(t, { requiresGrad: false }).requiresGrad).toBe(false);
+    expect(new nn.Parameter(t, false).requiresGrad).toBe(false);
+    expect(new nn.Parameter(t).requiresGrad).toBe(true);
+    // An options object used to be stored as the flag itself, which counted as true.
+    expect(() => new nn.Parameter(t, { requires_grad: false } as never)).toThrow(/unknown option "requires_grad"; did you mean "requiresGrad"/);
+    expect(() => new nn.Parameter(t, { requiresGrad: "no" } as never)).toThrow(/requiresGrad must be a boolean, got string "no"/);
+    expect(() => new nn.Parameter(t, 0 as never)).toThrow(/expected an options object \{requiresGrad\}/);
+  });
+});
