@@ -117,3 +117,6 @@ export function refusingSurplus(method: Method, names: string[], label: (self: u
   Object.defineProperty(wrapped, "name", { value: method.name });
   return wrapped;
 }
+
+/** The classes tensorgrad exports (filled by lib/class-arity-guard.ts), to tell them from a user's subclasses. */
+export const LIBRARY_CLASSES = new WeakSet<object>();

@@ -2,7 +2,7 @@
 // functions and Tensor methods do (lib/arity.ts): `model.forward(x, y)` on a one-input layer used to drop `y`
 // without a word. Imported by lib/index.ts once every class is defined. A user's own subclass methods are
 // theirs and are not wrapped.
-import { parameterNames, refusingSurplus } from "./arity.js";
+import { LIBRARY_CLASSES, parameterNames, refusingSurplus } from "./arity.js";
 import { Tensor } from "./tensor.js";
 import * as nn from "./nn/index.js";
 import * as optim from "./optim/index.js";
@@ -45,6 +45,7 @@ function wrapMembers(owner: Record<string, unknown>, className: string, isStatic
 }
 
 for (const cls of classesIn({ nn, optim, data, io, utils, metrics, autograd, distributed, Generator })) {
+  LIBRARY_CLASSES.add(cls);
   wrapMembers(cls.prototype as Record<string, unknown>, cls.name, false);
   wrapMembers(cls as unknown as Record<string, unknown>, cls.name, true);
 }

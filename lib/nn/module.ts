@@ -12,6 +12,7 @@
 import { Tensor } from "../tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { noArguments, options, toArguments } from "../options.js";
+import { LIBRARY_CLASSES } from "../arity.js";
 import { fmt, sameShape } from "../shape.js";
 import { checkLive } from "../ops/check.js";
 import { Parameter } from "./parameter.js";
@@ -47,8 +48,9 @@ export abstract class Module {
    * @throws TypeError when given any argument.
    */
   constructor(...args: unknown[]) {
-    noArguments(new.target.name || "Module", args, "a module of your own keeps its settings in its own constructor and " +
-      "calls super() with none; tensorgrad's layers have no `inplace` option: they always return a new tensor");
+    noArguments(new.target.name || "Module", args, LIBRARY_CLASSES.has(new.target)
+      ? "tensorgrad's layers have no `inplace` option: they always return a new tensor"
+      : "a module of your own keeps its settings in a constructor of its own, which calls super() with none");
   }
 
   abstract forward(...inputs: Tensor[]): Tensor;

@@ -226,7 +226,9 @@ describe("a layer without settings refuses arguments", () => {
         return x;
       }
     }
-    expect(() => new Net(3)).toThrow(/^Net: takes no arguments, got number 3 \(a module of your own keeps its settings in its own constructor and calls super\(\) with none;/);
+    expect(() => new Net(3)).toThrow(/^Net: takes no arguments, got number 3 \(a module of your own keeps its settings in a constructor of its own, which calls super\(\) with none\)$/);
+    // tensorgrad's own layers without settings say what PyTorch's positional argument there would be.
+    expect(() => new (tg.nn.ReLU as unknown as new (a: unknown) => tg.nn.Module)(true)).toThrow(/^ReLU: takes no arguments, got boolean true \(tensorgrad's layers have no `inplace` option/);
     const Anonymous = (() => class extends tg.nn.Module { forward(x: tg.Tensor) { return x; } })();
     expect(() => new (Anonymous as unknown as new (a: unknown) => tg.nn.Module)(1)).toThrow(/^Module: takes no arguments, got number 1/);
     expect(new tg.nn.ReLU().forward(tg.tensor([-1, 2])).tolist()).toEqual([0, 2]);
