@@ -8,18 +8,11 @@
 import { expect, it } from "vitest";
 import { hasDist, heapProbe, underAsan } from "./heap-probe.js";
 
-// The size of the heap below the break, in bytes: from the first [heap] mapping in /proc/self/maps to the
-// end of the last (huge-page advice splits it in several).
-const heapBytes = `const heapBytes = () => {
-  const ranges = fs.readFileSync("/proc/self/maps", "utf8").split("\\n").filter((l) => l.endsWith("[heap]"))
-    .map((l) => l.split(" ")[0].split("-").map((x) => parseInt(x, 16)));
-  return ranges.length ? ranges[ranges.length - 1][1] - ranges[0][0] : 0;
-};`;
 const message = (f: string) => `(() => { try { ${f}; return "no error"; } catch (e) { return e.message; } })()`;
 const skip = !hasDist || underAsan || process.platform !== "linux";
 
 it.skipIf(skip)("a failed allocation restores malloc's heap padding", () => {
-  const r = heapProbe(`${heapBytes}
+  const r = heapProbe(`
     // 2^53 bytes: beyond the largest ArrayBuffer, refused before any memory is asked for.
     const error = ${message(`tg.zeros([2 ** 50], { dtype: "float64" })`)};
     // Plain (non-tensor) allocations now grow the heap in small steps, not by 32 MiB at a time.
@@ -38,7 +31,7 @@ it.skipIf(skip)("a failed allocation restores malloc's heap padding", () => {
 });
 
 it.skipIf(skip)("after a tensor too large for memory, tensors still come from the main heap", () => {
-  const r = heapProbe(`${heapBytes}
+  const r = heapProbe(`
     const error = ${message("tg.zeros([2 ** 40])")};
     // 128 MiB: the heap must grow for it.
     const start = heapBytes();

@@ -12,15 +12,19 @@ if (process.env.CI && !hasDist) throw new Error("heap probes: dist/ is missing; 
 // Under AddressSanitizer (CI's sanitize step) malloc is ASan's own, which never grows glibc's heap.
 export const underAsan = (process.env.LD_PRELOAD ?? "").includes("libasan");
 
-// The child: `room()` is the free address space above the heap's top, in bytes (0 without a heap).
+// The child: `room()` is the free address space above the heap's top, in bytes (0 without a heap);
+// `heapBytes()`, for the probe's body too, the heap's size, from its first [heap] mapping to the end of its
+// last (huge-page advice splits it in several).
 const child = (body: string) => `
   const fs = require("node:fs");
+  const maps = () => fs.readFileSync("/proc/self/maps", "utf8").split("\\n").filter(Boolean)
+    .map((l) => ({ l, r: l.split(" ")[0].split("-").map((x) => parseInt(x, 16)) }));
+  const heapMaps = () => maps().filter((m) => m.l.endsWith("[heap]"));
+  const heapBytes = () => { const h = heapMaps(); return h.length ? h[h.length - 1].r[1] - h[0].r[0] : 0; };
   const room = () => {
-    const maps = fs.readFileSync("/proc/self/maps", "utf8").split("\\n").filter(Boolean)
-      .map((l) => ({ l, r: l.split(" ")[0].split("-").map((x) => parseInt(x, 16)) }));
-    const heap = maps.filter((m) => m.l.endsWith("[heap]"));
-    if (!heap.length) return 0;
-    const top = heap[heap.length - 1].r[1], above = maps.filter((m) => m.r[0] >= top).map((m) => m.r[0]);
+    const h = heapMaps();
+    if (!h.length) return 0;
+    const top = h[h.length - 1].r[1], above = maps().filter((m) => m.r[0] >= top).map((m) => m.r[0]);
     return above.length ? Math.min(...above) - top : Infinity;
   };
   import(${JSON.stringify(dist.href)}).then((tg) => {
@@ -30,7 +34,7 @@ const child = (body: string) => `
   });`;
 
 /**
- * The value `body` returns (JSON), run with `tg` in scope in a child process whose heap had at least 512 MiB
+ * The value `body` returns (JSON), run with `tg`, `fs` and `heapBytes()` in scope in a child process whose heap had at least 512 MiB
  * to grow into and was not stopped by a mapping; up to 6 processes are tried. `anyHeap` takes the first
  * process whatever its heap (for probes of a heap that is blocked on purpose).
  */

@@ -44,9 +44,7 @@ const sequence = (make: string) => `
     const h1 = hits();
     const d = tg.${make}([8 << 20]).fill_(2);
     const afterEmpty = hits() - h1;
-    const heap = fs.readFileSync("/proc/self/maps", "utf8").split("\\n").filter((l) => l.endsWith("[heap]"))
-      .map((l) => l.split(" ")[0].split("-").map((x) => parseInt(x, 16)));
-    const heapMiB = (heap[heap.length - 1][1] - heap[0][0]) / 2 ** 20;
+    const heapMiB = heapBytes() / 2 ** 20;
     c.dispose(), d.dispose(), top.dispose();
     return { fresh, reused, third, afterEmpty, heapMiB };`;
 
